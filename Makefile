@@ -1,0 +1,42 @@
+# Everything a newcomer needs goes through this file: `make run` and `make test`
+# set up a virtualenv (.venv) and the buf CLI (node_modules) from the project's own files.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUF := node_modules/.bin/buf
+
+.PHONY: setup run test lint protos check-protos bench clean
+
+setup: $(VENV)/.installed $(BUF)
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(BUF): package.json
+	npm install --no-save --silent
+	touch $@
+
+## Run the whole wallet (core + the three gateways) on SQLite with demo data.
+run: setup
+	$(VENV)/bin/wallet up
+
+## The whole test suite, then the linters and the generated-code check.
+test: setup
+	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory lint
+
+lint: setup
+	$(BUF) lint
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+	$(PY) scripts/generate_protos.py --check
+
+## Regenerate wallet/v1 from protos/ (commit the result).
+protos: $(VENV)/.installed
+	$(PY) scripts/generate_protos.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
