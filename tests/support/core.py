@@ -1,0 +1,80 @@
+"""A real core gRPC server on loopback for tests, and a handle to talk to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import grpc
+
+from wallet.v1 import wallet_pb2 as pb
+from wallet.v1 import wallet_pb2_grpc
+from wallet_core import server
+from wallet_core.config import Client, CoreSettings
+
+TEST_CURRENCIES = {"USD": 2, "EUR": 2, "BRL": 2, "VND2": 2, "COIN": 0}
+ADMIN_TOKEN = "test-admin-token-0123456789"
+PROVIDERS = ("aigame", "hrg", "sud", "cashier", "tests")
+
+
+def token_for(provider: str) -> str:
+    return f"test-{provider}-token-0123456789"
+
+
+def test_clients() -> tuple[Client, ...]:
+    admin = Client(name="admin", token=ADMIN_TOKEN, providers=frozenset({"*"}), admin=True)
+    return (admin, *(Client(name=f"{p}-gateway", token=token_for(p), providers=frozenset({p})) for p in PROVIDERS))
+
+
+def core_settings(database_url: str, listen: str = "127.0.0.1:0") -> CoreSettings:
+    return CoreSettings(listen=listen, database_url=database_url, currencies=TEST_CURRENCIES,
+                        clients=test_clients(), shutdown_grace_seconds=1.0)
+
+
+def bearer(token: str) -> Sequence[tuple[str, str]]:
+    return (("authorization", f"Bearer {token}"),)
+
+
+@dataclass
+class CoreHandle:
+    address: str
+    database_url: str
+    admin_token: str = ADMIN_TOKEN
+    _channel: grpc.aio.Channel | None = field(default=None, repr=False)
+
+    @staticmethod
+    def token_for(provider: str) -> str:
+        return token_for(provider)
+
+    @property
+    def stub(self) -> wallet_pb2_grpc.WalletServiceStub:
+        if self._channel is None:
+            self._channel = grpc.aio.insecure_channel(self.address)
+        return wallet_pb2_grpc.WalletServiceStub(self._channel)
+
+    async def open_account(self, player_id: str, currency: str, balance: str = "0") -> None:
+        await self.stub.CreateAccount(
+            pb.CreateAccountRequest(player_id=player_id, currency=currency, initial_balance=balance),
+            metadata=bearer(self.admin_token))
+
+    async def balance(self, player_id: str, currency: str) -> Decimal:
+        answer = await self.stub.GetBalance(
+            pb.GetBalanceRequest(player_id=player_id, currency=currency), metadata=bearer(self.admin_token))
+        return Decimal(answer.account.balance)
+
+    async def close(self) -> None:
+        if self._channel is not None:
+            await self._channel.close()
+
+
+@asynccontextmanager
+async def running_core(database_url: str) -> AsyncIterator[CoreHandle]:
+    core = await server.start(core_settings(database_url))
+    handle = CoreHandle(address=f"127.0.0.1:{core.port}", database_url=database_url)
+    try:
+        yield handle
+    finally:
+        await handle.close()
+        await core.stop(0.5)

@@ -1,0 +1,389 @@
+"""The money rules of the wallet (../shared/wallet-rules.md), in one place.
+
+Every public method is one database transaction (``store.database.in_transaction``):
+- exactly once: a request's key is (provider, kind, transaction_id); a repeat answers the
+  stored transaction as a replay, a repeat that differs is IDEMPOTENCY_CONFLICT;
+- decided failures (insufficient funds, a cancelled or settled bet) are stored, so a retry
+  gets the same refusal; undecided ones (store down) are never stored;
+- no overdraft: the balance check and the write are one UPDATE ... WHERE balance >= amount;
+- a bet and its cancel meet on one ``bets`` row, so whichever comes first decides;
+- balances change only with an entry that records the balance after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from wallet_core import money
+from wallet_core.domain import Account, Bet, BetState, Kind, MoneyRequest, Outcome, Status, Transaction
+from wallet_core.errors import Reason, WalletError
+from wallet_core.store import queries as q
+from wallet_core.store.database import in_transaction
+
+MAX_ID_LENGTH = 128
+MAX_PROVIDER_LENGTH = 32
+MAX_PAGE_SIZE = 500
+
+T = TypeVar("T")
+
+
+class Ledger:
+    def __init__(self, engine: AsyncEngine, currencies: dict[str, int]) -> None:
+        self.engine = engine
+        self.currencies = dict(currencies)
+
+    @classmethod
+    async def open(cls, engine: AsyncEngine) -> Ledger:
+        async with engine.connect() as conn:
+            return cls(engine, await q.load_currencies(conn))
+
+    # --- reading ---------------------------------------------------------------------
+
+    def scale(self, currency: str) -> int:
+        try:
+            return self.currencies[currency]
+        except KeyError:
+            raise WalletError(
+                Reason.UNSUPPORTED_CURRENCY, f"currency {currency!r} is not configured", currency=currency[:32]
+            ) from None
+
+    async def account(self, player_id: str, currency: str) -> Account:
+        self.scale(currency)
+        account = await self._run(lambda conn: q.find_account(conn, player_id, currency))
+        if account is None:
+            raise _account_not_found(player_id, currency)
+        return account
+
+    async def accounts(self, player_id: str) -> list[Account]:
+        return await self._run(lambda conn: q.player_accounts(conn, player_id))
+
+    async def transaction(
+        self, provider: str, transaction_id: str, kind: Kind | None
+    ) -> tuple[Transaction, list[Transaction]]:
+        """One stored transaction and every transaction of its bet (oldest first)."""
+
+        async def work(conn: AsyncConnection) -> tuple[Transaction, list[Transaction]]:
+            for candidate in [kind] if kind else list(Kind):
+                found = await q.find_transaction(conn, provider, candidate, transaction_id)
+                if found is not None:
+                    related = await q.bet_transactions(conn, found.bet_id) if found.bet_id else [found]
+                    return found, related
+            raise WalletError(
+                Reason.TRANSACTION_NOT_FOUND, f"no transaction {transaction_id!r} from {provider!r}",
+                provider=provider, transaction_id=transaction_id,
+            )
+
+        return await self._run(work)
+
+    async def list_transactions(self, *, player_id: str, round_id: str, provider: str,
+                                after_id: int, page_size: int) -> list[Transaction]:
+        if not player_id and not round_id:
+            raise WalletError(Reason.INVALID_ARGUMENT, "give a player_id or a round_id", field="player_id")
+        limit = min(max(page_size, 1), MAX_PAGE_SIZE)
+        return await self._run(lambda conn: q.list_transactions(
+            conn, player_id=player_id, round_id=round_id, provider=provider, after_id=after_id, limit=limit))
+
+    # --- accounts ----------------------------------------------------------------------
+
+    async def create_account(self, player_id: str, currency: str, initial_balance: str = "0") -> Account:
+        _require("player_id", player_id, MAX_ID_LENGTH)
+        opening = money.to_minor(money.parse_amount(initial_balance or "0", field="initial_balance"),
+                                 currency, self.scale(currency), field="initial_balance")
+
+        async def work(conn: AsyncConnection) -> Account:
+            if await q.find_account(conn, player_id, currency) is not None:
+                raise WalletError(Reason.ACCOUNT_EXISTS, f"{player_id!r} already has a {currency} account",
+                                  player_id=player_id, currency=currency)
+            account = await q.insert_account(conn, player_id, currency, opening)
+            if opening:
+                await q.insert_entry(conn, account.id, None, opening, opening)
+            return account
+
+        return await self._run(work)
+
+    # --- money -------------------------------------------------------------------------
+
+    async def debit(self, request: MoneyRequest) -> Outcome:
+        amount = self._validate(request)
+        fingerprint = request.fingerprint(_canonical_amount(request))
+        return await self._decided(lambda conn: self._debit(conn, request, amount, fingerprint))
+
+    async def credit(self, request: MoneyRequest) -> Outcome:
+        amount = self._validate(request)
+        fingerprint = request.fingerprint(_canonical_amount(request))
+        return await self._decided(lambda conn: self._credit(conn, request, amount, fingerprint))
+
+    async def credit_batch(self, requests: list[MoneyRequest]) -> list[Outcome]:
+        """All or none: one refusal rolls back every credit of the batch, and nothing is stored."""
+        if not requests:
+            raise WalletError(Reason.INVALID_ARGUMENT, "a batch needs at least one credit", field="credits")
+        prepared = [(r, self._validate(r), r.fingerprint(_canonical_amount(r))) for r in requests]
+        keys = [(r.provider, r.transaction_id) for r in requests]
+        if len(set(keys)) != len(keys):
+            raise WalletError(Reason.INVALID_ARGUMENT, "a batch repeats a transaction_id", field="credits")
+
+        async def work(conn: AsyncConnection) -> list[Outcome]:
+            outcomes = []
+            for index, (request, amount, fingerprint) in enumerate(prepared):
+                try:
+                    outcome = await self._credit(conn, request, amount, fingerprint, record_failures=False)
+                except WalletError as error:
+                    error.metadata["batch_index"] = str(index)
+                    error.metadata.setdefault("transaction_id", request.transaction_id)
+                    raise
+                outcomes.append(outcome)
+            return outcomes
+
+        return await self._run(work)
+
+    async def rollback(self, request: MoneyRequest) -> Outcome:
+        if not request.reference_id:
+            raise WalletError(Reason.INVALID_ARGUMENT, "reference_transaction_id names the bet to cancel",
+                              field="reference_transaction_id")
+        self._validate(request, amount_required=False)
+        fingerprint = request.fingerprint(_canonical_amount(request))
+        return await self._decided(lambda conn: self._rollback(conn, request, fingerprint))
+
+    # --- the rules, inside one database transaction ----------------------------------
+
+    async def _debit(self, conn: AsyncConnection, request: MoneyRequest, amount: int, fingerprint: str) -> Outcome:
+        existing = await q.find_transaction(conn, request.provider, Kind.DEBIT, request.transaction_id)
+        if existing is not None:
+            return _replay(existing, fingerprint)
+        # Only a cancel creates a bet row before its debit: this bet was cancelled first (rule 5).
+        tombstone = await q.find_bet(conn, request.provider, request.transaction_id, lock=True)
+        if tombstone is not None:
+            return await self._store_failure(conn, request, amount, fingerprint, Reason.ALREADY_ROLLED_BACK,
+                                             bet=tombstone)
+        taken = await q.take_if_covered(conn, request.player_id, request.currency, amount)
+        if taken is None:
+            account = await q.find_account(conn, request.player_id, request.currency)
+            if account is None:
+                raise _account_not_found(request.player_id, request.currency)
+            return await self._store_failure(
+                conn, request, amount, fingerprint, Reason.INSUFFICIENT_FUNDS, account=account,
+                balance=money.to_decimal_string(account.balance, self.scale(request.currency)),
+            )
+        account_id, balance_after = taken
+        bet = await q.insert_bet(conn, request.provider, request.transaction_id, request.player_id,
+                                 request.currency, BetState.PLACED, amount)
+        stored = await self._store(conn, request, amount, fingerprint, Status.COMPLETED, change=-amount,
+                                   balance_after=balance_after, account_id=account_id, bet=bet)
+        await q.insert_entry(conn, account_id, stored.id, -amount, balance_after)
+        return Outcome(stored, replay=False)
+
+    async def _credit(self, conn: AsyncConnection, request: MoneyRequest, amount: int, fingerprint: str,
+                      *, record_failures: bool = True) -> Outcome:
+        existing = await q.find_transaction(conn, request.provider, Kind.CREDIT, request.transaction_id)
+        if existing is not None:
+            return _replay(existing, fingerprint)
+        bet = None
+        if request.reference_id:
+            bet = await q.find_bet(conn, request.provider, request.reference_id, lock=True)
+            if bet is None:
+                # Not stored: the bet may still arrive, and the provider retries the payout (rule 7).
+                raise WalletError(
+                    Reason.TRANSACTION_NOT_FOUND, f"no bet {request.reference_id!r} for this payout",
+                    provider=request.provider, reference_transaction_id=request.reference_id,
+                )
+            _same_owner(bet, request)
+            if bet.state in (BetState.CANCELLED, BetState.TOMBSTONE):
+                if not record_failures:
+                    raise _already_rolled_back(bet)
+                return await self._store_failure(conn, request, amount, fingerprint, Reason.ALREADY_ROLLED_BACK,
+                                                 bet=bet)
+        added = await q.add_to_balance(conn, request.player_id, request.currency, amount)
+        if added is None:
+            raise _account_not_found(request.player_id, request.currency)
+        account_id, balance_after = added
+        if bet is not None:
+            await q.settle_bet(conn, bet.id, amount)
+            bet = await q.bet_by_id(conn, bet.id)
+        stored = await self._store(conn, request, amount, fingerprint, Status.COMPLETED, change=amount,
+                                   balance_after=balance_after, account_id=account_id, bet=bet)
+        if amount:
+            await q.insert_entry(conn, account_id, stored.id, amount, balance_after)
+        return Outcome(stored, replay=False)
+
+    async def _rollback(self, conn: AsyncConnection, request: MoneyRequest, fingerprint: str) -> Outcome:
+        existing = await q.find_transaction(conn, request.provider, Kind.ROLLBACK, request.transaction_id)
+        if existing is not None:
+            return _replay(existing, fingerprint)
+        bet = await q.find_bet(conn, request.provider, request.reference_id, lock=True)
+        currency = request.currency or (bet.currency if bet else "")
+        amount = self._minor_or_none(request, currency)
+        if bet is None:
+            # A cancel for a bet never seen succeeds and leaves a tombstone (rule 5).
+            bet = await q.insert_bet(conn, request.provider, request.reference_id, request.player_id,
+                                     currency, BetState.TOMBSTONE, amount or 0)
+            stored = await self._store(conn, request, amount or 0, fingerprint, Status.TOMBSTONE, change=0,
+                                       balance_after=None, account_id=None, bet=bet, currency=currency)
+            return Outcome(stored, replay=False)
+        _same_owner(bet, request)
+        if amount is not None and bet.state is not BetState.TOMBSTONE and amount != bet.stake:
+            scale = self.scale(bet.currency)
+            raise WalletError(
+                Reason.AMOUNT_MISMATCH, "the cancel's amount differs from the bet's stake",
+                amount=money.to_decimal_string(amount, scale), stake=money.to_decimal_string(bet.stake, scale),
+            )
+        if bet.state in (BetState.CANCELLED, BetState.TOMBSTONE):
+            # Cancelled already (under another cancel id): succeeds and moves nothing.
+            status = Status.TOMBSTONE if bet.state is BetState.TOMBSTONE else Status.COMPLETED
+            stored = await self._store(conn, request, bet.stake, fingerprint, status, change=0,
+                                       balance_after=None, account_id=None, bet=bet, currency=bet.currency)
+            return Outcome(stored, replay=False)
+        if bet.state is BetState.SETTLED and not request.reverse_payouts:
+            return await self._store_failure(conn, request, bet.stake, fingerprint, Reason.ALREADY_SETTLED,
+                                             bet=bet, currency=bet.currency)
+        # Stake back; with reverse_payouts also the payouts taken back. This may leave the balance
+        # below zero: the provider's authoritative reversal of a paid win is the one recorded
+        # exception to rule 4.
+        reversal = bet.payout if request.reverse_payouts else 0
+        change = bet.stake - reversal
+        added = await q.add_to_balance(conn, bet.player_id, bet.currency, change)
+        if added is None:
+            raise _account_not_found(bet.player_id, bet.currency)
+        account_id, balance_after = added
+        await q.cancel_bet(conn, bet.id)
+        bet = replace(bet, state=BetState.CANCELLED)
+        stored = await self._store(conn, request, bet.stake, fingerprint, Status.COMPLETED, change=change,
+                                   balance_after=balance_after, account_id=account_id, bet=bet, currency=bet.currency)
+        if bet.stake:
+            await q.insert_entry(conn, account_id, stored.id, bet.stake, balance_after + reversal)
+        if reversal:
+            await q.insert_entry(conn, account_id, stored.id, -reversal, balance_after)
+        return Outcome(stored, replay=False)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    async def _run(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        return await in_transaction(self.engine, work)
+
+    async def _decided(self, work: Callable[[AsyncConnection], Awaitable[Outcome]]) -> Outcome:
+        """Commit the outcome, then raise if it is a (stored, or replayed) refusal."""
+        outcome = await self._run(work)
+        stored = outcome.transaction
+        if stored.status is Status.FAILED:
+            assert stored.error_reason is not None
+            metadata = dict(stored.error_metadata or {})
+            metadata["replay"] = str(outcome.replay).lower()
+            error = WalletError(Reason(stored.error_reason), _FAILURE_MESSAGES[Reason(stored.error_reason)])
+            error.metadata = metadata
+            raise error
+        return outcome
+
+    def _validate(self, request: MoneyRequest, *, amount_required: bool = True) -> int:
+        _require("provider", request.provider, MAX_PROVIDER_LENGTH)
+        _require("transaction_id", request.transaction_id, MAX_ID_LENGTH)
+        _require("player_id", request.player_id, MAX_ID_LENGTH)
+        for name in ("round_id", "game_id", "table_id", "reference_id"):
+            if len(getattr(request, name)) > MAX_ID_LENGTH:
+                raise WalletError(Reason.INVALID_ARGUMENT, f"{name} is longer than {MAX_ID_LENGTH}", field=name)
+        if not amount_required:
+            if request.currency:
+                self.scale(request.currency)
+            if request.amount:
+                money.parse_amount(request.amount)
+            return 0
+        _require("currency", request.currency, 16)
+        scale = self.scale(request.currency)
+        _require("amount", request.amount, 64)
+        return money.to_minor(money.parse_amount(request.amount), request.currency, scale)
+
+    def _minor_or_none(self, request: MoneyRequest, currency: str) -> int | None:
+        if not request.amount:
+            return None
+        if not currency:
+            raise WalletError(Reason.INVALID_ARGUMENT, "a cancel with an amount for an unknown bet needs a currency",
+                              field="currency")
+        return money.to_minor(money.parse_amount(request.amount), currency, self.scale(currency))
+
+    async def _store(self, conn: AsyncConnection, request: MoneyRequest, amount: int, fingerprint: str,
+                     status: Status, *, change: int, balance_after: int | None, account_id: int | None,
+                     bet: Bet | None, currency: str | None = None, error: WalletError | None = None) -> Transaction:
+        values: dict[str, Any] = {
+            "provider": request.provider, "kind": request.kind.value, "transaction_id": request.transaction_id,
+            "request_hash": fingerprint, "status": status.value,
+            "error_reason": error.reason.value if error else None, "error_metadata": error.metadata if error else None,
+            "account_id": account_id, "bet_id": bet.id if bet else None, "player_id": request.player_id,
+            "currency": request.currency if currency is None else currency, "amount": amount,
+            "balance_change": change, "balance_after": balance_after, "round_id": request.round_id,
+            "game_id": request.game_id, "table_id": request.table_id, "reference_id": request.reference_id,
+            "details": request.details, "raw_request": request.raw_request, "client": request.client,
+            "event_time": request.event_time,
+        }
+        tx_id, created = await q.insert_transaction(conn, values)
+        return Transaction(
+            id=tx_id, provider=request.provider, transaction_id=request.transaction_id, kind=request.kind,
+            status=status, player_id=request.player_id, currency=values["currency"], amount=amount,
+            balance_change=change, balance_after=balance_after, round_id=request.round_id,
+            game_id=request.game_id, table_id=request.table_id, reference_id=request.reference_id,
+            details=request.details, event_time=request.event_time, created_at=created, request_hash=fingerprint,
+            error_reason=values["error_reason"], error_metadata=values["error_metadata"], account_id=account_id,
+            bet_id=values["bet_id"], bet=bet,
+        )
+
+    async def _store_failure(self, conn: AsyncConnection, request: MoneyRequest, amount: int, fingerprint: str,
+                             reason: Reason, *, bet: Bet | None = None, account: Account | None = None,
+                             currency: str | None = None, **metadata: object) -> Outcome:
+        """A decided refusal is stored (rule 3); the caller commits it, then raises it."""
+        error = WalletError(reason, _FAILURE_MESSAGES[reason], transaction_id=request.transaction_id, **metadata)
+        if bet is not None:
+            error.metadata.setdefault("bet_state", bet.state.value)
+        stored = await self._store(conn, request, amount, fingerprint, Status.FAILED, change=0,
+                                   balance_after=account.balance if account else None,
+                                   account_id=account.id if account else None, bet=bet, currency=currency,
+                                   error=error)
+        return Outcome(stored, replay=False)
+
+
+_FAILURE_MESSAGES = {
+    Reason.INSUFFICIENT_FUNDS: "the balance does not cover the debit",
+    Reason.ALREADY_ROLLED_BACK: "the bet was cancelled",
+    Reason.ALREADY_SETTLED: "the bet was settled and its payouts were not reversed",
+}
+
+
+def _require(field: str, value: str, max_length: int) -> None:
+    if not value:
+        raise WalletError(Reason.INVALID_ARGUMENT, f"{field} is required", field=field)
+    if len(value) > max_length:
+        raise WalletError(Reason.INVALID_ARGUMENT, f"{field} is longer than {max_length}", field=field)
+
+
+def _canonical_amount(request: MoneyRequest) -> str:
+    return money.canonical(money.parse_amount(request.amount)) if request.amount else ""
+
+
+def _replay(existing: Transaction, fingerprint: str) -> Outcome:
+    if existing.request_hash != fingerprint:
+        raise WalletError(
+            Reason.IDEMPOTENCY_CONFLICT,
+            "this transaction_id was used before for a different request",
+            provider=existing.provider, kind=existing.kind.value, transaction_id=existing.transaction_id,
+        )
+    return Outcome(existing, replay=True)
+
+
+def _same_owner(bet: Bet, request: MoneyRequest) -> None:
+    if bet.player_id != request.player_id:
+        raise WalletError(Reason.PLAYER_MISMATCH, "the bet belongs to another player",
+                          reference_transaction_id=bet.transaction_id, player_id=request.player_id)
+    if request.currency and bet.currency and bet.currency != request.currency:
+        raise WalletError(Reason.CURRENCY_MISMATCH, f"the bet is in {bet.currency}",
+                          bet_currency=bet.currency, currency=request.currency)
+
+
+def _already_rolled_back(bet: Bet) -> WalletError:
+    return WalletError(Reason.ALREADY_ROLLED_BACK, _FAILURE_MESSAGES[Reason.ALREADY_ROLLED_BACK],
+                       reference_transaction_id=bet.transaction_id, bet_state=bet.state.value)
+
+
+def _account_not_found(player_id: str, currency: str) -> WalletError:
+    return WalletError(Reason.ACCOUNT_NOT_FOUND, f"{player_id!r} has no {currency} account",
+                       player_id=player_id, currency=currency)
+

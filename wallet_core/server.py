@@ -1,0 +1,90 @@
+"""Run the core: a grpc.aio server with the wallet service, health checks and reflection.
+
+On SIGTERM or SIGINT the health status turns NOT_SERVING, new calls are refused and
+in-flight calls get ``shutdown_grace_seconds`` to finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from wallet.v1 import wallet_pb2, wallet_pb2_grpc
+from wallet_core.auth import Authenticator
+from wallet_core.config import CoreSettings, TlsSettings
+from wallet_core.ledger import Ledger
+from wallet_core.service import WalletService
+from wallet_core.store.currencies import sync_currencies
+from wallet_core.store.database import create_engine
+
+log = logging.getLogger("wallet_core.server")
+
+SERVICE_NAME = wallet_pb2.DESCRIPTOR.services_by_name["WalletService"].full_name
+
+
+@dataclass
+class RunningCore:
+    server: grpc.aio.Server
+    port: int
+    ledger: Ledger
+    health: health.HealthServicer
+
+    async def stop(self, grace: float | None) -> None:
+        self.health.enter_graceful_shutdown()
+        await self.server.stop(grace)
+        await self.ledger.engine.dispose()
+
+
+async def start(settings: CoreSettings) -> RunningCore:
+    """Open the store, bind the port and start serving; the caller owns the result."""
+    engine = create_engine(settings.database_url, pool_size=settings.pool_size)
+    try:
+        await sync_currencies(engine, settings.currencies)
+        ledger = await Ledger.open(engine)
+    except Exception:
+        await engine.dispose()
+        raise
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 1)])
+    wallet_pb2_grpc.add_WalletServiceServicer_to_server(
+        WalletService(ledger, Authenticator(settings.clients)), server)
+    health_servicer = health.HealthServicer(experimental_non_blocking=True)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection(
+        (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME), server)
+    if settings.tls is None:
+        port = server.add_insecure_port(settings.listen)
+    else:
+        port = server.add_secure_port(settings.listen, _credentials(settings.tls))
+    await server.start()
+    for name in ("", SERVICE_NAME):
+        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    log.info("core listening", extra={"address": settings.listen, "port": port, "tls": settings.tls is not None})
+    return RunningCore(server, port, ledger, health_servicer)
+
+
+async def serve(settings: CoreSettings) -> None:
+    """Serve until SIGTERM/SIGINT, then drain in-flight calls."""
+    core = await start(settings)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    await stopping.wait()
+    log.info("core stopping: draining in-flight calls", extra={"grace_seconds": settings.shutdown_grace_seconds})
+    await core.stop(settings.shutdown_grace_seconds)
+    log.info("core stopped")
+
+
+def _credentials(tls: TlsSettings) -> grpc.ServerCredentials:
+    key, cert = Path(tls.key_file).read_bytes(), Path(tls.cert_file).read_bytes()
+    if tls.client_ca_file:
+        return grpc.ssl_server_credentials(
+            [(key, cert)], root_certificates=Path(tls.client_ca_file).read_bytes(), require_client_auth=True)
+    return grpc.ssl_server_credentials([(key, cert)])

@@ -1,0 +1,242 @@
+"""The gRPC entrypoint: proto messages in, ledger calls, proto messages out.
+
+It only translates. Refusals become a status code plus one google.rpc.ErrorInfo whose
+reason is the ledger's; the code for each reason is in ``GRPC_CODES``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import grpc
+from google.protobuf import json_format, struct_pb2, timestamp_pb2
+from google.rpc import error_details_pb2, status_pb2
+
+from wallet.v1 import wallet_pb2 as pb
+from wallet.v1 import wallet_pb2_grpc
+from wallet_core import money
+from wallet_core.auth import Authenticator, require_admin, require_provider
+from wallet_core.config import Client
+from wallet_core.domain import Account, Bet, Kind, MoneyRequest, Outcome, Transaction
+from wallet_core.errors import Reason, WalletError
+from wallet_core.ledger import Ledger
+from wallet_core.metrics import observe_call
+
+log = logging.getLogger("wallet_core.service")
+
+ERROR_DOMAIN = "wallet.v1"
+
+GRPC_CODES: dict[Reason, grpc.StatusCode] = {
+    Reason.INVALID_ARGUMENT: grpc.StatusCode.INVALID_ARGUMENT,
+    Reason.INVALID_AMOUNT: grpc.StatusCode.INVALID_ARGUMENT,
+    Reason.UNSUPPORTED_CURRENCY: grpc.StatusCode.INVALID_ARGUMENT,
+    Reason.CURRENCY_MISMATCH: grpc.StatusCode.FAILED_PRECONDITION,
+    Reason.PLAYER_MISMATCH: grpc.StatusCode.FAILED_PRECONDITION,
+    Reason.AMOUNT_MISMATCH: grpc.StatusCode.FAILED_PRECONDITION,
+    Reason.ACCOUNT_NOT_FOUND: grpc.StatusCode.NOT_FOUND,
+    Reason.TRANSACTION_NOT_FOUND: grpc.StatusCode.NOT_FOUND,
+    Reason.ACCOUNT_EXISTS: grpc.StatusCode.ALREADY_EXISTS,
+    Reason.IDEMPOTENCY_CONFLICT: grpc.StatusCode.ALREADY_EXISTS,
+    Reason.INSUFFICIENT_FUNDS: grpc.StatusCode.FAILED_PRECONDITION,
+    Reason.ALREADY_ROLLED_BACK: grpc.StatusCode.FAILED_PRECONDITION,
+    Reason.ALREADY_SETTLED: grpc.StatusCode.FAILED_PRECONDITION,
+    Reason.UNAUTHENTICATED: grpc.StatusCode.UNAUTHENTICATED,
+    Reason.PERMISSION_DENIED: grpc.StatusCode.PERMISSION_DENIED,
+    Reason.STORE_UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
+}
+
+_KINDS = {
+    pb.TRANSACTION_KIND_DEBIT: Kind.DEBIT,
+    pb.TRANSACTION_KIND_CREDIT: Kind.CREDIT,
+    pb.TRANSACTION_KIND_ROLLBACK: Kind.ROLLBACK,
+}
+_KIND_VALUES = {kind: value for value, kind in _KINDS.items()}
+
+Req = TypeVar("Req")
+Resp = TypeVar("Resp")
+Handler = Callable[[Any, Req, grpc.aio.ServicerContext], Awaitable[Resp]]
+
+
+def status_details(error: WalletError) -> bytes:
+    """The google.rpc.Status, with exactly one ErrorInfo, that trails a refusal."""
+    info = error_details_pb2.ErrorInfo(reason=error.reason.value, domain=ERROR_DOMAIN, metadata=error.metadata)
+    status = status_pb2.Status(code=GRPC_CODES[error.reason].value[0], message=error.message)
+    status.details.add().Pack(info)
+    return bytes(status.SerializeToString())
+
+
+def rpc(handler: Handler[Req, Resp]) -> Handler[Req, Resp]:
+    """Log and time a call, and answer a WalletError as a status with its ErrorInfo."""
+
+    @functools.wraps(handler)
+    async def wrapper(self: Any, request: Req, context: grpc.aio.ServicerContext) -> Resp:
+        started = time.perf_counter()
+        method = handler.__name__
+        outcome = "OK"
+        try:
+            return await handler(self, request, context)
+        except WalletError as error:
+            outcome = error.reason.value
+            await context.abort(
+                GRPC_CODES[error.reason], error.message,
+                trailing_metadata=(("grpc-status-details-bin", status_details(error)),),
+            )
+            raise AssertionError("unreachable") from None  # abort raises
+        finally:
+            elapsed = time.perf_counter() - started
+            observe_call(method, outcome, elapsed)
+            log.info("rpc", extra={
+                "method": method, "outcome": outcome, "latency_ms": round(elapsed * 1000, 2),
+                "provider": getattr(request, "provider", ""),
+                "transaction_id": getattr(request, "transaction_id", ""),
+                "request_id": _metadata_value(context, "x-request-id"),
+            })
+
+    return wrapper
+
+
+class WalletService(wallet_pb2_grpc.WalletServiceServicer):
+    def __init__(self, ledger: Ledger, authenticator: Authenticator) -> None:
+        self.ledger = ledger
+        self.authenticator = authenticator
+
+    def _client(self, context: grpc.aio.ServicerContext) -> Client:
+        return self.authenticator.identify(context.invocation_metadata() or ())
+
+    @rpc
+    async def CreateAccount(self, request: pb.CreateAccountRequest, context: grpc.aio.ServicerContext
+                            ) -> pb.CreateAccountResponse:
+        require_admin(self._client(context))
+        account = await self.ledger.create_account(request.player_id, request.currency, request.initial_balance)
+        return pb.CreateAccountResponse(account=self._account(account))
+
+    @rpc
+    async def GetBalance(self, request: pb.GetBalanceRequest, context: grpc.aio.ServicerContext
+                         ) -> pb.GetBalanceResponse:
+        client = self._client(context)
+        if request.provider or not client.admin:
+            require_provider(client, request.provider)
+        return pb.GetBalanceResponse(account=self._account(
+            await self.ledger.account(request.player_id, request.currency)))
+
+    @rpc
+    async def Debit(self, request: pb.DebitRequest, context: grpc.aio.ServicerContext) -> pb.DebitResponse:
+        outcome = await self.ledger.debit(self._money_request(Kind.DEBIT, request, context))
+        return pb.DebitResponse(transaction=self._transaction(outcome.transaction), replay=outcome.replay)
+
+    @rpc
+    async def Credit(self, request: pb.CreditRequest, context: grpc.aio.ServicerContext) -> pb.CreditResponse:
+        outcome = await self.ledger.credit(self._money_request(Kind.CREDIT, request, context))
+        return self._credit_response(outcome)
+
+    @rpc
+    async def CreditBatch(self, request: pb.CreditBatchRequest, context: grpc.aio.ServicerContext
+                          ) -> pb.CreditBatchResponse:
+        credits = [self._money_request(Kind.CREDIT, credit, context) for credit in request.credits]
+        outcomes = await self.ledger.credit_batch(credits)
+        return pb.CreditBatchResponse(credits=[self._credit_response(o) for o in outcomes])
+
+    @rpc
+    async def Rollback(self, request: pb.RollbackRequest, context: grpc.aio.ServicerContext
+                       ) -> pb.RollbackResponse:
+        outcome = await self.ledger.rollback(self._money_request(Kind.ROLLBACK, request, context))
+        return pb.RollbackResponse(transaction=self._transaction(outcome.transaction), replay=outcome.replay)
+
+    @rpc
+    async def GetTransaction(self, request: pb.GetTransactionRequest, context: grpc.aio.ServicerContext
+                             ) -> pb.GetTransactionResponse:
+        require_provider(self._client(context), request.provider)
+        if not request.transaction_id:
+            raise WalletError(Reason.INVALID_ARGUMENT, "transaction_id is required", field="transaction_id")
+        found, related = await self.ledger.transaction(
+            request.provider, request.transaction_id, _KINDS.get(request.kind))
+        return pb.GetTransactionResponse(
+            transaction=self._transaction(found), related=[self._transaction(t) for t in related])
+
+    @rpc
+    async def ListTransactions(self, request: pb.ListTransactionsRequest, context: grpc.aio.ServicerContext
+                               ) -> pb.ListTransactionsResponse:
+        client = self._client(context)
+        if request.provider or not client.admin:
+            require_provider(client, request.provider)
+        try:
+            after_id = int(request.page_token or "0")
+        except ValueError:
+            raise WalletError(Reason.INVALID_ARGUMENT, "page_token is not one this service gave",
+                              field="page_token") from None
+        page_size = request.page_size or 50
+        found = await self.ledger.list_transactions(
+            player_id=request.player_id, round_id=request.round_id, provider=request.provider,
+            after_id=after_id, page_size=page_size)
+        next_token = str(found[-1].id) if len(found) == min(page_size, 500) and found else ""
+        return pb.ListTransactionsResponse(
+            transactions=[self._transaction(t) for t in found], next_page_token=next_token)
+
+    # --- translation -------------------------------------------------------------------
+
+    def _money_request(self, kind: Kind, request: Any, context: grpc.aio.ServicerContext) -> MoneyRequest:
+        client = self._client(context)
+        require_provider(client, request.provider)
+        return MoneyRequest(
+            kind=kind, provider=request.provider, transaction_id=request.transaction_id,
+            player_id=request.player_id, currency=request.currency, amount=request.amount,
+            round_id=request.round_id, game_id=request.game_id, table_id=request.table_id,
+            reference_id=request.reference_transaction_id,
+            details=json_format.MessageToDict(request.details) if request.HasField("details") else {},
+            event_time=request.event_time.ToDatetime(tzinfo=UTC) if request.HasField("event_time") else None,
+            raw_request=request.raw_request,
+            reverse_payouts=bool(getattr(request, "reverse_payouts", False)),
+            client=client.name,
+        )
+
+    def _credit_response(self, outcome: Outcome) -> pb.CreditResponse:
+        return pb.CreditResponse(transaction=self._transaction(outcome.transaction), replay=outcome.replay)
+
+    def _amount(self, minor: int, currency: str) -> str:
+        return money.to_decimal_string(minor, self.ledger.currencies.get(currency, 0))
+
+    def _account(self, account: Account) -> pb.Account:
+        return pb.Account(
+            wallet_id=account.id, player_id=account.player_id, currency=account.currency,
+            balance=self._amount(account.balance, account.currency), created_at=_timestamp(account.created_at))
+
+    def _bet(self, bet: Bet) -> pb.Bet:
+        return pb.Bet(
+            transaction_id=bet.transaction_id, state=pb.BetState.Value(f"BET_STATE_{bet.state.name}"),
+            stake=self._amount(bet.stake, bet.currency), payout=self._amount(bet.payout, bet.currency),
+            placed_at=_timestamp(bet.placed_at), settled_at=_timestamp(bet.settled_at),
+            cancelled_at=_timestamp(bet.cancelled_at))
+
+    def _transaction(self, tx: Transaction) -> pb.Transaction:
+        details = struct_pb2.Struct()
+        details.update(tx.details)
+        return pb.Transaction(
+            wallet_transaction_id=tx.id, provider=tx.provider, transaction_id=tx.transaction_id,
+            kind=_KIND_VALUES[tx.kind], status=pb.TransactionStatus.Value(f"TRANSACTION_STATUS_{tx.status.name}"),
+            player_id=tx.player_id, currency=tx.currency, amount=self._amount(tx.amount, tx.currency),
+            balance_change=self._amount(tx.balance_change, tx.currency),
+            balance_after=self._amount(tx.balance_after, tx.currency) if tx.balance_after is not None else "",
+            round_id=tx.round_id, game_id=tx.game_id, table_id=tx.table_id,
+            reference_transaction_id=tx.reference_id, details=details, event_time=_timestamp(tx.event_time),
+            created_at=_timestamp(tx.created_at), error_reason=tx.error_reason or "",
+            bet=self._bet(tx.bet) if tx.bet else None)
+
+
+def _timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
+    if value is None:
+        return None
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(value)
+    return stamp
+
+
+def _metadata_value(context: grpc.aio.ServicerContext, key: str) -> str:
+    for k, v in context.invocation_metadata() or ():
+        if k == key:
+            return v if isinstance(v, str) else v.decode("latin-1")
+    return ""

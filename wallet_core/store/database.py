@@ -1,0 +1,98 @@
+"""The database engine, and running one request as one database transaction with retries.
+
+SQLite (aiosqlite) is the embedded default; PostgreSQL (asyncpg) the production store.
+Serialization failures and deadlocks (SQLSTATE 40001/40P01), SQLite's "database is
+locked", and unique-key races between concurrent requests are retried here, so callers
+never see them and the same code runs on PostgreSQL-compatible distributed engines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from wallet_core.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+MAX_ATTEMPTS = 8
+
+
+def create_engine(database_url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        _use_immediate_transactions(engine)
+        return engine
+    return create_async_engine(
+        url,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=5,
+        pool_pre_ping=False,
+        connect_args={"timeout": 5, "command_timeout": 30},
+    )
+
+
+def _use_immediate_transactions(engine: AsyncEngine) -> None:
+    """SQLite: take the write lock at BEGIN, so that a balance check and its write cannot
+    interleave with another connection's (SQLite has no SELECT ... FOR UPDATE)."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" event emit BEGIN
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_retryable(error: BaseException) -> bool:
+    if isinstance(error, IntegrityError):
+        return True  # a concurrent request inserted the same key first: the retry sees it
+    if isinstance(error, DBAPIError):
+        if getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+            return True
+        if isinstance(error, OperationalError) and "database is locked" in str(error.orig):
+            return True
+        if error.connection_invalidated:
+            return True  # the pooled connection was dead; a fresh one may work
+    return False
+
+
+async def in_transaction(engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """Run ``work`` in one database transaction, retrying what is safe to retry.
+
+    ``work`` must be idempotent up to its commit: on a retry it runs again from the start.
+    Anything else that goes wrong with the store becomes ``StoreUnavailable``: nothing
+    was decided, and the caller may retry.
+    """
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            async with engine.begin() as connection:
+                return await work(connection)
+        except (TimeoutError, SQLAlchemyError, OSError) as error:
+            if attempt < MAX_ATTEMPTS and is_retryable(error):
+                log.debug("retrying a database transaction (attempt %d): %s", attempt, type(error).__name__)
+                await asyncio.sleep(0.002 * attempt)
+                continue
+            log.warning("store unavailable: %s: %s", type(error).__name__, error)
+            raise StoreUnavailable(f"the ledger store is unavailable ({type(error).__name__})") from error
+    raise AssertionError("unreachable")

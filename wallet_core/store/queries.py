@@ -1,0 +1,227 @@
+"""The SQL statements of the ledger, each a small function over one open connection.
+
+No money rule lives here: ``wallet_core.ledger`` decides, these read and write.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wallet_core.domain import Account, Bet, BetState, Kind, Status, Transaction
+from wallet_core.store.schema import accounts, bets, currencies, entries, transactions
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes: everything stored is UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- currencies ----------------------------------------------------------------------
+
+async def load_currencies(conn: AsyncConnection) -> dict[str, int]:
+    rows = await conn.execute(select(currencies.c.code, currencies.c.scale))
+    return {code: scale for code, scale in rows}
+
+
+async def add_currency(conn: AsyncConnection, code: str, scale: int) -> None:
+    await conn.execute(insert(currencies).values(code=code, scale=scale))
+
+
+# --- accounts --------------------------------------------------------------------------
+
+def _account(row: RowMapping) -> Account:
+    created = utc(row["created_at"])
+    assert created is not None
+    return Account(row["id"], row["player_id"], row["currency"], row["balance"], created)
+
+
+async def find_account(conn: AsyncConnection, player_id: str, currency: str) -> Account | None:
+    row = (await conn.execute(
+        select(accounts).where(accounts.c.player_id == player_id, accounts.c.currency == currency)
+    )).mappings().first()
+    return _account(row) if row else None
+
+
+async def player_accounts(conn: AsyncConnection, player_id: str) -> list[Account]:
+    rows = await conn.execute(select(accounts).where(accounts.c.player_id == player_id).order_by(accounts.c.id))
+    return [_account(r) for r in rows.mappings()]
+
+
+async def all_accounts_with_entry_sums(conn: AsyncConnection) -> list[tuple[Account, int, int | None]]:
+    """Every account with the sum of its entries and the balance_after of its last entry."""
+    sums = (
+        select(entries.c.account_id, func.coalesce(func.sum(entries.c.amount), 0).label("total"),
+               func.max(entries.c.id).label("last_id"))
+        .group_by(entries.c.account_id).subquery()
+    )
+    last = entries.alias("last_entry")
+    rows = await conn.execute(
+        select(accounts, func.coalesce(sums.c.total, 0).label("total"), last.c.balance_after.label("last_after"))
+        .outerjoin(sums, sums.c.account_id == accounts.c.id)
+        .outerjoin(last, last.c.id == sums.c.last_id)
+        .order_by(accounts.c.id)
+    )
+    return [(_account(r), int(r["total"]), r["last_after"]) for r in rows.mappings()]
+
+
+async def insert_account(conn: AsyncConnection, player_id: str, currency: str, balance: int) -> Account:
+    created = now()
+    account_id = (await conn.execute(
+        insert(accounts).values(player_id=player_id, currency=currency, balance=balance, created_at=created)
+        .returning(accounts.c.id)
+    )).scalar_one()
+    return Account(account_id, player_id, currency, balance, created)
+
+
+async def take_if_covered(conn: AsyncConnection, player_id: str, currency: str, amount: int) -> tuple[int, int] | None:
+    """Atomically subtract ``amount`` if the balance covers it: the check and the write are
+    one statement (rule 4). Returns (account id, balance after), or None."""
+    row = (await conn.execute(
+        update(accounts)
+        .where(accounts.c.player_id == player_id, accounts.c.currency == currency, accounts.c.balance >= amount)
+        .values(balance=accounts.c.balance - amount)
+        .returning(accounts.c.id, accounts.c.balance)
+    )).first()
+    return (row[0], row[1]) if row else None
+
+
+async def add_to_balance(conn: AsyncConnection, player_id: str, currency: str, amount: int) -> tuple[int, int] | None:
+    """Atomically add a signed ``amount``. Returns (account id, balance after), or None."""
+    row = (await conn.execute(
+        update(accounts)
+        .where(accounts.c.player_id == player_id, accounts.c.currency == currency)
+        .values(balance=accounts.c.balance + amount)
+        .returning(accounts.c.id, accounts.c.balance)
+    )).first()
+    return (row[0], row[1]) if row else None
+
+
+async def insert_entry(conn: AsyncConnection, account_id: int, transaction_id: int | None,
+                       amount: int, balance_after: int) -> None:
+    await conn.execute(insert(entries).values(
+        account_id=account_id, transaction_id=transaction_id, amount=amount,
+        balance_after=balance_after, created_at=now(),
+    ))
+
+
+# --- bets ------------------------------------------------------------------------------------
+
+def _bet(row: RowMapping) -> Bet:
+    return Bet(
+        id=row["id"], provider=row["provider"], transaction_id=row["transaction_id"],
+        player_id=row["player_id"], currency=row["currency"], state=BetState(row["state"]),
+        stake=row["stake"], payout=row["payout"], placed_at=utc(row["placed_at"]),
+        settled_at=utc(row["settled_at"]), cancelled_at=utc(row["cancelled_at"]),
+    )
+
+
+async def find_bet(conn: AsyncConnection, provider: str, transaction_id: str, *, lock: bool = False) -> Bet | None:
+    query = select(bets).where(bets.c.provider == provider, bets.c.transaction_id == transaction_id)
+    if lock:
+        query = query.with_for_update()  # ignored by SQLite, whose BEGIN IMMEDIATE already serializes
+    row = (await conn.execute(query)).mappings().first()
+    return _bet(row) if row else None
+
+
+async def bet_by_id(conn: AsyncConnection, bet_id: int) -> Bet | None:
+    row = (await conn.execute(select(bets).where(bets.c.id == bet_id))).mappings().first()
+    return _bet(row) if row else None
+
+
+async def insert_bet(conn: AsyncConnection, provider: str, transaction_id: str, player_id: str,
+                     currency: str, state: BetState, stake: int) -> Bet:
+    """Insert a bet (or a tombstone). A concurrent insert of the same key raises
+    IntegrityError, and the request is retried to see the winner's row."""
+    at = now()
+    placed = at if state is BetState.PLACED else None
+    cancelled = at if state is BetState.TOMBSTONE else None
+    bet_id = (await conn.execute(
+        insert(bets).values(
+            provider=provider, transaction_id=transaction_id, player_id=player_id, currency=currency,
+            state=state.value, stake=stake, payout=0, placed_at=placed, settled_at=None, cancelled_at=cancelled,
+        ).returning(bets.c.id)
+    )).scalar_one()
+    return Bet(bet_id, provider, transaction_id, player_id, currency, state, stake, 0, placed, None, cancelled)
+
+
+async def settle_bet(conn: AsyncConnection, bet_id: int, payout: int) -> None:
+    await conn.execute(update(bets).where(bets.c.id == bet_id).values(
+        state=BetState.SETTLED.value, payout=bets.c.payout + payout, settled_at=now(),
+    ))
+
+
+async def cancel_bet(conn: AsyncConnection, bet_id: int) -> None:
+    await conn.execute(update(bets).where(bets.c.id == bet_id).values(
+        state=BetState.CANCELLED.value, cancelled_at=now(),
+    ))
+
+
+# --- transactions ----------------------------------------------------------------------
+
+def _transaction(row: RowMapping, bet: Bet | None = None) -> Transaction:
+    created = utc(row["created_at"])
+    assert created is not None
+    return Transaction(
+        id=row["id"], provider=row["provider"], transaction_id=row["transaction_id"], kind=Kind(row["kind"]),
+        status=Status(row["status"]), player_id=row["player_id"], currency=row["currency"],
+        amount=row["amount"], balance_change=row["balance_change"], balance_after=row["balance_after"],
+        round_id=row["round_id"], game_id=row["game_id"], table_id=row["table_id"],
+        reference_id=row["reference_id"], details=row["details"] or {}, event_time=utc(row["event_time"]),
+        created_at=created, request_hash=row["request_hash"], error_reason=row["error_reason"],
+        error_metadata=row["error_metadata"], account_id=row["account_id"], bet_id=row["bet_id"], bet=bet,
+    )
+
+
+async def find_transaction(conn: AsyncConnection, provider: str, kind: Kind, transaction_id: str) -> Transaction | None:
+    row = (await conn.execute(select(transactions).where(
+        transactions.c.provider == provider, transactions.c.kind == kind.value,
+        transactions.c.transaction_id == transaction_id,
+    ))).mappings().first()
+    if row is None:
+        return None
+    bet = await bet_by_id(conn, row["bet_id"]) if row["bet_id"] is not None else None
+    return _transaction(row, bet)
+
+
+async def bet_transactions(conn: AsyncConnection, bet_id: int) -> list[Transaction]:
+    bet = await bet_by_id(conn, bet_id)
+    rows = await conn.execute(select(transactions).where(transactions.c.bet_id == bet_id).order_by(transactions.c.id))
+    return [_transaction(r, bet) for r in rows.mappings()]
+
+
+async def list_transactions(conn: AsyncConnection, *, player_id: str, round_id: str, provider: str,
+                            after_id: int, limit: int) -> list[Transaction]:
+    query = select(transactions).where(transactions.c.id > after_id)
+    if player_id:
+        query = query.where(transactions.c.player_id == player_id)
+    if round_id:
+        query = query.where(transactions.c.round_id == round_id)
+    if provider:
+        query = query.where(transactions.c.provider == provider)
+    rows = await conn.execute(query.order_by(transactions.c.id).limit(limit))
+    found = list(rows.mappings())
+    bet_ids = {r["bet_id"] for r in found if r["bet_id"] is not None}
+    bets_by_id: dict[int, Bet] = {}
+    if bet_ids:
+        found_bets = await conn.execute(select(bets).where(bets.c.id.in_(bet_ids)))
+        bets_by_id = {r["id"]: _bet(r) for r in found_bets.mappings()}
+    return [_transaction(r, bets_by_id.get(r["bet_id"])) for r in found]
+
+
+async def insert_transaction(conn: AsyncConnection, values: dict[str, Any]) -> tuple[int, datetime]:
+    created = now()
+    tx_id = (await conn.execute(
+        insert(transactions).values(**values, created_at=created).returning(transactions.c.id)
+    )).scalar_one()
+    return tx_id, created

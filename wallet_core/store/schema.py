@@ -1,0 +1,126 @@
+"""The ledger's tables (SQLAlchemy 2 declarative models; Alembic migrations mirror them).
+
+Money columns are integers of minor units at the currency's scale. ``entries`` is
+append-only: an account's balance always equals the sum of its entries.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CurrencyRow(Base):
+    __tablename__ = "currencies"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    scale: Mapped[int] = mapped_column(Integer)
+
+
+class AccountRow(Base):
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("player_id", "currency", name="uq_accounts_player_currency"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    player_id: Mapped[str] = mapped_column(String(128))
+    currency: Mapped[str] = mapped_column(ForeignKey("currencies.code"))
+    balance: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BetRow(Base):
+    """A bet's lifecycle, keyed like its debit so that a debit and its cancel meet on one row."""
+
+    __tablename__ = "bets"
+    __table_args__ = (UniqueConstraint("provider", "transaction_id", name="uq_bets_provider_transaction"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    transaction_id: Mapped[str] = mapped_column(String(128))
+    player_id: Mapped[str] = mapped_column(String(128))
+    currency: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    stake: Mapped[int] = mapped_column(BigInteger)
+    payout: Mapped[int] = mapped_column(BigInteger)
+    placed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TransactionRow(Base):
+    """Every money request with its outcome, failed ones included (rules 1, 3 and 10)."""
+
+    __tablename__ = "transactions"
+    __table_args__ = (
+        UniqueConstraint("provider", "kind", "transaction_id", name="uq_transactions_idempotency_key"),
+        Index("ix_transactions_player", "player_id", "id"),
+        Index("ix_transactions_round", "round_id", "id"),
+        Index("ix_transactions_bet", "bet_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    transaction_id: Mapped[str] = mapped_column(String(128))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    error_reason: Mapped[str | None] = mapped_column(String(64))
+    error_metadata: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    bet_id: Mapped[int | None] = mapped_column(ForeignKey("bets.id"))
+    player_id: Mapped[str] = mapped_column(String(128))
+    currency: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    balance_change: Mapped[int] = mapped_column(BigInteger)
+    balance_after: Mapped[int | None] = mapped_column(BigInteger)
+    round_id: Mapped[str] = mapped_column(String(128))
+    game_id: Mapped[str] = mapped_column(String(128))
+    table_id: Mapped[str] = mapped_column(String(128))
+    reference_id: Mapped[str] = mapped_column(String(128))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    raw_request: Mapped[str] = mapped_column(Text)
+    client: Mapped[str] = mapped_column(String(64))
+    event_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EntryRow(Base):
+    """One movement of one account's balance, with the balance right after it (rule 9)."""
+
+    __tablename__ = "entries"
+    __table_args__ = (Index("ix_entries_account", "account_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("transactions.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    balance_after: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+currencies = cast(Table, CurrencyRow.__table__)
+accounts = cast(Table, AccountRow.__table__)
+bets = cast(Table, BetRow.__table__)
+transactions = cast(Table, TransactionRow.__table__)
+entries = cast(Table, EntryRow.__table__)
