@@ -48,10 +48,12 @@ class CoreSettings:
     pool_size: int = 10
     shutdown_grace_seconds: float = 10.0
     tls: TlsSettings | None = None
+    metrics_listen: str = ""  # "host:port" serves Prometheus metrics over HTTP; empty: off
 
     @classmethod
     def from_mapping(cls, section: Mapping[str, Any]) -> CoreSettings:
-        known = {"listen", "database_url", "currencies", "clients", "pool_size", "shutdown_grace_seconds", "tls"}
+        known = {"listen", "database_url", "currencies", "clients", "pool_size", "shutdown_grace_seconds", "tls",
+                 "metrics_listen"}
         unknown = set(section) - known
         if unknown:
             raise ConfigError(f"[core] has unknown keys: {', '.join(sorted(unknown))}")
@@ -72,6 +74,7 @@ class CoreSettings:
             pool_size=int(section.get("pool_size", cls.pool_size)),
             shutdown_grace_seconds=float(section.get("shutdown_grace_seconds", cls.shutdown_grace_seconds)),
             tls=TlsSettings(**tls) if tls else None,
+            metrics_listen=str(section.get("metrics_listen", "")),
         )
 
 

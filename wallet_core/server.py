@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
+import prometheus_client
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -72,6 +73,10 @@ async def start(settings: CoreSettings) -> RunningCore:
 async def serve(settings: CoreSettings) -> None:
     """Serve until SIGTERM/SIGINT, then drain in-flight calls."""
     core = await start(settings)
+    if settings.metrics_listen:
+        host, _, port = settings.metrics_listen.rpartition(":")
+        prometheus_client.start_http_server(int(port), addr=host)
+        log.info("core metrics listening", extra={"address": settings.metrics_listen})
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -73,12 +73,16 @@ class ConfigReader:
             raise ConfigError(f"{self._key(key)} must be a table of non-empty strings")
         return dict(value)
 
-    def section(self, key: str) -> "ConfigReader":
-        """The sub-table `key` (empty when absent). Call its own `finish()`."""
+    def table(self, key: str) -> Mapping[str, object]:
+        """The sub-table `key` (empty when absent), for a nested `from_mapping(table, path)`."""
         value = self._get(key, {})
         if not isinstance(value, Mapping):
             raise ConfigError(f"{self._key(key)} must be a table")
-        return ConfigReader(value, self._key(key))
+        return value
+
+    def path_of(self, key: str) -> str:
+        """The full name of `key` ("gateways.aigame.core"), for errors and nested readers."""
+        return self._key(key)
 
     def finish(self) -> None:
         """ConfigError naming every key of this section that no getter read."""

@@ -1,8 +1,10 @@
-"""The replay window: a request's own timestamp must be close to the gateway's clock."""
+"""Provider times: the replay window on a request's own timestamp, and event times for the core."""
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from gateways.kit.refusals import GatewayReason, Refusal
 
@@ -21,3 +23,20 @@ class TimestampWindow:
             raise Refusal(
                 GatewayReason.STALE_TIMESTAMP, f"timestamp {timestamp_ms} is {skew:.0f} s away from now"
             )
+
+
+_LAST_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z, the last instant a protobuf Timestamp holds
+
+
+def timestamp_from_ms(ms: int) -> Timestamp:
+    """A protobuf Timestamp for a provider's event time in ms, or Refusal(MALFORMED_REQUEST) when absurd."""
+    if not 0 <= ms <= _LAST_MS:
+        raise Refusal(GatewayReason.MALFORMED_REQUEST, f"time {ms} ms is out of range")
+    timestamp = Timestamp()
+    timestamp.FromMilliseconds(ms)
+    return timestamp
+
+
+def ms_of(timestamp: Timestamp) -> int:
+    """Milliseconds since the epoch of a Timestamp (0 for an unset one)."""
+    return int(timestamp.ToMilliseconds())

@@ -1,0 +1,151 @@
+"""The one async gRPC client a gateway uses to reach the wallet core.
+
+Every call carries the gateway's bearer token and the request id, and has a total deadline well
+under the provider's own timeout. A call that the core answered without deciding anything
+(UNAVAILABLE, DEADLINE_EXCEEDED, STORE_UNAVAILABLE) is retried with the very same request: the
+core is idempotent on the transaction id, so a retry can never move money twice. Every other
+failure is raised at once as a CoreError.
+"""
+
+import asyncio
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import grpc
+from google.protobuf.message import Message
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from gateways.kit.config import ConfigReader
+from gateways.kit.core_errors import CoreError
+from gateways.kit.metrics import CORE_CALLS, CORE_RETRIES
+from wallet.v1 import wallet_pb2, wallet_pb2_grpc
+
+ResponseT = TypeVar("ResponseT", bound=Message)
+
+FIRST_BACKOFF_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class CoreSettings:
+    """Where the core is, who the gateway is to it, and how long a call may take."""
+
+    address: str
+    token: str = field(repr=False)
+    deadline_seconds: float = 2.0
+    """Total time for one call, retries included."""
+    attempt_timeout_seconds: float = 1.0
+    """Time for one attempt (capped by what is left of the deadline)."""
+    max_attempts: int = 3
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object], path: str = "core") -> "CoreSettings":
+        """From a table with `address`, `token` and optionally `deadline_seconds`,
+        `attempt_timeout_seconds`, `max_attempts`."""
+        reader = ConfigReader(data, path)
+        settings = cls(
+            address=reader.string("address"),
+            token=reader.string("token"),
+            deadline_seconds=reader.positive_number("deadline_seconds", cls.deadline_seconds),
+            attempt_timeout_seconds=reader.positive_number(
+                "attempt_timeout_seconds", cls.attempt_timeout_seconds
+            ),
+            max_attempts=reader.positive_integer("max_attempts", cls.max_attempts),
+        )
+        reader.finish()
+        return settings
+
+
+class CoreClient:
+    """Async client of wallet.v1.WalletService for one provider's gateway.
+
+    The channel is opened on first use (inside the running event loop) and closed by `aclose()`.
+    """
+
+    def __init__(self, settings: CoreSettings, *, provider: str) -> None:
+        self.settings = settings
+        self.provider = provider
+        self._channel: grpc.aio.Channel | None = None
+
+    def _open(self) -> grpc.aio.Channel:
+        if self._channel is None:
+            self._channel = grpc.aio.insecure_channel(self.settings.address)
+        return self._channel
+
+    async def aclose(self) -> None:
+        if self._channel is not None:
+            channel, self._channel = self._channel, None
+            await channel.close()
+
+    def _metadata(self, request_id: str) -> tuple[tuple[str, str], ...]:
+        return (("authorization", f"Bearer {self.settings.token}"), ("x-request-id", request_id))
+
+    async def _call(self, method: str, request: Message, request_id: str, answer: type[ResponseT]) -> ResponseT:
+        stub = wallet_pb2_grpc.WalletServiceStub(self._open())
+        rpc = getattr(stub, method)
+        give_up_at = time.monotonic() + self.settings.deadline_seconds
+        backoff = FIRST_BACKOFF_SECONDS
+        for attempt in range(1, self.settings.max_attempts + 1):
+            remaining = give_up_at - time.monotonic()
+            try:
+                response = await rpc(
+                    request,
+                    timeout=min(self.settings.attempt_timeout_seconds, remaining),
+                    metadata=self._metadata(request_id),
+                )
+            except grpc.aio.AioRpcError as rpc_error:
+                error = CoreError.from_rpc_error(rpc_error)
+                remaining = give_up_at - time.monotonic()
+                if not error.nothing_decided or attempt == self.settings.max_attempts or remaining <= backoff:
+                    CORE_CALLS.labels(self.provider, method, error.reason).inc()
+                    raise error from rpc_error
+                CORE_RETRIES.labels(self.provider, method).inc()
+                await asyncio.sleep(backoff)
+                backoff *= 2
+                continue
+            if not isinstance(response, answer):
+                raise TypeError(f"{method} answered {type(response).__name__}, not {answer.__name__}")
+            CORE_CALLS.labels(self.provider, method, "OK").inc()
+            return response
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def get_balance(
+        self, request: wallet_pb2.GetBalanceRequest, *, request_id: str
+    ) -> wallet_pb2.GetBalanceResponse:
+        return await self._call("GetBalance", request, request_id, wallet_pb2.GetBalanceResponse)
+
+    async def debit(self, request: wallet_pb2.DebitRequest, *, request_id: str) -> wallet_pb2.DebitResponse:
+        return await self._call("Debit", request, request_id, wallet_pb2.DebitResponse)
+
+    async def credit(self, request: wallet_pb2.CreditRequest, *, request_id: str) -> wallet_pb2.CreditResponse:
+        return await self._call("Credit", request, request_id, wallet_pb2.CreditResponse)
+
+    async def credit_batch(
+        self, request: wallet_pb2.CreditBatchRequest, *, request_id: str
+    ) -> wallet_pb2.CreditBatchResponse:
+        return await self._call("CreditBatch", request, request_id, wallet_pb2.CreditBatchResponse)
+
+    async def rollback(
+        self, request: wallet_pb2.RollbackRequest, *, request_id: str
+    ) -> wallet_pb2.RollbackResponse:
+        return await self._call("Rollback", request, request_id, wallet_pb2.RollbackResponse)
+
+    async def get_transaction(
+        self, request: wallet_pb2.GetTransactionRequest, *, request_id: str
+    ) -> wallet_pb2.GetTransactionResponse:
+        return await self._call("GetTransaction", request, request_id, wallet_pb2.GetTransactionResponse)
+
+    async def answers(self, *, request_id: str) -> bool:
+        """Whether the core answers at all (for /healthz): any answer but UNAVAILABLE, DEADLINE_EXCEEDED
+        or a NOT_SERVING health status counts, so a core without the gRPC health service still passes."""
+        stub = health_pb2_grpc.HealthStub(self._open())
+        try:
+            response = await stub.Check(
+                health_pb2.HealthCheckRequest(),
+                timeout=self.settings.attempt_timeout_seconds,
+                metadata=self._metadata(request_id),
+            )
+        except grpc.aio.AioRpcError as rpc_error:
+            return not CoreError.from_rpc_error(rpc_error).nothing_decided
+        return bool(response.status == health_pb2.HealthCheckResponse.SERVING)

@@ -1,0 +1,207 @@
+"""What each ``wallet`` command does. Each takes the parsed arguments and the configuration
+dict and returns the process's exit code."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import ipaddress
+import logging
+import signal
+from collections.abc import Mapping
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+
+from wallet_core import server
+from wallet_core.config import ConfigError, CoreSettings
+from wallet_core.errors import WalletError
+from wallet_core.ledger import Ledger
+from wallet_core.money import to_decimal_string
+from wallet_core.store import migrate
+from wallet_core.store.currencies import sync_currencies
+from wallet_core.store.database import create_engine
+from wallet_core.verify import find_mismatches
+
+log = logging.getLogger("wallet")
+
+GATEWAY_NAMES = ("aigame", "hrg", "sud")
+
+
+class CommandError(Exception):
+    """A command cannot run; the message tells the operator why."""
+
+
+def core_settings(config: Mapping[str, Any]) -> CoreSettings:
+    try:
+        return CoreSettings.from_mapping(config.get("core", {}))
+    except (ConfigError, TypeError, ValueError) as error:
+        raise CommandError(f"configuration: {error}") from None
+
+
+# --- serving -----------------------------------------------------------------------
+
+async def core(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
+    settings = core_settings(config)
+    _refuse_public_demo(is_demo, [settings.listen])
+    if is_demo:
+        await migrate.upgrade(settings.database_url)
+    elif not await migrate.is_current(settings.database_url):
+        raise CommandError("the database is not at the newest schema: run `wallet db upgrade` first")
+    await server.serve(settings)
+    return 0
+
+
+async def gateway(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
+    listen, app = _gateway_app(args.name, config)
+    _refuse_public_demo(is_demo, [listen])
+    await _serve_apps({args.name: (listen, app)})
+    return 0
+
+
+async def up(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
+    """The core and every gateway configured under [gateways.*], in one process."""
+    settings = core_settings(config)
+    apps = {name: _gateway_app(name, config) for name in GATEWAY_NAMES if name in config.get("gateways", {})}
+    _refuse_public_demo(is_demo, [settings.listen, *(listen for listen, _ in apps.values())])
+    await migrate.upgrade(settings.database_url)
+    running = await server.start(settings)
+    try:
+        await _seed_demo(running.ledger, config.get("demo", {}))
+        log.info("wallet up", extra={"core": settings.listen, **{name: listen for name, (listen, _) in apps.items()},
+                                     "database": _safe_url(settings.database_url)})
+        await _serve_apps(apps)
+    finally:
+        await running.stop(settings.shutdown_grace_seconds)
+    return 0
+
+
+def _gateway_app(name: str, config: Mapping[str, Any]) -> tuple[str, Starlette]:
+    section = dict(config.get("gateways", {}).get(name, {}))
+    if not section:
+        raise CommandError(f"no [gateways.{name}] section in the configuration")
+    listen = str(section.pop("listen", ""))
+    if ":" not in listen:
+        raise CommandError(f"[gateways.{name}] needs listen = \"HOST:PORT\"")
+    module = importlib.import_module(f"gateways.{name}")
+    try:
+        settings = module.Settings.from_mapping(section)
+    except (KeyError, TypeError, ValueError) as error:
+        raise CommandError(f"[gateways.{name}]: {error}") from None
+    app: Starlette = module.create_app(settings)
+    return listen, app
+
+
+async def _serve_apps(apps: Mapping[str, tuple[str, Starlette]]) -> None:
+    """Serve Starlette apps under uvicorn until SIGINT/SIGTERM, then shut them down cleanly."""
+    servers = []
+    for name, (listen, app) in apps.items():
+        host, _, port = listen.rpartition(":")
+        config = uvicorn.Config(app, host=host, port=int(port), log_config=None, access_log=False, lifespan="on")
+        servers.append(uvicorn.Server(config))
+        log.info("gateway listening", extra={"gateway": name, "address": f"http://{listen}"})
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    for s in servers:
+        s.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # one handler for all
+    tasks = [asyncio.create_task(s.serve()) for s in servers]
+    waiter = asyncio.create_task(stopping.wait())
+    await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    log.info("stopping")
+    for s in servers:
+        s.should_exit = True
+    await asyncio.gather(*tasks, return_exceptions=True)
+    waiter.cancel()
+
+
+def _refuse_public_demo(is_demo: bool, listens: list[str]) -> None:
+    if not is_demo:
+        return
+    for listen in listens:
+        host = listen.rpartition(":")[0].strip("[]")
+        if host != "localhost" and not ipaddress.ip_address(host).is_loopback:
+            raise CommandError(f"the demo configuration only listens on loopback, not {listen}; use --config")
+
+
+async def _seed_demo(ledger: Ledger, demo: Mapping[str, Any]) -> None:
+    """Open the demo players' accounts the first time (never touches existing ones)."""
+    for player in demo.get("players", []):
+        for currency in demo.get("currencies", []):
+            try:
+                await ledger.create_account(player, currency, str(demo.get("balance", "0")))
+                log.info("demo account opened", extra={"player_id": player, "currency": currency})
+            except WalletError as error:
+                if error.reason != "ACCOUNT_EXISTS":
+                    raise
+
+
+# --- the ledger from the command line ------------------------------------------------
+
+async def db_upgrade(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
+    settings = core_settings(config)
+    await migrate.upgrade(settings.database_url)
+    print(f"database at the newest schema: {_safe_url(settings.database_url)}")
+    return 0
+
+
+async def _ledger(config: Mapping[str, Any]) -> Ledger:
+    settings = core_settings(config)
+    if not await migrate.is_current(settings.database_url):
+        raise CommandError("the database is not at the newest schema: run `wallet db upgrade` first")
+    engine = create_engine(settings.database_url)
+    await sync_currencies(engine, settings.currencies)
+    return await Ledger.open(engine)
+
+
+async def accounts_create(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
+    ledger = await _ledger(config)
+    try:
+        account = await ledger.create_account(args.player, args.currency, args.balance)
+    except WalletError as error:
+        print(f"wallet: {error.reason}: {error.message}")
+        return 1
+    finally:
+        await ledger.engine.dispose()
+    balance = to_decimal_string(account.balance, ledger.currencies[account.currency])
+    print(f"opened {account.currency} account {account.id} for {account.player_id}: {balance}")
+    return 0
+
+
+async def accounts_show(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
+    ledger = await _ledger(config)
+    try:
+        accounts = await ledger.accounts(args.player)
+    finally:
+        await ledger.engine.dispose()
+    if not accounts:
+        print(f"{args.player} has no accounts")
+        return 1
+    print(f"{'wallet id':>10}  {'currency':<8}  {'balance':>20}  opened")
+    for account in accounts:
+        balance = to_decimal_string(account.balance, ledger.currencies.get(account.currency, 0))
+        print(f"{account.id:>10}  {account.currency:<8}  {balance:>20}  {account.created_at.isoformat()}")
+    return 0
+
+
+async def verify(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
+    settings = core_settings(config)
+    engine = create_engine(settings.database_url)
+    try:
+        checked, mismatches = await find_mismatches(engine)
+    finally:
+        await engine.dispose()
+    for m in mismatches:
+        print(f"MISMATCH account {m.account_id} ({m.player_id} {m.currency}): balance {m.balance} minor units, "
+              f"entries sum {m.entries_sum}, last entry's balance_after {m.last_balance_after}")
+    print(f"checked {checked} accounts: {len(mismatches)} mismatches")
+    return 1 if mismatches else 0
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

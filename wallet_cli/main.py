@@ -1,0 +1,76 @@
+"""``wallet``: the command line of the seamless wallet.
+
+    wallet core                      serve the core (gRPC)
+    wallet gateway NAME              serve one provider's gateway (aigame, hrg, sud)
+    wallet up                        the core and every gateway in one process (demo by default)
+    wallet db upgrade                migrate the database to the newest schema
+    wallet accounts create PLAYER CURRENCY [--balance AMOUNT]
+    wallet accounts show PLAYER
+    wallet verify                    every balance equals the sum of its entries (exit 1 if not)
+
+Every command takes --config FILE and --database-url URL; without --config the built-in
+demo configuration is used (loopback only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from wallet_cli import commands, logs
+from wallet_cli.config import load
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE", help="TOML configuration (default: the built-in demo)")
+    common.add_argument("--database-url", metavar="URL", help="overrides core.database_url")
+    common.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING (default INFO)")
+
+    root = argparse.ArgumentParser(prog="wallet", description=__doc__.split("\n\n")[0] if __doc__ else None)
+    sub = root.add_subparsers(dest="command", required=True)
+    sub.add_parser("core", parents=[common], help="serve the wallet core over gRPC")
+    gateway = sub.add_parser("gateway", parents=[common], help="serve one provider's gateway")
+    gateway.add_argument("name", choices=commands.GATEWAY_NAMES)
+    sub.add_parser("up", parents=[common], help="run the core and every configured gateway together")
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", parents=[common], help="migrate to the newest schema")
+
+    accounts = sub.add_parser("accounts", help="players' accounts").add_subparsers(
+        dest="accounts_command", required=True)
+    create = accounts.add_parser("create", parents=[common], help="open an account")
+    create.add_argument("player")
+    create.add_argument("currency")
+    create.add_argument("--balance", default="0", metavar="AMOUNT", help="opening balance (default 0)")
+    show = accounts.add_parser("show", parents=[common], help="a player's accounts and balances")
+    show.add_argument("player")
+
+    sub.add_parser("verify", parents=[common], help="check every balance against its ledger entries")
+    return root
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    logs.configure(args.log_level)
+    config, is_demo = load(args.config, args.database_url)
+    handlers: dict[str, Callable[..., Coroutine[Any, Any, int]]] = {
+        "core": commands.core,
+        "gateway": commands.gateway,
+        "up": commands.up,
+        "db": commands.db_upgrade,
+        "accounts": commands.accounts_create if getattr(args, "accounts_command", "") == "create"
+        else commands.accounts_show,
+        "verify": commands.verify,
+    }
+    try:
+        code = asyncio.run(handlers[args.command](args, config, is_demo))
+    except commands.CommandError as error:
+        print(f"wallet: {error}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)
