@@ -7,19 +7,24 @@ import argparse
 import asyncio
 import importlib
 import ipaddress
+import json
 import logging
 import signal
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
 
+from wallet_cli import report_text
 from wallet_core import server
 from wallet_core.config import ConfigError, CoreSettings
 from wallet_core.errors import WalletError
 from wallet_core.ledger import Ledger
 from wallet_core.money import to_decimal_string
+from wallet_core.report import build_report
 from wallet_core.store import migrate
 from wallet_core.store.currencies import sync_currencies
 from wallet_core.store.database import create_engine
@@ -68,6 +73,7 @@ async def up(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool)
     _refuse_public_demo(is_demo, [settings.listen, *(listen for listen, _ in apps.values())])
     await migrate.upgrade(settings.database_url)
     running = await server.start(settings)
+    server.serve_metrics(settings)
     try:
         await _seed_demo(running.ledger, config.get("demo", {}))
         log.info("wallet up", extra={"core": settings.listen, **{name: listen for name, (listen, _) in apps.items()},
@@ -100,14 +106,12 @@ async def _serve_apps(apps: Mapping[str, tuple[str, Starlette]]) -> None:
     for name, (listen, app) in apps.items():
         host, _, port = listen.rpartition(":")
         config = uvicorn.Config(app, host=host, port=int(port), log_config=None, access_log=False, lifespan="on")
-        servers.append(uvicorn.Server(config))
+        servers.append(_QuietServer(config))
         log.info("gateway listening", extra={"gateway": name, "address": f"http://{listen}"})
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
-    for s in servers:
-        s.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # one handler for all
     tasks = [asyncio.create_task(s.serve()) for s in servers]
     waiter = asyncio.create_task(stopping.wait())
     await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
@@ -116,6 +120,14 @@ async def _serve_apps(apps: Mapping[str, tuple[str, Starlette]]) -> None:
         s.should_exit = True
     await asyncio.gather(*tasks, return_exceptions=True)
     waiter.cancel()
+
+
+class _QuietServer(uvicorn.Server):
+    """A uvicorn server that leaves SIGINT/SIGTERM to the wallet, which stops every server at once."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 def _refuse_public_demo(is_demo: bool, listens: list[str]) -> None:
@@ -199,6 +211,41 @@ async def verify(args: argparse.Namespace, config: Mapping[str, Any], is_demo: b
               f"entries sum {m.entries_sum}, last entry's balance_after {m.last_balance_after}")
     print(f"checked {checked} accounts: {len(mismatches)} mismatches")
     return 1 if mismatches else 0
+
+
+async def report(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
+    """Bets, wins, cancels and GGR per provider, currency and round, and the bets left open."""
+    until = args.until or datetime.now(UTC)
+    since = args.since or until - timedelta(hours=24)
+    if since >= until:
+        raise CommandError(f"--since {since.isoformat()} is not before --until {until.isoformat()}")
+    settings = core_settings(config)
+    if not await migrate.is_current(settings.database_url):
+        raise CommandError("the database is not at the newest schema: run `wallet db upgrade` first")
+    engine = create_engine(settings.database_url)
+    try:
+        found = await build_report(engine, since=since, until=until,
+                                   unsettled_after=timedelta(minutes=args.unsettled_after))
+    finally:
+        await engine.dispose()
+    print(json.dumps(found.as_dict(), indent=2) if args.json else report_text.render(found))
+    return 0
+
+
+def moment(text: str) -> datetime:
+    """``--since``/``--until``: an ISO 8601 date or datetime, in UTC unless it gives an offset."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date or datetime: {text!r}") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def minutes(text: str) -> int:
+    """``--unsettled-after``: a whole number of minutes, zero or more."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a whole number of minutes: {text!r}")
+    return int(text)
 
 
 def _safe_url(url: str) -> str:

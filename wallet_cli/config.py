@@ -2,7 +2,8 @@
 
 Overrides: ``WALLET_DATABASE_URL`` sets ``core.database_url``; any other key is set with
 ``WALLET__SECTION__KEY=value`` (double underscores between levels, e.g.
-``WALLET__CORE__LISTEN=0.0.0.0:50051``); the value is read as a TOML value when it is one
+``WALLET__CORE__LISTEN=0.0.0.0:50051``; names match existing keys whatever their case,
+new keys are lower case); the value is read as a TOML value when it is one
 (``8``, ``true``, ``["a"]``) and as a string otherwise.
 """
 
@@ -40,11 +41,17 @@ def apply_environment(config: dict[str, Any], environ: Mapping[str, str]) -> Non
     for name, raw in sorted(environ.items()):
         if not name.startswith(ENV_PREFIX):
             continue
-        *sections, key = [part.lower() for part in name.removeprefix(ENV_PREFIX).split("__")]
+        *sections, key = name.removeprefix(ENV_PREFIX).split("__")
         target = config
         for section in sections:
-            target = target.setdefault(section, {})
-        target[key] = _value(raw)
+            target = target.setdefault(_existing_key(target, section), {})
+        target[_existing_key(target, key)] = _value(raw)
+
+
+def _existing_key(table: dict[str, Any], name: str) -> str:
+    """Environment names are upper case: match a key of the file whatever its case
+    (``USD`` in [core.currencies]), else use the lower-case spelling (``database_url``)."""
+    return next((key for key in table if key.lower() == name.lower()), name.lower())
 
 
 def _value(raw: str) -> Any:

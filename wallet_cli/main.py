@@ -7,6 +7,8 @@
     wallet accounts create PLAYER CURRENCY [--balance AMOUNT]
     wallet accounts show PLAYER
     wallet verify                    every balance equals the sum of its entries (exit 1 if not)
+    wallet report [--since WHEN] [--until WHEN] [--unsettled-after MINUTES] [--json]
+                                     bets, wins, cancels, GGR per provider and round; open bets
 
 Every command takes --config FILE and --database-url URL; without --config the built-in
 demo configuration is used (loopback only).
@@ -50,6 +52,15 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("player")
 
     sub.add_parser("verify", parents=[common], help="check every balance against its ledger entries")
+
+    report = sub.add_parser("report", parents=[common],
+                            help="bets, wins, cancels and GGR per provider and round, and the bets left open")
+    report.add_argument("--since", type=commands.moment, metavar="WHEN",
+                        help="start, ISO 8601 date or datetime, UTC unless it has an offset (default: --until - 24 h)")
+    report.add_argument("--until", type=commands.moment, metavar="WHEN", help="end, excluded (default: now)")
+    report.add_argument("--unsettled-after", type=commands.minutes, default=60, metavar="MINUTES",
+                        help="list the bets placed more than MINUTES before the end and still open (default 60)")
+    report.add_argument("--json", action="store_true", help="the same figures as JSON")
     return root
 
 
@@ -65,6 +76,7 @@ def main(argv: list[str] | None = None) -> None:
         "accounts": commands.accounts_create if getattr(args, "accounts_command", "") == "create"
         else commands.accounts_show,
         "verify": commands.verify,
+        "report": commands.report,
     }
     try:
         code = asyncio.run(handlers[args.command](args, config, is_demo))

@@ -131,6 +131,9 @@ class Ledger:
             for index, (request, amount, fingerprint) in enumerate(prepared):
                 try:
                     outcome = await self._credit(conn, request, amount, fingerprint, record_failures=False)
+                    if outcome.transaction.status is Status.FAILED:
+                        # A repeat of a credit refused (and stored) earlier: its refusal refuses the batch.
+                        raise _refusal(outcome)
                 except WalletError as error:
                     error.metadata["batch_index"] = str(index)
                     error.metadata.setdefault("transaction_id", request.transaction_id)
@@ -249,7 +252,7 @@ class Ledger:
             raise _account_not_found(bet.player_id, bet.currency)
         account_id, balance_after = added
         await q.cancel_bet(conn, bet.id)
-        bet = replace(bet, state=BetState.CANCELLED)
+        bet = await q.bet_by_id(conn, bet.id) or replace(bet, state=BetState.CANCELLED)  # with its cancelled_at
         stored = await self._store(conn, request, bet.stake, fingerprint, Status.COMPLETED, change=change,
                                    balance_after=balance_after, account_id=account_id, bet=bet, currency=bet.currency)
         if bet.stake:
@@ -266,14 +269,8 @@ class Ledger:
     async def _decided(self, work: Callable[[AsyncConnection], Awaitable[Outcome]]) -> Outcome:
         """Commit the outcome, then raise if it is a (stored, or replayed) refusal."""
         outcome = await self._run(work)
-        stored = outcome.transaction
-        if stored.status is Status.FAILED:
-            assert stored.error_reason is not None
-            metadata = dict(stored.error_metadata or {})
-            metadata["replay"] = str(outcome.replay).lower()
-            error = WalletError(Reason(stored.error_reason), _FAILURE_MESSAGES[Reason(stored.error_reason)])
-            error.metadata = metadata
-            raise error
+        if outcome.transaction.status is Status.FAILED:
+            raise _refusal(outcome)
         return outcome
 
     def _validate(self, request: MoneyRequest, *, amount_required: bool = True) -> int:
@@ -283,6 +280,8 @@ class Ledger:
         for name in ("round_id", "game_id", "table_id", "reference_id"):
             if len(getattr(request, name)) > MAX_ID_LENGTH:
                 raise WalletError(Reason.INVALID_ARGUMENT, f"{name} is longer than {MAX_ID_LENGTH}", field=name)
+        for name in ("round_id", "game_id", "table_id", "reference_id", "raw_request"):
+            _no_nul(name, getattr(request, name))
         if not amount_required:
             if request.currency:
                 self.scale(request.currency)
@@ -353,6 +352,24 @@ def _require(field: str, value: str, max_length: int) -> None:
         raise WalletError(Reason.INVALID_ARGUMENT, f"{field} is required", field=field)
     if len(value) > max_length:
         raise WalletError(Reason.INVALID_ARGUMENT, f"{field} is longer than {max_length}", field=field)
+    _no_nul(field, value)
+
+
+def _no_nul(field: str, value: str) -> None:
+    """PostgreSQL text cannot hold NUL: refuse it here rather than answer STORE_UNAVAILABLE."""
+    if "\x00" in value:
+        raise WalletError(Reason.INVALID_ARGUMENT, f"{field} contains a NUL character", field=field)
+
+
+def _refusal(outcome: Outcome) -> WalletError:
+    """The stored refusal of a decided failure, with whether this answer is a replay."""
+    stored = outcome.transaction
+    assert stored.error_reason is not None
+    reason = Reason(stored.error_reason)
+    error = WalletError(reason, _FAILURE_MESSAGES[reason])
+    error.metadata = dict(stored.error_metadata or {})
+    error.metadata["replay"] = str(outcome.replay).lower()
+    return error
 
 
 def _canonical_amount(request: MoneyRequest) -> str:

@@ -11,13 +11,15 @@ from decimal import Context, Decimal
 
 from wallet_core.errors import Reason, WalletError
 
-# Plain decimal notation only: digits with an optional fraction. No sign, exponent,
-# NaN/Infinity, spaces or thousands separators.
-_DECIMAL = re.compile(r"(\d+)(?:\.(\d+))?")
+# Plain decimal notation only: ASCII digits with an optional fraction. No sign, exponent,
+# NaN/Infinity, spaces, thousands separators or non-ASCII digits (which Decimal would accept).
+_DECIMAL = re.compile(r"([0-9]+)(?:\.([0-9]+))?")
 MAX_DIGITS = 18  # minor units stay well inside a signed 64-bit integer
 MAX_DECIMALS = 30
 # Wide enough that no operation below ever rounds (the default context keeps 28 digits).
 _EXACT = Context(prec=MAX_DIGITS + MAX_DECIMALS + 4)
+# Minor units, not the major amount, must fit: "999999999999999999" USD is 10**20 cents.
+_MAX_MINOR = 10**MAX_DIGITS
 
 
 def parse_amount(amount: str, *, field: str = "amount") -> Decimal:
@@ -47,9 +49,15 @@ def to_minor(value: Decimal, currency: str, scale: int, *, field: str = "amount"
             f"{field} has more decimals than {currency} allows ({scale})",
             field=field, value=canonical(value), currency=currency, scale=scale,
         )
+    if abs(minor) >= _MAX_MINOR:
+        raise WalletError(
+            Reason.INVALID_AMOUNT, f"{field} is too large for {currency}",
+            field=field, value=canonical(value), currency=currency, scale=scale,
+        )
     return int(minor)
 
 
 def to_decimal_string(minor: int, scale: int) -> str:
     """Format minor units at a scale: (1950, 2) -> "19.50"; (-9500, 2) -> "-95.00"."""
-    return str(Decimal(minor).scaleb(-scale, _EXACT))
+    # format "f": str() would answer "1E-8" for (1, 8) and "0E-8" for (0, 8).
+    return format(Decimal(minor).scaleb(-scale, _EXACT), "f")

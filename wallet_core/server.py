@@ -73,10 +73,7 @@ async def start(settings: CoreSettings) -> RunningCore:
 async def serve(settings: CoreSettings) -> None:
     """Serve until SIGTERM/SIGINT, then drain in-flight calls."""
     core = await start(settings)
-    if settings.metrics_listen:
-        host, _, port = settings.metrics_listen.rpartition(":")
-        prometheus_client.start_http_server(int(port), addr=host)
-        log.info("core metrics listening", extra={"address": settings.metrics_listen})
+    serve_metrics(settings)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -85,6 +82,14 @@ async def serve(settings: CoreSettings) -> None:
     log.info("core stopping: draining in-flight calls", extra={"grace_seconds": settings.shutdown_grace_seconds})
     await core.stop(settings.shutdown_grace_seconds)
     log.info("core stopped")
+
+
+def serve_metrics(settings: CoreSettings) -> None:
+    """Prometheus metrics over HTTP on ``metrics_listen`` (a daemon thread), when set."""
+    if settings.metrics_listen:
+        host, _, port = settings.metrics_listen.rpartition(":")
+        prometheus_client.start_http_server(int(port), addr=host)
+        log.info("core metrics listening", extra={"address": f"http://{settings.metrics_listen}/metrics"})
 
 
 def _credentials(tls: TlsSettings) -> grpc.ServerCredentials:

@@ -182,12 +182,17 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
     def _money_request(self, kind: Kind, request: Any, context: grpc.aio.ServicerContext) -> MoneyRequest:
         client = self._client(context)
         require_provider(client, request.provider)
+        try:
+            details = json_format.MessageToDict(request.details) if request.HasField("details") else {}
+        except ValueError:  # NaN or Infinity: not JSON, and not storable
+            raise WalletError(Reason.INVALID_ARGUMENT, "details holds a number JSON cannot carry (NaN, Infinity)",
+                              field="details") from None
         return MoneyRequest(
             kind=kind, provider=request.provider, transaction_id=request.transaction_id,
             player_id=request.player_id, currency=request.currency, amount=request.amount,
             round_id=request.round_id, game_id=request.game_id, table_id=request.table_id,
             reference_id=request.reference_transaction_id,
-            details=json_format.MessageToDict(request.details) if request.HasField("details") else {},
+            details=details,
             event_time=request.event_time.ToDatetime(tzinfo=UTC) if request.HasField("event_time") else None,
             raw_request=request.raw_request,
             reverse_payouts=bool(getattr(request, "reverse_payouts", False)),

@@ -70,7 +70,7 @@ def bet_record(
     told = _told([bet, *payouts, *cancels])
     status = _status(bet, payouts)
 
-    stake = bet.bet.stake or bet.amount
+    stake = bet.amount if status == INVALID else bet.bet.stake or bet.amount
     zero = format_at_scale_of(Decimal(0), stake)
     paid = sum((Decimal(t.amount) for t in payouts), Decimal(0))
     win = format_at_scale_of(paid, stake)

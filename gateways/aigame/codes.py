@@ -84,10 +84,10 @@ def code_table(provisional: Provisional) -> CodeTable[int]:
             "UNAUTHENTICATED":        (800100, 800100, 800100, 800100, 800100),
             "PERMISSION_DENIED":      (800100, 800100, 800100, 800100, 800100),
             "INTERNAL_ERROR":         (800100, 800100, 800100, 800100, 800100),
-            # Nothing was decided: the provider's retry (same id) is safe.
-            "STORE_UNAVAILABLE":      (800100, 800100, 800100, 800100, 800100),
-            "GRPC_UNAVAILABLE":       (800100, 800100, 800100, 800100, 800100),
-            "GRPC_DEADLINE_EXCEEDED": (800100, 800100, 800100, 800100, 800100),
+            # Nothing was decided: the provider's retry (same id) is safe. For a balance, "query failed".
+            "STORE_UNAVAILABLE":      (800103, 800100, 800100, 800100, 800100),
+            "GRPC_UNAVAILABLE":       (800103, 800100, 800100, 800100, 800100),
+            "GRPC_DEADLINE_EXCEEDED": (800103, 800100, 800100, 800100, 800100),
         },
         fallback=(800100, 800100, 800100, 800100, 800100),
     )  # fmt: skip

@@ -1,23 +1,25 @@
 """The one async gRPC client a gateway uses to reach the wallet core.
 
-Every call carries the gateway's bearer token and the request id, and has a total deadline well
-under the provider's own timeout. A call that the core answered without deciding anything
-(UNAVAILABLE, DEADLINE_EXCEEDED, STORE_UNAVAILABLE) is retried with the very same request: the
-core is idempotent on the transaction id, so a retry can never move money twice. Every other
-failure is raised at once as a CoreError.
+The channel is plaintext, or TLS when a CA file is configured (mutual TLS with a client
+certificate and key as well). Every call carries the gateway's bearer token and the request id,
+and has a total deadline well under the provider's own timeout. A call that the core answered
+without deciding anything (UNAVAILABLE, DEADLINE_EXCEEDED, STORE_UNAVAILABLE) is retried with the
+very same request: the core is idempotent on the transaction id, so a retry can never move money
+twice. Every other failure is raised at once as a CoreError.
 """
 
 import asyncio
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 import grpc
 from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from gateways.kit.config import ConfigReader
+from gateways.kit.config import ConfigError, ConfigReader
 from gateways.kit.core_errors import CoreError
 from gateways.kit.metrics import CORE_CALLS, CORE_RETRIES
 from wallet.v1 import wallet_pb2, wallet_pb2_grpc
@@ -38,11 +40,22 @@ class CoreSettings:
     attempt_timeout_seconds: float = 1.0
     """Time for one attempt (capped by what is left of the deadline)."""
     max_attempts: int = 3
+    tls_ca_file: str = ""
+    """PEM file of the CA that signed the core's certificate; set, the channel is TLS."""
+    tls_cert_file: str = ""
+    """PEM certificate of the gateway, for mutual TLS (with tls_key_file)."""
+    tls_key_file: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.tls_cert_file) != bool(self.tls_key_file):
+            raise ConfigError("core TLS: give both cert_file and key_file, or neither")
+        if self.tls_cert_file and not self.tls_ca_file:
+            raise ConfigError("core TLS: a client certificate needs ca_file")
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object], path: str = "core") -> "CoreSettings":
         """From a table with `address`, `token` and optionally `deadline_seconds`,
-        `attempt_timeout_seconds`, `max_attempts`."""
+        `attempt_timeout_seconds`, `max_attempts`, and `ca_file`, `cert_file`, `key_file` for TLS."""
         reader = ConfigReader(data, path)
         settings = cls(
             address=reader.string("address"),
@@ -52,25 +65,43 @@ class CoreSettings:
                 "attempt_timeout_seconds", cls.attempt_timeout_seconds
             ),
             max_attempts=reader.positive_integer("max_attempts", cls.max_attempts),
+            tls_ca_file=reader.optional_string("ca_file"),
+            tls_cert_file=reader.optional_string("cert_file"),
+            tls_key_file=reader.optional_string("key_file"),
         )
         reader.finish()
         return settings
+
+    def credentials(self) -> grpc.ChannelCredentials | None:
+        """TLS credentials read from the configured files (None for plaintext); OSError if unreadable."""
+        if not self.tls_ca_file:
+            return None
+        return grpc.ssl_channel_credentials(
+            root_certificates=Path(self.tls_ca_file).read_bytes(),
+            private_key=Path(self.tls_key_file).read_bytes() if self.tls_key_file else None,
+            certificate_chain=Path(self.tls_cert_file).read_bytes() if self.tls_cert_file else None,
+        )
 
 
 class CoreClient:
     """Async client of wallet.v1.WalletService for one provider's gateway.
 
-    The channel is opened on first use (inside the running event loop) and closed by `aclose()`.
+    The TLS files are read at construction (a bad path stops the gateway at start); the channel is
+    opened on first use (inside the running event loop) and closed by `aclose()`.
     """
 
     def __init__(self, settings: CoreSettings, *, provider: str) -> None:
         self.settings = settings
         self.provider = provider
+        self._credentials = settings.credentials()
         self._channel: grpc.aio.Channel | None = None
 
     def _open(self) -> grpc.aio.Channel:
         if self._channel is None:
-            self._channel = grpc.aio.insecure_channel(self.settings.address)
+            if self._credentials is None:
+                self._channel = grpc.aio.insecure_channel(self.settings.address)
+            else:
+                self._channel = grpc.aio.secure_channel(self.settings.address, self._credentials)
         return self._channel
 
     async def aclose(self) -> None:
@@ -82,33 +113,29 @@ class CoreClient:
         return (("authorization", f"Bearer {self.settings.token}"), ("x-request-id", request_id))
 
     async def _call(self, method: str, request: Message, request_id: str, answer: type[ResponseT]) -> ResponseT:
-        stub = wallet_pb2_grpc.WalletServiceStub(self._open())
-        rpc = getattr(stub, method)
+        rpc = getattr(wallet_pb2_grpc.WalletServiceStub(self._open()), method)
         give_up_at = time.monotonic() + self.settings.deadline_seconds
         backoff = FIRST_BACKOFF_SECONDS
-        for attempt in range(1, self.settings.max_attempts + 1):
-            remaining = give_up_at - time.monotonic()
+        attempt = 1
+        while True:
+            timeout = min(self.settings.attempt_timeout_seconds, give_up_at - time.monotonic())
             try:
-                response = await rpc(
-                    request,
-                    timeout=min(self.settings.attempt_timeout_seconds, remaining),
-                    metadata=self._metadata(request_id),
-                )
+                response = await rpc(request, timeout=max(timeout, 0.001), metadata=self._metadata(request_id))
             except grpc.aio.AioRpcError as rpc_error:
                 error = CoreError.from_rpc_error(rpc_error)
-                remaining = give_up_at - time.monotonic()
-                if not error.nothing_decided or attempt == self.settings.max_attempts or remaining <= backoff:
+                retry = error.nothing_decided and attempt < self.settings.max_attempts
+                if not retry or give_up_at - time.monotonic() <= backoff:
                     CORE_CALLS.labels(self.provider, method, error.reason).inc()
                     raise error from rpc_error
                 CORE_RETRIES.labels(self.provider, method).inc()
                 await asyncio.sleep(backoff)
                 backoff *= 2
+                attempt += 1
                 continue
             if not isinstance(response, answer):
                 raise TypeError(f"{method} answered {type(response).__name__}, not {answer.__name__}")
             CORE_CALLS.labels(self.provider, method, "OK").inc()
             return response
-        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def get_balance(
         self, request: wallet_pb2.GetBalanceRequest, *, request_id: str

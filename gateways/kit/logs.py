@@ -1,25 +1,21 @@
-"""Structured logs: one JSON object per line, secrets redacted.
+"""Structured log events: named fields, secrets redacted.
 
-Fields passed in a log call's `extra` become top-level keys of the line. Any key that names a
-secret (a signature, a token, a secret) is written as "[redacted]", however deep it sits.
+A gateway logs through `log_event`: its fields become the record's extra attributes, which the
+process's JSON formatter (python-json-logger, set up by the `wallet` command) writes as top-level
+keys of one JSON line. Any field, however deep, whose key names a secret (a signature, a token,
+a secret, a password) is written as "[redacted]".
 """
 
-import json
 import logging
-import sys
-from datetime import UTC, datetime
-from typing import TextIO
 
 REDACTED = "[redacted]"
 SECRET_KEYS = frozenset({"sign", "signature", "secret", "token", "authorization", "password"})
-_STANDARD_ATTRIBUTES = frozenset(
-    logging.LogRecord("", 0, "", 0, "", (), None).__dict__.keys() | {"message", "asctime"}
-)
+_SECRET_SUFFIXES = ("_secret", "_token", "_sign", "_signature", "_password")
 
 
 def _is_secret(key: str) -> bool:
     lowered = key.lower()
-    return lowered in SECRET_KEYS or lowered.endswith(("_secret", "_token", "_sign", "_signature"))
+    return lowered in SECRET_KEYS or lowered.endswith(_SECRET_SUFFIXES)
 
 
 def redact(value: object) -> object:
@@ -31,29 +27,7 @@ def redact(value: object) -> object:
     return value
 
 
-class JsonFormatter(logging.Formatter):
-    """Formats a record as one JSON line: time, level, logger, message, the extras, the exception."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, object] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        extras = {key: value for key, value in record.__dict__.items() if key not in _STANDARD_ATTRIBUTES}
-        redacted = redact(extras)
-        assert isinstance(redacted, dict)
-        line.update(redacted)
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str, ensure_ascii=False)
-
-
-def configure_json_logging(level: int | str = logging.INFO, stream: TextIO | None = None) -> None:
-    """Send every log record of the process to `stream` (stderr) as JSON lines."""
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
+def log_event(logger: logging.Logger, level: int, message: str, **fields: object) -> None:
+    """Log `message` with `fields` as structured attributes, secrets redacted."""
+    if logger.isEnabledFor(level):
+        logger.log(level, message, extra={key: redact(value) for key, value in fields.items()})

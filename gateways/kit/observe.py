@@ -12,6 +12,7 @@ import uuid
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateways.kit.logs import log_event
 from gateways.kit.metrics import REQUEST_SECONDS, REQUESTS
 from gateways.kit.record import RECORD_KEY, RequestRecord
 
@@ -58,20 +59,20 @@ class ObserveMiddleware:
         code = record.code or "none"
         REQUESTS.labels(record.provider, record.endpoint, code, record.reason or "").inc()
         REQUEST_SECONDS.labels(record.provider, record.endpoint).observe(seconds)
-        ACCESS_LOG.info(
+        log_event(
+            ACCESS_LOG,
+            logging.INFO,
             "request",
-            extra={
-                "request_id": record.request_id,
-                "provider": record.provider,
-                "endpoint": record.endpoint,
-                "client_ip": record.client_ip,
-                "transaction_id": record.transaction_id,
-                "outcome": "success" if record.reason is None and record.code is not None else "failure",
-                "code": code,
-                "reason": record.reason,
-                "detail": record.detail,
-                "replay": record.replay,
-                "http_status": http_status,
-                "latency_ms": round(seconds * 1000, 3),
-            },
+            request_id=record.request_id,
+            provider=record.provider,
+            endpoint=record.endpoint,
+            client_ip=record.client_ip,
+            transaction_id=record.transaction_id,
+            outcome="success" if record.reason is None and record.code is not None else "failure",
+            code=code,
+            reason=record.reason,
+            detail=record.detail,
+            replay=record.replay,
+            http_status=http_status,
+            latency_ms=round(seconds * 1000, 3),
         )

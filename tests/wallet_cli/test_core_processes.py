@@ -112,7 +112,7 @@ async def test_sigterm_drains_and_exits_cleanly(database_url: str, tmp_path: Pat
         assert process.wait(timeout=20) == 0
 
 
-async def test_core_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+def test_core_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     config = write_config(tmp_path / "core.toml", f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}", free_port())
     result = subprocess.run([sys.executable, "-m", "wallet_cli", "core", "--config", str(config)],
                             capture_output=True, text=True, timeout=60)

@@ -77,6 +77,7 @@ class TransactionRow(Base):
         Index("ix_transactions_player", "player_id", "id"),
         Index("ix_transactions_round", "round_id", "id"),
         Index("ix_transactions_bet", "bet_id", "id"),
+        Index("ix_transactions_created", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)

@@ -79,6 +79,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('transactions', schema=None) as batch_op:
         batch_op.create_index('ix_transactions_bet', ['bet_id', 'id'], unique=False)
+        batch_op.create_index('ix_transactions_created', ['created_at'], unique=False)
         batch_op.create_index('ix_transactions_player', ['player_id', 'id'], unique=False)
         batch_op.create_index('ix_transactions_round', ['round_id', 'id'], unique=False)
 
@@ -107,6 +108,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_transactions_round')
         batch_op.drop_index('ix_transactions_player')
         batch_op.drop_index('ix_transactions_bet')
+        batch_op.drop_index('ix_transactions_created')
 
     op.drop_table('transactions')
     op.drop_table('accounts')

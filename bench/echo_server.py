@@ -1,0 +1,44 @@
+"""The gRPC baseline: a grpc.aio server that answers every call with its request, and nothing else.
+
+It runs like the core (its own process, asyncio's default loop, the same server options), so
+the core's throughput over this one's is the share of Python gRPC's own limit the core reaches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+
+import grpc
+
+SERVICE, METHOD = "bench.Echo", "Echo"
+PATH = f"/{SERVICE}/{METHOD}"
+
+
+async def echo(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+    return request
+
+
+async def serve(listen: str) -> None:
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 1)])
+    handler = grpc.unary_unary_rpc_method_handler(echo)  # no (de)serializer: bytes in, bytes out
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, {METHOD: handler}),))
+    server.add_insecure_port(listen)
+    await server.start()
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    await stopping.wait()
+    await server.stop(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.echo_server", description=__doc__)
+    parser.add_argument("--listen", default="127.0.0.1:50061")
+    asyncio.run(serve(parser.parse_args().listen))
+
+
+if __name__ == "__main__":
+    main()

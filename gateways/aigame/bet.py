@@ -1,0 +1,40 @@
+"""POST /aigame/v1/wallet/bet (PROVISIONAL shape): debit a stake; the bet id is the idempotency key.
+
+A repeat answers the original result (the balance right after the original debit) and moves
+nothing; a bet whose id was cancelled first (a tombstone) is refused as a bet failure.
+"""
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateways.aigame.answers import balance_answer
+from gateways.aigame.context import Context, read_signed_body
+from gateways.aigame.requests import bet_request
+from gateways.aigame.settings import PROVIDER
+from gateways.kit.record import RequestRecord
+from gateways.kit.timestamps import timestamp_from_ms
+from wallet.v1 import wallet_pb2
+
+
+async def bet(context: Context, request: Request, record: RequestRecord) -> Response:
+    settings = context.settings
+    body = await read_signed_body(context, request)
+    asked = bet_request(body.params, settings.provisional)
+    record.transaction_id = asked.bet_txn_id
+    debit = wallet_pb2.DebitRequest(
+        provider=PROVIDER,
+        transaction_id=asked.bet_txn_id,
+        player_id=settings.players.to_wallet(asked.user_id),
+        currency=settings.currencies.to_wallet(asked.currency),
+        amount=asked.bet_amount,
+        round_id=asked.round_id,
+        game_id=asked.game_id,
+        table_id=asked.inst_id,
+        details=body.details(),
+        raw_request=body.raw,
+    )
+    if asked.bet_time is not None:
+        debit.event_time.CopyFrom(timestamp_from_ms(asked.bet_time))
+    answer = await context.core.debit(debit, request_id=record.request_id)
+    record.replay = answer.replay
+    return balance_answer(answer.transaction.balance_after, asked.currency)

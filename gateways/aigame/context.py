@@ -1,0 +1,44 @@
+"""What every AIGame endpoint works with, and the steps the four wallet endpoints share."""
+
+from dataclasses import dataclass
+
+from google.protobuf.struct_pb2 import Struct
+from starlette.requests import Request
+
+from gateways.aigame.authenticate import Authenticator
+from gateways.aigame.settings import Settings
+from gateways.aigame.signature import SIGN_FIELD
+from gateways.kit.body import read_body
+from gateways.kit.core_client import CoreClient
+from gateways.kit.details import to_struct
+from gateways.kit.jsonbody import JsonObject, parse_json_object
+from gateways.kit.ratelimit import RateLimiter
+
+
+@dataclass(frozen=True)
+class Context:
+    settings: Settings
+    core: CoreClient
+    authenticator: Authenticator
+    detail_limiter: RateLimiter
+
+
+@dataclass(frozen=True)
+class SignedBody:
+    """A wallet request that passed the checks: its raw text (for the core's records) and fields."""
+
+    raw: str
+    params: JsonObject
+    agent_id: str
+
+    def details(self) -> Struct:
+        """Everything AIGame sent except the signature, kept with the transaction."""
+        return to_struct({key: value for key, value in self.params.items() if key != SIGN_FIELD})
+
+
+async def read_signed_body(context: Context, request: Request) -> SignedBody:
+    """The body under the size limit, as a JSON object from a known agent with a valid signature."""
+    body = await read_body(request, context.settings.body_limit_bytes)
+    params = parse_json_object(body)
+    agent_id = context.authenticator.agent_of(params)
+    return SignedBody(raw=body.decode("utf-8"), params=params, agent_id=agent_id)

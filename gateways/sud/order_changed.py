@@ -1,0 +1,107 @@
+"""`sud.mg.merchant.order.changed`: an `add_score` order SUD could not execute gives its buy-in back.
+
+On EXECUTE_FAIL the buy-in never reached the table: the debit made under `out_order_id` is rolled
+back. The rollback's own id is `out_order_id` too (a rollback's ids are scoped apart from debits'),
+so one buy-in has at most one rollback however often, and under whatever notify_id, SUD repeats the
+news: a repeat is a replay and moves nothing. A rollback for a buy-in the wallet never saw
+succeeds and leaves a tombstone, so that the late debit is refused. No amount is sent: a cancel
+gives back the stake the wallet recorded, never a figure that could disagree with it.
+
+Any other status (CREATED, EXECUTING, EXECUTE_SUCCESS, or one SUD adds later) moves nothing.
+A failed order whose buy-in was already settled cannot be undone by this: it is refused, stays
+refused on every re-send, and is logged for review.
+"""
+
+import logging
+
+from gateways.kit.core_errors import CoreError
+from gateways.kit.details import to_struct
+from gateways.kit.jsonbody import JsonObject
+from gateways.kit.logs import log_event
+from gateways.kit.record import RequestRecord
+from gateways.kit.timestamps import timestamp_from_ms
+from gateways.sud.context import Context, SignedBody
+from gateways.sud.requests import Envelope, order_changed
+from gateways.sud.settings import PROVIDER
+from wallet.v1 import wallet_pb2
+
+LOG = logging.getLogger("gateways.sud")
+REVIEW_LOG = logging.getLogger("gateways.sud.review")
+BUY_IN_CMD = "add_score"
+
+
+async def order_was_changed(context: Context, record: RequestRecord, envelope: Envelope, body: SignedBody) -> None:
+    settings = context.settings
+    changed = order_changed(envelope.data, settings.provisional.order_player_field)
+    if changed.unknown:
+        log_event(
+            LOG,
+            logging.INFO,
+            "unknown fields accepted",
+            request_id=record.request_id,
+            provider=PROVIDER,
+            notify_id=envelope.notify_id,
+            fields=list(changed.unknown),
+        )
+    failed = changed.failed
+    if failed is None:
+        log_event(
+            LOG,
+            logging.INFO,
+            "order status noted: nothing moves",
+            request_id=record.request_id,
+            provider=PROVIDER,
+            notify_id=envelope.notify_id,
+            status=changed.status,
+        )
+        return
+    record.transaction_id = failed.out_order_id
+    if failed.cmd != BUY_IN_CMD:
+        log_event(
+            LOG,
+            logging.WARNING,
+            "a failed order that is not an add_score: its debit, if any, goes back",
+            request_id=record.request_id,
+            provider=PROVIDER,
+            out_order_id=failed.out_order_id,
+            cmd=failed.cmd,
+        )
+    told: JsonObject = envelope.data if isinstance(envelope.data, dict) else {}
+    rollback = wallet_pb2.RollbackRequest(
+        provider=PROVIDER,
+        transaction_id=failed.out_order_id,
+        reference_transaction_id=failed.out_order_id,
+        player_id=settings.players.to_wallet(failed.player_uid),
+        currency=settings.currency,
+        round_id=failed.round_id or "",
+        game_id=failed.mg_id or "",
+        table_id=failed.room_id or "",
+        details=to_struct({**told, "notify_id": envelope.notify_id, "notify_event": envelope.notify_event}),
+        event_time=timestamp_from_ms(envelope.notify_time),
+        raw_request=body.raw,
+    )
+    try:
+        answer = await context.core.rollback(rollback, request_id=record.request_id)
+    except CoreError as error:
+        if not error.nothing_decided:
+            log_event(
+                REVIEW_LOG,
+                logging.WARNING,
+                "failed order's buy-in not rolled back",
+                request_id=record.request_id,
+                provider=PROVIDER,
+                out_order_id=failed.out_order_id,
+                reason=error.reason,
+                core_metadata=error.metadata,
+            )
+        raise
+    record.replay = answer.replay
+    if answer.transaction.status == wallet_pb2.TRANSACTION_STATUS_TOMBSTONE and not answer.replay:
+        log_event(
+            LOG,
+            logging.WARNING,
+            "failed order for a buy-in the wallet never saw: tombstone left",
+            request_id=record.request_id,
+            provider=PROVIDER,
+            out_order_id=failed.out_order_id,
+        )

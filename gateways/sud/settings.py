@@ -1,0 +1,75 @@
+"""The SUD gateway's settings, read from a plain mapping (the `[gateways.sud]` TOML section).
+
+    [gateways.sud]
+    app_id = "..."                          # SUD's app id: Sud-AppId and the notifications' app_id
+    app_secret = "..."                      # the key of SUD's HMAC-SHA1 signatures
+    currency = "USD"                        # the wallet currency SUD's score points are paid in
+    point_value = "1.00"                    # the amount of `currency` one score point is worth (a string)
+    allowed_ips = ["203.0.113.0/24"]        # SUD's addresses; empty = any (a warning at start)
+    trusted_proxies = []                    # peers whose X-Forwarded-For is believed
+    player_id_prefix = ""                   # wallet player id = prefix + SUD uid
+    timestamp_window_seconds = 600          # how far Sud-Timestamp may be from now (SUD sets none)
+    body_limit_bytes = 65536
+
+    [gateways.sud.core]
+    address = "127.0.0.1:50051"
+    token = "..."
+    deadline_seconds = 2.0                  # total, retries included
+
+    [gateways.sud.provisional]              # see gateways/sud/provisional.py
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from gateways.kit.config import ConfigError, ConfigReader
+from gateways.kit.core_client import CoreSettings
+from gateways.kit.ipallow import IpAllowlist
+from gateways.kit.players import PlayerIds
+from gateways.sud.provisional import Provisional
+from gateways.sud.scores import PointRate
+
+PROVIDER = "sud"
+
+
+@dataclass(frozen=True)
+class Settings:
+    core: CoreSettings
+    app_id: str
+    app_secret: str = field(repr=False)
+    currency: str
+    points: PointRate
+    allowed_ips: IpAllowlist = field(default_factory=IpAllowlist)
+    trusted_proxies: tuple[str, ...] = ()
+    players: PlayerIds = field(default_factory=PlayerIds)
+    timestamp_window_seconds: float = 600.0
+    body_limit_bytes: int = 64 * 1024
+    provisional: Provisional = field(default_factory=Provisional)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object], path: str = "gateways.sud") -> "Settings":
+        """From the `[gateways.sud]` table; ConfigError names the first bad or unknown key."""
+        reader = ConfigReader(data, path)
+        try:
+            allowed_ips = IpAllowlist.from_strings(reader.strings("allowed_ips"))
+        except ValueError as error:
+            raise ConfigError(f"{reader.path_of('allowed_ips')}: {error}") from error
+        try:
+            points = PointRate.parse(reader.string("point_value"))
+        except ValueError as error:
+            raise ConfigError(f"{reader.path_of('point_value')}: {error}") from error
+        settings = cls(
+            core=CoreSettings.from_mapping(reader.table("core"), reader.path_of("core")),
+            app_id=reader.string("app_id"),
+            app_secret=reader.string("app_secret"),
+            currency=reader.string("currency"),
+            points=points,
+            allowed_ips=allowed_ips,
+            trusted_proxies=reader.strings("trusted_proxies"),
+            players=PlayerIds(reader.optional_string("player_id_prefix")),
+            timestamp_window_seconds=reader.positive_number("timestamp_window_seconds", cls.timestamp_window_seconds),
+            body_limit_bytes=reader.positive_integer("body_limit_bytes", cls.body_limit_bytes),
+            provisional=Provisional.from_mapping(reader.table("provisional"), reader.path_of("provisional")),
+        )
+        reader.finish()
+        return settings

@@ -1,0 +1,51 @@
+import json
+
+import pytest
+from starlette.requests import Request
+from starlette.types import Message
+
+from gateways.aigame.authenticate import Authenticator
+from gateways.aigame.context import Context, read_signed_body
+from gateways.aigame.settings import Settings
+from gateways.kit.core_client import CoreClient
+from gateways.kit.details import from_struct
+from gateways.kit.ratelimit import RateLimiter
+from gateways.kit.refusals import GatewayReason, Refusal
+from gateways.kit.timestamps import TimestampWindow
+from tests.gateways.aigame.vendor import AGENT_ID, SECRET, Vendor
+
+
+def context(body_limit: int = 65536) -> Context:
+    settings = Settings.from_mapping(
+        {"core": {"address": "127.0.0.1:1", "token": "t"}, "agents": {AGENT_ID: SECRET}, "body_limit_bytes": body_limit}
+    )
+    return Context(
+        settings=settings,
+        core=CoreClient(settings.core, provider="aigame"),
+        authenticator=Authenticator(settings.agents, TimestampWindow(600), settings.provisional.nested_signing),
+        detail_limiter=RateLimiter("1 per 5 seconds"),
+    )
+
+
+def request(body: bytes) -> Request:
+    async def receive() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request({"type": "http", "method": "POST", "headers": []}, receive)
+
+
+async def test_the_raw_body_is_kept_exactly_and_the_details_leave_out_the_signature() -> None:
+    params = Vendor().payout("testUid03", "b1", "100", open_cards={"banker": "HeartsA"})
+    raw = json.dumps(params, indent=2)
+    signed = await read_signed_body(context(), request(raw.encode()))
+    assert signed.raw == raw
+    assert signed.agent_id == AGENT_ID
+    details = from_struct(signed.details())
+    assert "sign" not in details
+    assert details == {key: value for key, value in params.items() if key != "sign"}
+
+
+async def test_the_body_limit_comes_before_anything_else() -> None:
+    with pytest.raises(Refusal) as refused:
+        await read_signed_body(context(body_limit=10), request(b'{"agent_id": "agent001"}'))
+    assert refused.value.reason is GatewayReason.BODY_TOO_LARGE

@@ -1,0 +1,91 @@
+"""POST /aigame/v1/wallet/payout (seed 000), end to end on each store."""
+
+import logging
+from decimal import Decimal
+
+import pytest
+
+from gateways.kit.details import from_struct
+from tests.gateways.aigame.conftest import AIGame, new_id
+from wallet.v1 import wallet_pb2 as pb
+
+
+async def placed(aigame: AIGame, balance: str = "100.00", stake: str = "10") -> tuple[str, str]:
+    user = await aigame.player(balance)
+    bet = new_id()
+    assert await aigame.code("bet", aigame.vendor.bet(user, bet, stake)) == 200
+    return user, bet
+
+
+async def test_a_payout_credits_the_gross_win(aigame: AIGame) -> None:
+    user, bet = await placed(aigame)
+    body = aigame.vendor.payout(user, bet, "19.50", game_result=["Banker"], open_cards={"banker": "Diamonds9"})
+    assert await aigame.post("payout", body) == {
+        "code": 200, "message": "success", "data": {"balance": "109.50", "currency": "USD"}
+    }
+    stored = await aigame.stored(bet, pb.TRANSACTION_KIND_CREDIT)
+    assert (stored.transaction.reference_transaction_id, stored.transaction.amount) == (bet, "19.50")
+    assert stored.transaction.event_time.ToMilliseconds() == body["pay_out_time"]
+    assert from_struct(stored.transaction.details)["open_cards"] == {"banker": "Diamonds9"}
+    assert stored.transaction.bet.state == pb.BET_STATE_SETTLED
+
+
+async def test_a_zero_payout_settles_a_lost_bet(aigame: AIGame) -> None:
+    user, bet = await placed(aigame)
+    assert (await aigame.post("payout", aigame.vendor.payout(user, bet, "0")))["data"]["balance"] == "90.00"
+    assert (await aigame.stored(bet)).transaction.bet.state == pb.BET_STATE_SETTLED
+
+
+async def test_a_repeated_payout_answers_the_original_result_and_pays_once(aigame: AIGame) -> None:
+    user, bet = await placed(aigame)
+    assert (await aigame.post("payout", aigame.vendor.payout(user, bet, "19.50")))["data"]["balance"] == "109.50"
+    assert await aigame.code("bet", aigame.vendor.bet(user, new_id(), "9.50")) == 200
+    for _ in range(3):  # AIGame re-sends every minute until acknowledged
+        again = await aigame.post("payout", aigame.vendor.payout(user, bet, "19.50"))
+        assert (again["code"], again["data"]["balance"]) == (200, "109.50")
+    assert await aigame.balance_of(user) == Decimal("100.00")
+
+
+async def test_a_second_payout_with_another_amount_is_never_paid(
+    aigame: AIGame, caplog: pytest.LogCaptureFixture
+) -> None:
+    user, bet = await placed(aigame)
+    assert await aigame.code("payout", aigame.vendor.payout(user, bet, "19.50")) == 200
+    with caplog.at_level(logging.WARNING, logger="gateways.aigame.review"):
+        assert await aigame.code("payout", aigame.vendor.payout(user, bet, "29.50")) == 800109
+    assert await aigame.balance_of(user) == Decimal("109.50")
+    (review,) = caplog.records
+    assert (review.__dict__["bet_txn_id"], review.__dict__["win_amount"]) == (bet, "29.50")
+    assert "review" in review.getMessage()
+
+
+async def test_a_payout_for_an_unknown_bet_is_800107_and_succeeds_once_the_bet_arrives(aigame: AIGame) -> None:
+    user = await aigame.player("100.00")
+    bet = new_id()
+    assert await aigame.code("payout", aigame.vendor.payout(user, bet, "19.50")) == 800107
+    assert await aigame.balance_of(user) == Decimal("100.00")
+    assert await aigame.code("bet", aigame.vendor.bet(user, bet, "10")) == 200
+    assert await aigame.code("payout", aigame.vendor.payout(user, bet, "19.50")) == 200
+    assert await aigame.balance_of(user) == Decimal("109.50")
+
+
+async def test_a_payout_for_a_cancelled_bet_is_800109(aigame: AIGame) -> None:
+    user, bet = await placed(aigame)
+    assert await aigame.code("refund", aigame.vendor.refund(user, bet, "10")) == 200
+    assert await aigame.code("payout", aigame.vendor.payout(user, bet, "19.50")) == 800109
+    assert await aigame.balance_of(user) == Decimal("100.00")
+
+
+async def test_a_payout_naming_another_player_is_800109(aigame: AIGame) -> None:
+    user, bet = await placed(aigame)
+    other = await aigame.player("0.00")
+    assert await aigame.code("payout", aigame.vendor.payout(other, bet, "19.50")) == 800109
+    assert await aigame.balance_of(other) == Decimal("0.00")
+    assert await aigame.balance_of(user) == Decimal("90.00")
+
+
+async def test_a_payout_in_another_currency_than_its_bet_is_800102(aigame: AIGame) -> None:
+    user, bet = await placed(aigame)
+    await aigame.core.open_account(aigame.settings.players.to_wallet(user), "BRL", "0")
+    assert await aigame.code("payout", aigame.vendor.payout(user, bet, "19.50", currency="BRL")) == 800102
+    assert await aigame.balance_of(user, "BRL") == Decimal("0.00")

@@ -1,0 +1,111 @@
+"""An HRG gateway in front of a real core (each store), and HRG's side of the wire."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from gateways.hrg import PROVIDER, Settings, create_app
+from gateways.kit.core_client import CoreClient
+from tests.gateways.hrg.vendor import SECRET, SECRET_HEADER, Vendor
+from tests.support.core import CoreHandle, bearer
+from wallet.v1 import wallet_pb2
+
+PREFIX = "/callback/hrg"
+HRG_IP = "203.0.113.20"
+CURRENCY = "USD"
+
+
+def settings_mapping(core_address: str, token: str, **overrides: Any) -> dict[str, Any]:
+    """The [gateways.hrg] section the tests run with (as the CLI would pass it)."""
+    return {
+        "core": {"address": core_address, "token": token},
+        "currency": CURRENCY,
+        "callback_prefix": PREFIX,
+        "allowed_ips": [HRG_IP, "198.51.100.0/24"],
+        "shared_secret": SECRET,
+        "player_id_prefix": "hrg-",
+        **overrides,
+    }
+
+
+@dataclass
+class HRG:
+    """The gateway under test, the core behind it, and HRG's side of the wire."""
+
+    client: httpx.AsyncClient
+    core: CoreHandle
+    vendor: Vendor
+    settings: Settings
+
+    async def send(
+        self, action: str, body: bytes | dict[str, Any] | list[Any], *, secret: str | None = SECRET
+    ) -> dict[str, Any]:
+        """POST like HRG does; every answer must be HTTP 200 with a 4-character string code."""
+        content = body if isinstance(body, bytes) else json.dumps(body).encode()
+        headers = {"content-type": "application/json"}
+        if secret is not None:
+            headers[SECRET_HEADER] = secret
+        response = await self.client.post(f"{PREFIX}/{action}", content=content, headers=headers)
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = response.json()
+        assert isinstance(answer["code"], str) and len(answer["code"]) == 4, answer
+        return answer
+
+    async def player(self, balance: str = "100.00") -> str:
+        """A new HRG user with a wallet account holding `balance`."""
+        user_id = f"u{uuid.uuid4().hex[:10]}"
+        await self.core.open_account(self.settings.players.to_wallet(user_id), CURRENCY, balance)
+        return user_id
+
+    async def balance_of(self, user_id: str) -> Decimal:
+        return await self.core.balance(self.settings.players.to_wallet(user_id), CURRENCY)
+
+
+async def transaction(
+    core: CoreHandle, transaction_id: str, kind: wallet_pb2.TransactionKind.ValueType
+) -> wallet_pb2.GetTransactionResponse:
+    """What the core recorded under an HRG id (kind: a wallet_pb2.TRANSACTION_KIND_*)."""
+    answer: wallet_pb2.GetTransactionResponse = await core.stub.GetTransaction(
+        wallet_pb2.GetTransactionRequest(provider=PROVIDER, transaction_id=transaction_id, kind=kind),
+        metadata=bearer(core.token_for(PROVIDER)),
+    )
+    return answer
+
+
+async def stored_raw_request(core: CoreHandle, transaction_id: str, kind: str) -> str:
+    """The raw request the ledger keeps with a transaction (not part of the contract's answers)."""
+    engine = create_async_engine(core.database_url)
+    try:
+        async with engine.connect() as conn:
+            raw = await conn.scalar(
+                text("SELECT raw_request FROM transactions WHERE provider = :p AND kind = :k AND transaction_id = :t"),
+                {"p": PROVIDER, "k": kind, "t": transaction_id},
+            )
+    finally:
+        await engine.dispose()
+    return str(raw)
+
+
+def new_id() -> str:
+    """A txId as HRG writes them: at most 20 characters."""
+    return "TX-" + uuid.uuid4().hex[:17]
+
+
+@pytest.fixture
+async def hrg(core: CoreHandle) -> AsyncIterator[HRG]:
+    settings = Settings.from_mapping(settings_mapping(core.address, core.token_for(PROVIDER)))
+    client = CoreClient(settings.core, provider=PROVIDER)
+    transport = httpx.ASGITransport(app=create_app(settings, client), client=(HRG_IP, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+        yield HRG(http, core, Vendor(), settings)
+    await client.aclose()

@@ -1,0 +1,140 @@
+"""The HRG app as HRG meets it: routes, who may call, and bad input on every action (each store)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from gateways.hrg import PROVIDER, Settings, create_app
+from gateways.kit.core_client import CoreClient
+from tests.gateways.hrg.conftest import HRG, PREFIX, new_id, settings_mapping
+from tests.gateways.hrg.vendor import SECRET, SECRET_HEADER, Vendor
+from tests.support.core import CoreHandle
+from wallet.v1 import wallet_pb2
+
+ACTIONS = ("get_balance", "place_bet", "cancel_bet", "settle", "event_settle")
+
+
+def bodies(user: str, tx: str) -> dict[str, dict[str, Any]]:
+    """One well-formed request per action, each of which would move money (or read it)."""
+    vendor = Vendor()
+    return {
+        "get_balance": vendor.get_balance(user),
+        "place_bet": vendor.place_bet(user, tx, "10.00"),
+        "cancel_bet": vendor.cancel_bet(user, tx),
+        "settle": vendor.settle(user, tx, "10.00", "19.50"),
+        "event_settle": vendor.event_settle(vendor.promotion("S-" + tx, user, "5.00")),
+    }
+
+
+async def test_the_five_actions_answer_post_under_the_prefix(hrg: HRG) -> None:
+    for action in ACTIONS:
+        assert (await hrg.client.get(f"{PREFIX}/{action}")).status_code == 405
+    assert (await hrg.client.post(f"{PREFIX}/unknown", json={})).status_code == 404
+    assert (await hrg.client.post("/hrg/get_balance", json={})).status_code == 404
+    health = await hrg.client.get("/healthz")
+    assert (health.status_code, health.json()["core"]) == (200, "up")
+
+
+@pytest.mark.parametrize("secret", [None, "", SECRET[:-1], SECRET + "0", SECRET.upper()])
+async def test_without_the_shared_secret_every_action_is_refused(hrg: HRG, secret: str | None) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    for action, body in bodies(user, tx).items():
+        answer = await hrg.send(action, body, secret=secret)
+        assert answer == {"code": "1038", "msg": "not allowed"}, action
+    assert await hrg.balance_of(user) == Decimal("100.00")
+    # Nothing was recorded under the txId: the genuine bet still goes through.
+    assert (await hrg.send("place_bet", bodies(user, tx)["place_bet"]))["code"] == "0000"
+
+
+async def test_from_an_address_not_allowed_every_action_is_refused(hrg: HRG, core: CoreHandle) -> None:
+    client = CoreClient(hrg.settings.core, provider=PROVIDER)
+    transport = httpx.ASGITransport(app=create_app(hrg.settings, client), client=("192.0.2.7", 40000))
+    user, tx = await hrg.player("100.00"), new_id()
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as stranger:
+        for action, body in bodies(user, tx).items():
+            response = await stranger.post(f"{PREFIX}/{action}", json=body, headers={SECRET_HEADER: SECRET})
+            assert (response.status_code, response.json()["code"]) == (200, "1038"), action
+    await client.aclose()
+    assert await hrg.balance_of(user) == Decimal("100.00")
+
+
+@pytest.fixture
+async def open_gateway(core: CoreHandle) -> AsyncIterator[httpx.AsyncClient]:
+    """The demo-only configuration: any address, no secret (asked for explicitly)."""
+    settings = Settings.from_mapping(settings_mapping(
+        core.address, core.token_for(PROVIDER), allowed_ips=[], shared_secret="", allow_any_source=True))
+    client = CoreClient(settings.core, provider=PROVIDER)
+    transport = httpx.ASGITransport(app=create_app(settings, client), client=("192.0.2.7", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+        yield http
+    await client.aclose()
+
+
+async def test_allow_any_source_serves_anyone(open_gateway: httpx.AsyncClient, core: CoreHandle) -> None:
+    await core.open_account("hrg-anyone", "USD", "1.00")
+    answer = (await open_gateway.post(f"{PREFIX}/get_balance", json={"userId": "anyone"})).json()
+    assert (answer["code"], answer["balance"]) == ("0000", "1.00")
+
+
+def spoilt(case: str, body: dict[str, Any]) -> bytes:
+    """`body` spoilt as `case` says."""
+    first_field = next(iter(body))
+    cases: dict[str, bytes | dict[str, Any] | list[Any]] = {
+        "malformed_json": json.dumps(body).encode()[:-3],
+        "not_an_object": [body],
+        "empty_body": b"",
+        "duplicate_key": json.dumps(body).encode()[:-1] + b', "' + first_field.encode() + b'": "x"}',
+        "missing_field": {k: v for k, v in body.items() if k != first_field},
+        "mistyped_field": {**body, first_field: 12345},
+        "oversized_body": {**body, "padding": "x" * 70_000},
+    }
+    spoiled = cases[case]
+    return spoiled if isinstance(spoiled, bytes) else json.dumps(spoiled).encode()
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["malformed_json", "not_an_object", "empty_body", "duplicate_key", "missing_field", "mistyped_field",
+     "oversized_body"],
+)
+async def test_bad_input_on_any_action_is_1001_and_moves_nothing(hrg: HRG, case: str) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    for action, body in bodies(user, tx).items():
+        answer = await hrg.send(action, spoilt(case, body))
+        assert answer == {"code": "1001", "msg": "invalid parameters"}, action
+    assert await hrg.balance_of(user) == Decimal("90.00")
+
+
+@pytest.mark.parametrize("field", ["ts", "betTime"])
+@pytest.mark.parametrize("value", ["2022-10-14T23:00:00+0800", "2022-10-14T23:00:00.000+08:00", "", 1665759600000])
+async def test_a_malformed_time_is_1001_and_moves_nothing(hrg: HRG, field: str, value: Any) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    for action in ("place_bet", "cancel_bet", "settle", "event_settle"):
+        body = bodies(user, tx if action != "place_bet" else new_id())[action]
+        if field in body or field == "ts":
+            assert (await hrg.send(action, {**body, field: value}))["code"] == "1001", action
+    assert await hrg.balance_of(user) == Decimal("90.00")
+
+
+class BrokenCore(CoreClient):
+    async def debit(self, request: wallet_pb2.DebitRequest, *, request_id: str) -> wallet_pb2.DebitResponse:
+        raise RuntimeError("a bug")
+
+
+async def test_a_bug_is_9999_never_a_500(core: CoreHandle) -> None:
+    settings = Settings.from_mapping(settings_mapping(core.address, core.token_for(PROVIDER)))
+    client = BrokenCore(settings.core, provider=PROVIDER)
+    transport = httpx.ASGITransport(app=create_app(settings, client), client=("203.0.113.20", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+        response = await http.post(f"{PREFIX}/place_bet", json=Vendor().place_bet("u", new_id(), "1.00"),
+                                   headers={SECRET_HEADER: SECRET})
+    await client.aclose()
+    assert (response.status_code, response.json()["code"]) == (200, "9999")

@@ -1,0 +1,132 @@
+"""place_bet end to end: HTTP -> gateway -> real core, on each store."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from gateways.hrg import PROVIDER, Settings, create_app
+from gateways.hrg.times import format_timestamp
+from gateways.kit.core_client import CoreClient
+from gateways.kit.details import from_struct
+from tests.gateways.hrg.conftest import HRG, HRG_IP, new_id, settings_mapping, transaction
+from tests.gateways.hrg.vendor import GMT8, SECRET, SECRET_HEADER, Vendor, hrg_time
+from wallet.v1 import wallet_pb2
+
+DEBIT = wallet_pb2.TRANSACTION_KIND_DEBIT
+
+
+async def test_a_bet_takes_the_stake_and_answers_the_balance_after_it(hrg: HRG) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    answer = await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.0"))
+    assert answer["code"] == "0000"
+    assert answer["balance"] == "90.00"
+    assert await hrg.balance_of(user) == Decimal("90.00")
+    recorded = await transaction(hrg.core, tx, DEBIT)
+    assert answer["balanceTs"] == format_timestamp(recorded.transaction.created_at)
+
+
+async def test_a_repeated_bet_answers_the_original_result_and_takes_nothing(hrg: HRG) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    body = hrg.vendor.place_bet(user, tx, "10.00")
+    first = await hrg.send("place_bet", body)
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, new_id(), "5.00"))
+    again = await hrg.send("place_bet", {**body, "ts": hrg_time()})
+    assert again == first
+    assert await hrg.balance_of(user) == Decimal("85.00")
+
+
+async def test_the_bet_s_facts_are_kept_with_it(hrg: HRG) -> None:
+    user, tx = await hrg.player(), new_id()
+    bet_time = hrg_time(datetime.now(GMT8) - timedelta(seconds=2))
+    body = hrg.vendor.place_bet(user, tx, "10.00", betTime=bet_time)
+    await hrg.send("place_bet", body)
+    recorded = (await transaction(hrg.core, tx, DEBIT)).transaction
+    assert (recorded.player_id, recorded.currency, recorded.amount) == (f"hrg-{user}", "USD", "10.00")
+    assert (recorded.round_id, recorded.table_id, recorded.game_id) == (body["roundId"], "T01", "BACCARAT")
+    assert from_struct(recorded.details) == body
+    assert format_timestamp(recorded.event_time) == bet_time
+
+
+async def test_not_enough_balance_is_8001_and_stays_so(hrg: HRG) -> None:
+    user, tx = await hrg.player("5.00"), new_id()
+    body = hrg.vendor.place_bet(user, tx, "10.00")
+    assert await hrg.send("place_bet", body) == {"code": "8001", "msg": "bet failed"}
+    assert (await hrg.send("place_bet", body))["code"] == "8001"
+    assert await hrg.balance_of(user) == Decimal("5.00")
+
+
+async def test_a_decided_refusal_is_not_retried_into_a_bet(hrg: HRG) -> None:
+    user, tx = await hrg.player("5.00"), new_id()
+    body = hrg.vendor.place_bet(user, tx, "10.00")
+    assert (await hrg.send("place_bet", body))["code"] == "8001"
+    # Money arrives (a win on another bet): the refused txId stays refused.
+    other = new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, other, "5.00"))
+    await hrg.send("settle", hrg.vendor.settle(user, other, "5.00", "50.00"))
+    assert (await hrg.send("place_bet", body))["code"] == "8001"
+    assert await hrg.balance_of(user) == Decimal("50.00")
+
+
+async def test_a_bet_for_an_unknown_user_is_cancelled_by_hrg_and_stays_refused(hrg: HRG) -> None:
+    user, tx = "nobody", new_id()
+    assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00")))["code"] == "1000"
+    # Not "8001": HRG cancels, and the cancel leaves a tombstone.
+    assert (await hrg.send("cancel_bet", hrg.vendor.cancel_bet(user, tx)))["code"] == "0000"
+    await hrg.core.open_account(f"hrg-{user}", "USD", "100.00")
+    assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00")))["code"] == "8001"
+    assert await hrg.balance_of(user) == Decimal("100.00")
+
+
+async def test_a_txid_reused_for_another_amount_is_not_8001_and_is_logged(
+    hrg: HRG, caplog: pytest.LogCaptureFixture
+) -> None:
+    user, tx = await hrg.player(), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    with caplog.at_level(logging.WARNING, logger="gateways.hrg.review"):
+        answer = await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "20.00"))
+    assert answer["code"] == "9999"
+    assert any(r.name == "gateways.hrg.review" and r.__dict__.get("transaction_id") == tx for r in caplog.records)
+    assert await hrg.balance_of(user) == Decimal("90.00")
+    # HRG cancels that txId: the original stake comes back.
+    assert (await hrg.send("cancel_bet", hrg.vendor.cancel_bet(user, tx)))["code"] == "0000"
+    assert await hrg.balance_of(user) == Decimal("100.00")
+
+
+@pytest.mark.parametrize("age", [timedelta(minutes=6), timedelta(minutes=-6), timedelta(days=400)])
+async def test_a_place_bet_outside_the_window_is_refused_and_records_nothing(hrg: HRG, age: timedelta) -> None:
+    user, tx = await hrg.player(), new_id()
+    old = hrg_time(datetime.now(GMT8) - age)
+    assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00", ts=old)))["code"] == "1001"
+    assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00")))["code"] == "0000"
+    assert await hrg.balance_of(user) == Decimal("90.00")
+
+
+async def test_more_decimals_than_the_currency_is_refused_and_records_nothing(hrg: HRG) -> None:
+    user, tx = await hrg.player(), new_id()
+    answer = await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.001"))
+    assert answer["code"] == "1001"
+    assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.0010")))["code"] == "1001"
+    assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.0000")))["code"] == "0000"
+    assert await hrg.balance_of(user) == Decimal("90.00")
+
+
+async def test_an_unreachable_core_is_not_8001_so_hrg_cancels() -> None:
+    dead_core = {"address": "127.0.0.1:1", "token": "t", "deadline_seconds": 0.3, "attempt_timeout_seconds": 0.1}
+    settings = Settings.from_mapping(settings_mapping("127.0.0.1:1", "t", core=dead_core))
+    client = CoreClient(settings.core, provider=PROVIDER)
+    transport = httpx.ASGITransport(app=create_app(settings, client), client=(HRG_IP, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+        for action, body in [
+            ("place_bet", Vendor().place_bet("u1", new_id(), "10.00")),
+            ("cancel_bet", Vendor().cancel_bet("u1", new_id())),
+            ("settle", Vendor().settle("u1", new_id(), "10.00", "19.50")),
+            ("get_balance", Vendor().get_balance("u1")),
+        ]:
+            response = await http.post(f"/callback/hrg/{action}", json=body, headers={SECRET_HEADER: SECRET})
+            assert (response.status_code, response.json()["code"]) == (200, "9999"), action
+    await client.aclose()

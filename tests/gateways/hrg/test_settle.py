@@ -1,0 +1,128 @@
+"""settle end to end: HTTP -> gateway -> real core, on each store."""
+
+from __future__ import annotations
+
+import json
+import logging
+from decimal import Decimal
+
+import pytest
+
+from gateways.hrg.times import format_timestamp
+from gateways.kit.details import from_struct
+from tests.gateways.hrg.conftest import HRG, new_id, stored_raw_request, transaction
+from tests.gateways.hrg.vendor import hrg_time
+from wallet.v1 import wallet_pb2
+
+CREDIT = wallet_pb2.TRANSACTION_KIND_CREDIT
+
+
+def review_reasons(caplog: pytest.LogCaptureFixture) -> list[object]:
+    return [r.__dict__.get("reason") for r in caplog.records if r.name == "gateways.hrg.review"]
+
+
+async def test_a_win_credits_the_gross_amount(hrg: HRG) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    answer = await hrg.send("settle", hrg.vendor.settle(user, tx, "10.00", "19.50"))
+    assert (answer["code"], answer["balance"]) == ("0000", "109.50")
+    assert await hrg.balance_of(user) == Decimal("109.50")
+    recorded = (await transaction(hrg.core, tx, CREDIT)).transaction
+    assert answer["balanceTs"] == format_timestamp(recorded.created_at)
+    assert recorded.bet.state == wallet_pb2.BET_STATE_SETTLED
+    assert recorded.reference_transaction_id == tx
+
+
+async def test_the_seed_loss_closes_the_bet_and_credits_nothing(hrg: HRG) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.0"))
+    answer = await hrg.send("settle", hrg.vendor.settle(user, tx, "10.0", "0.0"))
+    assert (answer["code"], answer["balance"]) == ("0000", "90.00")
+    recorded = (await transaction(hrg.core, tx, CREDIT)).transaction
+    assert recorded.bet.state == wallet_pb2.BET_STATE_SETTLED
+    assert await hrg.balance_of(user) == Decimal("90.00")
+
+
+async def test_a_repeated_settle_answers_0000_and_moves_nothing(hrg: HRG) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    body = hrg.vendor.settle(user, tx, "10.00", "19.50")
+    first = await hrg.send("settle", body)
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, new_id(), "1.00"))
+    again = await hrg.send("settle", {**body, "ts": hrg_time(), "winAmount": "19.5000"})
+    assert again == first
+    assert await hrg.balance_of(user) == Decimal("108.50")
+
+
+async def test_the_round_s_facts_and_the_raw_body_are_kept(hrg: HRG) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    body = hrg.vendor.settle(user, tx, "10.00", "19.50", fee="0.05", commission="0.1")
+    raw = json.dumps(body, indent=1)
+    assert (await hrg.send("settle", raw.encode()))["code"] == "0000"
+    recorded = (await transaction(hrg.core, tx, CREDIT)).transaction
+    facts = from_struct(recorded.details)
+    assert facts == body
+    assert (facts["status"], facts["odds"], facts["commission"], facts["fee"]) == ("WIN", "0.95", "0.1", "0.05")
+    assert facts["result"] == ["H03", "C01", "C01", "C05", "S05", "C06"]
+    assert (facts["validBetAmount"], facts["gameType"], facts["gameCode"]) == ("10.00", "LIVE", "BACCARAT")
+    assert (recorded.round_id, recorded.game_id, recorded.amount) == (body["roundId"], "BACCARAT", "19.50")
+    assert format_timestamp(recorded.event_time) == body["ts"]
+    assert await stored_raw_request(hrg.core, tx, "credit") == raw
+
+
+async def test_a_settle_for_an_unknown_bet_is_never_0000_and_is_paid_once_the_bet_is_known(hrg: HRG) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    body = hrg.vendor.settle(user, tx, "10.00", "19.50")
+    assert (await hrg.send("settle", body))["code"] == "9999"
+    assert (await hrg.send("settle", body))["code"] == "9999"
+    assert await hrg.balance_of(user) == Decimal("100.00")
+    # The bet turns up late; HRG's next retry of the settle pays it.
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    assert (await hrg.send("settle", body))["code"] == "0000"
+    assert await hrg.balance_of(user) == Decimal("109.50")
+
+
+async def test_a_settle_for_a_cancelled_bet_is_refused_and_logged(hrg: HRG, caplog: pytest.LogCaptureFixture) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    await hrg.send("cancel_bet", hrg.vendor.cancel_bet(user, tx))
+    with caplog.at_level(logging.WARNING, logger="gateways.hrg.review"):
+        assert (await hrg.send("settle", hrg.vendor.settle(user, tx, "10.00", "19.50")))["code"] == "9999"
+    assert review_reasons(caplog) == ["ALREADY_ROLLED_BACK"]
+    assert await hrg.balance_of(user) == Decimal("100.00")
+
+
+async def test_a_second_settle_with_another_amount_is_never_paid(hrg: HRG, caplog: pytest.LogCaptureFixture) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    await hrg.send("settle", hrg.vendor.settle(user, tx, "10.00", "19.50"))
+    with caplog.at_level(logging.WARNING, logger="gateways.hrg.review"):
+        assert (await hrg.send("settle", hrg.vendor.settle(user, tx, "10.00", "29.50")))["code"] == "9999"
+    assert review_reasons(caplog) == ["IDEMPOTENCY_CONFLICT"]
+    assert await hrg.balance_of(user) == Decimal("109.50")
+
+
+async def test_a_settle_for_another_player_s_bet_is_refused(hrg: HRG) -> None:
+    user, other, tx = await hrg.player("100.00"), await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    assert (await hrg.send("settle", hrg.vendor.settle(other, tx, "10.00", "19.50")))["code"] == "1000"
+    assert (await hrg.balance_of(user), await hrg.balance_of(other)) == (Decimal("90.00"), Decimal("100.00"))
+
+
+async def test_a_win_finer_than_the_currency_is_refused_and_moves_nothing(hrg: HRG) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    assert (await hrg.send("settle", hrg.vendor.settle(user, tx, "10.00", "19.5050")))["code"] == "1001"
+    assert (await hrg.send("settle", hrg.vendor.settle(user, tx, "10.00", "19.50001")))["code"] == "1001"
+    assert await hrg.balance_of(user) == Decimal("90.00")
+
+
+async def test_a_settle_naming_another_stake_is_paid_and_logged(hrg: HRG, caplog: pytest.LogCaptureFixture) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    with caplog.at_level(logging.WARNING, logger="gateways.hrg.review"):
+        assert (await hrg.send("settle", hrg.vendor.settle(user, tx, "20.00", "19.50")))["code"] == "0000"
+    [logged] = [r for r in caplog.records if r.name == "gateways.hrg.review"]
+    assert (logged.__dict__["bet_amount"], logged.__dict__["stake"]) == ("20.00", "10.00")
+    assert await hrg.balance_of(user) == Decimal("109.50")

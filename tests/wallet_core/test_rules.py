@@ -1,0 +1,603 @@
+"""Every rule of shared/wallet-rules.md, through the real gRPC server, on SQLite and PostgreSQL.
+
+Each test is named after its rule (rule1_..., rule2_..., ...). Rule 11 (latency) is the
+benchmarks' business, not a test's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import grpc
+from google.protobuf import json_format
+from sqlalchemy import select
+
+from tests.support.core import CoreHandle, bearer
+from tests.wallet_core.helpers import (
+    check_ledger,
+    credit,
+    debit,
+    entries_of,
+    entry_count,
+    error_info,
+    execute_sql,
+    get_transaction,
+    refused,
+    rollback,
+    rows,
+    transaction_count,
+    transaction_row,
+)
+from wallet.v1 import wallet_pb2 as pb
+from wallet_core.store.schema import transactions
+
+FAILED_PRECONDITION = grpc.StatusCode.FAILED_PRECONDITION
+
+# --- rule 1: exactly once ---------------------------------------------------------------------
+
+
+async def test_rule1_exactly_once_replay_answers_the_original_transaction(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100.00")
+    first = await debit(core, "t1", "p1", "10.50", round_id="r1")
+    assert not first.replay
+    assert first.transaction.status == pb.TRANSACTION_STATUS_COMPLETED
+    assert (first.transaction.amount, first.transaction.balance_change, first.transaction.balance_after) == (
+        "10.50", "-10.50", "89.50")
+    await credit(core, "deposit", "p1", "5")  # the balance moves on after the bet
+    entries_before = await entry_count(core)
+
+    for amount in ("10.50", "10.5", "10.500"):  # the same amount, spelled otherwise
+        again = await debit(core, "t1", "p1", amount, round_id="r1")
+        assert again.replay
+        assert again.transaction.wallet_transaction_id == first.transaction.wallet_transaction_id
+        assert again.transaction.balance_after == "89.50"  # the original answer, not today's balance
+        assert again.transaction.balance_change == "-10.50"
+        assert again.transaction.status == pb.TRANSACTION_STATUS_COMPLETED
+
+    assert await core.balance("p1", "USD") == Decimal("94.50")
+    assert await entry_count(core) == entries_before
+    assert await transaction_count(core) == 2
+
+
+async def test_rule1_exactly_once_for_credits_and_rollbacks(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    await debit(core, "b1", "p1", "10")
+    paid = await credit(core, "w1", "p1", "25", ref="b1")
+    paid_again = await credit(core, "w1", "p1", "25.00", ref="b1")
+    assert (paid.replay, paid_again.replay) == (False, True)
+    assert paid_again.transaction.wallet_transaction_id == paid.transaction.wallet_transaction_id
+    assert paid_again.transaction.balance_after == paid.transaction.balance_after == "115.00"
+    assert paid_again.transaction.bet.payout == "25.00"  # not paid twice
+
+    await debit(core, "b2", "p1", "20")
+    cancel = await rollback(core, "c2", "p1", "b2")
+    cancel_again = await rollback(core, "c2", "p1", "b2")
+    assert (cancel.replay, cancel_again.replay) == (False, True)
+    assert cancel_again.transaction.wallet_transaction_id == cancel.transaction.wallet_transaction_id
+    assert cancel_again.transaction.balance_after == "115.00"
+    assert await core.balance("p1", "USD") == Decimal("115.00")
+    await check_ledger(core)
+
+
+async def test_rule1_ids_are_scoped_by_provider(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    from_aigame = await debit(core, "shared-id", "p1", "10", provider="aigame")
+    from_hrg = await debit(core, "shared-id", "p1", "10", provider="hrg")
+    assert not from_aigame.replay and not from_hrg.replay
+    assert from_aigame.transaction.wallet_transaction_id != from_hrg.transaction.wallet_transaction_id
+    assert (from_aigame.transaction.balance_after, from_hrg.transaction.balance_after) == ("90.00", "80.00")
+
+    # Each provider's payout and cancel find that provider's own bet.
+    await credit(core, "shared-id", "p1", "30", provider="hrg", ref="shared-id")
+    cancelled = await rollback(core, "shared-id", "p1", "shared-id", provider="aigame")
+    assert cancelled.transaction.balance_change == "10.00"
+    assert cancelled.transaction.bet.state == pb.BET_STATE_CANCELLED
+    hrg_bet = (await get_transaction(core, "shared-id", provider="hrg")).transaction.bet
+    assert (hrg_bet.state, hrg_bet.payout) == (pb.BET_STATE_SETTLED, "30.00")
+    assert await core.balance("p1", "USD") == Decimal("120.00")
+    await check_ledger(core)
+
+
+async def test_rule1_ids_are_scoped_by_kind(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    bet = await debit(core, "k1", "p1", "10")
+    payout = await credit(core, "k1", "p1", "25", ref="k1")  # HRG-style: the payout reuses the bet's id
+    assert not bet.replay and not payout.replay
+    assert bet.transaction.wallet_transaction_id != payout.transaction.wallet_transaction_id
+    assert payout.transaction.balance_after == "115.00"
+
+    found_debit = await get_transaction(core, "k1", kind=pb.TRANSACTION_KIND_DEBIT)
+    found_credit = await get_transaction(core, "k1", kind=pb.TRANSACTION_KIND_CREDIT)
+    assert found_debit.transaction.wallet_transaction_id == bet.transaction.wallet_transaction_id
+    assert found_credit.transaction.wallet_transaction_id == payout.transaction.wallet_transaction_id
+
+
+async def test_rule1_concurrent_duplicates_move_money_once(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    debits = await asyncio.gather(*(debit(core, "same-bet", "p1", "10") for _ in range(20)))
+    credits = await asyncio.gather(*(credit(core, "same-win", "p1", "7") for _ in range(20)))
+    for answers in (debits, credits):
+        assert sorted(a.replay for a in answers) == [False] + [True] * 19
+        assert len({a.transaction.wallet_transaction_id for a in answers}) == 1
+        assert len({a.transaction.balance_after for a in answers}) == 1
+    assert debits[0].transaction.balance_after == "90.00"
+    assert credits[0].transaction.balance_after == "97.00"
+    assert await core.balance("p1", "USD") == Decimal("97.00")
+    assert await transaction_count(core) == 2
+    await check_ledger(core)
+
+
+# --- rule 2: same key, different request --------------------------------------------------------
+
+
+async def test_rule2_same_key_different_request_is_a_conflict(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    await core.open_account("p1", "EUR", "100")
+    await core.open_account("p2", "USD", "100")
+    await debit(core, "b1", "p1", "10", round_id="r1")
+    await debit(core, "b2", "p1", "10")
+    await credit(core, "w1", "p1", "20", ref="b1")
+    await rollback(core, "c2", "p1", "b2")
+    balances = (await core.balance("p1", "USD"), await core.balance("p1", "EUR"), await core.balance("p2", "USD"))
+    count = await transaction_count(core)
+
+    conflicts = [
+        ("debit", debit(core, "b1", "p1", "10.01")),  # amount
+        ("debit", debit(core, "b1", "p2", "10")),  # player
+        ("debit", debit(core, "b1", "p1", "10", "EUR")),  # currency
+        ("debit", debit(core, "b1", "p1", "10", reference_transaction_id="x")),  # reference
+        ("credit", credit(core, "w1", "p1", "21", ref="b1")),
+        ("credit", credit(core, "w1", "p1", "20", ref="b2")),
+        ("credit", credit(core, "w1", "p1", "20")),  # the reference dropped
+        ("credit", credit(core, "w1", "p2", "20", ref="b1")),
+        ("rollback", rollback(core, "c2", "p1", "b1")),
+        ("rollback", rollback(core, "c2", "p1", "b2", reverse_payouts=True)),
+        ("rollback", rollback(core, "c2", "p1", "b2", amount="10")),
+    ]
+    for kind, call in conflicts:
+        error = await refused(call)
+        assert error.code == grpc.StatusCode.ALREADY_EXISTS
+        assert error.reason == "IDEMPOTENCY_CONFLICT"
+        tx_id = {"debit": "b1", "credit": "w1", "rollback": "c2"}[kind]
+        assert error.metadata == {"provider": "tests", "kind": kind, "transaction_id": tx_id}
+
+    assert (await core.balance("p1", "USD"), await core.balance("p1", "EUR"),
+            await core.balance("p2", "USD")) == balances
+    assert await transaction_count(core) == count  # a conflict is not stored
+
+
+async def test_rule2_round_ids_details_and_raw_request_may_change_between_retries(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    first = await debit(core, "b1", "p1", "10", round_id="r1", raw_request='{"sign":"aaa"}',
+                        details={"try": 1}, event_time=datetime(2026, 1, 1, tzinfo=UTC))
+    again = await debit(core, "b1", "p1", "10", round_id="r1", raw_request='{"sign":"bbb"}',
+                        details={"try": 2}, event_time=datetime(2026, 1, 1, 0, 0, 5, tzinfo=UTC))
+    assert again.replay
+    assert again.transaction.wallet_transaction_id == first.transaction.wallet_transaction_id
+    row = await transaction_row(core, "b1", "debit")
+    assert row is not None
+    assert (row["raw_request"], row["details"]) == ('{"sign":"aaa"}', {"try": 1})  # the first one is kept
+
+
+async def test_rule2_conflict_with_a_stored_refusal(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "5")
+    assert (await refused(debit(core, "b1", "p1", "10"))).reason == "INSUFFICIENT_FUNDS"
+    error = await refused(debit(core, "b1", "p1", "1"))
+    assert (error.code, error.reason) == (grpc.StatusCode.ALREADY_EXISTS, "IDEMPOTENCY_CONFLICT")
+    assert await core.balance("p1", "USD") == Decimal("5.00")
+
+
+# --- rule 3: decided failures stay decided ---------------------------------------------------------
+
+
+async def test_rule3_insufficient_funds_is_recorded_and_stays_decided(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100.00")
+    error = await refused(debit(core, "big", "p1", "1000"))
+    assert (error.code, error.reason) == (FAILED_PRECONDITION, "INSUFFICIENT_FUNDS")
+    assert error.metadata == {"transaction_id": "big", "balance": "100.00", "replay": "false"}
+
+    await credit(core, "deposit", "p1", "5000")
+    again = await refused(debit(core, "big", "p1", "1000.00"))
+    assert (again.code, again.reason) == (FAILED_PRECONDITION, "INSUFFICIENT_FUNDS")
+    assert again.metadata == {"transaction_id": "big", "balance": "100.00", "replay": "true"}
+    assert await core.balance("p1", "USD") == Decimal("5100.00")
+
+    stored = (await get_transaction(core, "big")).transaction
+    assert stored.status == pb.TRANSACTION_STATUS_FAILED
+    assert stored.error_reason == "INSUFFICIENT_FUNDS"
+    assert stored.balance_change == "0.00"
+    assert not stored.HasField("bet")  # no bet was placed: a payout for it is refused
+    assert (await refused(credit(core, "w", "p1", "1", ref="big"))).reason == "TRANSACTION_NOT_FOUND"
+    await check_ledger(core)
+
+
+async def test_rule3_a_refused_late_bet_stays_refused(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    await rollback(core, "c1", "p1", "b1")
+    first = await refused(debit(core, "b1", "p1", "10"))
+    again = await refused(debit(core, "b1", "p1", "10"))
+    assert (first.reason, first.metadata["replay"]) == ("ALREADY_ROLLED_BACK", "false")
+    assert (again.reason, again.metadata["replay"]) == ("ALREADY_ROLLED_BACK", "true")
+    assert await core.balance("p1", "USD") == Decimal("100.00")
+
+
+async def test_rule3_an_undecided_failure_is_not_stored_and_may_be_retried(core: CoreHandle) -> None:
+    """The store failing mid-request (here: the entries table gone) answers STORE_UNAVAILABLE,
+    rolls the whole request back, and the retry then succeeds."""
+    await core.open_account("p1", "USD", "100")
+    await execute_sql(core, "ALTER TABLE entries RENAME TO entries_offline")
+    try:
+        error = await refused(debit(core, "b1", "p1", "10"))
+    finally:
+        await execute_sql(core, "ALTER TABLE entries_offline RENAME TO entries")
+    assert (error.code, error.reason) == (grpc.StatusCode.UNAVAILABLE, "STORE_UNAVAILABLE")
+    assert await core.balance("p1", "USD") == Decimal("100.00")  # the stake taken was rolled back
+    assert await transaction_row(core, "b1", "debit") is None
+
+    retried = await debit(core, "b1", "p1", "10")
+    assert not retried.replay
+    assert retried.transaction.balance_after == "90.00"
+    await check_ledger(core)
+
+
+# --- rule 4: no overdraft under concurrency ---------------------------------------------------------
+
+
+async def test_rule4_no_overdraft_under_concurrency(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100.00")
+
+    async def attempt(index: int) -> str:
+        try:
+            await debit(core, f"bet-{index}", "p1", "10")
+        except grpc.aio.AioRpcError as error:
+            return error_info(error).reason
+        return "OK"
+
+    outcomes = await asyncio.gather(*(attempt(i) for i in range(50)))
+    assert outcomes.count("OK") == 10
+    assert outcomes.count("INSUFFICIENT_FUNDS") == 40
+    assert await core.balance("p1", "USD") == Decimal("0.00")
+    assert await check_ledger(core) == {("p1", "USD"): 0}
+    completed = await rows(core, select(transactions.c.balance_after).where(transactions.c.status == "completed"))
+    assert sorted(r["balance_after"] for r in completed) == list(range(0, 10000, 1000))
+
+
+async def test_rule4_below_zero_only_by_a_recorded_reversal(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    await debit(core, "b1", "p1", "100")
+    await credit(core, "w1", "p1", "195", ref="b1")
+    await debit(core, "b2", "p1", "195")
+    reversal = await rollback(core, "c1", "p1", "b1", reverse_payouts=True)
+    assert (reversal.transaction.balance_change, reversal.transaction.balance_after) == ("-95.00", "-95.00")
+    assert await core.balance("p1", "USD") == Decimal("-95.00")
+    error = await refused(debit(core, "b3", "p1", "0.01"))
+    assert error.reason == "INSUFFICIENT_FUNDS"
+    assert error.metadata["balance"] == "-95.00"
+    await check_ledger(core)
+
+
+# --- rule 5: cancels are always accepted -------------------------------------------------------------
+
+
+async def test_rule5_cancel_of_an_unknown_bet_leaves_a_tombstone(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    cancel = await rollback(core, "c1", "p1", "never-seen", amount="10")
+    assert not cancel.replay
+    tx = cancel.transaction
+    assert tx.status == pb.TRANSACTION_STATUS_TOMBSTONE
+    assert (tx.balance_change, tx.balance_after, tx.amount) == ("0.00", "", "10.00")
+    assert tx.bet.state == pb.BET_STATE_TOMBSTONE
+    assert tx.bet.transaction_id == "never-seen"
+
+    late = await refused(debit(core, "never-seen", "p1", "10"))
+    assert (late.code, late.reason) == (FAILED_PRECONDITION, "ALREADY_ROLLED_BACK")
+    assert late.metadata == {"transaction_id": "never-seen", "bet_state": "tombstone", "replay": "false"}
+    assert await core.balance("p1", "USD") == Decimal("100.00")
+    assert await entry_count(core) == 1  # the opening balance only
+
+
+async def test_rule5_cancel_is_accepted_without_an_account(core: CoreHandle) -> None:
+    cancel = await rollback(core, "c1", "nobody", "b1")
+    assert cancel.transaction.status == pb.TRANSACTION_STATUS_TOMBSTONE
+    assert (cancel.transaction.balance_change, cancel.transaction.balance_after) == ("0.00", "")
+
+
+async def test_rule5_repeated_cancel_succeeds_and_moves_nothing(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    await debit(core, "b1", "p1", "30")
+    first = await rollback(core, "c1", "p1", "b1")
+    replayed = await rollback(core, "c1", "p1", "b1")
+    other_id = await rollback(core, "c1-retry", "p1", "b1")  # a dialect that sends a new id per retry
+    assert (first.replay, replayed.replay, other_id.replay) == (False, True, False)
+    assert first.transaction.balance_change == "30.00"
+    assert replayed.transaction.balance_change == "30.00"
+    assert other_id.transaction.status == pb.TRANSACTION_STATUS_COMPLETED
+    assert (other_id.transaction.balance_change, other_id.transaction.balance_after) == ("0.00", "")
+    assert await entries_of(core, other_id.transaction.wallet_transaction_id) == []
+
+    await rollback(core, "t1", "p1", "unknown")
+    tomb_again = await rollback(core, "t2", "p1", "unknown")
+    assert tomb_again.transaction.status == pb.TRANSACTION_STATUS_TOMBSTONE
+    assert tomb_again.transaction.balance_change == "0.00"
+    assert await core.balance("p1", "USD") == Decimal("100.00")
+    await check_ledger(core)
+
+
+async def test_rule5_cancel_of_a_placed_bet_returns_the_stake(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    await debit(core, "b1", "p1", "30")
+    mismatch = await refused(rollback(core, "c1", "p1", "b1", amount="31"))
+    assert (mismatch.code, mismatch.reason) == (FAILED_PRECONDITION, "AMOUNT_MISMATCH")
+    assert mismatch.metadata == {"amount": "31.00", "stake": "30.00"}
+    assert await core.balance("p1", "USD") == Decimal("70.00")
+
+    cancel = await rollback(core, "c1", "p1", "b1", amount="30.00")
+    tx = cancel.transaction
+    assert tx.status == pb.TRANSACTION_STATUS_COMPLETED
+    assert (tx.amount, tx.balance_change, tx.balance_after) == ("30.00", "30.00", "100.00")
+    assert (tx.bet.state, tx.bet.stake) == (pb.BET_STATE_CANCELLED, "30.00")
+    assert tx.bet.HasField("cancelled_at")
+    assert tx.bet == (await get_transaction(core, "c1", kind=pb.TRANSACTION_KIND_ROLLBACK)).transaction.bet
+    assert [e["amount"] for e in await entries_of(core, tx.wallet_transaction_id)] == [3000]
+    assert await core.balance("p1", "USD") == Decimal("100.00")
+
+
+async def test_rule5_concurrent_bet_and_cancel_end_in_one_consistent_state(core: CoreHandle) -> None:
+    """Whichever of a bet and its cancel comes first decides: either the bet was placed and
+    the cancel gave the stake back, or the cancel left a tombstone and the bet was refused.
+    Never a placed bet beside a tombstone, never money lost or made."""
+    await core.open_account("p1", "USD", "1000")
+    for i in range(24):
+        bet_id = f"race-{i}"
+
+        async def place(bet_id: str = bet_id) -> str:
+            try:
+                await debit(core, bet_id, "p1", "10")
+            except grpc.aio.AioRpcError as error:
+                return error_info(error).reason
+            return "OK"
+
+        calls = [place(), rollback(core, f"cancel-{i}", "p1", bet_id)]
+        if i % 2:
+            calls.reverse()
+        results = await asyncio.gather(*calls)
+        placed, cancel = (results[0], results[1]) if not i % 2 else (results[1], results[0])
+        assert isinstance(placed, str) and isinstance(cancel, pb.RollbackResponse)
+        bet = (await get_transaction(core, bet_id)).transaction.bet
+        if placed == "OK":
+            assert cancel.transaction.status == pb.TRANSACTION_STATUS_COMPLETED
+            assert cancel.transaction.balance_change == "10.00"
+            assert bet.state == pb.BET_STATE_CANCELLED
+        else:
+            assert placed == "ALREADY_ROLLED_BACK"
+            assert cancel.transaction.status == pb.TRANSACTION_STATUS_TOMBSTONE
+            assert cancel.transaction.balance_change == "0.00"
+            assert bet.state == pb.BET_STATE_TOMBSTONE
+        assert await core.balance("p1", "USD") == Decimal("1000.00")
+    await check_ledger(core)
+
+
+# --- rule 6: no credit after cancel; no cancel after settle unless the dialect says so -------------
+
+
+async def test_rule6_payout_after_cancel_is_refused_and_recorded(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    await debit(core, "b1", "p1", "10")
+    await rollback(core, "c1", "p1", "b1")
+    error = await refused(credit(core, "w1", "p1", "50", ref="b1"))
+    assert (error.code, error.reason) == (FAILED_PRECONDITION, "ALREADY_ROLLED_BACK")
+    assert error.metadata == {"transaction_id": "w1", "bet_state": "cancelled", "replay": "false"}
+    again = await refused(credit(core, "w1", "p1", "50", ref="b1"))
+    assert (again.reason, again.metadata["replay"]) == ("ALREADY_ROLLED_BACK", "true")
+    assert await core.balance("p1", "USD") == Decimal("100.00")
+    stored = (await get_transaction(core, "w1", kind=pb.TRANSACTION_KIND_CREDIT)).transaction
+    assert (stored.status, stored.error_reason) == (pb.TRANSACTION_STATUS_FAILED, "ALREADY_ROLLED_BACK")
+
+
+async def test_rule6_payout_after_a_tombstone_is_refused(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    await rollback(core, "c1", "p1", "b1")
+    error = await refused(credit(core, "w1", "p1", "50", ref="b1"))
+    assert (error.reason, error.metadata["bet_state"]) == ("ALREADY_ROLLED_BACK", "tombstone")
+    assert await core.balance("p1", "USD") == Decimal("100.00")
+
+
+async def test_rule6_cancel_of_a_settled_bet_without_reverse_payouts_is_refused(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    await debit(core, "b1", "p1", "100")
+    await credit(core, "w1", "p1", "195", ref="b1")
+    error = await refused(rollback(core, "c1", "p1", "b1"))
+    assert (error.code, error.reason) == (FAILED_PRECONDITION, "ALREADY_SETTLED")
+    assert error.metadata == {"transaction_id": "c1", "bet_state": "settled", "replay": "false"}
+    again = await refused(rollback(core, "c1", "p1", "b1"))
+    assert (again.reason, again.metadata["replay"]) == ("ALREADY_SETTLED", "true")
+    bet = (await get_transaction(core, "b1")).transaction.bet
+    assert (bet.state, bet.payout) == (pb.BET_STATE_SETTLED, "195.00")
+    assert await core.balance("p1", "USD") == Decimal("195.00")
+
+
+async def test_rule6_cancel_with_reverse_payouts_takes_back_stake_and_win_in_one_transaction(
+        core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "500")
+    await debit(core, "b1", "p1", "100")
+    paid = await credit(core, "w1", "p1", "195", ref="b1")
+    assert paid.transaction.balance_after == "595.00"
+    cancel = await rollback(core, "c1", "p1", "b1", reverse_payouts=True)
+    tx = cancel.transaction
+    assert tx.status == pb.TRANSACTION_STATUS_COMPLETED
+    assert (tx.amount, tx.balance_change, tx.balance_after) == ("100.00", "-95.00", "500.00")
+    assert (tx.bet.state, tx.bet.stake, tx.bet.payout) == (pb.BET_STATE_CANCELLED, "100.00", "195.00")
+    moved = await entries_of(core, tx.wallet_transaction_id)
+    assert [(e["amount"], e["balance_after"]) for e in moved] == [(10000, 69500), (-19500, 50000)]
+    assert await core.balance("p1", "USD") == Decimal("500.00")
+    late_win = await refused(credit(core, "w2", "p1", "10", ref="b1"))
+    assert late_win.reason == "ALREADY_ROLLED_BACK"
+    await check_ledger(core)
+
+
+# --- rule 7: a payout needs its bet ----------------------------------------------------------------
+
+
+async def test_rule7_payout_for_an_unknown_bet_is_not_found_and_not_recorded(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    for _ in range(2):  # the provider retries: still not found, still not recorded
+        error = await refused(credit(core, "w1", "p1", "50", ref="b1", round_id="r1"))
+        assert (error.code, error.reason) == (grpc.StatusCode.NOT_FOUND, "TRANSACTION_NOT_FOUND")
+        assert error.metadata == {"provider": "tests", "reference_transaction_id": "b1"}
+    assert await transaction_row(core, "w1", "credit") is None
+    assert (await refused(get_transaction(core, "w1"))).reason == "TRANSACTION_NOT_FOUND"
+    assert await core.balance("p1", "USD") == Decimal("100.00")
+
+    await debit(core, "b1", "p1", "10")  # the bet arrives late
+    paid = await credit(core, "w1", "p1", "50", ref="b1", round_id="r1")
+    assert not paid.replay
+    assert paid.transaction.balance_after == "140.00"
+    assert paid.transaction.bet.state == pb.BET_STATE_SETTLED
+
+
+# --- rule 8: exact money -----------------------------------------------------------------------------
+
+
+async def test_rule8_over_precise_amounts_are_refused_never_rounded(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    await core.open_account("p1", "COIN", "100")
+    await debit(core, "b0", "p1", "1")
+    cases = [
+        debit(core, "b1", "p1", "10.505"),
+        debit(core, "b2", "p1", "0.001"),
+        credit(core, "w1", "p1", "10.009"),
+        credit(core, "w2", "p1", "1.00" + "0" * 27 + "1"),
+        rollback(core, "c0", "p1", "b0", amount="1.001"),
+        debit(core, "b3", "p1", "1.5", "COIN"),
+    ]
+    for call in cases:
+        error = await refused(call)
+        assert (error.code, error.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_AMOUNT")
+        assert error.metadata["field"] == "amount"
+    assert (await refused(debit(core, "b1", "p1", "10.505"))).metadata == {
+        "field": "amount", "value": "10.505", "currency": "USD", "scale": "2"}
+    assert await core.balance("p1", "USD") == Decimal("99.00")
+    assert await core.balance("p1", "COIN") == Decimal(100)
+    assert await transaction_count(core) == 1
+
+
+async def test_rule8_malformed_and_huge_amounts_are_refused(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    for amount in ("-1", "1e3", "NaN", "Infinity", " 1", "1,000", "0x10", "\u0661", "999999999999999999",
+                   "10000000000000000", "1" + "0" * 30):
+        error = await refused(credit(core, "w1", "p1", amount))
+        assert (error.code, error.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_AMOUNT"), amount
+    empty = await refused(credit(core, "w1", "p1", ""))
+    assert (empty.reason, empty.metadata) == ("INVALID_ARGUMENT", {"field": "amount"})
+    assert await core.balance("p1", "USD") == Decimal("100.00")
+    assert await transaction_count(core) == 0
+
+
+async def test_rule8_amounts_are_answered_at_the_currency_scale(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    await core.open_account("p1", "COIN", "100")
+    usd = await debit(core, "b1", "p1", "7")
+    assert (usd.transaction.amount, usd.transaction.balance_change, usd.transaction.balance_after) == (
+        "7.00", "-7.00", "93.00")
+    assert usd.transaction.bet.stake == "7.00"
+    win = await credit(core, "w1", "p1", "0.1", ref="b1")
+    assert (win.transaction.amount, win.transaction.balance_after, win.transaction.bet.payout) == (
+        "0.10", "93.10", "0.10")
+    coin = await debit(core, "b2", "p1", "3.00", "COIN")
+    assert (coin.transaction.amount, coin.transaction.balance_change, coin.transaction.balance_after) == (
+        "3", "-3", "97")
+    lost = await credit(core, "w2", "p1", "0", "COIN", ref="b2")  # a lost bet settles with 0
+    assert (lost.transaction.amount, lost.transaction.balance_change) == ("0", "0")
+    assert lost.transaction.bet.state == pb.BET_STATE_SETTLED
+    balance = await core.stub.GetBalance(pb.GetBalanceRequest(player_id="p1", currency="USD"),
+                                         metadata=bearer(core.admin_token))
+    assert balance.account.balance == "93.10"
+
+
+async def test_rule8_store_holds_integers_of_minor_units(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    await debit(core, "b1", "p1", "0.07")
+    row = await transaction_row(core, "b1", "debit")
+    assert row is not None
+    assert (row["amount"], row["balance_change"], row["balance_after"]) == (7, -7, 9993)
+    assert all(type(row[c]) is int for c in ("amount", "balance_change", "balance_after"))
+
+
+# --- rule 9: append-only ledger ----------------------------------------------------------------------
+
+
+async def test_rule9_balances_equal_the_sum_of_entries_after_random_operations(core: CoreHandle) -> None:
+    rng = random.Random(9)
+    players = ["p1", "p2", "p3"]
+    for player in players:
+        await core.open_account(player, "USD", str(rng.randint(0, 300)))
+    await core.open_account("p1", "COIN", "50")
+    bets: list[tuple[str, str]] = []
+    for step in range(60):
+        player = rng.choice(players)
+        choice = rng.random()
+        try:
+            if choice < 0.4:
+                bet_id = f"b{step}"
+                await debit(core, bet_id, player, f"{rng.randint(0, 8000) / 100:.2f}")
+                bets.append((bet_id, player))
+            elif choice < 0.65 and bets:
+                bet_id, owner = rng.choice(bets)
+                await credit(core, f"w{step}", owner, str(rng.randint(0, 150)), ref=bet_id)
+            elif choice < 0.85 and bets:
+                bet_id, owner = rng.choice(bets)
+                await rollback(core, f"c{step}", owner, bet_id, reverse_payouts=rng.random() < 0.5)
+            elif choice < 0.9:
+                await rollback(core, f"c{step}", player, f"ghost{step}")
+            else:
+                await debit(core, f"coin{step}", "p1", str(rng.randint(1, 30)), "COIN")
+        except grpc.aio.AioRpcError as error:
+            assert error.code() == FAILED_PRECONDITION, error  # only business refusals in this mix
+    balances = await check_ledger(core)
+    for (player, currency), minor in balances.items():
+        assert await core.balance(player, currency) == Decimal(minor).scaleb(-(0 if currency == "COIN" else 2))
+    assert len(balances) == 4
+
+
+# --- rule 10: everything reconstructable ---------------------------------------------------------------
+
+
+async def test_rule10_a_transaction_keeps_who_asked_the_ids_the_request_and_the_answer(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    details = {"bets": [{"area": "banker", "amount": "10.00"}], "ip": "203.0.113.7", "odds": 1.95}
+    raw = '{"txn_id":"b1","amount":"10.00","sign":"9f2c"}'
+    when = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    await debit(core, "b1", "p1", "10", round_id="round-1", game_id="baccarat", table_id="T7",
+                details=details, raw_request=raw, event_time=when)
+    found = (await get_transaction(core, "b1")).transaction
+    assert (found.provider, found.transaction_id, found.kind, found.player_id, found.currency) == (
+        "tests", "b1", pb.TRANSACTION_KIND_DEBIT, "p1", "USD")
+    assert (found.round_id, found.game_id, found.table_id) == ("round-1", "baccarat", "T7")
+    assert json_format.MessageToDict(found.details) == details
+    assert found.event_time.ToDatetime(tzinfo=UTC) == when
+    assert found.HasField("created_at")
+    row = await transaction_row(core, "b1", "debit")
+    assert row is not None
+    assert (row["raw_request"], row["client"], row["status"], row["balance_after"]) == (
+        raw, "tests-gateway", "completed", 9000)
+    assert row["details"] == details
+
+    # Acting as the provider, the admin identity is recorded as who asked.
+    await debit(core, "b2", "p1", "1", provider="hrg", token=core.admin_token)
+    admin_row = await transaction_row(core, "b2", "debit", provider="hrg")
+    assert admin_row is not None and admin_row["client"] == "admin"
+
+
+async def test_rule10_failed_outcomes_are_stored_with_their_reason(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "5")
+    await refused(debit(core, "b1", "p1", "10", round_id="r9", raw_request="raw-b1"))
+    found = (await get_transaction(core, "b1")).transaction
+    assert (found.status, found.error_reason, found.amount, found.round_id) == (
+        pb.TRANSACTION_STATUS_FAILED, "INSUFFICIENT_FUNDS", "10.00", "r9")
+    row = await transaction_row(core, "b1", "debit")
+    assert row is not None
+    assert (row["status"], row["error_reason"], row["raw_request"]) == ("failed", "INSUFFICIENT_FUNDS", "raw-b1")
+    assert row["error_metadata"] == {"transaction_id": "b1", "balance": "5.00"}

@@ -1,0 +1,53 @@
+"""wallet_core.server: the standard health service and server reflection answer beside the wallet."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import grpc
+from google.protobuf import descriptor_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+from tests.support.core import CoreHandle
+from wallet_core.server import SERVICE_NAME
+
+
+async def test_health_answers_serving(core: CoreHandle) -> None:
+    async with grpc.aio.insecure_channel(core.address) as channel:
+        health = health_pb2_grpc.HealthStub(channel)
+        for service in ("", "wallet.v1.WalletService"):
+            answer = await health.Check(health_pb2.HealthCheckRequest(service=service))
+            assert answer.status == health_pb2.HealthCheckResponse.SERVING
+        try:
+            await health.Check(health_pb2.HealthCheckRequest(service="no.such.Service"))
+        except grpc.aio.AioRpcError as error:
+            assert error.code() == grpc.StatusCode.NOT_FOUND
+        else:
+            raise AssertionError("an unknown service must not be reported")
+
+
+async def _ask(requests: list[reflection_pb2.ServerReflectionRequest]
+               ) -> AsyncIterator[reflection_pb2.ServerReflectionRequest]:
+    for request in requests:
+        yield request
+
+
+async def test_reflection_lists_the_wallet_service(core: CoreHandle) -> None:
+    assert SERVICE_NAME == "wallet.v1.WalletService"
+    async with grpc.aio.insecure_channel(core.address) as channel:
+        stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+        answers = [answer async for answer in stub.ServerReflectionInfo(_ask([
+            reflection_pb2.ServerReflectionRequest(list_services=""),
+            reflection_pb2.ServerReflectionRequest(file_containing_symbol="wallet.v1.WalletService"),
+        ]))]
+    assert len(answers) == 2
+    listed = {service.name for service in answers[0].list_services_response.service}
+    assert listed == {"wallet.v1.WalletService", "grpc.health.v1.Health",
+                      "grpc.reflection.v1alpha.ServerReflection"}
+    files = [descriptor_pb2.FileDescriptorProto.FromString(raw)
+             for raw in answers[1].file_descriptor_response.file_descriptor_proto]
+    wallet = next(f for f in files if f.name == "wallet/v1/wallet.proto")
+    methods = {m.name for s in wallet.service if s.name == "WalletService" for m in s.method}
+    assert methods == {"CreateAccount", "GetBalance", "Debit", "Credit", "CreditBatch", "Rollback",
+                       "GetTransaction", "ListTransactions"}
