@@ -82,7 +82,7 @@ class DriverCase:
         size = min(spec["concurrency"], spec["pool_size"])
         self.pool = await asyncpg.create_pool(spec["dsn"], min_size=size, max_size=size)
         self.debits = self._debits(spec["name"], spec["requests"])
-        warm = self._debits(spec["name"] + "-warm", spec.get("warmup", 0))
+        warm = self._debits("warm-" + spec["name"], spec.get("warmup", 0))
         if warm:
             tally = Tally()
             await drive(len(warm), spec["concurrency"], self._step(warm, tally))
@@ -141,7 +141,8 @@ class DriverCase:
 
     async def run(self) -> dict[str, Any]:
         tally = Tally()
-        elapsed, cpu = await drive(len(self.debits), self.spec["concurrency"], self._step(self.debits, tally))
+        elapsed, cpu = await drive(len(self.debits), self.spec["concurrency"], self._step(self.debits, tally),
+                                   self.spec.get("max_seconds"))
         return tally.figures(elapsed, cpu)
 
     async def close(self) -> None:

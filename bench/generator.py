@@ -2,7 +2,8 @@
 
 One JSON object per line. In: {"op": "prepare", "task": {...}} builds the payloads, opens the
 connections and runs the warm-up, then answers {"ready": true}; {"op": "go"} runs the timed part
-and answers {"result": {...}}; {"op": "quit"} ends the process. A failure answers {"error": "..."}.
+and answers {"result": {...}}; {"op": "close"} closes its connections (only then: the database
+backends they hold are measured after the run); {"op": "quit"} ends the process. A failure answers {"error": "..."}.
 It runs on uvloop when available, in its own process so that its CPU time is its own.
 """
 
@@ -14,8 +15,10 @@ import sys
 import traceback
 from typing import Any
 
+from bench.aigame_case import AIGameCase
 from bench.driver import DriverCase
-from bench.load import AIGameCase, Case, GrpcCase
+from bench.grpc_case import GrpcCase
+from bench.load import Case
 
 
 def make_case(task: dict[str, Any]) -> Case:
@@ -49,12 +52,12 @@ async def serve() -> None:
                 answer({"ready": True})
             elif op == "go":
                 assert case is not None, "go before prepare"
-                try:
-                    result = await case.run()
-                finally:
+                answer({"result": await case.run()})
+            elif op == "close":  # after go, once the orchestrator has read the CPU counters
+                if case is not None:
                     await case.close()
                     case = None
-                answer({"result": result})
+                answer({"closed": True})
             elif op == "quit":
                 return
             else:

@@ -17,10 +17,11 @@ from wallet.v1 import wallet_pb2 as pb
 PROVIDER = "bench"  # the provider of the direct core calls
 AIGAME_AGENT = "bench-agent"
 AIGAME_SECRET = "bench-aigame-secret-0123456789"
+AIGAME_SUCCESS = 200  # AIGame's answer code for success (its envelope is always HTTP 200)
 CURRENCY = "USD"
 AMOUNT = "1.00"
 AMOUNT_MINOR = 100
-PLAYER_BALANCE = "1000000.00"
+PLAYER_BALANCE_MINOR = 100_000_000  # 1,000,000.00
 HOT_PLAYER = "hot-player"
 GAME = {"game_id": "101", "inst_id": "000002", "shoe_id": 10231, "round_id": 41}
 
@@ -84,11 +85,6 @@ def debit_messages(case: str, count: int, players: int, *, player: str | None = 
     at = now_ms()
     who = [player] * count if player else players_for(case, count, players)
     return [debit_message(f"{case}-{i:07d}", who[i], at) for i in range(count)]
-
-
-def create_account_message(player: str, balance: str) -> bytes:
-    return bytes(pb.CreateAccountRequest(player_id=player, currency=CURRENCY, initial_balance=balance)
-                 .SerializeToString())
 
 
 def http_post(host: str, path: str, body: Mapping[str, Any]) -> bytes:

@@ -62,9 +62,9 @@ async def spawn(name: str, args: list[str], log: Path) -> Server:
     return Server(name, process, log)
 
 
-async def start_core(name: str, config: Path, workdir: Path, log_level: str) -> Server:
+async def start_core(name: str, config: Path, workdir: Path, log_name: str, log_level: str) -> Server:
     return await spawn(name, ["-m", "wallet_cli", "core", "--config", str(config), "--log-level", log_level],
-                       workdir / f"{name}.log")
+                       workdir / f"{log_name}.log")
 
 
 async def start_gateway(config: Path, workdir: Path, log_level: str) -> Server:

@@ -18,6 +18,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 
+from gateways.kit.serve import uvicorn_config
 from wallet_cli import report_text
 from wallet_core import server
 from wallet_core.config import ConfigError, CoreSettings
@@ -105,8 +106,7 @@ async def _serve_apps(apps: Mapping[str, tuple[str, Starlette]]) -> None:
     servers = []
     for name, (listen, app) in apps.items():
         host, _, port = listen.rpartition(":")
-        config = uvicorn.Config(app, host=host, port=int(port), log_config=None, access_log=False, lifespan="on")
-        servers.append(_QuietServer(config))
+        servers.append(_QuietServer(uvicorn_config(app, host=host, port=int(port))))
         log.info("gateway listening", extra={"gateway": name, "address": f"http://{listen}"})
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()

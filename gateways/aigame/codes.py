@@ -19,35 +19,22 @@ DETAIL: Final = "detail"
 ENDPOINTS: Final = (BALANCE, BET, PAYOUT, REFUND, DETAIL)
 
 SUCCESS: Final = 200
-PARAMETER_ERROR: Final = 408000
-IP_NOT_WHITELISTED: Final = 408003
-TOO_FREQUENT: Final = 408004
-SIGNATURE_ERROR: Final = 600100
-MERCHANT_UNKNOWN: Final = 700101
-RECORD_UNKNOWN: Final = 700237
-SERVICE_EXCEPTION: Final = 800100
-MEMBER_UNKNOWN: Final = 800101
-CURRENCY_UNKNOWN: Final = 800102
-BALANCE_FAILED: Final = 800103
-ORDER_UNKNOWN: Final = 800107
-CANCEL_FAILED: Final = 800108
-PAYOUT_FAILED: Final = 800109
 
 MESSAGES: Final = {
-    SUCCESS: "success",
-    PARAMETER_ERROR: "Parameter error",
-    IP_NOT_WHITELISTED: "Whitelist restriction",
-    TOO_FREQUENT: "API frequency limit",
-    SIGNATURE_ERROR: "Signature error",
-    MERCHANT_UNKNOWN: "Merchant does not exist",
-    RECORD_UNKNOWN: "Bet record does not exist",
-    SERVICE_EXCEPTION: "Service exception",
-    MEMBER_UNKNOWN: "Member does not exist",
-    CURRENCY_UNKNOWN: "Currency does not exist",
-    BALANCE_FAILED: "Query balance failed",
-    ORDER_UNKNOWN: "Order ID does not exist",
-    CANCEL_FAILED: "Cancel failed",
-    PAYOUT_FAILED: "Payout failure",
+    200: "success",
+    408000: "Parameter error",
+    408003: "Whitelist restriction",
+    408004: "API frequency limit",
+    600100: "Signature error",
+    700101: "Merchant does not exist",
+    700237: "Bet record does not exist",
+    800100: "Service exception",
+    800101: "Member does not exist",
+    800102: "Currency does not exist",
+    800103: "Query balance failed",
+    800107: "Order ID does not exist",
+    800108: "Cancel failed",
+    800109: "Payout failure",
 }
 PROVISIONAL_MESSAGES: Final = {"insufficient_balance": "Insufficient balance", "bet_failure": "Bet failure"}
 

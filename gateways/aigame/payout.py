@@ -10,8 +10,6 @@ The payout's transaction id is the bet's id (`bet_txn_id`): AIGame pays a bet on
 - a payout for a cancelled bet is refused (800109).
 """
 
-import logging
-
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -20,12 +18,10 @@ from gateways.aigame.context import Context, read_signed_body
 from gateways.aigame.requests import payout_request
 from gateways.aigame.settings import PROVIDER
 from gateways.kit.core_errors import CoreError
-from gateways.kit.logs import log_event
 from gateways.kit.record import RequestRecord
+from gateways.kit.review import for_review
 from gateways.kit.timestamps import timestamp_from_ms
 from wallet.v1 import wallet_pb2
-
-REVIEW_LOG = logging.getLogger("gateways.aigame.review")
 
 
 async def payout(context: Context, request: Request, record: RequestRecord) -> Response:
@@ -51,12 +47,9 @@ async def payout(context: Context, request: Request, record: RequestRecord) -> R
         answer = await context.core.credit(credit, request_id=record.request_id)
     except CoreError as error:
         if error.reason == "IDEMPOTENCY_CONFLICT":
-            log_event(
-                REVIEW_LOG,
-                logging.WARNING,
+            for_review(
+                record,
                 "payout differs from the one already recorded for this bet: not paid, review by hand",
-                request_id=record.request_id,
-                provider=PROVIDER,
                 bet_txn_id=asked.bet_txn_id,
                 user_id=asked.user_id,
                 win_amount=asked.win_amount,

@@ -8,7 +8,6 @@ The stake given (`bet_amount`) must equal the bet's (else 800108). When status 1
 paid is what is taken back) and the difference is logged for review.
 """
 
-import logging
 from decimal import Decimal
 
 from starlette.requests import Request
@@ -18,23 +17,18 @@ from gateways.aigame.answers import balance_answer
 from gateways.aigame.context import Context, read_signed_body
 from gateways.aigame.requests import RefundRequest, refund_request
 from gateways.aigame.settings import PROVIDER
-from gateways.kit.logs import log_event
 from gateways.kit.record import RequestRecord
+from gateways.kit.review import for_review
 from gateways.kit.timestamps import timestamp_from_ms
 from wallet.v1 import wallet_pb2
-
-REVIEW_LOG = logging.getLogger("gateways.aigame.review")
 
 
 def _check_reversed_payout(asked: RefundRequest, bet: wallet_pb2.Bet, record: RequestRecord) -> None:
     named = asked.win_amount if asked.settled else None
     if named is not None and bet.payout and Decimal(named) != Decimal(bet.payout):
-        log_event(
-            REVIEW_LOG,
-            logging.WARNING,
+        for_review(
+            record,
             "refund of a settled bet names another win than the wallet paid: took back what was paid",
-            request_id=record.request_id,
-            provider=PROVIDER,
             bet_txn_id=asked.bet_txn_id,
             win_amount=named,
             paid=bet.payout,

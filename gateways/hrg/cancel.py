@@ -16,11 +16,11 @@ from starlette.responses import Response
 from gateways.hrg.answers import balance_answer, success
 from gateways.hrg.context import Context, read_request
 from gateways.hrg.requests import cancel_request
-from gateways.hrg.review import for_review
 from gateways.hrg.settings import PROVIDER
 from gateways.hrg.times import format_time, format_timestamp, now, to_timestamp
 from gateways.kit.core_errors import CoreError
 from gateways.kit.record import RequestRecord
+from gateways.kit.review import for_review
 from wallet.v1 import wallet_pb2
 
 REFUSALS_FOR_REVIEW = frozenset({"ALREADY_SETTLED", "PLAYER_MISMATCH", "IDEMPOTENCY_CONFLICT", "CURRENCY_MISMATCH"})

@@ -19,11 +19,11 @@ from starlette.responses import Response
 from gateways.hrg.answers import balance_answer
 from gateways.hrg.context import Context, read_request
 from gateways.hrg.requests import SettleRequest, settle_request
-from gateways.hrg.review import for_review
 from gateways.hrg.settings import PROVIDER
 from gateways.hrg.times import format_timestamp, to_timestamp
 from gateways.kit.core_errors import CoreError
 from gateways.kit.record import RequestRecord
+from gateways.kit.review import for_review
 from wallet.v1 import wallet_pb2
 
 REFUSALS_FOR_REVIEW = frozenset(

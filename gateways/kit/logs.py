@@ -30,4 +30,6 @@ def redact(value: object) -> object:
 def log_event(logger: logging.Logger, level: int, message: str, **fields: object) -> None:
     """Log `message` with `fields` as structured attributes, secrets redacted."""
     if logger.isEnabledFor(level):
-        logger.log(level, message, extra={key: redact(value) for key, value in fields.items()})
+        extra = redact(fields)
+        assert isinstance(extra, dict)
+        logger.log(level, message, extra=extra)

@@ -1,5 +1,7 @@
-"""What every SUD endpoint works with, and the first steps they share: size, signature, JSON."""
+"""What every SUD endpoint works with, and the steps they share: size, signature, JSON; noting unknown fields."""
 
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -7,8 +9,12 @@ from starlette.requests import Request
 from gateways.kit.body import read_body
 from gateways.kit.core_client import CoreClient
 from gateways.kit.jsonbody import JsonObject, parse_json_object
+from gateways.kit.logs import log_event
+from gateways.kit.record import RequestRecord
 from gateways.sud.authenticate import Authenticator
-from gateways.sud.settings import Settings
+from gateways.sud.settings import PROVIDER, Settings
+
+LOG = logging.getLogger("gateways.sud")
 
 
 @dataclass(frozen=True)
@@ -32,3 +38,12 @@ async def read_signed_body(context: Context, request: Request) -> SignedBody:
     context.authenticator.check(request.headers, body)
     params = parse_json_object(body)
     return SignedBody(raw=body.decode("utf-8"), params=params)
+
+
+def note_unknown_fields(record: RequestRecord, fields: Sequence[str], **ids: object) -> None:
+    """Fields SUD added that this gateway does not know: accepted, and logged (INFO) by their paths."""
+    if fields:
+        log_event(
+            LOG, logging.INFO, "unknown fields accepted", request_id=record.request_id, provider=PROVIDER,
+            fields=list(fields), **ids,
+        )  # fmt: skip

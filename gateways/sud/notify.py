@@ -19,7 +19,7 @@ from gateways.kit.logs import log_event
 from gateways.kit.record import RequestRecord
 from gateways.kit.refusals import GatewayReason, Refusal
 from gateways.sud.answers import success
-from gateways.sud.context import Context, read_signed_body
+from gateways.sud.context import Context, note_unknown_fields, read_signed_body
 from gateways.sud.order_changed import order_was_changed
 from gateways.sud.requests import ORDER_CHANGED, USER_SETTLE, envelope
 from gateways.sud.settings import PROVIDER
@@ -36,16 +36,7 @@ async def notify(context: Context, request: Request, record: RequestRecord) -> R
     record.transaction_id = sent.notify_id
     if not hmac.compare_digest(sent.app_id.encode("utf-8"), context.settings.app_id.encode("utf-8")):
         raise Refusal(GatewayReason.UNKNOWN_AGENT, f"notification for app_id {sent.app_id[:64]!r}")
-    if sent.unknown:
-        log_event(
-            LOG,
-            logging.INFO,
-            "unknown fields accepted",
-            request_id=record.request_id,
-            provider=PROVIDER,
-            notify_id=sent.notify_id,
-            fields=list(sent.unknown),
-        )
+    note_unknown_fields(record, sent.unknown, notify_id=sent.notify_id)
     handler = HANDLERS.get(sent.notify_event)
     if handler is None:
         log_event(

@@ -19,30 +19,21 @@ from gateways.kit.details import to_struct
 from gateways.kit.jsonbody import JsonObject
 from gateways.kit.logs import log_event
 from gateways.kit.record import RequestRecord
+from gateways.kit.review import for_review
 from gateways.kit.timestamps import timestamp_from_ms
-from gateways.sud.context import Context, SignedBody
+from gateways.sud.context import Context, SignedBody, note_unknown_fields
 from gateways.sud.requests import Envelope, order_changed
 from gateways.sud.settings import PROVIDER
 from wallet.v1 import wallet_pb2
 
 LOG = logging.getLogger("gateways.sud")
-REVIEW_LOG = logging.getLogger("gateways.sud.review")
 BUY_IN_CMD = "add_score"
 
 
 async def order_was_changed(context: Context, record: RequestRecord, envelope: Envelope, body: SignedBody) -> None:
     settings = context.settings
     changed = order_changed(envelope.data, settings.provisional.order_player_field)
-    if changed.unknown:
-        log_event(
-            LOG,
-            logging.INFO,
-            "unknown fields accepted",
-            request_id=record.request_id,
-            provider=PROVIDER,
-            notify_id=envelope.notify_id,
-            fields=list(changed.unknown),
-        )
+    note_unknown_fields(record, changed.unknown, notify_id=envelope.notify_id)
     failed = changed.failed
     if failed is None:
         log_event(
@@ -84,12 +75,9 @@ async def order_was_changed(context: Context, record: RequestRecord, envelope: E
         answer = await context.core.rollback(rollback, request_id=record.request_id)
     except CoreError as error:
         if not error.nothing_decided:
-            log_event(
-                REVIEW_LOG,
-                logging.WARNING,
+            for_review(
+                record,
                 "failed order's buy-in not rolled back",
-                request_id=record.request_id,
-                provider=PROVIDER,
                 out_order_id=failed.out_order_id,
                 reason=error.reason,
                 core_metadata=error.metadata,

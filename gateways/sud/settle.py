@@ -18,14 +18,17 @@ from gateways.kit.core_errors import CoreError
 from gateways.kit.details import to_struct
 from gateways.kit.logs import log_event
 from gateways.kit.record import RequestRecord
+from gateways.kit.review import for_review
 from gateways.kit.timestamps import timestamp_from_ms
-from gateways.sud.context import Context, SignedBody
+from gateways.sud.context import Context, SignedBody, note_unknown_fields
 from gateways.sud.requests import Envelope, PlayerResult, UserSettle, user_settle
 from gateways.sud.settings import PROVIDER
 from wallet.v1 import wallet_pb2
 
 LOG = logging.getLogger("gateways.sud")
-REVIEW_LOG = logging.getLogger("gateways.sud.review")
+NOT_APPLIED = "settlement not applied: one credit was refused, so none was"
+SUD_RESENDS_INTO_SUCCESS = frozenset({"TRANSACTION_NOT_FOUND"})
+"""A buy-in the wallet has not seen yet usually lands before SUD's re-send: not a case for a person (yet)."""
 
 
 def _credit(
@@ -59,16 +62,7 @@ def _credit(
 
 async def user_settled(context: Context, record: RequestRecord, envelope: Envelope, body: SignedBody) -> None:
     settle = user_settle(envelope.data)
-    if settle.unknown:
-        log_event(
-            LOG,
-            logging.INFO,
-            "unknown fields accepted",
-            request_id=record.request_id,
-            provider=PROVIDER,
-            notify_id=envelope.notify_id,
-            fields=list(settle.unknown),
-        )
+    note_unknown_fields(record, settle.unknown, notify_id=envelope.notify_id)
     if not settle.players:
         log_event(
             LOG,
@@ -88,18 +82,17 @@ async def user_settled(context: Context, record: RequestRecord, envelope: Envelo
     except CoreError as error:
         index = error.metadata.get("batch_index", "")
         player = settle.players[int(index)] if index.isdigit() and int(index) < len(settle.players) else None
-        log_event(
-            REVIEW_LOG if not error.nothing_decided else LOG,
-            logging.WARNING,
-            "settlement not applied: one credit was refused, so none was",
-            request_id=record.request_id,
-            provider=PROVIDER,
-            notify_id=envelope.notify_id,
-            reason=error.reason,
-            order_id=player.order_id if player else None,
-            out_order_id=player.out_order_id if player else None,
-            uid=player.uid if player else None,
-            core_metadata=error.metadata,
-        )
+        refused = {
+            "notify_id": envelope.notify_id,
+            "reason": error.reason,
+            "order_id": player.order_id if player else None,
+            "out_order_id": player.out_order_id if player else None,
+            "uid": player.uid if player else None,
+            "core_metadata": error.metadata,
+        }
+        if error.nothing_decided or error.reason in SUD_RESENDS_INTO_SUCCESS:
+            log_event(LOG, logging.WARNING, NOT_APPLIED, request_id=record.request_id, provider=PROVIDER, **refused)
+        else:
+            for_review(record, NOT_APPLIED, **refused)
         raise
     record.replay = all(credit.replay for credit in answer.credits)

@@ -17,7 +17,7 @@ from gateways.kit.core_errors import CoreError
 from gateways.kit.details import to_struct
 from gateways.kit.record import RequestRecord
 from gateways.sud.answers import success
-from gateways.sud.context import Context, read_signed_body
+from gateways.sud.context import Context, note_unknown_fields, read_signed_body
 from gateways.sud.provisional import ReplayAnswer
 from gateways.sud.requests import ScoreType, update_score
 from gateways.sud.settings import PROVIDER
@@ -39,6 +39,7 @@ async def score_updated(context: Context, request: Request, record: RequestRecor
     body = await read_signed_body(context, request)
     asked = update_score(body.params)
     record.transaction_id = asked.order_id
+    note_unknown_fields(record, asked.unknown, order_id=asked.order_id)
     player_id = settings.players.to_wallet(asked.uid)
     amount = settings.points.to_amount(asked.score)
     details = to_struct(body.params)

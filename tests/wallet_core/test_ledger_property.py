@@ -222,12 +222,12 @@ STAKES = (2550, 5000, 12000, 0)
 BETS = st.integers(0, len(STAKES) - 1)
 OPERATIONS = st.lists(st.one_of(
     st.builds(Bet, bet=BETS),
-    st.builds(Payout, win=st.integers(0, 5), bet=st.none() | BETS, amount=AMOUNTS),
+    st.builds(Payout, win=st.integers(0, 5), bet=st.one_of(BETS, BETS, BETS, st.none()), amount=AMOUNTS),
     st.builds(Cancel, cancel=st.integers(0, 5), bet=BETS, reverse=st.booleans(),
               amount=st.none() | st.sampled_from([*STAKES, 1])),
     st.builds(Retry, index=st.integers(0, 1000), spelling=st.integers(0, 2)),
     st.builds(Alter, index=st.integers(0, 1000)),
-), min_size=10, max_size=40)
+), min_size=15, max_size=40)
 
 
 def to_request(prefix: str, operation: Operation, history: list[Request]) -> Request | None:

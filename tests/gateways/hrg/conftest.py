@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -61,6 +62,10 @@ class HRG:
         assert isinstance(answer["code"], str) and len(answer["code"]) == 4, answer
         return answer
 
+    async def code(self, action: str, body: bytes | dict[str, Any] | list[Any], *, secret: str | None = SECRET) -> str:
+        code: str = (await self.send(action, body, secret=secret))["code"]
+        return code
+
     async def player(self, balance: str = "100.00") -> str:
         """A new HRG user with a wallet account holding `balance`."""
         user_id = f"u{uuid.uuid4().hex[:10]}"
@@ -101,11 +106,26 @@ def new_id() -> str:
     return "TX-" + uuid.uuid4().hex[:17]
 
 
+@asynccontextmanager
+async def running_hrg(
+    core: CoreHandle, *, address: str | None = None, token: str | None = None, deadline_seconds: float = 2.0,
+    client_ip: str = HRG_IP, core_client: type[CoreClient] = CoreClient, **overrides: Any,
+) -> AsyncIterator[HRG]:
+    """An HRG gateway app in front of `core` (or of `address`, with `token`), called from `client_ip`."""
+    mapping = settings_mapping(address or core.address, token or core.token_for(PROVIDER), **overrides)
+    mapping["core"]["deadline_seconds"] = deadline_seconds
+    mapping["core"]["attempt_timeout_seconds"] = min(1.0, deadline_seconds)
+    settings = Settings.from_mapping(mapping)
+    client = core_client(settings.core, provider=PROVIDER)
+    transport = httpx.ASGITransport(app=create_app(settings, client), client=(client_ip, 40000))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+            yield HRG(http, core, Vendor(), settings)
+    finally:
+        await client.aclose()
+
+
 @pytest.fixture
 async def hrg(core: CoreHandle) -> AsyncIterator[HRG]:
-    settings = Settings.from_mapping(settings_mapping(core.address, core.token_for(PROVIDER)))
-    client = CoreClient(settings.core, provider=PROVIDER)
-    transport = httpx.ASGITransport(app=create_app(settings, client), client=(HRG_IP, 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
-        yield HRG(http, core, Vendor(), settings)
-    await client.aclose()
+    async with running_hrg(core) as gateway:
+        yield gateway

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 
-from gateways.hrg import PROVIDER, Settings, create_app
 from gateways.kit.core_client import CoreClient
-from tests.gateways.hrg.conftest import HRG, PREFIX, new_id, settings_mapping
-from tests.gateways.hrg.vendor import SECRET, SECRET_HEADER, Vendor
+from tests.gateways.hrg.conftest import HRG, PREFIX, new_id, running_hrg
+from tests.gateways.hrg.vendor import SECRET, Vendor
 from tests.support.core import CoreHandle
 from wallet.v1 import wallet_pb2
 
@@ -53,32 +50,20 @@ async def test_without_the_shared_secret_every_action_is_refused(hrg: HRG, secre
 
 
 async def test_from_an_address_not_allowed_every_action_is_refused(hrg: HRG, core: CoreHandle) -> None:
-    client = CoreClient(hrg.settings.core, provider=PROVIDER)
-    transport = httpx.ASGITransport(app=create_app(hrg.settings, client), client=("192.0.2.7", 40000))
     user, tx = await hrg.player("100.00"), new_id()
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as stranger:
+    async with running_hrg(core, client_ip="192.0.2.7") as stranger:
         for action, body in bodies(user, tx).items():
-            response = await stranger.post(f"{PREFIX}/{action}", json=body, headers={SECRET_HEADER: SECRET})
-            assert (response.status_code, response.json()["code"]) == (200, "1038"), action
-    await client.aclose()
+            assert await stranger.send(action, body) == {"code": "1038", "msg": "not allowed"}, action
     assert await hrg.balance_of(user) == Decimal("100.00")
 
 
-@pytest.fixture
-async def open_gateway(core: CoreHandle) -> AsyncIterator[httpx.AsyncClient]:
-    """The demo-only configuration: any address, no secret (asked for explicitly)."""
-    settings = Settings.from_mapping(settings_mapping(
-        core.address, core.token_for(PROVIDER), allowed_ips=[], shared_secret="", allow_any_source=True))
-    client = CoreClient(settings.core, provider=PROVIDER)
-    transport = httpx.ASGITransport(app=create_app(settings, client), client=("192.0.2.7", 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
-        yield http
-    await client.aclose()
-
-
-async def test_allow_any_source_serves_anyone(open_gateway: httpx.AsyncClient, core: CoreHandle) -> None:
-    await core.open_account("hrg-anyone", "USD", "1.00")
-    answer = (await open_gateway.post(f"{PREFIX}/get_balance", json={"userId": "anyone"})).json()
+async def test_allow_any_source_serves_anyone_without_a_secret(core: CoreHandle) -> None:
+    """The demo-only configuration, asked for explicitly."""
+    async with running_hrg(
+        core, client_ip="192.0.2.7", allowed_ips=[], shared_secret="", allow_any_source=True
+    ) as anyone:
+        user = await anyone.player("1.00")
+        answer = await anyone.send("get_balance", {"userId": user}, secret=None)
     assert (answer["code"], answer["balance"]) == ("0000", "1.00")
 
 
@@ -130,11 +115,16 @@ class BrokenCore(CoreClient):
 
 
 async def test_a_bug_is_9999_never_a_500(core: CoreHandle) -> None:
-    settings = Settings.from_mapping(settings_mapping(core.address, core.token_for(PROVIDER)))
-    client = BrokenCore(settings.core, provider=PROVIDER)
-    transport = httpx.ASGITransport(app=create_app(settings, client), client=("203.0.113.20", 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
-        response = await http.post(f"{PREFIX}/place_bet", json=Vendor().place_bet("u", new_id(), "1.00"),
-                                   headers={SECRET_HEADER: SECRET})
-    await client.aclose()
-    assert (response.status_code, response.json()["code"]) == (200, "9999")
+    async with running_hrg(core, core_client=BrokenCore) as hrg:
+        answer = await hrg.send("place_bet", hrg.vendor.place_bet("u", new_id(), "1.00"))
+    assert answer == {"code": "9999", "msg": "error"}
+
+
+async def test_the_secret_header_s_name_is_configurable(core: CoreHandle) -> None:
+    async with running_hrg(core, provisional={"secret_header": "X-Hrg-Key"}) as hrg:
+        user = await hrg.player("1.00")
+        url = f"{PREFIX}/get_balance"
+        default_name = await hrg.client.post(url, json={"userId": user}, headers={"X-HRG-Secret": SECRET})
+        configured = await hrg.client.post(url, json={"userId": user}, headers={"x-hrg-key": SECRET})
+    assert default_name.json()["code"] == "1038"
+    assert (configured.json()["code"], configured.json()["balance"]) == ("0000", "1.00")

@@ -6,15 +6,14 @@ import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-import httpx
 import pytest
 
-from gateways.hrg import PROVIDER, Settings, create_app
 from gateways.hrg.times import format_timestamp
-from gateways.kit.core_client import CoreClient
 from gateways.kit.details import from_struct
-from tests.gateways.hrg.conftest import HRG, HRG_IP, new_id, settings_mapping, transaction
-from tests.gateways.hrg.vendor import GMT8, SECRET, SECRET_HEADER, Vendor, hrg_time
+from tests.gateways.hrg.conftest import HRG, new_id, running_hrg, transaction
+from tests.gateways.hrg.vendor import GMT8, hrg_time
+from tests.gateways.kit.scripted_core import dead_address
+from tests.support.core import CoreHandle
 from wallet.v1 import wallet_pb2
 
 DEBIT = wallet_pb2.TRANSACTION_KIND_DEBIT
@@ -115,18 +114,7 @@ async def test_more_decimals_than_the_currency_is_refused_and_records_nothing(hr
     assert await hrg.balance_of(user) == Decimal("90.00")
 
 
-async def test_an_unreachable_core_is_not_8001_so_hrg_cancels() -> None:
-    dead_core = {"address": "127.0.0.1:1", "token": "t", "deadline_seconds": 0.3, "attempt_timeout_seconds": 0.1}
-    settings = Settings.from_mapping(settings_mapping("127.0.0.1:1", "t", core=dead_core))
-    client = CoreClient(settings.core, provider=PROVIDER)
-    transport = httpx.ASGITransport(app=create_app(settings, client), client=(HRG_IP, 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
-        for action, body in [
-            ("place_bet", Vendor().place_bet("u1", new_id(), "10.00")),
-            ("cancel_bet", Vendor().cancel_bet("u1", new_id())),
-            ("settle", Vendor().settle("u1", new_id(), "10.00", "19.50")),
-            ("get_balance", Vendor().get_balance("u1")),
-        ]:
-            response = await http.post(f"/callback/hrg/{action}", json=body, headers={SECRET_HEADER: SECRET})
-            assert (response.status_code, response.json()["code"]) == (200, "9999"), action
-    await client.aclose()
+async def test_an_unreachable_core_is_not_8001_so_hrg_cancels(core: CoreHandle) -> None:
+    async with running_hrg(core, address=await dead_address(), deadline_seconds=0.3) as hrg:
+        answer = await hrg.send("place_bet", hrg.vendor.place_bet("u1", new_id(), "10.00"))
+    assert answer == {"code": "9999", "msg": "error"}

@@ -90,7 +90,7 @@ async def test_promotion_ids_never_meet_bet_ids(hrg: HRG) -> None:
 async def test_each_credit_keeps_its_item_and_the_batch_keeps_its_raw_body(hrg: HRG) -> None:
     alice, bob = await hrg.player("10.00"), await hrg.player("20.00")
     first = hrg.vendor.promotion(settle_id(), alice, "5.00", extra=1.25)
-    second = hrg.vendor.promotion(settle_id(), bob, "1.00", eventId=99)
+    second = hrg.vendor.promotion(settle_id(), bob, "1.00", eventId=99, rate=2.5, tags=["a", "é"])
     body = hrg.vendor.event_settle(first, second)
     raw = json.dumps(body, indent=2)
     assert (await hrg.send("event_settle", raw.encode()))["code"] == "0000"
@@ -101,7 +101,8 @@ async def test_each_credit_keeps_its_item_and_the_batch_keeps_its_raw_body(hrg: 
     assert await stored_raw_request(hrg.core, wallet_transaction_id(first["settleId"]), "credit") == raw
 
     two = (await transaction(hrg.core, wallet_transaction_id(second["settleId"]), CREDIT)).transaction
-    assert from_struct(two.details) == {**second, "ts": body["ts"], "batchIndex": 1, "batchSize": 2}
+    assert from_struct(two.details) == {**second, "rate": "2.5", "ts": body["ts"], "batchIndex": 1, "batchSize": 2}
     assert two.round_id == "99"
     stored = await stored_raw_request(hrg.core, wallet_transaction_id(second["settleId"]), "credit")
+    assert stored.startswith('{"settleId":') and '"rate":2.5' in stored and '"é"' in stored
     assert json.loads(stored) == second

@@ -49,19 +49,6 @@ async def test_metrics_are_served(core: CoreClient) -> None:
     assert f'gateway_requests_total{{code="OK",endpoint="op",provider="{PROVIDER}",reason=""}}' in response.text
 
 
-async def test_healthz_reports_whether_the_core_answers(core: CoreClient) -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sample_app(core)), base_url="http://g") as http:
-        down = await http.get("/healthz")
-    assert (down.status_code, down.json()) == (503, {"status": "unavailable", "provider": PROVIDER, "core": "down"})
-    async with scripted_core() as running:
-        up_core = CoreClient(CoreSettings(running.address, "token"), provider=PROVIDER)
-        app = sample_app(up_core)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://g") as http:
-            up = await http.get("/healthz")
-        await up_core.aclose()
-    assert (up.status_code, up.json()) == (200, {"status": "ok", "provider": PROVIDER, "core": "up"})
-
-
 async def test_the_core_client_is_closed_at_shutdown() -> None:
     async with scripted_core() as running:
         await assert_closed_at_shutdown(running)

@@ -18,11 +18,12 @@ def test_secrets_are_redacted_however_deep() -> None:
 def test_events_carry_their_fields_redacted(caplog: pytest.LogCaptureFixture) -> None:
     logger = logging.getLogger("gateways.test")
     with caplog.at_level(logging.INFO, logger="gateways.test"):
-        log_event(logger, logging.INFO, "request", request_id="r1", params={"sign": "abc", "user_id": "u1"})
+        log_event(logger, logging.INFO, "request", request_id="r1", token="t", params={"sign": "abc", "user_id": "u1"})
     (record,) = caplog.records
     assert record.getMessage() == "request"
     assert record.__dict__["request_id"] == "r1"
     assert record.__dict__["params"] == {"sign": REDACTED, "user_id": "u1"}
+    assert record.__dict__["token"] == REDACTED
 
 
 def test_disabled_levels_log_nothing(caplog: pytest.LogCaptureFixture) -> None:

@@ -82,14 +82,19 @@ class Sud:
         """The operator's own services take the buy-in over gRPC before asking SUD to add the score."""
         answer: wallet_pb2.DebitResponse = await self.core.stub.Debit(
             wallet_pb2.DebitRequest(
-                provider=PROVIDER, transaction_id=out_order_id, player_id=self.wallet_id(uid), currency=CURRENCY,
+                provider=PROVIDER,
+                transaction_id=out_order_id,
+                player_id=self.wallet_id(uid),
+                currency=CURRENCY,
                 amount=amount,
             ),
             metadata=bearer(self.core.admin_token),
         )
         return answer
 
-    async def transaction(self, transaction_id: str, kind: int) -> wallet_pb2.GetTransactionResponse:
+    async def transaction(
+        self, transaction_id: str, kind: wallet_pb2.TransactionKind.ValueType
+    ) -> wallet_pb2.GetTransactionResponse:
         answer: wallet_pb2.GetTransactionResponse = await self.core.stub.GetTransaction(
             wallet_pb2.GetTransactionRequest(provider=PROVIDER, transaction_id=transaction_id, kind=kind),
             metadata=bearer(self.core.admin_token),

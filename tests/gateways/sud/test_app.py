@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import httpx
 
-from tests.gateways.sud.conftest import NOTIFY, UPDATE_SCORE, SUD_IP, Sud, settings_mapping
+from tests.gateways.sud.conftest import NOTIFY, SUD_IP, UPDATE_SCORE, Sud, settings_mapping
 from tests.gateways.sud.vendor import Vendor, new_id
 from tests.support.core import CoreHandle
 

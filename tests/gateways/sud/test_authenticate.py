@@ -25,10 +25,12 @@ def signed(body: bytes = BODY, *, timestamp: str = str(int(NOW * 1000)), app_id:
     return Vendor().headers(body, timestamp=timestamp, app_id=app_id)
 
 
-def refusal(headers: dict[str, str] | list[tuple[str, str]], body: bytes = BODY, **kwargs: object) -> Refusal:
+def refusal(
+    headers: dict[str, str] | list[tuple[str, str]], body: bytes = BODY, unit: TimestampUnit = TimestampUnit.AUTO
+) -> Refusal:
     raw = [(k.lower().encode(), v.encode()) for k, v in (headers.items() if isinstance(headers, dict) else headers)]
     with pytest.raises(Refusal) as refused:
-        authenticator(**kwargs).check(Headers(raw=raw), body)  # type: ignore[arg-type]
+        authenticator(unit).check(Headers(raw=raw), body)
     return refused.value
 
 

@@ -1,4 +1,4 @@
-"""The notification envelope end to end: events dispatched, unknown events and fields accepted, bad envelopes refused."""
+"""The notification envelope end to end: unknown events and fields accepted, bad envelopes refused."""
 
 from __future__ import annotations
 
@@ -70,7 +70,10 @@ async def test_a_bad_envelope_is_refused_and_moves_nothing(sud: Sud, spoil: dict
     body = {**sud.vendor.order_changed(alice, buy_in), **spoil}
     body = {key: value for key, value in body.items() if value is not None}
     answer = await sud.notify(body)
-    assert answer == {"ret_code": 1001, "ret_msg": "bad request: not JSON, or a field missing, mistyped or out of range"}
+    assert answer == {
+        "ret_code": 1001,
+        "ret_msg": "bad request: not JSON, or a field missing, mistyped or out of range",
+    }
     assert await sud.balance_of(alice) == Decimal("90.00")
 
 

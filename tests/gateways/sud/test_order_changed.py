@@ -28,10 +28,16 @@ async def test_execute_fail_rolls_the_buy_in_back(sud: Sud) -> None:
     cancel = found.transaction
     assert (cancel.reference_transaction_id, cancel.status) == (buy_in, wallet_pb2.TRANSACTION_STATUS_COMPLETED)
     assert (cancel.round_id, cancel.game_id, cancel.table_id) == (
-        "ce56b6lzi1a7-cqhcr6fgdnwg-c5vfwwj9h6mz", "14615640800525066", "9009")
+        "ce56b6lzi1a7-cqhcr6fgdnwg-c5vfwwj9h6mz",
+        "14615640800525066",
+        "9009",
+    )
     details = json_format.MessageToDict(cancel.details)
-    assert (details["order_id"], details["cmd"], details["notify_id"]) == (f"sud-{buy_in}", "add_score",
-                                                                          body["notify_id"])
+    assert (details["order_id"], details["cmd"], details["notify_id"]) == (
+        f"sud-{buy_in}",
+        "add_score",
+        body["notify_id"],
+    )
     assert cancel.event_time.ToMilliseconds() == int(body["notify_time"])
     assert found.related[0].bet.state == wallet_pb2.BET_STATE_CANCELLED
 
@@ -123,8 +129,15 @@ async def test_a_failed_order_of_another_command_is_still_rolled_back_and_logged
 
 @pytest.mark.parametrize(
     "spoil",
-    [{"out_order_id": None}, {"from_uid": None}, {"from_uid": ""}, {"status": None}, {"status": 3},
-     {"out_order_id": ["x"]}, {"cmd": {"name": "add_score"}}],
+    [
+        {"out_order_id": None},
+        {"from_uid": None},
+        {"from_uid": ""},
+        {"status": None},
+        {"status": 3},
+        {"out_order_id": ["x"]},
+        {"cmd": {"name": "add_score"}},
+    ],
 )
 async def test_a_bad_failed_order_is_refused_and_moves_nothing(sud: Sud, spoil: dict[str, object]) -> None:
     alice = await sud.player()

@@ -50,11 +50,22 @@ def refused(call: Any, *args: Any) -> Refusal:
 def test_the_seed_003_example_is_read() -> None:
     sent = envelope(parse_json_object(SEED_003.encode()))
     assert (sent.notify_id[:8], sent.notify_time, sent.app_id, sent.notify_event) == (
-        "0795d77f", 1647844976502, "14615640800525066", "sud.mg.merchant.user.settle")
+        "0795d77f",
+        1647844976502,
+        "14615640800525066",
+        "sud.mg.merchant.user.settle",
+    )
     settle = user_settle(sent.data)
     assert (settle.mg_id, settle.room_id, settle.match_id, settle.settle_at, settle.robots) == (
-        "mgid01", "9009", "match-001", 1663991011, 0)
-    assert [(p.uid, p.order_id, p.out_order_id, p.score, p.remain_score, p.commission_score) for p in settle.players] == [
+        "mgid01",
+        "9009",
+        "match-001",
+        1663991011,
+        0,
+    )
+    assert [
+        (p.uid, p.order_id, p.out_order_id, p.score, p.remain_score, p.commission_score) for p in settle.players
+    ] == [
         ("u001", "1663991011001", "ce56b6lzi1a", 10, 100, 10),
         ("u002", "1663991011002", "ce56b6lzi1b", 20, 90, 0),
     ]
@@ -88,8 +99,9 @@ def test_unknown_fields_are_listed_by_path() -> None:
     results[0]["seat"] = 3
     results.append({"is_ai": 1, "level": 2})
     assert user_settle(data).unknown == ("data.extra", "data.results[0].seat", "data.results[1].level")
-    assert envelope({"notify_id": "n", "notify_time": "1", "app_id": "a", "notify_event": "e", "data": {},
-                     "z": 1}).unknown == ("z",)
+    assert envelope(
+        {"notify_id": "n", "notify_time": "1", "app_id": "a", "notify_event": "e", "data": {}, "z": 1}
+    ).unknown == ("z",)
 
 
 @pytest.mark.parametrize(
@@ -120,19 +132,37 @@ def test_a_row_that_is_not_an_object_is_refused() -> None:
 def test_an_order_id_repeated_in_one_notification_is_refused() -> None:
     row = {"uid": "u1", "order_id": "o1", "out_order_id": "b1", "is_ai": 0, "score": 5, "remain_score": 0}
     assert refused(user_settle, _settle(results=[row, {**row, "uid": "u2"}])).detail == (
-        "data.results repeats an order_id")
+        "data.results repeats an order_id"
+    )
 
 
 def test_a_failed_order() -> None:
-    data = {"order_id": "s1", "out_order_id": "b1", "from_uid": "u1", "to_uid": "u2", "cmd": "add_score",
-            "mg_id": "m", "room_id": "r", "round_id": "x", "status": EXECUTE_FAIL, "value": 1, "seq": 0,
-            "payload": {"score": 1}, "out_group_id": "g", "new": True}
-    changed = order_changed(data, "from_uid")
-    assert changed.failed is not None
+    data: JsonObject = {
+        "order_id": "s1",
+        "out_order_id": "b1",
+        "from_uid": "u1",
+        "to_uid": "u2",
+        "cmd": "add_score",
+        "mg_id": "m",
+        "room_id": "r",
+        "round_id": "x",
+        "status": EXECUTE_FAIL,
+        "value": 1,
+        "seq": 0,
+        "payload": {"score": 1},
+        "out_group_id": "g",
+        "new": True,
+    }
+    changed, to_uid = order_changed(data, "from_uid"), order_changed(data, "to_uid")
+    assert changed.failed is not None and to_uid.failed is not None
     assert (changed.failed.out_order_id, changed.failed.player_uid, changed.failed.order_id, changed.failed.cmd) == (
-        "b1", "u1", "s1", "add_score")
+        "b1",
+        "u1",
+        "s1",
+        "add_score",
+    )
     assert changed.unknown == ("data.new",)
-    assert order_changed(data, "to_uid").failed.player_uid == "u2"  # type: ignore[union-attr]
+    assert to_uid.failed.player_uid == "u2"
 
 
 def test_other_statuses_need_only_the_status() -> None:
@@ -149,7 +179,13 @@ def test_the_configured_player_field_is_not_unknown() -> None:
 def test_update_score(kind: int, expected: ScoreType) -> None:
     asked = update_score({"order_id": "o", "mg_id": "m", "round_id": "r", "uid": "u", "score": 10, "type": kind})
     assert (asked.order_id, asked.uid, asked.score, asked.type, asked.mg_id, asked.round_id) == (
-        "o", "u", 10, expected, "m", "r")
+        "o",
+        "u",
+        10,
+        expected,
+        "m",
+        "r",
+    )
 
 
 def test_update_score_without_descriptions() -> None:

@@ -21,11 +21,13 @@ async def test_each_human_gets_remain_score_back_against_the_buy_in(sud: Sud) ->
     alice_in, bob_in = new_id(), new_id()
     await sud.buy_in(alice, alice_in, "10.00")
     await sud.buy_in(bob, bob_in, "10.00")
-    body = sud.vendor.settle([
-        human(alice, "1663991011001", alice_in, remain_score=1950, score=950, commission_score=50),
-        human(bob, "1663991011002", bob_in, remain_score=0, score=-1000),
-        robot(),
-    ])
+    body = sud.vendor.settle(
+        [
+            human(alice, "1663991011001", alice_in, remain_score=1950, score=950, commission_score=50),
+            human(bob, "1663991011002", bob_in, remain_score=0, score=-1000),
+            robot(),
+        ]
+    )
     assert await sud.notify(body) == OK
     assert await sud.balance_of(alice) == Decimal("109.50")  # 100 - 10 + 19.50
     assert await sud.balance_of(bob) == Decimal("90.00")  # lost the whole buy-in: a zero payout settles it
@@ -41,10 +43,19 @@ async def test_the_record_keeps_what_sud_told_of_the_settlement(sud: Sud) -> Non
     credit = found.transaction
     assert (credit.reference_transaction_id, credit.amount, credit.currency) == (buy_in, "12.00", "USD")
     assert (credit.player_id, credit.round_id, credit.game_id, credit.table_id) == (
-        sud.wallet_id(alice), "ce56b6lzi1a7", "14615640800525066", "9009")
+        sud.wallet_id(alice),
+        "ce56b6lzi1a7",
+        "14615640800525066",
+        "9009",
+    )
     details = json_format.MessageToDict(credit.details)
     assert {key: details[key] for key in ("score", "remain_score", "commission_score", "uid", "order_id")} == {
-        "score": 200, "remain_score": 1200, "commission_score": 10, "uid": alice, "order_id": order}
+        "score": 200,
+        "remain_score": 1200,
+        "commission_score": 10,
+        "uid": alice,
+        "order_id": order,
+    }
     assert (details["mg_id"], details["room_id"], details["match_id"]) == ("14615640800525066", "9009", "ce56b6lzi1a7")
     assert details["settle_at"] == int(body["data"]["settle_at"])
     assert details["notify_id"] == body["notify_id"]
@@ -64,16 +75,23 @@ async def test_a_resent_notification_moves_nothing_and_still_succeeds(sud: Sud) 
     assert await sud.balance_of(alice) == Decimal("109.50")
 
 
-async def test_one_player_that_cannot_be_paid_stops_the_whole_notification_until_the_resend(sud: Sud) -> None:
+async def test_one_player_that_cannot_be_paid_stops_the_whole_notification_until_the_resend(
+    sud: Sud, caplog: pytest.LogCaptureFixture
+) -> None:
     alice, bob = await sud.player(), await sud.player()
     alice_in, bob_in = new_id(), new_id()
     await sud.buy_in(alice, alice_in, "10.00")
-    body = sud.vendor.settle([
-        human(alice, new_id(), alice_in, remain_score=1950),
-        human(bob, new_id(), bob_in, remain_score=500),  # bob's buy-in has not reached the wallet yet
-    ])
-    answer = await sud.notify(body)
+    body = sud.vendor.settle(
+        [
+            human(alice, new_id(), alice_in, remain_score=1950),
+            human(bob, new_id(), bob_in, remain_score=500),  # bob's buy-in has not reached the wallet yet
+        ]
+    )
+    with caplog.at_level(logging.WARNING, logger="gateways.sud"):
+        answer = await sud.notify(body)
     assert answer == {"ret_code": 1009, "ret_msg": "buy-in order not found: send again later"}
+    [logged] = [r for r in caplog.records if r.getMessage().startswith("settlement not applied")]
+    assert (logged.name, logged.__dict__["uid"], logged.__dict__["out_order_id"]) == ("gateways.sud", bob, bob_in)
     assert await sud.balance_of(alice) == Decimal("90.00")  # all or none: alice is not paid either
     assert await sud.balance_of(bob) == Decimal("100.00")
 
@@ -104,15 +122,23 @@ async def test_robots_move_nothing(sud: Sud, caplog: pytest.LogCaptureFixture) -
     assert await sud.balance_of(alice) == Decimal("100.00")
 
 
-async def test_a_settlement_for_a_rolled_back_buy_in_is_refused_for_everyone(sud: Sud) -> None:
+async def test_a_settlement_for_a_rolled_back_buy_in_is_refused_for_everyone_and_logged_for_review(
+    sud: Sud, caplog: pytest.LogCaptureFixture
+) -> None:
     alice, bob = await sud.player(), await sud.player()
     alice_in, bob_in = new_id(), new_id()
     await sud.buy_in(alice, alice_in, "10.00")
     await sud.buy_in(bob, bob_in, "10.00")
     assert await sud.notify(sud.vendor.order_changed(bob, bob_in)) == OK
-    body = sud.vendor.settle([human(alice, new_id(), alice_in, remain_score=1950),
-                              human(bob, new_id(), bob_in, remain_score=500)])
-    assert (await sud.notify(body))["ret_code"] == 1010
+    body = sud.vendor.settle(
+        [human(alice, new_id(), alice_in, remain_score=1950), human(bob, new_id(), bob_in, remain_score=500)]
+    )
+    with caplog.at_level(logging.WARNING, logger="gateways.sud.review"):
+        assert (await sud.notify(body))["ret_code"] == 1010
+    [logged] = [r for r in caplog.records if r.name == "gateways.sud.review"]
+    assert logged.getMessage() == "settlement not applied: one credit was refused, so none was"
+    assert (logged.__dict__["uid"], logged.__dict__["reason"]) == (bob, "ALREADY_ROLLED_BACK")
+    assert logged.__dict__["transaction_id"] == body["notify_id"]
     assert await sud.balance_of(alice) == Decimal("90.00")
     assert await sud.balance_of(bob) == Decimal("100.00")
 

@@ -17,7 +17,7 @@ def test_the_signed_message_is_four_newline_terminated_lines() -> None:
 
 
 def test_a_known_value() -> None:
-    # hmac.new(b"secret", b"app\n1700000000000\nnonce\n{}\n", hashlib.sha1).hexdigest(), computed once with the standard library.
+    # hmac.new(b"secret", b"app\n1700000000000\nnonce\n{}\n", hashlib.sha1).hexdigest(), computed once.
     assert signature("secret", b"app", b"1700000000000", b"nonce", b"{}") == "89146d1e14ee8232414a912b1ea0a7984d482027"
 
 

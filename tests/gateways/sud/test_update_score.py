@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from decimal import Decimal
 
 import pytest
@@ -30,7 +31,10 @@ async def test_consume_debits_and_answers_the_balance_in_points(sud: Sud) -> Non
     assert await sud.balance_of(alice) == Decimal("89.50")
     found = await sud.transaction(order, wallet_pb2.TRANSACTION_KIND_DEBIT)
     assert (found.transaction.amount, found.transaction.round_id, found.transaction.game_id) == (
-        "10.50", "r-01", "1461227817776713818")
+        "10.50",
+        "r-01",
+        "1461227817776713818",
+    )
     assert json_format.MessageToDict(found.transaction.details)["score"] == 1050
 
 
@@ -101,10 +105,13 @@ async def test_a_player_without_an_account_is_refused(sud: Sud) -> None:
     assert answer == {"ret_code": 1008, "ret_msg": "player has no wallet account"}
 
 
-async def test_unknown_fields_are_accepted(sud: Sud) -> None:
+async def test_unknown_fields_are_accepted_and_logged(sud: Sud, caplog: pytest.LogCaptureFixture) -> None:
     alice = await sud.player()
     body = sud.vendor.update_score(alice, new_id(), 100, GAIN, app_id="x", extra={"a": 1})
-    assert await sud.update_score(body) == ok(10100)
+    with caplog.at_level(logging.INFO, logger="gateways.sud"):
+        assert await sud.update_score(body) == ok(10100)
+    logged = [r.__dict__["fields"] for r in caplog.records if r.getMessage() == "unknown fields accepted"]
+    assert logged == [["app_id", "extra"]]
 
 
 def _bodies(uid: str, order: str) -> dict[str, bytes | dict[str, object]]:
@@ -137,7 +144,10 @@ async def test_bad_input_is_1001_and_moves_nothing(sud: Sud, case: str) -> None:
     alice = await sud.player()
     order = new_id()
     answer = await sud.update_score(_bodies(alice, order)[case])
-    assert answer == {"ret_code": 1001, "ret_msg": "bad request: not JSON, or a field missing, mistyped or out of range"}
+    assert answer == {
+        "ret_code": 1001,
+        "ret_msg": "bad request: not JSON, or a field missing, mistyped or out of range",
+    }
     assert await sud.balance_of(alice) == Decimal("100.00")
     # Nothing was decided under the id.
     assert await sud.update_score(sud.vendor.update_score(alice, order, 1000, CONSUME)) == ok(9000)

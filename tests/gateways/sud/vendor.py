@@ -103,13 +103,30 @@ class Vendor:
     @staticmethod
     def update_score(uid: str, order_id: str, score: int, kind: int, **extra: Any) -> dict[str, Any]:
         """The older update_score callback (sud.md)."""
-        return {"order_id": order_id, "mg_id": "1461227817776713818", "round_id": "r-01", "uid": uid,
-                "score": score, "type": kind, **extra}
+        return {
+            "order_id": order_id,
+            "mg_id": "1461227817776713818",
+            "round_id": "r-01",
+            "uid": uid,
+            "score": score,
+            "type": kind,
+            **extra,
+        }
 
 
-def human(uid: str, order_id: str, out_order_id: str, remain_score: int, score: int = 0, **extra: Any) -> dict[str, Any]:
-    return {"uid": uid, "order_id": order_id, "out_order_id": out_order_id, "is_ai": 0, "score": score,
-            "remain_score": remain_score, "commission_score": 0, **extra}
+def human(
+    uid: str, order_id: str, out_order_id: str, remain_score: int, score: int = 0, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "uid": uid,
+        "order_id": order_id,
+        "out_order_id": out_order_id,
+        "is_ai": 0,
+        "score": score,
+        "remain_score": remain_score,
+        "commission_score": 0,
+        **extra,
+    }
 
 
 def robot(remain_score: int = 100) -> dict[str, Any]:

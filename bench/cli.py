@@ -1,0 +1,49 @@
+"""`python -m bench`: the command line of the benchmark."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from bench import plan as plans
+from bench.runner import run
+
+DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Measure the wallet on this machine (docs/performance.md): core Debit over gRPC, hot balance, "
+                    "the AIGame gateway end to end, SQLite, the echo and driver baselines, memory and size.")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="a smoke run: a few hundred requests, SQLite only")
+    mode.add_argument("--long", action="store_true", help="the default run plus 1,000,000 transactions for memory")
+    p.add_argument("--output", type=Path, default=Path("bench-results.json"),
+                   help="the JSON file (default: %(default)s)")
+    p.add_argument("--postgres-url", default=os.environ.get("WALLET_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+                   help="a PostgreSQL server to create the run's database on (default: $WALLET_BENCH_POSTGRES_URL "
+                        "or %(default)s); the database is dropped afterwards")
+    p.add_argument("--core-processes", type=int, default=1, help="core processes sharing the port (SO_REUSEPORT)")
+    p.add_argument("--connections", type=int, help="gRPC connections of the generator (default 2)")
+    p.add_argument("--core-pool-size", type=int, help="the core's database pool_size (default: the core's own)")
+    p.add_argument("--log-level", default="INFO", help="the servers' log level (default INFO, as in production)")
+    p.add_argument("--keep", action="store_true", help="keep the run directory (configs, server logs)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    plan = plans.quick() if args.quick else plans.long() if args.long else plans.default()
+    plan = replace(plan, core_processes=args.core_processes, core_pool_size=args.core_pool_size,
+                   log_level=args.log_level.upper())
+    if args.connections:
+        plan = replace(plan, connections=args.connections)
+    try:
+        sys.exit(asyncio.run(run(plan, args.postgres_url, args.output.resolve(), keep_workdir=args.keep)))
+    except KeyboardInterrupt:
+        sys.exit(130)

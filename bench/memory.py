@@ -1,0 +1,54 @@
+"""Section 6: a fresh core's resident memory as transactions accumulate, and the database's bytes
+per transaction. The debits run in chunks; between chunks the core's VmRSS and the ledger tables'
+sizes are read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench import proc
+from bench.runtime import Bench, grpc_task, start_cores
+
+MB = 1024 * 1024
+
+
+async def memory(bench: Bench) -> None:
+    plan, store = bench.plan, bench.store
+    cores = await start_cores(bench, store, "core-memory")
+    checkpoints: list[dict[str, Any]] = []
+    try:
+        pid = cores.servers[0].pid
+        checkpoints.append({"transactions": 0, "rss_mb": round(proc.rss_bytes(pid) / MB, 1)})
+        sizes_before = await store.size_bytes()
+        done, chunk = 0, 0
+        while done < plan.memory_transactions:
+            count = min(plan.memory_checkpoint, plan.memory_transactions - done)
+            task = grpc_task(f"mem{chunk}", cores.address, concurrency=plan.memory_concurrency, requests=count,
+                             warmup=0, connections=plan.connections, players=plan.players)
+            row, _ = await bench.run(task, section="memory", label=f"memory, to {done + count:,} debits",
+                                  store=store.kind, servers=cores.servers, db_pids=bench.db_pids(store))
+            done, chunk = done + count, chunk + 1
+            checkpoints.append({
+                "transactions": done, "rss_mb": round(proc.rss_bytes(pid) / MB, 1), "rps": round(row.rps, 1),
+                "p99_ms": round(row.latency["p99_ms"], 2), "failed": row.failed,
+            })
+            if row.failed:
+                bench.problems.append(f"memory chunk {chunk}: {row.failed} debits failed")
+        sizes_after = await store.size_bytes()
+    finally:
+        await cores.stop()
+    grown = {table: sizes_after[table] - sizes_before.get(table, 0) for table in sizes_after}
+    first, last = checkpoints[1] if len(checkpoints) > 1 else checkpoints[0], checkpoints[-1]
+    bench.facts["memory"] = {
+        "store": store.kind,
+        "core_processes": plan.core_processes,
+        "checkpoints": checkpoints,
+        "rss_start_mb": checkpoints[0]["rss_mb"],
+        "rss_end_mb": last["rss_mb"],
+        "rss_growth_after_first_checkpoint_mb": round(last["rss_mb"] - first["rss_mb"], 1),
+        "transactions": done,
+        "db_bytes_per_transaction": round(sum(grown.values()) / max(done, 1), 1),
+        "db_bytes_per_transaction_by_table": {t: round(b / max(done, 1), 1) for t, b in sorted(grown.items())},
+    }
+    bench.say(f"memory: RSS {checkpoints[0]['rss_mb']} -> {last['rss_mb']} MB over {done:,} debits; "
+              f"{bench.facts['memory']['db_bytes_per_transaction']} database bytes per transaction")

@@ -1,0 +1,78 @@
+"""The printed report: the table of cases, the ratios, the checks and the targets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bench.control import Row
+from bench.targets import Target
+
+COLUMNS = ("case", "store", "conc", "conns", "requests", "failed", "req/s", "p50 ms", "p99 ms",
+           "gen CPU%", "server CPU%", "db CPU%", "other CPU%")
+
+
+def _cells(row: Row) -> list[str]:
+    latency, cpu = row.latency, row.cpu_pct
+    return [
+        row.label, row.store, str(row.concurrency), str(row.connections), f"{row.requests:,}", f"{row.failed:,}",
+        f"{row.rps:,.0f}", f"{latency['p50_ms']:.2f}", f"{latency['p99_ms']:.2f}", f"{cpu['generator']:.0f}",
+        f"{cpu['server']:.0f}", f"{cpu['database']:.0f}" if row.store == "postgresql" else "-", f"{cpu['other']:.0f}",
+    ]
+
+
+def table(rows: Sequence[Row]) -> str:
+    body = [list(COLUMNS), *(_cells(r) for r in rows if r.section != "memory")]
+    widths = [max(len(line[i]) for line in body) for i in range(len(COLUMNS))]
+
+    def line(cells: list[str]) -> str:
+        pairs = enumerate(zip(cells, widths, strict=True))
+        return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in pairs)
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(body[0]), rule, *(line(cells) for cells in body[1:])])
+
+
+def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]) -> str:
+    machine = results["machine"]
+    out = [
+        f"wallet bench ({results['mode']}): {machine['nproc']} cores, {machine['cpu_model']}, "
+        f"Python {machine['python']}, PostgreSQL {machine.get('postgresql', '-')}, "
+        f"load average at start {machine['load_average_at_start']}",
+        "",
+        table(rows),
+        "",
+        "CPU% is percent of one core (this machine has "
+        f"{machine['nproc']} x 100%): gen = the load generator, server = core (+ gateway), db = the PostgreSQL "
+        "backends of this run's database, other = the rest of the machine (other people's work).",
+        "",
+        "ratios (req/s over req/s, same run):",
+    ]
+    out += [f"  {name:<40} {value if value is not None else 'n/a'}" for name, value in results["ratios"].items()]
+    hot = results.get("hot_balance")
+    if hot:
+        out += ["", f"hot balance: {hot['debits_taken']:,} debits taken, {hot['debits_refused']:,} refused "
+                f"(the balance covered {hot['debits_the_balance_covered']:,}); final balance "
+                f"{hot['final_balance_minor']} minor units, lowest balance_after {hot['lowest_balance_after_minor']}; "
+                f"no overdraft: {'yes' if hot['no_overdraft'] else 'NO'}"]
+    memory = results.get("memory")
+    if memory:
+        points = ", ".join(f"{c['transactions']:,}: {c['rss_mb']} MB" for c in memory["checkpoints"])
+        out += ["", f"core RSS by debits served ({memory['store']}): {points}",
+                f"database bytes per transaction: {memory['db_bytes_per_transaction']:,} "
+                f"({', '.join(f'{t} {b:,}' for t, b in memory['db_bytes_per_transaction_by_table'].items())})"]
+    if "sqlite_bytes_per_transaction" in results:
+        out.append(f"SQLite file bytes per transaction: {results['sqlite_bytes_per_transaction']:,}")
+    checks = results.get("ledger_checks", {})
+    if checks:
+        out += ["", "ledger checks (wallet verify): " + ", ".join(
+            f"{store}: {c['accounts']:,} accounts, {c['mismatches']} mismatches" for store, c in checks.items())]
+    out += ["", "targets:"]
+    width = max(len(t.name) for t in targets)
+    out += [f"  [{t.status:^12}] {t.name:<{width}}  wanted {t.wanted:<18} measured {t.measured}" for t in targets]
+    for skipped in results["skipped"]:
+        out.append(f"skipped: {skipped['section']}: {skipped['reason']}")
+    for problem in results["problems"]:
+        out.append(f"PROBLEM: {problem}")
+    out += ["", f"finished in {results['duration_s']:.0f} s; figures written to {results['output']}"]
+    return "\n".join(out)

@@ -1,0 +1,173 @@
+"""The run's databases: a PostgreSQL database created for the run and dropped after it, or a SQLite
+file; their sizes, the backends serving them, and the checks run on them afterwards."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.engine import make_url
+
+from wallet_core.store.database import create_engine
+from wallet_core.store.migrate import upgrade
+from wallet_core.store.schema import accounts, entries
+from wallet_core.verify import find_mismatches
+
+LEDGER_TABLES = ("transactions", "entries", "bets", "accounts")
+
+
+def dsn(url: str) -> str:
+    """A SQLAlchemy URL as a plain libpq DSN for asyncpg."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@dataclass
+class Store:
+    kind: str  # "postgresql" or "sqlite"
+    url: str  # SQLAlchemy URL, as the core's config takes it
+    path: Path | None = None  # the SQLite file
+
+    async def query(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        engine = create_engine(self.url)
+        try:
+            async with engine.connect() as connection:
+                return [tuple(row) for row in await connection.execute(text(sql), params)]
+        finally:
+            await engine.dispose()
+
+    async def open_accounts(self, balances: list[tuple[str, int]], currency: str) -> None:
+        """Accounts with their opening balance (minor units) as the ledger writes them, the account and
+        its opening entry, in bulk: seeding 10,000 players through CreateAccount would take longer than
+        the cases. `wallet verify` at the end of the run checks them with everything else."""
+        at = datetime.now(UTC)
+        engine = create_engine(self.url)
+        try:
+            async with engine.begin() as connection:
+                last_id = (await connection.execute(select(func.coalesce(func.max(accounts.c.id), 0)))).scalar_one()
+                await connection.execute(insert(accounts), [
+                    {"player_id": player, "currency": currency, "balance": minor, "created_at": at}
+                    for player, minor in balances])
+                opened = await connection.execute(
+                    select(accounts.c.id, accounts.c.balance).where(accounts.c.id > last_id, accounts.c.balance != 0))
+                await connection.execute(insert(entries), [
+                    {"account_id": account_id, "transaction_id": None, "amount": minor, "balance_after": minor,
+                     "created_at": at} for account_id, minor in opened])
+        finally:
+            await engine.dispose()
+
+    async def verify(self) -> dict[str, int]:
+        """`wallet verify`: every balance equals the sum of its entries."""
+        engine = create_engine(self.url)
+        try:
+            checked, mismatches = await find_mismatches(engine)
+        finally:
+            await engine.dispose()
+        return {"accounts": checked, "mismatches": len(mismatches)}
+
+    async def outcomes(self, provider: str, prefix: str) -> dict[str, int]:
+        """How the stored transactions whose id starts with `prefix` ended: status or refusal reason."""
+        rows = await self.query(
+            "SELECT status, error_reason, count(*) FROM transactions WHERE provider = :provider "
+            "AND transaction_id LIKE :pattern GROUP BY status, error_reason",
+            provider=provider, pattern=prefix + "%")
+        return {str(reason or status): int(count) for status, reason, count in rows}
+
+    async def size_bytes(self) -> dict[str, int]:
+        """Bytes on disk: per ledger table (indexes and TOAST included) on PostgreSQL, the files on SQLite."""
+        if self.kind == "sqlite":
+            assert self.path is not None
+            with closing(sqlite3.connect(self.path, timeout=30)) as connection:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL's pages into the file
+            return {"file": self.path.stat().st_size}
+        rows = await self.query(
+            "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
+            "('transactions', 'entries', 'bets', 'accounts') AND relkind = 'r'")
+        return {str(name): int(size) for name, size in rows}
+
+
+class PostgresServer:
+    """The PostgreSQL server of `admin_url`, on which the run creates and drops its own database."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self.connection: asyncpg.Connection | None = None
+        self.database = ""
+
+    async def create(self) -> Store:
+        admin = await asyncpg.connect(dsn(self.admin_url), timeout=5)
+        try:
+            self.database = f"wallet_bench_{uuid.uuid4().hex[:10]}"
+            await admin.execute(f'CREATE DATABASE "{self.database}"')
+        finally:
+            await admin.close()
+        url = make_url(self.admin_url).set(drivername="postgresql+asyncpg", database=self.database)
+        store = Store("postgresql", url.render_as_string(hide_password=False))
+        await upgrade(store.url)
+        self.connection = await asyncpg.connect(dsn(store.url), timeout=5)
+        return store
+
+    async def version(self) -> str:
+        assert self.connection is not None
+        return str(await self.connection.fetchval("SHOW server_version"))
+
+    async def backend_pids(self) -> list[int]:
+        """The server processes serving the run's database (but this watching connection)."""
+        assert self.connection is not None
+        rows = await self.connection.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", self.database)
+        return [int(r["pid"]) for r in rows]
+
+    async def drop(self) -> None:
+        if self.connection is not None:
+            await self.connection.close()
+            self.connection = None
+        if not self.database:
+            return
+        admin = await asyncpg.connect(dsn(self.admin_url), timeout=5)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+async def sqlite_store(path: Path) -> Store:
+    store = Store("sqlite", f"sqlite+aiosqlite:///{path}", path)
+    await upgrade(store.url)
+    return store
+
+
+async def hot_balance_proof(store: Store, player: str, initial_minor: int, amount_minor: int) -> dict[str, Any]:
+    """What the ledger says about the hot player after the run: every debit the balance covered was
+    taken, no more, and no balance (stored or answered) was ever below zero."""
+    (account_id, balance), = await store.query(
+        "SELECT id, balance FROM accounts WHERE player_id = :p", p=player)
+    (entry_count, lowest, total), = await store.query(
+        "SELECT count(*), min(balance_after), coalesce(sum(amount), 0) FROM entries WHERE account_id = :a",
+        a=account_id)
+    outcomes = {str(reason or status): int(n) for status, reason, n in await store.query(
+        "SELECT status, error_reason, count(*) FROM transactions WHERE player_id = :p AND kind = 'debit' "
+        "GROUP BY status, error_reason", p=player)}
+    taken = outcomes.get("completed", 0)
+    covered = initial_minor // amount_minor
+    attempts = sum(outcomes.values())
+    return {
+        "initial_balance_minor": initial_minor,
+        "final_balance_minor": int(balance),
+        "debits_attempted": attempts,
+        "debits_taken": taken,
+        "debits_refused": outcomes.get("INSUFFICIENT_FUNDS", 0),
+        "debits_the_balance_covered": covered,
+        "lowest_balance_after_minor": int(lowest) if lowest is not None else None,
+        "entries": int(entry_count),
+        "entries_sum_equals_balance": int(total) == int(balance),
+        "no_overdraft": (int(balance) >= 0 and (lowest is None or int(lowest) >= 0)
+                         and taken == min(attempts, covered)
+                         and int(balance) == initial_minor - taken * amount_minor),
+    }
