@@ -19,3 +19,5 @@ def configure(level: str = "INFO") -> None:
     root.setLevel(level)
     # uvicorn's access log repeats what the gateways' own request log says, without its fields.
     logging.getLogger("uvicorn.access").disabled = True
+    # uvicorn's start-up chatter does not name the gateway; `wallet` logs each listening address itself.
+    logging.getLogger("uvicorn.error").setLevel(max(root.level, logging.WARNING))

@@ -222,8 +222,8 @@ STAKES = (2550, 5000, 12000, 0)
 BETS = st.integers(0, len(STAKES) - 1)
 OPERATIONS = st.lists(st.one_of(
     st.builds(Bet, bet=BETS),
-    st.builds(Payout, win=st.integers(0, 5), bet=st.one_of(BETS, BETS, BETS, st.none()), amount=AMOUNTS),
-    st.builds(Cancel, cancel=st.integers(0, 5), bet=BETS, reverse=st.booleans(),
+    st.builds(Payout, win=st.integers(0, 2), bet=st.one_of(BETS, BETS, BETS, st.none()), amount=AMOUNTS),
+    st.builds(Cancel, cancel=st.integers(0, 1), bet=BETS, reverse=st.booleans(),
               amount=st.none() | st.sampled_from([*STAKES, 1])),
     st.builds(Retry, index=st.integers(0, 1000), spelling=st.integers(0, 2)),
     st.builds(Alter, index=st.integers(0, 1000)),
@@ -234,10 +234,12 @@ def to_request(prefix: str, operation: Operation, history: list[Request]) -> Req
     match operation:
         case Bet(bet=bet):
             return Request("debit", f"{prefix}b{bet}", STAKES[bet])
-        case Payout(win=win, bet=bet, amount=amount):
-            return Request("credit", f"{prefix}w{win}", amount, ref="" if bet is None else f"{prefix}b{bet}")
+        case Payout(win=win, bet=None, amount=amount):
+            return Request("credit", f"{prefix}bonus{win}", amount)
+        case Payout(win=win, bet=bet, amount=amount):  # payout ids follow their bet's, as most dialects do
+            return Request("credit", f"{prefix}w{bet}.{win}", amount, ref=f"{prefix}b{bet}")
         case Cancel(cancel=cancel, bet=bet, reverse=reverse, amount=amount):
-            return Request("rollback", f"{prefix}c{cancel}", amount, ref=f"{prefix}b{bet}", reverse=reverse)
+            return Request("rollback", f"{prefix}c{bet}.{cancel}", amount, ref=f"{prefix}b{bet}", reverse=reverse)
         case Retry(index=index, spelling=spelling):
             return replace(history[index % len(history)], spelling=spelling) if history else None
         case Alter(index=index):
