@@ -8,7 +8,7 @@ from typing import Any
 
 from bench import payloads
 from bench.http1 import Http1Connection, HttpConnectionFailed
-from bench.load import Tally, drive, host_port
+from bench.load import WARMUP_SECONDS, Tally, drive, host_port
 
 SUCCESS = b'{"code":%d,' % payloads.AIGAME_SUCCESS
 
@@ -46,7 +46,7 @@ class AIGameCase:
         self.connections = [await Http1Connection.open(host, port) for _ in range(self.concurrency)]
         if warm:
             tally = Tally()
-            await drive(len(warm), self.concurrency, self._step(warm, tally))
+            await drive(len(warm), self.concurrency, self._step(warm, tally), WARMUP_SECONDS)
             if tally.failed:
                 raise RuntimeError(f"warm-up failed: {tally.errors}")
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench import proc
-from bench.servers import Server
+from bench.servers import Server, child_environment
 from bench.stats import rate, summarize
 
 
@@ -34,7 +34,7 @@ class Generator:
     async def start(cls) -> Generator:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bench.generator", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"}, limit=2**24,
+            env=child_environment(), limit=2**24,
         )
         return cls(process)
 
@@ -117,12 +117,30 @@ class Row:
         pct["other"] = max(0.0, pct["machine"] - pct["generator"] - pct["server"] - pct["database"])
         return {k: round(v, 1) for k, v in pct.items()}
 
+    @property
+    def cpu_us_per_request(self) -> dict[str, float]:
+        """CPU per request (µs) of each component: far less sensitive to other load than req/s."""
+        per = {name: 1e6 * seconds / max(self.requests, 1) for name, seconds in self.cpu_s.items()
+               if name != "machine"}
+        per["server"] = sum(v for k, v in per.items() if k.startswith("server_"))
+        return {k: round(v, 1) for k, v in per.items()}
+
+    @property
+    def ceiling_rps(self) -> float:
+        """The rate at which this case's processes (generator, servers, database) would keep every core
+        busy if nothing else ran: cores / CPU per request. An estimate for a noisy machine: it ignores
+        locks, fsync and the scheduler, so the real rate on an idle machine is at most this."""
+        per = self.cpu_us_per_request
+        spent = per["generator"] + per["server"] + per.get("database", 0.0)
+        return (os.cpu_count() or 1) * 1e6 / spent if spent else 0.0
+
     def as_json(self) -> dict[str, Any]:
         return {
             "section": self.section, "label": self.label, "store": self.store, "concurrency": self.concurrency,
             "connections": self.connections, "rounds": self.rounds, "requests": self.requests, "ok": self.ok,
             "failed": self.failed, "errors": self.errors, "elapsed_s": self.elapsed_s, "rps": self.rps,
-            **self.latency, "cpu_pct": self.cpu_pct, **self.notes,
+            **self.latency, "cpu_pct": self.cpu_pct, "cpu_us_per_request": self.cpu_us_per_request,
+            "ceiling_rps": self.ceiling_rps, **self.notes,
         }
 
 

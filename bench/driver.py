@@ -20,7 +20,7 @@ from typing import Any
 import asyncpg
 
 from bench import payloads
-from bench.load import Tally, drive
+from bench.load import WARMUP_SECONDS, Tally, drive
 
 _UPDATE = """UPDATE accounts SET balance = balance - $3
 WHERE player_id = $1 AND currency = $2 AND balance >= $3 RETURNING id, balance"""
@@ -85,7 +85,7 @@ class DriverCase:
         warm = self._debits("warm-" + spec["name"], spec.get("warmup", 0))
         if warm:
             tally = Tally()
-            await drive(len(warm), spec["concurrency"], self._step(warm, tally))
+            await drive(len(warm), spec["concurrency"], self._step(warm, tally), WARMUP_SECONDS)
             if tally.failed:
                 raise RuntimeError(f"warm-up failed: {tally.errors}")
 

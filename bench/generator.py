@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import sys
 import traceback
 from typing import Any
@@ -70,6 +71,7 @@ async def serve() -> None:
 
 
 def main() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is for the orchestrator, which ends this process
     try:
         import uvloop
     except ImportError:  # the generator still works, only with more CPU per request

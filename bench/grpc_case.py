@@ -11,7 +11,7 @@ from typing import Any
 
 from bench import payloads
 from bench.h2grpc import ConnectionFailed, H2Connection, grpc_message, header_block
-from bench.load import Tally, drive, host_port
+from bench.load import WARMUP_SECONDS, Tally, drive, host_port
 from wallet.v1 import wallet_pb2 as pb
 
 
@@ -74,7 +74,7 @@ class GrpcCase:
         self.last_error = ""
         if warm:
             tally = Tally()
-            await drive(len(warm), self.concurrency, self._step(warm, tally))
+            await drive(len(warm), self.concurrency, self._step(warm, tally), WARMUP_SECONDS)
             if tally.failed:
                 raise RuntimeError(f"warm-up failed: {tally.errors}")
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from bench.stats import own_cpu_seconds
 
 MAX_ERROR_KINDS = 10
+WARMUP_SECONDS = 3.0  # a warm-up stops early on a slow server: it only has to warm
 
 
 class Case(Protocol):

@@ -22,6 +22,7 @@ class Plan:
     hot_concurrency: int = 64
     hot_requests: int = 10_000
     hot_covered: float = 0.9  # the hot player's balance covers this share of the debits
+    hot_seconds: float = 60.0
     gateway_concurrencies: tuple[int, ...] = (1, 64)
     gateway_requests: dict[int, int] = field(default_factory=lambda: {1: 2_000, 64: 20_000})
     sqlite_concurrencies: tuple[int, ...] = (1, 16, 64)
@@ -29,6 +30,7 @@ class Plan:
     memory_transactions: int = 100_000
     memory_checkpoint: int = 10_000
     memory_concurrency: int = 64
+    memory_seconds: float | None = 120.0  # the default run stops accumulating after this long; --long does not
     grpcio_comparison: bool = True  # one echo case through grpc.aio, to show the generator's cost
     core_processes: int = 1
     core_pool_size: int | None = None  # None: the core's default
@@ -49,14 +51,15 @@ def default() -> Plan:
 
 
 def long() -> Plan:
-    return replace(Plan(), mode="long", memory_transactions=1_000_000, memory_checkpoint=100_000)
+    return replace(Plan(), mode="long", memory_transactions=1_000_000, memory_checkpoint=100_000, memory_seconds=None)
 
 
 def quick() -> Plan:
     """Seconds, SQLite only: every code path of the default run with a few hundred requests."""
     return Plan(
-        mode="quick", postgres=False, players=200, rounds=2, concurrencies=(1, 8), requests={1: 100, 8: 300},
-        warmup={1: 10, 8: 40}, hot_concurrency=16, hot_requests=300, gateway_concurrencies=(1, 8),
-        gateway_requests={1: 40, 8: 200}, sqlite_concurrencies=(8,), sqlite_requests={8: 300},
-        memory_transactions=600, memory_checkpoint=200, memory_concurrency=8, grpcio_comparison=True,
+        mode="quick", postgres=False, players=200, rounds=2, case_seconds=10.0, concurrencies=(1, 8),
+        requests={1: 60, 8: 200}, warmup={1: 10, 8: 40}, hot_concurrency=16, hot_requests=200,
+        gateway_concurrencies=(1, 8), gateway_requests={1: 20, 8: 100}, sqlite_concurrencies=(8,),
+        sqlite_requests={8: 200}, memory_transactions=300, memory_checkpoint=100, memory_concurrency=8,
+        memory_seconds=30.0,
     )

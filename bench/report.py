@@ -8,16 +8,18 @@ from typing import Any
 from bench.control import Row
 from bench.targets import Target
 
-COLUMNS = ("case", "store", "conc", "conns", "requests", "failed", "req/s", "p50 ms", "p99 ms",
-           "gen CPU%", "server CPU%", "db CPU%", "other CPU%")
+COLUMNS = ("case", "store", "conc", "requests", "failed", "req/s", "p50 ms", "p99 ms", "gen %", "server %",
+           "db %", "other %", "server µs/req", "db µs/req", "ceiling/s")
 
 
 def _cells(row: Row) -> list[str]:
-    latency, cpu = row.latency, row.cpu_pct
+    latency, cpu, per = row.latency, row.cpu_pct, row.cpu_us_per_request
+    postgres = row.store == "postgresql"
     return [
-        row.label, row.store, str(row.concurrency), str(row.connections), f"{row.requests:,}", f"{row.failed:,}",
+        row.label, row.store, str(row.concurrency), f"{row.requests:,}", f"{row.failed:,}",
         f"{row.rps:,.0f}", f"{latency['p50_ms']:.2f}", f"{latency['p99_ms']:.2f}", f"{cpu['generator']:.0f}",
-        f"{cpu['server']:.0f}", f"{cpu['database']:.0f}" if row.store == "postgresql" else "-", f"{cpu['other']:.0f}",
+        f"{cpu['server']:.0f}", f"{cpu['database']:.0f}" if postgres else "-", f"{cpu['other']:.0f}",
+        f"{per['server']:,.0f}", f"{per['database']:,.0f}" if postgres else "-", f"{row.ceiling_rps:,.0f}",
     ]
 
 
@@ -33,6 +35,16 @@ def table(rows: Sequence[Row]) -> str:
     return "\n".join([line(body[0]), rule, *(line(cells) for cells in body[1:])])
 
 
+def _server_splits(rows: Sequence[Row]) -> list[str]:
+    lines = []
+    for row in rows:
+        parts = {k.removeprefix("server_"): v for k, v in row.cpu_us_per_request.items() if k.startswith("server_")}
+        if len(parts) > 1:
+            split = " + ".join(f"{name} {us:,.0f}" for name, us in parts.items())
+            lines.append(f"  {row.label} c={row.concurrency}: server µs/req = {split}")
+    return lines
+
+
 def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]) -> str:
     machine = results["machine"]
     out = [
@@ -42,9 +54,12 @@ def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]
         "",
         table(rows),
         "",
-        "CPU% is percent of one core (this machine has "
-        f"{machine['nproc']} x 100%): gen = the load generator, server = core (+ gateway), db = the PostgreSQL "
-        "backends of this run's database, other = the rest of the machine (other people's work).",
+        f"CPU % is percent of one core (this machine has {machine['nproc']} x 100 %): gen = the load generator "
+        "(for the asyncpg rows: the debits' own client), server = core (+ gateway), db = the PostgreSQL backends "
+        "of this run's database, other = the rest of the machine (other people's work). µs/req = CPU per request. "
+        "ceiling/s = cores / (generator + server + db CPU per request): what these processes would do with the "
+        "machine to themselves, an upper bound.",
+        *_server_splits(rows),
         "",
         "ratios (req/s over req/s, same run):",
     ]
@@ -60,7 +75,7 @@ def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]
         points = ", ".join(f"{c['transactions']:,}: {c['rss_mb']} MB" for c in memory["checkpoints"])
         out += ["", f"core RSS by debits served ({memory['store']}): {points}",
                 f"database bytes per transaction: {memory['db_bytes_per_transaction']:,} "
-                f"({', '.join(f'{t} {b:,}' for t, b in memory['db_bytes_per_transaction_by_table'].items())})"]
+                f"({', '.join(f'{t} {b:,}' for t, b in memory['db_bytes_per_transaction_by_table'].items() if b)})"]
     if "sqlite_bytes_per_transaction" in results:
         out.append(f"SQLite file bytes per transaction: {results['sqlite_bytes_per_transaction']:,}")
     checks = results.get("ledger_checks", {})

@@ -107,7 +107,7 @@ async def hot_balance(bench: Bench, cores: Cores) -> None:
     plan, store = bench.plan, bench.store
     task = grpc_task("hot", cores.address, concurrency=plan.hot_concurrency, requests=plan.hot_requests, warmup=0,
                      connections=plan.connections, players=plan.players, player=payloads.HOT_PLAYER,
-                     keep_responses=True)
+                     keep_responses=True, max_seconds=plan.hot_seconds)
     row, extra = await bench.run(task, section="hot", label="hot balance, one player", store=store.kind,
                                  servers=cores.servers, db_pids=bench.db_pids(store))
     answers = extra["balances_after"]

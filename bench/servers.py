@@ -53,11 +53,19 @@ class Server:
                 await self.process.wait()
 
 
+def child_environment() -> dict[str, str]:
+    """The environment of the run's processes: `bench` importable from any directory (it is not an
+    installed package), warnings off (they would go to the servers' logs on every call)."""
+    root = str(Path(__file__).resolve().parent.parent)
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, "PYTHONWARNINGS": "ignore"}
+
+
 async def spawn(name: str, args: list[str], log: Path) -> Server:
     with log.open("ab") as sink:
         process = await asyncio.create_subprocess_exec(
             sys.executable, *args, stdin=asyncio.subprocess.DEVNULL, stdout=sink, stderr=sink,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            env=child_environment(),
         )
     return Server(name, process, log)
 

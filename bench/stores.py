@@ -80,16 +80,19 @@ class Store:
         return {str(reason or status): int(count) for status, reason, count in rows}
 
     async def size_bytes(self) -> dict[str, int]:
-        """Bytes on disk: per ledger table (indexes and TOAST included) on PostgreSQL, the files on SQLite."""
+        """Bytes on disk: per ledger table (with its TOAST) and its indexes on PostgreSQL; the file on SQLite."""
         if self.kind == "sqlite":
             assert self.path is not None
             with closing(sqlite3.connect(self.path, timeout=30)) as connection:
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL's pages into the file
             return {"file": self.path.stat().st_size}
         rows = await self.query(
-            "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
+            "SELECT relname, pg_table_size(oid), pg_indexes_size(oid) FROM pg_class WHERE relname IN "
             "('transactions', 'entries', 'bets', 'accounts') AND relkind = 'r'")
-        return {str(name): int(size) for name, size in rows}
+        sizes = {}
+        for name, table, indexes in rows:  # the table with its TOAST, then its indexes
+            sizes[f"{name}"], sizes[f"{name} indexes"] = int(table), int(indexes)
+        return sizes
 
 
 class PostgresServer:

@@ -10,6 +10,7 @@ import ipaddress
 import json
 import logging
 import signal
+import socket
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from starlette.applications import Starlette
 
 from gateways.kit.serve import uvicorn_config
 from wallet_cli import report_text
+from wallet_cli import sign as signing
 from wallet_core import server
 from wallet_core.config import ConfigError, CoreSettings
 from wallet_core.errors import WalletError
@@ -102,32 +104,49 @@ def _gateway_app(name: str, config: Mapping[str, Any]) -> tuple[str, Starlette]:
 
 
 async def _serve_apps(apps: Mapping[str, tuple[str, Starlette]]) -> None:
-    """Serve Starlette apps under uvicorn until SIGINT/SIGTERM, then shut them down cleanly."""
-    servers = []
-    for name, (listen, app) in apps.items():
-        host, _, port = listen.rpartition(":")
-        servers.append(_QuietServer(uvicorn_config(app, host=host, port=int(port))))
-        log.info("gateway listening", extra={"gateway": name, "address": f"http://{listen}"})
+    """Serve Starlette apps under uvicorn until SIGINT/SIGTERM, then shut them down cleanly.
+    A gateway that cannot start (its port taken) stops the others: CommandError."""
+    servers = [_GatewayServer(name, listen, app) for name, (listen, app) in apps.items()]
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
-    tasks = [asyncio.create_task(s.serve()) for s in servers]
+    tasks = [asyncio.create_task(s.serve_until_stopped()) for s in servers]
     waiter = asyncio.create_task(stopping.wait())
     await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
     log.info("stopping")
     for s in servers:
         s.should_exit = True
-    await asyncio.gather(*tasks, return_exceptions=True)
+    results = await asyncio.gather(*tasks, return_exceptions=True)
     waiter.cancel()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
 
 
-class _QuietServer(uvicorn.Server):
-    """A uvicorn server that leaves SIGINT/SIGTERM to the wallet, which stops every server at once."""
+class _GatewayServer(uvicorn.Server):
+    """A gateway under uvicorn. It leaves SIGINT/SIGTERM to the wallet, which stops every server at
+    once; it logs its address once it is bound; a failed start is a CommandError, not an exit."""
+
+    def __init__(self, name: str, listen: str, app: Starlette) -> None:
+        host, _, port = listen.rpartition(":")
+        super().__init__(uvicorn_config(app, host=host, port=int(port)))
+        self.name = name
+        self.listen = listen
 
     @contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        log.info("gateway listening", extra={"gateway": self.name, "address": f"http://{self.listen}"})
+
+    async def serve_until_stopped(self) -> None:
+        try:
+            await self.serve()
+        except SystemExit:  # uvicorn's answer to a failed start (the port taken), logged by uvicorn
+            raise CommandError(f"the {self.name} gateway could not start on {self.listen}") from None
 
 
 def _refuse_public_demo(is_demo: bool, listens: list[str]) -> None:
@@ -149,6 +168,17 @@ async def _seed_demo(ledger: Ledger, demo: Mapping[str, Any]) -> None:
             except WalletError as error:
                 if error.reason != "ACCOUNT_EXISTS":
                     raise
+
+
+# --- trying the gateways by hand ----------------------------------------------------------
+
+async def sign(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
+    """Print a signed AIGame or SUD request: a curl command (AIGame: or its body/query, --body-only)."""
+    try:
+        print(signing.aigame(args, config) if args.provider == "aigame" else signing.sud(args, config))
+    except signing.SignError as error:
+        raise CommandError(str(error)) from None
+    return 0
 
 
 # --- the ledger from the command line ------------------------------------------------
@@ -177,7 +207,7 @@ async def accounts_create(args: argparse.Namespace, config: Mapping[str, Any], i
         print(f"wallet: {error.reason}: {error.message}")
         return 1
     finally:
-        await ledger.engine.dispose()
+        await ledger.close()
     balance = to_decimal_string(account.balance, ledger.currencies[account.currency])
     print(f"opened {account.currency} account {account.id} for {account.player_id}: {balance}")
     return 0
@@ -188,7 +218,7 @@ async def accounts_show(args: argparse.Namespace, config: Mapping[str, Any], is_
     try:
         accounts = await ledger.accounts(args.player)
     finally:
-        await ledger.engine.dispose()
+        await ledger.close()
     if not accounts:
         print(f"{args.player} has no accounts")
         return 1

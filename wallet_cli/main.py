@@ -9,6 +9,9 @@
     wallet verify                    every balance equals the sum of its entries (exit 1 if not)
     wallet report [--since WHEN] [--until WHEN] [--unsettled-after MINUTES] [--json]
                                      bets, wins, cancels, GGR per provider and round; open bets
+    wallet sign aigame [--path PATH] [--get] [--body-only] PAYLOAD_JSON
+    wallet sign sud [--path PATH] PAYLOAD_JSON
+                                     print a signed request (a curl command) to try a gateway by hand
 
 Every command takes --config FILE and --database-url URL; without --config the built-in
 demo configuration is used (loopback only).
@@ -61,6 +64,22 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--unsettled-after", type=commands.minutes, default=60, metavar="MINUTES",
                         help="list the bets placed more than MINUTES before the end and still open (default 60)")
     report.add_argument("--json", action="store_true", help="the same figures as JSON")
+
+    sign = sub.add_parser("sign", help="print a signed request for a gateway, as a curl command").add_subparsers(
+        dest="provider", required=True)
+    aigame = sign.add_parser("aigame", parents=[common], help="AIGame: agent_id, timestamp and sign filled in")
+    aigame.add_argument("--agent-id", metavar="A", help="default: the payload's, else the first configured agent")
+    aigame.add_argument("--secret", metavar="S", help="default: the agent's secret in [gateways.aigame.agents]")
+    aigame.add_argument("--path", help="default: the bet path (with --get: /api/game/transaction/detail)")
+    aigame.add_argument("--get", action="store_true", help="a GET with the parameters in the query (detail query)")
+    aigame.add_argument("--body-only", action="store_true", help="print only the JSON body (with --get: the query)")
+    sud = sign.add_parser("sud", parents=[common], help="SUD: the four Sud-* headers over the body as given")
+    sud.add_argument("--app-id", metavar="A", help="default: [gateways.sud] app_id")
+    sud.add_argument("--secret", metavar="S", help="default: [gateways.sud] app_secret")
+    sud.add_argument("--path", help="default: /sud/v1/notify")
+    for provider in (aigame, sud):
+        provider.add_argument("--url", metavar="BASE", help="default: http:// and the gateway's listen address")
+        provider.add_argument("payload", metavar="PAYLOAD_JSON", help="the request's JSON object (-: standard input)")
     return root
 
 
@@ -77,6 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         else commands.accounts_show,
         "verify": commands.verify,
         "report": commands.report,
+        "sign": commands.sign,
     }
     try:
         code = asyncio.run(handlers[args.command](args, config, is_demo))

@@ -12,10 +12,12 @@ Every public method is one database transaction (``store.database.in_transaction
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from wallet_core import money
@@ -23,6 +25,10 @@ from wallet_core.domain import Account, Bet, BetState, Kind, MoneyRequest, Outco
 from wallet_core.errors import Reason, WalletError
 from wallet_core.store import queries as q
 from wallet_core.store.database import in_transaction
+from wallet_core.store.one_statement_debit import OneStatementDebit, UniqueKeyTaken
+from wallet_core.store.schema import MAX_BALANCE
+
+log = logging.getLogger(__name__)
 
 MAX_ID_LENGTH = 128
 MAX_PROVIDER_LENGTH = 32
@@ -32,14 +38,26 @@ T = TypeVar("T")
 
 
 class Ledger:
-    def __init__(self, engine: AsyncEngine, currencies: dict[str, int]) -> None:
+    def __init__(self, engine: AsyncEngine, currencies: dict[str, int],
+                 one_statement_debit: OneStatementDebit | None = None) -> None:
         self.engine = engine
         self.currencies = dict(currencies)
+        self._one_statement_debit = one_statement_debit
 
     @classmethod
-    async def open(cls, engine: AsyncEngine) -> Ledger:
+    async def open(cls, engine: AsyncEngine, *, pool_size: int = 10) -> Ledger:
+        """A ledger over ``engine``; on PostgreSQL, new covered bets take the one-statement path."""
         async with engine.connect() as conn:
-            return cls(engine, await q.load_currencies(conn))
+            currencies = await q.load_currencies(conn)
+        fast = None
+        if engine.dialect.name == "postgresql":
+            fast = OneStatementDebit(engine.url.render_as_string(hide_password=False), pool_size)
+        return cls(engine, currencies, fast)
+
+    async def close(self) -> None:
+        if self._one_statement_debit is not None:
+            await self._one_statement_debit.close()
+        await self.engine.dispose()
 
     # --- reading ---------------------------------------------------------------------
 
@@ -110,6 +128,10 @@ class Ledger:
     async def debit(self, request: MoneyRequest) -> Outcome:
         amount = self._validate(request)
         fingerprint = request.fingerprint(_canonical_amount(request))
+        if self._one_statement_debit is not None:
+            placed = await self._debit_in_one_statement(request, amount, fingerprint)
+            if placed is not None:
+                return placed
         return await self._decided(lambda conn: self._debit(conn, request, amount, fingerprint))
 
     async def credit(self, request: MoneyRequest) -> Outcome:
@@ -199,10 +221,7 @@ class Ledger:
                     raise _already_rolled_back(bet)
                 return await self._store_failure(conn, request, amount, fingerprint, Reason.ALREADY_ROLLED_BACK,
                                                  bet=bet)
-        added = await q.add_to_balance(conn, request.player_id, request.currency, amount)
-        if added is None:
-            raise _account_not_found(request.player_id, request.currency)
-        account_id, balance_after = added
+        account_id, balance_after = await self._add_to_balance(conn, request.player_id, request.currency, amount)
         if bet is not None:
             await q.settle_bet(conn, bet.id, amount)
             bet = await q.bet_by_id(conn, bet.id)
@@ -247,10 +266,7 @@ class Ledger:
         # exception to rule 4.
         reversal = bet.payout if request.reverse_payouts else 0
         change = bet.stake - reversal
-        added = await q.add_to_balance(conn, bet.player_id, bet.currency, change)
-        if added is None:
-            raise _account_not_found(bet.player_id, bet.currency)
-        account_id, balance_after = added
+        account_id, balance_after = await self._add_to_balance(conn, bet.player_id, bet.currency, change)
         await q.cancel_bet(conn, bet.id)
         bet = await q.bet_by_id(conn, bet.id) or replace(bet, state=BetState.CANCELLED)  # with its cancelled_at
         stored = await self._store(conn, request, bet.stake, fingerprint, Status.COMPLETED, change=change,
@@ -261,7 +277,51 @@ class Ledger:
             await q.insert_entry(conn, account_id, stored.id, -reversal, balance_after)
         return Outcome(stored, replay=False)
 
+    async def _debit_in_one_statement(self, request: MoneyRequest, amount: int, fingerprint: str) -> Outcome | None:
+        """The usual debit (a new bet the balance covers) in one round trip; None sends every
+        other case — replays, tombstones, refusals, trouble — to the general path of ``_debit``,
+        which decides it (an id the statement did commit before trouble is found there as a replay)."""
+        assert self._one_statement_debit is not None
+        created = q.now()
+        try:
+            placed = await self._one_statement_debit(
+                amount=amount, player_id=request.player_id, currency=request.currency, provider=request.provider,
+                transaction_id=request.transaction_id, created_at=created, request_hash=fingerprint,
+                round_id=request.round_id, game_id=request.game_id, table_id=request.table_id,
+                reference_id=request.reference_id, details=request.details, raw_request=request.raw_request,
+                client=request.client, event_time=request.event_time,
+            )
+        except UniqueKeyTaken:
+            return None
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+            log.warning("one-statement debit failed, taking the general path: %s: %s", type(error).__name__, error)
+            return None
+        if placed is None:
+            return None
+        tx_id, account_id, balance_after, bet_id = placed
+        bet = Bet(bet_id, request.provider, request.transaction_id, request.player_id, request.currency,
+                  BetState.PLACED, amount, 0, created, None, None)
+        return Outcome(Transaction(
+            id=tx_id, provider=request.provider, transaction_id=request.transaction_id, kind=Kind.DEBIT,
+            status=Status.COMPLETED, player_id=request.player_id, currency=request.currency, amount=amount,
+            balance_change=-amount, balance_after=balance_after, round_id=request.round_id,
+            game_id=request.game_id, table_id=request.table_id, reference_id=request.reference_id,
+            details=request.details, event_time=request.event_time, created_at=created, request_hash=fingerprint,
+            error_reason=None, error_metadata=None, account_id=account_id, bet_id=bet_id, bet=bet,
+        ), replay=False)
+
     # --- helpers -------------------------------------------------------------------------
+
+    async def _add_to_balance(self, conn: AsyncConnection, player_id: str, currency: str,
+                              amount: int) -> tuple[int, int]:
+        added = await q.add_to_balance(conn, player_id, currency, amount)
+        if added is not None:
+            return added
+        if await q.find_account(conn, player_id, currency) is None:
+            raise _account_not_found(player_id, currency)
+        raise WalletError(Reason.INVALID_AMOUNT, "the balance would pass the largest amount the ledger holds",
+                          player_id=player_id, currency=currency,
+                          limit=money.to_decimal_string(MAX_BALANCE, self.scale(currency)))
 
     async def _run(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
         return await in_transaction(self.engine, work)

@@ -40,7 +40,7 @@ class RunningCore:
     async def stop(self, grace: float | None) -> None:
         self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
-        await self.ledger.engine.dispose()
+        await self.ledger.close()
 
 
 async def start(settings: CoreSettings) -> RunningCore:
@@ -48,7 +48,7 @@ async def start(settings: CoreSettings) -> RunningCore:
     engine = create_engine(settings.database_url, pool_size=settings.pool_size)
     try:
         await sync_currencies(engine, settings.currencies)
-        ledger = await Ledger.open(engine)
+        ledger = await Ledger.open(engine, pool_size=settings.pool_size)
     except Exception:
         await engine.dispose()
         raise

@@ -1,10 +1,15 @@
 """Strict JSON for request bodies: one object, no duplicate keys, no NaN, numbers kept exact.
 
 Non-integral numbers are parsed as `Decimal`, never `float`, so the text a provider signed and the
-value stored agree. Anything else is a Refusal(MALFORMED_REQUEST).
+value stored agree. Two more things are refused, because what follows could not carry them: a
+string or key holding a lone surrogate (`"\\ud800"`: not a Unicode character, so it cannot be
+written as UTF-8, signed or sent to the core), and nesting deeper than MAX_DEPTH (kept as a
+protobuf Struct in `details`, a deep value cannot be encoded, or worse, is stored by the core in an
+answer the gateway then cannot decode). Anything else is a Refusal(MALFORMED_REQUEST).
 """
 
 import json
+import re
 from decimal import Decimal
 from typing import TypeAlias
 
@@ -12,6 +17,11 @@ from gateways.kit.refusals import GatewayReason, Refusal
 
 JsonValue: TypeAlias = "bool | int | Decimal | str | list[JsonValue] | dict[str, JsonValue] | None"
 JsonObject: TypeAlias = dict[str, JsonValue]
+
+MAX_DEPTH = 16
+"""Objects and arrays nested deeper than this are refused: no provider sends more than a few levels,
+and protobuf's limit (about 30 levels of a Struct in the core's answers) must never be reached."""
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class _DuplicateKeyError(ValueError):
@@ -45,4 +55,28 @@ def parse_json_object(body: bytes) -> JsonObject:
         raise Refusal(GatewayReason.MALFORMED_REQUEST, f"body is not valid JSON: {error}") from error
     if not isinstance(value, dict):
         raise Refusal(GatewayReason.MALFORMED_REQUEST, "body is not a JSON object")
+    _check(value, 1)
     return value
+
+
+def _check_text(text: str) -> None:
+    if _SURROGATE.search(text):
+        raise Refusal(GatewayReason.MALFORMED_REQUEST, "body holds a lone surrogate (\\uD800-\\uDFFF)")
+
+
+def _check(value: JsonValue, depth: int) -> None:
+    """Refuse lone surrogates anywhere and nesting deeper than MAX_DEPTH (`value` is at `depth`)."""
+    if isinstance(value, str):
+        _check_text(value)
+        return
+    if not isinstance(value, dict | list):
+        return
+    if depth > MAX_DEPTH:
+        raise Refusal(GatewayReason.MALFORMED_REQUEST, f"body is nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check(item, depth + 1)
+    else:
+        for item in value:
+            _check(item, depth + 1)

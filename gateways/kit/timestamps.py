@@ -17,12 +17,17 @@ class TimestampWindow:
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
 
     def check_ms(self, timestamp_ms: int) -> None:
-        """Refusal(STALE_TIMESTAMP) unless `timestamp_ms` (ms since the epoch) is inside the window."""
-        skew = abs(self.clock() - timestamp_ms / 1000)
-        if skew > self.seconds:
-            raise Refusal(
-                GatewayReason.STALE_TIMESTAMP, f"timestamp {timestamp_ms} is {skew:.0f} s away from now"
-            )
+        """Refusal(STALE_TIMESTAMP) unless `timestamp_ms` (ms since the epoch) is inside the window.
+
+        Computed in integer milliseconds: any integer a provider sends (2**64, 10**400) is compared
+        exactly, never converted to a float that could overflow."""
+        skew_ms = abs(round(self.clock() * 1000) - timestamp_ms)
+        if skew_ms > self.seconds * 1000:
+            if skew_ms < 10**15:
+                detail = f"timestamp {timestamp_ms} is {skew_ms // 1000} s away from now"
+            else:
+                detail = f"timestamp {str(timestamp_ms)[:20]}... is absurdly far from now"
+            raise Refusal(GatewayReason.STALE_TIMESTAMP, detail)
 
 
 _LAST_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z, the last instant a protobuf Timestamp holds

@@ -40,11 +40,12 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> Clock:
 async def open_ledger(database_url: str) -> AsyncIterator[Ledger]:
     """A ledger over a migrated database, with the test currencies."""
     engine = create_engine(database_url)
+    await sync_currencies(engine, TEST_CURRENCIES)
+    ledger = await Ledger.open(engine)
     try:
-        await sync_currencies(engine, TEST_CURRENCIES)
-        yield await Ledger.open(engine)
+        yield ledger
     finally:
-        await engine.dispose()
+        await ledger.close()
 
 
 async def bet(ledger: Ledger, provider: str, bet_id: str, player: str, currency: str, amount: str,

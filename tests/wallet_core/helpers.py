@@ -18,7 +18,7 @@ from sqlalchemy.engine import RowMapping
 from tests.support.core import CoreHandle, bearer
 from wallet.v1 import wallet_pb2 as pb
 from wallet_core.store.database import create_engine
-from wallet_core.store.schema import accounts, bets, entries, transactions
+from wallet_core.store.schema import accounts, entries, transactions
 
 PROVIDER = "tests"
 DOMAIN = "wallet.v1"
@@ -187,11 +187,6 @@ async def transaction_row(core: CoreHandle, tx: str, kind: str, provider: str = 
 
 async def transaction_count(core: CoreHandle) -> int:
     return len(await rows(core, select(transactions.c.id)))
-
-
-async def bet_row(core: CoreHandle, tx: str, provider: str = PROVIDER) -> RowMapping | None:
-    found = await rows(core, select(bets).where(bets.c.provider == provider, bets.c.transaction_id == tx))
-    return found[0] if found else None
 
 
 async def entries_of(core: CoreHandle, wallet_transaction_id: int) -> list[RowMapping]:

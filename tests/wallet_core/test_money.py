@@ -51,7 +51,7 @@ def test_parse_amount_says_why() -> None:
         money.parse_amount("1" + "0" * 18)
     with pytest.raises(WalletError, match="too many decimals"):
         money.parse_amount("1." + "0" * 31)
-    with pytest.raises(WalletError, match="decimal string like 12.50"):
+    with pytest.raises(WalletError, match=r"decimal string like 12\.50"):
         money.parse_amount("1e3")
 
 

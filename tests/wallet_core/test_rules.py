@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import grpc
+import pytest
 from google.protobuf import json_format
 from sqlalchemy import select
 
@@ -524,6 +525,25 @@ async def test_rule8_store_holds_integers_of_minor_units(core: CoreHandle) -> No
     assert row is not None
     assert (row["amount"], row["balance_change"], row["balance_after"]) == (7, -7, 9993)
     assert all(type(row[c]) is int for c in ("amount", "balance_change", "balance_after"))
+
+
+async def test_rule8_a_balance_beyond_the_store_is_refused_not_rounded(core: CoreHandle) -> None:
+    """Balances stay within ±(10**18 - 1) minor units, far inside the 64-bit column: a credit
+    past that is refused (never a float on SQLite, never STORE_UNAVAILABLE on PostgreSQL)."""
+    await core.open_account("p1", "USD", "0")
+    largest = "9999999999999999.99"  # the largest amount a USD request may carry: 10**18 - 1 cents
+    await credit(core, "w0", "p1", largest)
+    assert await core.balance("p1", "USD") == Decimal(largest)
+    refusal = await refused(credit(core, "w1", "p1", "0.01"))
+    assert refusal.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert refusal.reason == "INVALID_AMOUNT"
+    assert refusal.metadata["limit"] == largest
+    assert await core.balance("p1", "USD") == Decimal(largest)
+    # Nothing was decided: once the balance has room, the same credit goes through.
+    await debit(core, "b0", "p1", "1.00")
+    await credit(core, "w1", "p1", "0.01")
+    assert await core.balance("p1", "USD") == Decimal("9999999999999999.00")
+    await check_ledger(core)
 
 
 # --- rule 9: append-only ledger ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wallet_core.domain import Account, Bet, BetState, Kind, Status, Transaction
-from wallet_core.store.schema import accounts, bets, currencies, entries, transactions
+from wallet_core.store.schema import MAX_BALANCE, accounts, bets, currencies, entries, transactions
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -97,10 +97,12 @@ async def take_if_covered(conn: AsyncConnection, player_id: str, currency: str, 
 
 
 async def add_to_balance(conn: AsyncConnection, player_id: str, currency: str, amount: int) -> tuple[int, int] | None:
-    """Atomically add a signed ``amount``. Returns (account id, balance after), or None."""
+    """Atomically add a signed ``amount`` if the result stays within ±MAX_BALANCE.
+    Returns (account id, balance after), or None (no account, or the limit)."""
     row = (await conn.execute(
         update(accounts)
-        .where(accounts.c.player_id == player_id, accounts.c.currency == currency)
+        .where(accounts.c.player_id == player_id, accounts.c.currency == currency,
+               (accounts.c.balance + amount).between(-MAX_BALANCE, MAX_BALANCE))
         .values(balance=accounts.c.balance + amount)
         .returning(accounts.c.id, accounts.c.balance)
     )).first()

@@ -12,6 +12,7 @@ from typing import Any, cast
 from sqlalchemy import (
     JSON,
     BigInteger,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -22,6 +23,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# The largest balance, in minor units, either way: well inside a signed 64-bit integer, so
+# that no sum the ledger computes can overflow the column (SQLite would silently make it a float).
+MAX_BALANCE = 10**18 - 1
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY.
 Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -40,7 +45,10 @@ class CurrencyRow(Base):
 
 class AccountRow(Base):
     __tablename__ = "accounts"
-    __table_args__ = (UniqueConstraint("player_id", "currency", name="uq_accounts_player_currency"),)
+    __table_args__ = (
+        UniqueConstraint("player_id", "currency", name="uq_accounts_player_currency"),
+        CheckConstraint(f"balance BETWEEN {-MAX_BALANCE} AND {MAX_BALANCE}", name="ck_accounts_balance_range"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     player_id: Mapped[str] = mapped_column(String(128))

@@ -24,6 +24,15 @@ def test_timestamps_outside_the_window_are_stale(offset_ms: int) -> None:
     assert refused.value.reason is GatewayReason.STALE_TIMESTAMP
 
 
+@pytest.mark.parametrize("timestamp_ms", [2**64, 10**400, -(10**400)])
+def test_integers_no_float_holds_are_stale_not_a_crash(timestamp_ms: int) -> None:
+    # Found by tests/fuzz: timestamp_ms / 1000 overflowed a float (OverflowError, answered as a crash).
+    with pytest.raises(Refusal) as refused:
+        window().check_ms(timestamp_ms)
+    assert refused.value.reason is GatewayReason.STALE_TIMESTAMP
+    assert len(refused.value.detail) < 100
+
+
 def test_event_times_become_protobuf_timestamps_and_back() -> None:
     stamp = timestamp_from_ms(1_732_589_121_000)
     assert stamp.ToJsonString() == "2024-11-26T02:45:21Z"

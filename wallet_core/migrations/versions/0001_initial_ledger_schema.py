@@ -45,7 +45,10 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['currency'], ['currencies.code'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('player_id', 'currency', name='uq_accounts_player_currency')
+    sa.UniqueConstraint('player_id', 'currency', name='uq_accounts_player_currency'),
+    sa.CheckConstraint(
+        'balance BETWEEN -999999999999999999 AND 999999999999999999', name='ck_accounts_balance_range'
+    )
     )
     op.create_table('transactions',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),

@@ -1,0 +1,208 @@
+"""`wallet up` as a real process: the core and the three gateways, the README's "Try it" run against
+them as written, a clean stop on SIGINT, and the demo's refusal of a public address."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import grpc
+import httpx
+
+from wallet.v1 import wallet_pb2 as pb
+from wallet.v1 import wallet_pb2_grpc
+from wallet_cli.config import demo_text
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+DEMO_ADDRESSES = {"core": "127.0.0.1:50051", "metrics": "127.0.0.1:9464", "aigame": "127.0.0.1:8081",
+                  "hrg": "127.0.0.1:8082", "sud": "127.0.0.1:8083"}
+WILDCARD = "…"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fresh_addresses() -> dict[str, str]:
+    return {name: f"127.0.0.1:{free_port()}" for name in DEMO_ADDRESSES}
+
+
+def demo_config_at(path: Path, addresses: dict[str, str], database: Path) -> Path:
+    """The demo configuration as shipped, on other ports and another SQLite file."""
+    text = demo_text()
+    for name, demo_address in DEMO_ADDRESSES.items():
+        assert f'"{demo_address}"' in text, f"the demo configuration no longer has {demo_address}"
+        text = text.replace(f'"{demo_address}"', f'"{addresses[name]}"')
+    text = text.replace('"sqlite+aiosqlite:///wallet.db"', f'"sqlite+aiosqlite:///{database}"')
+    path.write_text(text)
+    return path
+
+
+def wallet(*args: str) -> list[str]:
+    return [sys.executable, "-m", "wallet_cli", *args]
+
+
+def environment(**extra: str) -> dict[str, str]:
+    clean = {name: value for name, value in os.environ.items() if not name.startswith("WALLET")}
+    return {**clean, "PYTHONWARNINGS": "ignore", **extra}
+
+
+@contextmanager
+def wallet_up(config: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(wallet("up", "--config", str(config)), stderr=stderr,
+                                   env=environment(), cwd=config.parent)
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def wait_until_up(addresses: dict[str, str], process: subprocess.Popen[bytes], log: Path) -> None:
+    pending = {addresses[name] for name in ("aigame", "hrg", "sud")}
+    deadline = time.monotonic() + 30
+    with httpx.Client(timeout=1) as client:
+        while pending:
+            assert process.poll() is None, f"wallet up exited with {process.returncode}:\n{log.read_text()}"
+            assert time.monotonic() < deadline, f"no healthy gateway at {pending}:\n{log.read_text()}"
+            for address in sorted(pending):
+                try:
+                    health = client.get(f"http://{address}/healthz")
+                except httpx.TransportError:
+                    continue
+                if health.status_code == 200 and health.json()["core"] == "up":
+                    pending.discard(address)
+            time.sleep(0.1)
+
+
+def try_it(addresses: dict[str, str]) -> dict[str, tuple[str, list[str]]]:
+    """The README's "Try it", per provider: its sh blocks as one bash script (aimed at these
+    addresses, run with this interpreter) and the answers it promises, in order (the `# → ` lines)."""
+    section = README.read_text().split("\n## Try it\n", 1)[1].split("\n## ", 1)[0]
+    commands = {"wallet": f"{sys.executable} -m wallet_cli", "python": sys.executable}
+    scripts = {}
+    for part in section.split("\n### ")[1:]:
+        script = "\n".join(re.findall(r"```sh\n(.*?)```", part, flags=re.DOTALL))
+        for name, demo_address in DEMO_ADDRESSES.items():
+            script = script.replace(demo_address, addresses[name])
+        script = re.sub(r"\.venv/bin/(wallet|python)\b", lambda found: commands[found[1]], script)
+        scripts[part.split("\n", 1)[0]] = (script, re.findall(r"^# → (.*)$", script, flags=re.MULTILINE))
+    return scripts
+
+
+def run_side_by_side(scripts: dict[str, tuple[str, list[str]]], cwd: Path,
+                     addresses: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Each provider's script under bash, all at once (they touch different players): stdout, stderr.
+    `wallet sign` reads the demo configuration, aimed at the test's gateways from the environment."""
+    env = environment(WALLET__GATEWAYS__AIGAME__LISTEN=addresses["aigame"],
+                      WALLET__GATEWAYS__SUD__LISTEN=addresses["sud"])
+    runs = {title: subprocess.Popen(["bash", "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, cwd=cwd, env=env)
+            for title, (script, _) in scripts.items()}
+    return {title: run.communicate(timeout=60) for title, run in runs.items()}
+
+
+def matches(expected: Any, actual: Any) -> bool:
+    """Equal, except that "…" in `expected` stands for any value."""
+    if expected == WILDCARD:
+        return True
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and expected.keys() == actual.keys() and all(
+            matches(value, actual[key]) for key, value in expected.items())
+    if isinstance(expected, list):
+        return isinstance(actual, list) and len(expected) == len(actual) and all(
+            matches(e, a) for e, a in zip(expected, actual, strict=True))
+    return bool(expected == actual)
+
+
+def promised(expected: str, answer: str) -> bool:
+    if not expected.startswith("{"):
+        return expected == answer
+    try:
+        return matches(json.loads(expected), json.loads(answer))
+    except json.JSONDecodeError:
+        return False
+
+
+def balance(address: str, player: str) -> Decimal:
+    with grpc.insecure_channel(address) as channel:
+        answer = wallet_pb2_grpc.WalletServiceStub(channel).GetBalance(
+            pb.GetBalanceRequest(player_id=player, currency="USD"),
+            metadata=[("authorization", "Bearer demo-admin-token")], timeout=5)
+    return Decimal(answer.account.balance)
+
+
+def logged(log: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+
+
+def test_the_readme_examples_run_against_wallet_up_which_stops_cleanly_on_sigint(tmp_path: Path) -> None:
+    addresses = fresh_addresses()
+    config = demo_config_at(tmp_path / "wallet.toml", addresses, tmp_path / "wallet.db")
+    log = tmp_path / "up.log"
+    with wallet_up(config, log) as process:
+        wait_until_up(addresses, process, log)
+
+        scripts = try_it(addresses)
+        assert sum(len(expected) for _, expected in scripts.values()) == 16
+        for title, (stdout, stderr) in run_side_by_side(scripts, tmp_path, addresses).items():
+            answers, expected = stdout.splitlines(), scripts[title][1]
+            assert len(answers) == len(expected), f"{title}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+            for number, (promise, answer) in enumerate(zip(expected, answers, strict=True), start=1):
+                assert promised(promise, answer), f"{title}, answer {number}: README promises\n{promise}\ngot\n{answer}"
+        # Every repeat moved nothing: the balances are the last answers, counted once.
+        assert balance(addresses["core"], "demo1") == Decimal("1009.50")
+        assert balance(addresses["core"], "demo2") == Decimal("1009.50")
+        assert balance(addresses["core"], "demo3") == Decimal("1065.00")
+
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0, log.read_text()
+        assert time.monotonic() - started < 5
+
+    records = logged(log)
+    listening = {record["address"] for record in records if record["message"].endswith("listening")}
+    assert listening == {addresses["core"], f"http://{addresses['metrics']}/metrics",
+                         *(f"http://{addresses[name]}" for name in ("aigame", "hrg", "sud"))}
+    assert "stopping" in [record["message"] for record in records]
+    assert [record for record in records if record["level"] == "ERROR"] == []
+
+
+def test_the_demo_refuses_an_address_beyond_loopback(tmp_path: Path) -> None:
+    for key in ("WALLET__CORE__LISTEN", "WALLET__GATEWAYS__HRG__LISTEN"):
+        public = f"0.0.0.0:{free_port()}"
+        result = subprocess.run(wallet("up"), capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                                env=environment(**{key: public,
+                                                   "WALLET_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/d.db"}))
+        assert result.returncode == 2, result.stderr
+        assert f"the demo configuration only listens on loopback, not {public}; use --config" in result.stderr
+        assert not (tmp_path / "d.db").exists()
+
+
+def test_a_gateway_that_cannot_listen_stops_everything(tmp_path: Path) -> None:
+    addresses = fresh_addresses()
+    config = demo_config_at(tmp_path / "wallet.toml", addresses, tmp_path / "wallet.db")
+    host, _, port = addresses["hrg"].rpartition(":")
+    with socket.socket() as taken:
+        taken.bind((host, int(port)))
+        taken.listen()
+        result = subprocess.run(wallet("up", "--config", str(config)), capture_output=True, text=True,
+                                timeout=60, env=environment(), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"wallet: the hrg gateway could not start on {addresses['hrg']}" in result.stderr
+    assert "Traceback" not in result.stderr
