@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import grpc
-import pytest
 from google.protobuf import json_format
 from sqlalchemy import select
 
