@@ -38,7 +38,9 @@ async def run(plan: Plan, postgres_url: str, output: Path, keep_workdir: bool = 
     try:
         store = await postgres.create() if postgres else await sqlite_store(workdir / "main.db")
         if postgres:
-            machine["postgresql"] = await postgres.version()
+            settings = await postgres.describe()
+            machine["postgresql"] = settings.pop("server_version")
+            machine["postgresql_settings"] = settings
         bench = Bench(plan, generator, workdir, store, postgres)
         bench.say(f"run directory {workdir}; store {store.kind}")
         await _sections(bench, store)

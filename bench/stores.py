@@ -116,9 +116,13 @@ class PostgresServer:
         self.connection = await asyncpg.connect(dsn(store.url), timeout=5)
         return store
 
-    async def version(self) -> str:
+    async def describe(self) -> dict[str, str]:
+        """The server's version and the settings that decide its commit speed."""
         assert self.connection is not None
-        return str(await self.connection.fetchval("SHOW server_version"))
+        rows = await self.connection.fetch(
+            "SELECT name, setting || coalesce(unit, '') AS value FROM pg_settings WHERE name IN "
+            "('server_version', 'synchronous_commit', 'fsync', 'shared_buffers', 'max_connections', 'commit_delay')")
+        return {str(r["name"]): str(r["value"]) for r in rows}
 
     async def backend_pids(self) -> list[int]:
         """The server processes serving the run's database (but this watching connection)."""

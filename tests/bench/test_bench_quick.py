@@ -32,7 +32,7 @@ def test_quick_run_writes_its_figures_and_never_overdraws(tmp_path: Path) -> Non
     assert {"nproc", "python", "cpu_model"} <= set(results["machine"])
 
     sections = {row["section"] for row in results["rows"]}
-    assert {"echo", "core", "hot", "sqlite", "memory"} <= sections
+    assert {"echo", "echo-grpcio", "core", "hot", "sqlite"} <= sections
     assert "gateway" in sections or any(s["section"] == "gateway" for s in results["skipped"])
     assert any(s["section"] == "driver" for s in results["skipped"])  # the driver baseline needs PostgreSQL
     for row in results["rows"]:

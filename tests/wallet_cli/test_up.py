@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,12 @@ def free_port() -> int:
 
 
 def fresh_addresses() -> dict[str, str]:
-    return {name: f"127.0.0.1:{free_port()}" for name in DEMO_ADDRESSES}
+    """Five distinct free loopback addresses (each socket held until all are chosen)."""
+    with ExitStack() as stack:
+        sockets = {name: stack.enter_context(socket.socket()) for name in DEMO_ADDRESSES}
+        for s in sockets.values():
+            s.bind(("127.0.0.1", 0))
+        return {name: f"127.0.0.1:{s.getsockname()[1]}" for name, s in sockets.items()}
 
 
 def demo_config_at(path: Path, addresses: dict[str, str], database: Path) -> Path:
@@ -172,15 +177,16 @@ def test_the_readme_examples_run_against_wallet_up_which_stops_cleanly_on_sigint
 
         started = time.monotonic()
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0, log.read_text()
-        assert time.monotonic() - started < 5
+        assert process.wait(timeout=15) == 0, log.read_text()
+        stopped_in = time.monotonic() - started  # well under the core's 10 s grace: nothing waited for it
+        assert stopped_in < 8, f"stopped in {stopped_in:.1f} s:\n{log.read_text()}"
 
     records = logged(log)
     listening = {record["address"] for record in records if record["message"].endswith("listening")}
     assert listening == {addresses["core"], f"http://{addresses['metrics']}/metrics",
                          *(f"http://{addresses[name]}" for name in ("aigame", "hrg", "sud"))}
     assert "stopping" in [record["message"] for record in records]
-    assert [record for record in records if record["level"] == "ERROR"] == []
+    assert [record for record in records if record["level"] == "ERROR"] == [], log.read_text()
 
 
 def test_the_demo_refuses_an_address_beyond_loopback(tmp_path: Path) -> None:
