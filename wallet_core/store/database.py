@@ -38,7 +38,7 @@ def create_engine(database_url: str, *, pool_size: int = 10, echo: bool = False)
         url,
         echo=echo,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=0,  # a process holds at most pool_size connections here (and as many for debits)
         pool_timeout=5,
         pool_pre_ping=False,
         connect_args={"timeout": 5, "command_timeout": 30},

@@ -12,6 +12,7 @@ general path, which sorts out replays, tombstones and refusals:
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 from typing import Any
@@ -56,17 +57,20 @@ class OneStatementDebit:
         self._dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
         self._pool_size = pool_size
         self._pool: asyncpg.Pool | None = None
+        self._opening = asyncio.Lock()  # concurrent first debits must not open two pools
 
     async def _connections(self) -> asyncpg.Pool:
-        if self._pool is None:
-            self._pool = await asyncpg.create_pool(
-                self._dsn, min_size=1, max_size=self._pool_size, timeout=5, command_timeout=30)
+        async with self._opening:
+            if self._pool is None:
+                self._pool = await asyncpg.create_pool(
+                    self._dsn, min_size=1, max_size=self._pool_size, timeout=5, command_timeout=30)
         return self._pool
 
     async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
+        async with self._opening:
+            if self._pool is not None:
+                await self._pool.close()
+                self._pool = None
 
     async def __call__(
         self, *, amount: int, player_id: str, currency: str, provider: str, transaction_id: str,
