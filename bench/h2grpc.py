@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import struct
+from collections import deque
 from collections.abc import Sequence
 from typing import cast
 
@@ -95,8 +96,9 @@ class H2Connection(asyncio.Protocol):
         self.next_stream_id = 1
         self.send_window = DEFAULT_WINDOW  # the server's connection window for our DATA
         self.stream_window = DEFAULT_WINDOW  # the server's initial window per stream
-        self.max_streams = 2**31
-        self.pending: list[tuple[int, bytes, bytes]] = []  # calls waiting for send window
+        self.max_streams = 2**31  # the server's SETTINGS_MAX_CONCURRENT_STREAMS
+        self.open_streams = 0
+        self.pending: deque[tuple[int, bytes, bytes]] = deque()  # calls waiting for a window or a stream
         self.received_unacknowledged = 0
         self.failure: Exception | None = None
         self.ready: asyncio.Future[None] = self.loop.create_future()
@@ -146,11 +148,16 @@ class H2Connection(asyncio.Protocol):
         stream_id = self.next_stream_id
         self.next_stream_id += 2
         self.streams[stream_id] = _Stream(future)
-        if self.pending or len(body) > self.send_window or len(body) > self.stream_window:
+        if self.pending or not self._may_send(body):
             self.pending.append((stream_id, headers, body))
         else:
             self._send(stream_id, headers, body)
         return future
+
+    def _may_send(self, body: bytes) -> bool:
+        """Within the server's flow-control windows and its limit of concurrent streams."""
+        return len(body) <= self.send_window and len(body) <= self.stream_window and (
+            self.open_streams < self.max_streams)
 
     def close(self) -> None:
         if self.transport is not None:
@@ -159,15 +166,16 @@ class H2Connection(asyncio.Protocol):
     def _send(self, stream_id: int, headers: bytes, body: bytes) -> None:
         assert self.transport is not None
         self.send_window -= len(body)
+        self.open_streams += 1
         self.transport.write(frame(HEADERS, END_HEADERS, stream_id, headers)
                              + frame(DATA, END_STREAM, stream_id, body))
 
     def _flush_pending(self) -> None:
-        while self.pending:
+        while self.pending and self.failure is None:
             stream_id, headers, body = self.pending[0]
-            if len(body) > self.send_window or len(body) > self.stream_window:
+            if not self._may_send(body):
                 return
-            self.pending.pop(0)
+            self.pending.popleft()
             self._send(stream_id, headers, body)
 
     # --- frames ----------------------------------------------------------------------
@@ -195,8 +203,10 @@ class H2Connection(asyncio.Protocol):
                 self.transport.write(frame(PING, ACK, 0, payload))
         elif kind == RST_STREAM:
             stream = self.streams.pop(stream_id, None)
-            if stream is not None and not stream.future.done():
-                stream.future.set_result(None)
+            if stream is not None:
+                self._closed()
+                if not stream.future.done():
+                    stream.future.set_result(None)
         elif kind == GOAWAY:
             last_stream, code = struct.unpack_from(">II", payload)
             self._fail(ConnectionFailed(f"GOAWAY (error code {code}): {payload[8:].decode('latin-1')}"),
@@ -218,8 +228,14 @@ class H2Connection(asyncio.Protocol):
         if flags & END_STREAM:
             self._finish(stream_id, stream)
 
+    def _closed(self) -> None:
+        self.open_streams -= 1
+        if self.pending:
+            self._flush_pending()
+
     def _finish(self, stream_id: int, stream: _Stream) -> None:
         del self.streams[stream_id]
+        self._closed()
         if stream.future.done():
             return
         if stream.got_message and len(stream.data) >= 5:

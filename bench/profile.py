@@ -22,7 +22,7 @@ from typing import Any
 
 from bench import configs, plan
 from bench.cli import DEFAULT_POSTGRES_URL
-from bench.control import Generator
+from bench.generator_handle import Generator
 from bench.runtime import Bench, Cores, grpc_task, seed
 from bench.servers import spawn, wait_grpc
 from bench.stores import PostgresServer, sqlite_store

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bench.control import Row
+from bench.rows import Row
 from bench.targets import Target
 
 COLUMNS = ("case", "store", "conc", "requests", "failed", "req/s", "p50 ms", "p99 ms", "gen %", "server %",
@@ -51,6 +51,9 @@ def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]
         f"wallet bench ({results['mode']}): {machine['nproc']} cores, {machine['cpu_model']}, "
         f"Python {machine['python']}, PostgreSQL {machine.get('postgresql', '-')}, "
         f"load average at start {machine['load_average_at_start']}",
+        f"code: {results['code']['git_head']}"
+        + (f" + changes in {len(results['code']['changed_since_head'])} files" if results["code"]["changed_since_head"]
+           else "") + f" (sources {results['code']['source_digest']})",
         "",
         table(rows),
         "",
@@ -89,5 +92,7 @@ def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]
         out.append(f"skipped: {skipped['section']}: {skipped['reason']}")
     for problem in results["problems"]:
         out.append(f"PROBLEM: {problem}")
+    for warning in results["warnings"]:
+        out.append(f"WARNING: {warning}")
     out += ["", f"finished in {results['duration_s']:.0f} s; figures written to {results['output']}"]
     return "\n".join(out)

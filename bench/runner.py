@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import proc, report, targets
-from bench.control import Generator
+from bench.codeversion import code_version, digest
+from bench.generator_handle import Generator
 from bench.memory import memory
 from bench.plan import Plan
 from bench.runtime import Bench, seed, start_cores
@@ -35,6 +36,7 @@ async def run(plan: Plan, postgres_url: str, output: Path, keep_workdir: bool = 
     generator = await Generator.start()
     bench: Bench | None = None
     machine = proc.machine()
+    code = await asyncio.to_thread(code_version)
     try:
         store = await postgres.create() if postgres else await sqlite_store(workdir / "main.db")
         if postgres:
@@ -52,6 +54,11 @@ async def run(plan: Plan, postgres_url: str, output: Path, keep_workdir: bool = 
         if not keep_workdir:
             shutil.rmtree(workdir, ignore_errors=True)
     assert bench is not None
+    code["source_digest_at_end"] = await asyncio.to_thread(digest)
+    if code["source_digest_at_end"] != code["source_digest"]:
+        bench.warnings.append("the code under test changed during the run: rows measured before and after the "
+                              "change are different programs; run again on a quiet tree")
+    bench.facts["code"] = code
     results = _results(bench, plan, machine, started_at, time.monotonic() - started, output)
     rows = bench.rows
     checks = results.get("ledger_checks", {})
@@ -60,6 +67,7 @@ async def run(plan: Plan, postgres_url: str, output: Path, keep_workdir: bool = 
     found = targets.evaluate(rows, bench.facts)
     results["targets"] = [t.as_json() for t in found]
     results["problems"] = bench.problems
+    results["warnings"] = bench.warnings
     await asyncio.to_thread(output.write_text, _json(results))
     print(report.text(results, rows, found))
     return 1 if bench.problems else 0

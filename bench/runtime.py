@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from bench import configs, payloads
-from bench.control import DbPids, Generator, Row, measure
+from bench.control import DbPids, measure
+from bench.generator_handle import Generator
 from bench.plan import Plan
+from bench.rows import Row
 from bench.servers import Server, ServerFailed, start_core, wait_grpc
 from bench.stores import PostgresServer, Store
 
@@ -30,6 +32,7 @@ class Bench:
     skipped: list[dict[str, str]] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # integrity failures: the run exits 1
+    warnings: list[str] = field(default_factory=list)  # the figures may mislead (the run still counts)
     started: float = field(default_factory=time.monotonic)
 
     def db_pids(self, store: Store) -> DbPids | None:
@@ -98,7 +101,7 @@ def grpc_task(name: str, address: str, *, concurrency: int, requests: int, warmu
               players: int, path: str = DEBIT_PATH, token: str = configs.BENCH_TOKEN, player: str | None = None,
               keep_responses: bool = False, client: str = "h2", max_seconds: float | None = None) -> dict[str, Any]:
     return {
-        "kind": "grpc", "name": name, "address": address, "path": path, "token": token, "payload": "debit",
+        "kind": "grpc", "name": name, "address": address, "path": path, "token": token,
         "players": players, "player": player, "concurrency": concurrency, "requests": requests, "warmup": warmup,
         "connections": min(connections, concurrency), "keep_responses": keep_responses, "client": client,
         "max_seconds": max_seconds,

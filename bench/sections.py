@@ -7,8 +7,8 @@ import importlib
 from typing import Any
 
 from bench import configs, payloads
-from bench.control import Row, merge
 from bench.echo_server import PATH as ECHO_PATH
+from bench.rows import Row, merge
 from bench.runtime import Bench, Cores, grpc_task, seed, start_cores
 from bench.servers import Server, ServerFailed, start_echo, start_gateway, wait_grpc, wait_http
 from bench.stores import Store, dsn, hot_balance_proof, sqlite_store
@@ -83,7 +83,7 @@ async def _extras(bench: Bench, echo: Server, echo_port: int) -> None:
                                  servers=[echo], db_pids=None)
         bench.rows.append(row)
     if bench.store.kind == "postgresql":
-        for variant in ("core-statements", "1-statement"):
+        for variant in ("core-statements", "1-statement", "group-commit"):
             task = _driver_task(bench, f"driver-{variant}-c{c}", variant, c, requests, plan.warmup_at(c), seconds)
             row, _ = await bench.run(task, section=f"driver-{variant}", label=f"asyncpg debit, {variant}",
                                      store="postgresql", servers=[], db_pids=bench.db_pids(bench.store))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import resource
-from typing import Any
 
 
 def percentile(ordered: list[int], p: float) -> float:
@@ -35,6 +34,3 @@ def own_cpu_seconds() -> float:
 def rate(count: int, seconds: float) -> float:
     return count / seconds if seconds > 0 else 0.0
 
-
-def round_floats(values: dict[str, Any], digits: int = 3) -> dict[str, Any]:
-    return {k: round(v, digits) if isinstance(v, float) else v for k, v in values.items()}

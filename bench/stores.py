@@ -120,7 +120,7 @@ class PostgresServer:
         """The server's version and the settings that decide its commit speed."""
         assert self.connection is not None
         rows = await self.connection.fetch(
-            "SELECT name, setting || coalesce(unit, '') AS value FROM pg_settings WHERE name IN "
+            "SELECT name, current_setting(name) AS value FROM pg_settings WHERE name IN "
             "('server_version', 'synchronous_commit', 'fsync', 'shared_buffers', 'max_connections', 'commit_delay')")
         return {str(r["name"]): str(r["value"]) for r in rows}
 

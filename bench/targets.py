@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bench.control import Row
+from bench.rows import Row
 
 MET, NOT_MET, NOT_MEASURED = "met", "not met", "not measured"
 RSS_LIMIT_MB = 200
@@ -63,7 +63,7 @@ def ratios(rows: Sequence[Row]) -> dict[str, float | None]:
         c = row.concurrency
         found[f"core/echo c={c}"] = ratio(row, find(rows, "echo", c))
         found[f"core/driver c={c}"] = ratio(row, find(rows, "driver-3-statements", c))
-        for variant in ("core-statements", "1-statement"):
+        for variant in ("core-statements", "1-statement", "group-commit"):
             if find(rows, f"driver-{variant}", c):
                 found[f"core/driver {variant} c={c}"] = ratio(row, find(rows, f"driver-{variant}", c))
         if find(rows, "gateway", c):

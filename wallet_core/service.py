@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -62,10 +63,26 @@ Resp = TypeVar("Resp")
 Handler = Callable[[Any, Req, grpc.aio.ServicerContext], Awaitable[Resp]]
 
 
+MAX_ECHO = 160
+"""How much of a value a refusal echoes: its message and metadata travel in the call's trailers,
+and a client refuses trailers over 8 KiB (a 5000-character id would have turned a refusal into
+RESOURCE_EXHAUSTED, without its ErrorInfo)."""
+MAX_DETAILS_DEPTH = 24
+"""How deeply `details` may nest: the stored details come back inside answers (a Transaction in a
+response), and protobuf refuses to decode messages nested about 30 Struct levels deep; a request
+just under that limit would be applied, and its answer lost."""
+_PAGE_TOKEN = re.compile(r"[0-9]{1,19}")
+
+
+def _bounded(text: str) -> str:
+    return text if len(text) <= MAX_ECHO else text[:MAX_ECHO] + "..."
+
+
 def status_details(error: WalletError) -> bytes:
-    """The google.rpc.Status, with exactly one ErrorInfo, that trails a refusal."""
-    info = error_details_pb2.ErrorInfo(reason=error.reason.value, domain=ERROR_DOMAIN, metadata=error.metadata)
-    status = status_pb2.Status(code=GRPC_CODES[error.reason].value[0], message=error.message)
+    """The google.rpc.Status, with exactly one ErrorInfo, that trails a refusal (echoed values bounded)."""
+    metadata = {key: _bounded(value) for key, value in error.metadata.items()}
+    info = error_details_pb2.ErrorInfo(reason=error.reason.value, domain=ERROR_DOMAIN, metadata=metadata)
+    status = status_pb2.Status(code=GRPC_CODES[error.reason].value[0], message=_bounded(error.message))
     status.details.add().Pack(info)
     return bytes(status.SerializeToString())
 
@@ -83,7 +100,7 @@ def rpc(handler: Handler[Req, Resp]) -> Handler[Req, Resp]:
         except WalletError as error:
             outcome = error.reason.value
             await context.abort(
-                GRPC_CODES[error.reason], error.message,
+                GRPC_CODES[error.reason], _bounded(error.message),
                 trailing_metadata=(("grpc-status-details-bin", status_details(error)),),
             )
             raise AssertionError("unreachable") from None  # abort raises
@@ -121,6 +138,7 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         client = self._client(context)
         if request.provider or not client.admin:
             require_provider(client, request.provider)
+        _no_nul(request, "provider", "player_id")
         return pb.GetBalanceResponse(account=self._account(
             await self.ledger.account(request.player_id, request.currency)))
 
@@ -153,6 +171,7 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         require_provider(self._client(context), request.provider)
         if not request.transaction_id:
             raise WalletError(Reason.INVALID_ARGUMENT, "transaction_id is required", field="transaction_id")
+        _no_nul(request, "provider", "transaction_id")
         found, related = await self.ledger.transaction(
             request.provider, request.transaction_id, _KINDS.get(request.kind))
         return pb.GetTransactionResponse(
@@ -164,11 +183,11 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         client = self._client(context)
         if request.provider or not client.admin:
             require_provider(client, request.provider)
-        try:
-            after_id = int(request.page_token or "0")
-        except ValueError:
-            raise WalletError(Reason.INVALID_ARGUMENT, "page_token is not one this service gave",
-                              field="page_token") from None
+        _no_nul(request, "provider", "player_id", "round_id")
+        page_token = request.page_token or "0"
+        if not _PAGE_TOKEN.fullmatch(page_token) or int(page_token) >= 2**63:
+            raise WalletError(Reason.INVALID_ARGUMENT, "page_token is not one this service gave", field="page_token")
+        after_id = int(page_token)
         page_size = request.page_size or 50
         found = await self.ledger.list_transactions(
             player_id=request.player_id, round_id=request.round_id, provider=request.provider,
@@ -187,13 +206,16 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         except ValueError:  # NaN or Infinity: not JSON, and not storable
             raise WalletError(Reason.INVALID_ARGUMENT, "details holds a number JSON cannot carry (NaN, Infinity)",
                               field="details") from None
+        if _depth(details) > MAX_DETAILS_DEPTH:
+            raise WalletError(Reason.INVALID_ARGUMENT, f"details nest deeper than {MAX_DETAILS_DEPTH} levels",
+                              field="details")
         return MoneyRequest(
             kind=kind, provider=request.provider, transaction_id=request.transaction_id,
             player_id=request.player_id, currency=request.currency, amount=request.amount,
             round_id=request.round_id, game_id=request.game_id, table_id=request.table_id,
             reference_id=request.reference_transaction_id,
             details=details,
-            event_time=request.event_time.ToDatetime(tzinfo=UTC) if request.HasField("event_time") else None,
+            event_time=_event_time(request),
             raw_request=request.raw_request,
             reverse_payouts=bool(getattr(request, "reverse_payouts", False)),
             client=client.name,
@@ -230,6 +252,35 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
             reference_transaction_id=tx.reference_id, details=details, event_time=_timestamp(tx.event_time),
             created_at=_timestamp(tx.created_at), error_reason=tx.error_reason or "",
             bet=self._bet(tx.bet) if tx.bet else None)
+
+
+def _event_time(request: Any) -> datetime | None:
+    """The request's event time, or INVALID_ARGUMENT for a Timestamp outside protobuf's own range
+    (years 1 to 9999, nanos 0 to 999999999), which no datetime can hold."""
+    if not request.HasField("event_time"):
+        return None
+    try:
+        event_time: datetime = request.event_time.ToDatetime(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        raise WalletError(Reason.INVALID_ARGUMENT, "event_time is not a valid timestamp", field="event_time") from None
+    return event_time
+
+
+def _depth(value: object) -> int:
+    """How deeply a JSON value nests (a scalar 0, {} or [] 1, {"a": []} 2)."""
+    if isinstance(value, dict):
+        return 1 + max((_depth(item) for item in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(item) for item in value), default=0)
+    return 0
+
+
+def _no_nul(request: Any, *names: str) -> None:
+    """INVALID_ARGUMENT for a NUL in a field a read looks up (PostgreSQL text cannot hold one: the
+    lookup would otherwise fail as STORE_UNAVAILABLE, a false outage). Writes are checked by the ledger."""
+    for name in names:
+        if "\x00" in getattr(request, name):
+            raise WalletError(Reason.INVALID_ARGUMENT, f"{name} contains a NUL character", field=name)
 
 
 def _timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:

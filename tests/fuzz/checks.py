@@ -3,17 +3,15 @@
 - HTTP 200 with one JSON object in the dialect's envelope, a code the provider's page lists, and
   only the gateway's fixed texts: never a stack trace, an exception's text or the input echoed.
 - No money moved by a refusal: the funded players' balances, read from the core, are unchanged.
-- No bug behind an answer: nothing logged at ERROR (the gateways log a crash, with its traceback,
-  on `gateways.errors`), and no "store unavailable" (bad input is not an outage).
+- No bug behind an answer (tests/support/logs.py): nothing logged at ERROR (a gateway logs a crash,
+  with its traceback, on `gateways.errors`), and no "store unavailable" (bad input is not an outage).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -107,38 +105,3 @@ class Purse:
 
     async def total(self) -> Decimal:
         return sum([await self.core.balance(player, currency) for player, currency in self.accounts], Decimal(0))
-
-
-class LogWatch(logging.Handler):
-    """Keeps every log record it is given while installed."""
-
-    def __init__(self, level: int) -> None:
-        super().__init__(level)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-    def failures(self) -> list[str]:
-        """Records that mean a bug or a false outage: ERROR and above, a traceback, "store unavailable"."""
-        return [
-            f"{record.name}: {record.getMessage()}"
-            for record in self.records
-            if record.levelno >= logging.ERROR or record.exc_info or "store unavailable" in record.getMessage()
-        ]
-
-
-@contextmanager
-def watching_logs(level: int = logging.WARNING) -> Iterator[LogWatch]:
-    """A LogWatch on the root logger for the duration (the root's level lowered to `level` if it is above)."""
-    root = logging.getLogger()
-    watch = LogWatch(level)
-    previous = root.level
-    root.addHandler(watch)
-    if previous > level:
-        root.setLevel(level)
-    try:
-        yield watch
-    finally:
-        root.removeHandler(watch)
-        root.setLevel(previous)

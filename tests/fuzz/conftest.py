@@ -19,6 +19,7 @@ from tests.fuzz.checks import Purse
 from tests.fuzz.tally import store_of, summary_lines
 from tests.gateways.aigame.conftest import AIGame, running_aigame
 from tests.gateways.hrg.conftest import HRG, running_hrg
+from tests.gateways.sud.conftest import Sud, running_sud
 from tests.support.core import CoreHandle
 
 T = TypeVar("T", bound=Callable[..., Any])
@@ -89,3 +90,16 @@ async def hrg_fuzz(core: CoreHandle) -> AsyncIterator[HRGFuzz]:
         user = await gateway.player(FUNDS)
         purse = Purse(core, [(gateway.settings.players.to_wallet(user), "USD")])
         yield HRGFuzz(store_of(core.database_url), purse, user, gateway)
+
+
+@dataclass(repr=False)
+class SudFuzz(Fuzzed):
+    gateway: Sud
+
+
+@pytest.fixture
+async def sud_fuzz(core: CoreHandle) -> AsyncIterator[SudFuzz]:
+    async with running_sud(core) as gateway:
+        user = await gateway.player(FUNDS)
+        purse = Purse(core, [(gateway.wallet_id(user), "USD")])
+        yield SudFuzz(store_of(core.database_url), purse, user, gateway)

@@ -76,3 +76,16 @@ async def test_the_stored_transaction_is_a_debit_of_the_bet(aigame: AIGame) -> N
     await aigame.post("bet", aigame.vendor.bet(user, bet, "10"))
     stored = await aigame.stored(bet)
     assert (stored.transaction.kind, stored.transaction.bet.state) == (pb.TRANSACTION_KIND_DEBIT, pb.BET_STATE_PLACED)
+
+
+async def test_a_signed_bet_nested_too_deep_is_a_parameter_error_and_takes_nothing(aigame: AIGame) -> None:
+    # Found by tests/fuzz: 47 nested lists in bet_detail were debited by the core, whose answer was
+    # then too deep for the gateway to decode: AIGame was told 800100 while the stake was taken.
+    user = await aigame.player("100.00")
+    deep: object = 1
+    for _ in range(47):
+        deep = [deep]
+    bet = new_id()
+    assert await aigame.code("bet", aigame.vendor.bet(user, bet, "1.00", bet_detail={"x": deep})) == 408000
+    assert await aigame.balance_of(user) == Decimal("100.00")
+    assert await aigame.code("bet", aigame.vendor.bet(user, bet, "1.00", bet_detail={"x": [[1]]})) == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -103,6 +103,22 @@ class Sud:
 
 
 SudFactory = Callable[..., Awaitable[Sud]]
+
+
+@asynccontextmanager
+async def running_sud(
+    core: CoreHandle, *, token: str | None = None, client_ip: str = SUD_IP, **overrides: Any
+) -> AsyncIterator[Sud]:
+    """A SUD gateway app in front of `core` (with `token`, else SUD's own), called from `client_ip`."""
+    settings = Settings.from_mapping(settings_mapping(core.address, token or core.token_for(PROVIDER), **overrides))
+    client = CoreClient(settings.core, provider=PROVIDER)
+    app = create_app(settings, client)
+    transport = httpx.ASGITransport(app=app, client=(client_ip, 40000))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+            yield Sud(app, http, core, Vendor(), settings)
+    finally:
+        await client.aclose()
 
 
 @pytest.fixture
