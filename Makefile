@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUF := node_modules/.bin/buf
 
-.PHONY: setup run test lint protos check-protos bench clean
+.PHONY: setup run test lint protos bench clean
 
 setup: $(VENV)/.installed $(BUF)
 
@@ -37,6 +37,10 @@ lint: setup
 ## Regenerate wallet/v1 from protos/ (commit the result).
 protos: $(VENV)/.installed
 	$(PY) scripts/generate_protos.py
+
+## The benchmark (docs/performance.md): about 5 minutes on 2 cores; writes bench-results.json.
+bench: setup
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import os
 import pstats
+import shutil
 import signal
 import tempfile
 from dataclasses import replace
@@ -149,6 +150,7 @@ async def run(args: argparse.Namespace) -> None:
         await generator.quit()
         if postgres:
             await postgres.drop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main() -> None:
