@@ -28,8 +28,14 @@ test: setup
 	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory lint
 
+# What `buf breaking` compares the contract with: main by default (a branch is checked against it).
+BUF_AGAINST ?= .git\#branch=main
+
 lint: setup
 	$(BUF) lint
+	@if git rev-parse --verify --quiet main >/dev/null; then \
+		echo "$(BUF) breaking --against '$(BUF_AGAINST)'"; $(BUF) breaking --against '$(BUF_AGAINST)'; \
+	else echo "buf breaking: no local main branch to compare with; skipped"; fi
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
 	$(PY) scripts/generate_protos.py --check

@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from wallet_core.errors import StoreUnavailable
 
@@ -31,7 +32,12 @@ MAX_ATTEMPTS = 8
 def create_engine(database_url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        # One connection per process: SQLite has one writer anyway, and requests queueing here
+        # for the connection are served in order, where several pooled connections colliding
+        # at BEGIN IMMEDIATE sleep in SQLite's busy handler (seconds of p99). Other processes on
+        # the same file still wait on the busy timeout.
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30},
+                                     poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=30)
         _use_immediate_transactions(engine)
         return engine
     return create_async_engine(
