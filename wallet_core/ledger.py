@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from datetime import datetime
 from typing import Any, TypeVar
 
 import asyncpg
@@ -101,7 +101,7 @@ class Ledger:
                                 after_id: int, page_size: int) -> list[Transaction]:
         if not player_id and not round_id:
             raise WalletError(Reason.INVALID_ARGUMENT, "give a player_id or a round_id", field="player_id")
-        limit = min(max(page_size, 1), MAX_PAGE_SIZE)
+        limit = page_limit(page_size)
         return await self._run(lambda conn: q.list_transactions(
             conn, player_id=player_id, round_id=round_id, provider=provider, after_id=after_id, limit=limit))
 
@@ -223,8 +223,7 @@ class Ledger:
                                                  bet=bet)
         account_id, balance_after = await self._add_to_balance(conn, request.player_id, request.currency, amount)
         if bet is not None:
-            await q.settle_bet(conn, bet.id, amount)
-            bet = await q.bet_by_id(conn, bet.id)
+            bet = await q.settle_bet(conn, bet.id, amount)
         stored = await self._store(conn, request, amount, fingerprint, Status.COMPLETED, change=amount,
                                    balance_after=balance_after, account_id=account_id, bet=bet)
         if amount:
@@ -267,8 +266,7 @@ class Ledger:
         reversal = bet.payout if request.reverse_payouts else 0
         change = bet.stake - reversal
         account_id, balance_after = await self._add_to_balance(conn, bet.player_id, bet.currency, change)
-        await q.cancel_bet(conn, bet.id)
-        bet = await q.bet_by_id(conn, bet.id) or replace(bet, state=BetState.CANCELLED)  # with its cancelled_at
+        bet = await q.cancel_bet(conn, bet.id)
         stored = await self._store(conn, request, bet.stake, fingerprint, Status.COMPLETED, change=change,
                                    balance_after=balance_after, account_id=account_id, bet=bet, currency=bet.currency)
         if bet.stake:
@@ -301,14 +299,9 @@ class Ledger:
         tx_id, account_id, balance_after, bet_id = placed
         bet = Bet(bet_id, request.provider, request.transaction_id, request.player_id, request.currency,
                   BetState.PLACED, amount, 0, created, None, None)
-        return Outcome(Transaction(
-            id=tx_id, provider=request.provider, transaction_id=request.transaction_id, kind=Kind.DEBIT,
-            status=Status.COMPLETED, player_id=request.player_id, currency=request.currency, amount=amount,
-            balance_change=-amount, balance_after=balance_after, round_id=request.round_id,
-            game_id=request.game_id, table_id=request.table_id, reference_id=request.reference_id,
-            details=request.details, event_time=request.event_time, created_at=created, request_hash=fingerprint,
-            error_reason=None, error_metadata=None, account_id=account_id, bet_id=bet_id, bet=bet,
-        ), replay=False)
+        return Outcome(_stored(request, tx_id, created, amount, fingerprint, Status.COMPLETED, change=-amount,
+                               balance_after=balance_after, account_id=account_id, bet=bet,
+                               currency=request.currency), replay=False)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -376,15 +369,9 @@ class Ledger:
             "event_time": request.event_time,
         }
         tx_id, created = await q.insert_transaction(conn, values)
-        return Transaction(
-            id=tx_id, provider=request.provider, transaction_id=request.transaction_id, kind=request.kind,
-            status=status, player_id=request.player_id, currency=values["currency"], amount=amount,
-            balance_change=change, balance_after=balance_after, round_id=request.round_id,
-            game_id=request.game_id, table_id=request.table_id, reference_id=request.reference_id,
-            details=request.details, event_time=request.event_time, created_at=created, request_hash=fingerprint,
-            error_reason=values["error_reason"], error_metadata=values["error_metadata"], account_id=account_id,
-            bet_id=values["bet_id"], bet=bet,
-        )
+        return _stored(request, tx_id, created, amount, fingerprint, status, change=change,
+                       balance_after=balance_after, account_id=account_id, bet=bet, currency=values["currency"],
+                       error=error)
 
     async def _store_failure(self, conn: AsyncConnection, request: MoneyRequest, amount: int, fingerprint: str,
                              reason: Reason, *, bet: Bet | None = None, account: Account | None = None,
@@ -398,6 +385,26 @@ class Ledger:
                                    account_id=account.id if account else None, bet=bet, currency=currency,
                                    error=error)
         return Outcome(stored, replay=False)
+
+
+def page_limit(page_size: int) -> int:
+    """How many transactions a page of ``page_size`` holds: 1 to MAX_PAGE_SIZE."""
+    return min(max(page_size, 1), MAX_PAGE_SIZE)
+
+
+def _stored(request: MoneyRequest, tx_id: int, created: datetime, amount: int, fingerprint: str, status: Status,
+            *, change: int, balance_after: int | None, account_id: int | None, bet: Bet | None, currency: str,
+            error: WalletError | None = None) -> Transaction:
+    """The record of ``request`` as the ledger stored it under ``tx_id``."""
+    return Transaction(
+        id=tx_id, provider=request.provider, transaction_id=request.transaction_id, kind=request.kind,
+        status=status, player_id=request.player_id, currency=currency, amount=amount,
+        balance_change=change, balance_after=balance_after, round_id=request.round_id,
+        game_id=request.game_id, table_id=request.table_id, reference_id=request.reference_id,
+        details=request.details, event_time=request.event_time, created_at=created, request_hash=fingerprint,
+        error_reason=error.reason.value if error else None, error_metadata=error.metadata if error else None,
+        account_id=account_id, bet_id=bet.id if bet else None, bet=bet,
+    )
 
 
 _FAILURE_MESSAGES = {

@@ -25,7 +25,7 @@ from wallet_core.auth import Authenticator, require_admin, require_provider
 from wallet_core.config import Client
 from wallet_core.domain import Account, Bet, Kind, MoneyRequest, Outcome, Transaction
 from wallet_core.errors import Reason, WalletError
-from wallet_core.ledger import Ledger
+from wallet_core.ledger import Ledger, page_limit
 from wallet_core.metrics import observe_call
 
 log = logging.getLogger("wallet_core.service")
@@ -192,7 +192,8 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         found = await self.ledger.list_transactions(
             player_id=request.player_id, round_id=request.round_id, provider=request.provider,
             after_id=after_id, page_size=page_size)
-        next_token = str(found[-1].id) if len(found) == min(page_size, 500) and found else ""
+        # A full page may have more behind it; the ledger decides what "full" is.
+        next_token = str(found[-1].id) if found and len(found) == page_limit(page_size) else ""
         return pb.ListTransactionsResponse(
             transactions=[self._transaction(t) for t in found], next_page_token=next_token)
 

@@ -157,16 +157,20 @@ async def insert_bet(conn: AsyncConnection, provider: str, transaction_id: str, 
     return Bet(bet_id, provider, transaction_id, player_id, currency, state, stake, 0, placed, None, cancelled)
 
 
-async def settle_bet(conn: AsyncConnection, bet_id: int, payout: int) -> None:
-    await conn.execute(update(bets).where(bets.c.id == bet_id).values(
+async def settle_bet(conn: AsyncConnection, bet_id: int, payout: int) -> Bet:
+    """Mark the bet settled, add ``payout`` to it, and answer it as it now stands."""
+    row = (await conn.execute(update(bets).where(bets.c.id == bet_id).values(
         state=BetState.SETTLED.value, payout=bets.c.payout + payout, settled_at=now(),
-    ))
+    ).returning(*bets.c))).mappings().one()
+    return _bet(row)
 
 
-async def cancel_bet(conn: AsyncConnection, bet_id: int) -> None:
-    await conn.execute(update(bets).where(bets.c.id == bet_id).values(
+async def cancel_bet(conn: AsyncConnection, bet_id: int) -> Bet:
+    """Mark the bet cancelled and answer it as it now stands (with its cancelled_at)."""
+    row = (await conn.execute(update(bets).where(bets.c.id == bet_id).values(
         state=BetState.CANCELLED.value, cancelled_at=now(),
-    ))
+    ).returning(*bets.c))).mappings().one()
+    return _bet(row)
 
 
 # --- transactions ----------------------------------------------------------------------
