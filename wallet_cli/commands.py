@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import uvicorn
+from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
 from gateways.kit.serve import uvicorn_config
@@ -279,6 +280,4 @@ def minutes(text: str) -> int:
 
 
 def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
