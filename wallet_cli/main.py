@@ -25,6 +25,8 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import uvloop
+
 from wallet_cli import commands, logs
 from wallet_cli.config import load
 
@@ -99,7 +101,9 @@ def main(argv: list[str] | None = None) -> None:
         "sign": commands.sign,
     }
     try:
-        code = asyncio.run(handlers[args.command](args, config, is_demo))
+        # uvloop: about half of the core's CPU per call is event-loop machinery (docs/performance.md).
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            code = runner.run(handlers[args.command](args, config, is_demo))
     except commands.CommandError as error:
         print(f"wallet: {error}", file=sys.stderr)
         code = 2

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import grpc
-from google.protobuf import json_format, struct_pb2, timestamp_pb2
+from google.protobuf import struct_pb2, timestamp_pb2
 from google.rpc import error_details_pb2, status_pb2
 
 from wallet.v1 import wallet_pb2 as pb
@@ -23,7 +23,8 @@ from wallet.v1 import wallet_pb2_grpc
 from wallet_core import money
 from wallet_core.auth import Authenticator, require_admin, require_provider
 from wallet_core.config import Client
-from wallet_core.domain import Account, Bet, Kind, MoneyRequest, Outcome, Transaction
+from wallet_core.details import DetailsRefused, details_to_dict
+from wallet_core.domain import Account, Bet, BetState, Kind, MoneyRequest, Outcome, Status, Transaction
 from wallet_core.errors import Reason, WalletError
 from wallet_core.ledger import Ledger, page_limit
 from wallet_core.metrics import observe_call
@@ -57,6 +58,8 @@ _KINDS = {
     pb.TRANSACTION_KIND_ROLLBACK: Kind.ROLLBACK,
 }
 _KIND_VALUES = {kind: value for value, kind in _KINDS.items()}
+_STATUS_VALUES = {status: pb.TransactionStatus.Value(f"TRANSACTION_STATUS_{status.name}") for status in Status}
+_BET_STATE_VALUES = {state: pb.BetState.Value(f"BET_STATE_{state.name}") for state in BetState}
 
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
@@ -67,10 +70,6 @@ MAX_ECHO = 160
 """How much of a value a refusal echoes: its message and metadata travel in the call's trailers,
 and a client refuses trailers over 8 KiB (a 5000-character id would have turned a refusal into
 RESOURCE_EXHAUSTED, without its ErrorInfo)."""
-MAX_DETAILS_DEPTH = 24
-"""How deeply `details` may nest: the stored details come back inside answers (a Transaction in a
-response), and protobuf refuses to decode messages nested about 30 Struct levels deep; a request
-just under that limit would be applied, and its answer lost."""
 _PAGE_TOKEN = re.compile(r"[0-9]{1,19}")
 
 
@@ -145,25 +144,26 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
     @rpc
     async def Debit(self, request: pb.DebitRequest, context: grpc.aio.ServicerContext) -> pb.DebitResponse:
         outcome = await self.ledger.debit(self._money_request(Kind.DEBIT, request, context))
-        return pb.DebitResponse(transaction=self._transaction(outcome.transaction), replay=outcome.replay)
+        return pb.DebitResponse(transaction=self._answer(outcome, request), replay=outcome.replay)
 
     @rpc
     async def Credit(self, request: pb.CreditRequest, context: grpc.aio.ServicerContext) -> pb.CreditResponse:
         outcome = await self.ledger.credit(self._money_request(Kind.CREDIT, request, context))
-        return self._credit_response(outcome)
+        return self._credit_response(outcome, request)
 
     @rpc
     async def CreditBatch(self, request: pb.CreditBatchRequest, context: grpc.aio.ServicerContext
                           ) -> pb.CreditBatchResponse:
         credits = [self._money_request(Kind.CREDIT, credit, context) for credit in request.credits]
         outcomes = await self.ledger.credit_batch(credits)
-        return pb.CreditBatchResponse(credits=[self._credit_response(o) for o in outcomes])
+        return pb.CreditBatchResponse(
+            credits=[self._credit_response(o, r) for o, r in zip(outcomes, request.credits, strict=True)])
 
     @rpc
     async def Rollback(self, request: pb.RollbackRequest, context: grpc.aio.ServicerContext
                        ) -> pb.RollbackResponse:
         outcome = await self.ledger.rollback(self._money_request(Kind.ROLLBACK, request, context))
-        return pb.RollbackResponse(transaction=self._transaction(outcome.transaction), replay=outcome.replay)
+        return pb.RollbackResponse(transaction=self._answer(outcome, request), replay=outcome.replay)
 
     @rpc
     async def GetTransaction(self, request: pb.GetTransactionRequest, context: grpc.aio.ServicerContext
@@ -203,13 +203,9 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         client = self._client(context)
         require_provider(client, request.provider)
         try:
-            details = json_format.MessageToDict(request.details) if request.HasField("details") else {}
-        except ValueError:  # NaN or Infinity: not JSON, and not storable
-            raise WalletError(Reason.INVALID_ARGUMENT, "details holds a number JSON cannot carry (NaN, Infinity)",
-                              field="details") from None
-        if _depth(details) > MAX_DETAILS_DEPTH:
-            raise WalletError(Reason.INVALID_ARGUMENT, f"details nest deeper than {MAX_DETAILS_DEPTH} levels",
-                              field="details")
+            details = details_to_dict(request.details) if request.HasField("details") else {}
+        except DetailsRefused as refused:
+            raise WalletError(Reason.INVALID_ARGUMENT, str(refused), field="details") from None
         return MoneyRequest(
             kind=kind, provider=request.provider, transaction_id=request.transaction_id,
             player_id=request.player_id, currency=request.currency, amount=request.amount,
@@ -222,8 +218,13 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
             client=client.name,
         )
 
-    def _credit_response(self, outcome: Outcome) -> pb.CreditResponse:
-        return pb.CreditResponse(transaction=self._transaction(outcome.transaction), replay=outcome.replay)
+    def _credit_response(self, outcome: Outcome, request: pb.CreditRequest) -> pb.CreditResponse:
+        return pb.CreditResponse(transaction=self._answer(outcome, request), replay=outcome.replay)
+
+    def _answer(self, outcome: Outcome, request: Any) -> pb.Transaction:
+        """The transaction a money call answers. A new one stored the request's own details:
+        they are copied as the Struct they came in (a replay's come from the store)."""
+        return self._transaction(outcome.transaction, None if outcome.replay else request.details)
 
     def _amount(self, minor: int, currency: str) -> str:
         return money.to_decimal_string(minor, self.ledger.currencies.get(currency, 0))
@@ -235,17 +236,18 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
 
     def _bet(self, bet: Bet) -> pb.Bet:
         return pb.Bet(
-            transaction_id=bet.transaction_id, state=pb.BetState.Value(f"BET_STATE_{bet.state.name}"),
+            transaction_id=bet.transaction_id, state=_BET_STATE_VALUES[bet.state],
             stake=self._amount(bet.stake, bet.currency), payout=self._amount(bet.payout, bet.currency),
             placed_at=_timestamp(bet.placed_at), settled_at=_timestamp(bet.settled_at),
             cancelled_at=_timestamp(bet.cancelled_at))
 
-    def _transaction(self, tx: Transaction) -> pb.Transaction:
-        details = struct_pb2.Struct()
-        details.update(tx.details)
+    def _transaction(self, tx: Transaction, details: struct_pb2.Struct | None = None) -> pb.Transaction:
+        if details is None:
+            details = struct_pb2.Struct()
+            details.update(tx.details)
         return pb.Transaction(
             wallet_transaction_id=tx.id, provider=tx.provider, transaction_id=tx.transaction_id,
-            kind=_KIND_VALUES[tx.kind], status=pb.TransactionStatus.Value(f"TRANSACTION_STATUS_{tx.status.name}"),
+            kind=_KIND_VALUES[tx.kind], status=_STATUS_VALUES[tx.status],
             player_id=tx.player_id, currency=tx.currency, amount=self._amount(tx.amount, tx.currency),
             balance_change=self._amount(tx.balance_change, tx.currency),
             balance_after=self._amount(tx.balance_after, tx.currency) if tx.balance_after is not None else "",
@@ -265,15 +267,6 @@ def _event_time(request: Any) -> datetime | None:
     except (ValueError, OverflowError):
         raise WalletError(Reason.INVALID_ARGUMENT, "event_time is not a valid timestamp", field="event_time") from None
     return event_time
-
-
-def _depth(value: object) -> int:
-    """How deeply a JSON value nests (a scalar 0, {} or [] 1, {"a": []} 2)."""
-    if isinstance(value, dict):
-        return 1 + max((_depth(item) for item in value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max((_depth(item) for item in value), default=0)
-    return 0
 
 
 def _no_nul(request: Any, *names: str) -> None:

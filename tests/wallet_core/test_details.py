@@ -1,0 +1,71 @@
+"""`details_to_dict` gives what protobuf's own MessageToDict gives, and refuses what cannot be stored."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from google.protobuf import json_format, struct_pb2
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wallet_core.details import MAX_DEPTH, DetailsRefused, details_to_dict
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
+    max_leaves=20,
+)
+
+
+def struct_of(value: dict[str, Any]) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    struct.update(value)
+    return struct
+
+
+def nested(levels: int) -> dict[str, Any]:
+    """A JSON object `levels` deep: {"a": {"a": ... {}}}."""
+    value: dict[str, Any] = {}
+    for _ in range(levels - 1):
+        value = {"a": value}
+    return value
+
+
+@given(st.dictionaries(st.text(), json_values, max_size=6))
+def test_it_answers_what_message_to_dict_answers(value: dict[str, Any]) -> None:
+    struct = struct_of(value)
+    assert details_to_dict(struct) == json_format.MessageToDict(struct)
+
+
+def test_numbers_stay_floats_and_an_unset_value_is_null() -> None:
+    struct = struct_of({"n": 3, "s": "x", "b": True, "l": [1, None]})
+    struct.fields["unset"].Clear()
+    answer = details_to_dict(struct)
+    assert answer == {"n": 3.0, "s": "x", "b": True, "l": [1.0, None], "unset": None}
+    assert isinstance(answer["n"], float)
+
+
+@pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
+def test_a_number_json_cannot_carry_is_refused(number: float) -> None:
+    with pytest.raises(DetailsRefused, match="NaN, Infinity"):
+        details_to_dict(struct_of({"deep": [{"x": number}]}))
+
+
+def test_details_as_deep_as_allowed_pass_and_one_level_more_is_refused() -> None:
+    assert details_to_dict(struct_of(nested(MAX_DEPTH))) == nested(MAX_DEPTH)
+    with pytest.raises(DetailsRefused, match=f"deeper than {MAX_DEPTH}"):
+        details_to_dict(struct_of(nested(MAX_DEPTH + 1)))
+
+
+def test_lists_count_as_levels() -> None:
+    value: dict[str, Any] = nested(MAX_DEPTH - 1)
+    innermost = value
+    while innermost:
+        innermost = innermost["a"]
+    innermost["list"] = []  # the list is level MAX_DEPTH: allowed
+    assert details_to_dict(struct_of(value)) == value
+    innermost["list"] = [[]]  # a list inside it is one too many
+    with pytest.raises(DetailsRefused):
+        details_to_dict(struct_of(value))
