@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from wallet_core import money
@@ -25,8 +24,10 @@ from wallet_core.domain import Account, Bet, BetState, Kind, MoneyRequest, Outco
 from wallet_core.errors import Reason, WalletError
 from wallet_core.store import queries as q
 from wallet_core.store.database import in_transaction
-from wallet_core.store.one_statement_debit import OneStatementDebit, UniqueKeyTaken
+from wallet_core.store.fast_path import FastPath, FastPathFailed, UniqueKeyTaken, Written
+from wallet_core.store.one_statement import OneStatement
 from wallet_core.store.schema import MAX_BALANCE
+from wallet_core.store.sqlite_writer import SqliteWriter
 
 log = logging.getLogger(__name__)
 
@@ -39,24 +40,27 @@ T = TypeVar("T")
 
 class Ledger:
     def __init__(self, engine: AsyncEngine, currencies: dict[str, int],
-                 one_statement_debit: OneStatementDebit | None = None) -> None:
+                 fast_path: FastPath | None = None) -> None:
         self.engine = engine
         self.currencies = dict(currencies)
-        self._one_statement_debit = one_statement_debit
+        self._fast_path = fast_path
 
     @classmethod
     async def open(cls, engine: AsyncEngine, *, pool_size: int = 10) -> Ledger:
-        """A ledger over ``engine``; on PostgreSQL, new covered bets take the one-statement path."""
+        """A ledger over ``engine``; new covered bets and payouts of placed bets take the store's
+        fast path (``store.fast_path``), an in-memory SQLite database excepted."""
         async with engine.connect() as conn:
             currencies = await q.load_currencies(conn)
-        fast = None
+        fast: FastPath | None = None
         if engine.dialect.name == "postgresql":
-            fast = OneStatementDebit(engine.url.render_as_string(hide_password=False), pool_size)
+            fast = OneStatement(engine.url.render_as_string(hide_password=False), pool_size)
+        elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+            fast = SqliteWriter(engine.url.database)
         return cls(engine, currencies, fast)
 
     async def close(self) -> None:
-        if self._one_statement_debit is not None:
-            await self._one_statement_debit.close()
+        if self._fast_path is not None:
+            await self._fast_path.close()
         await self.engine.dispose()
 
     # --- reading ---------------------------------------------------------------------
@@ -128,8 +132,8 @@ class Ledger:
     async def debit(self, request: MoneyRequest) -> Outcome:
         amount = self._validate(request)
         fingerprint = request.fingerprint(_canonical_amount(request))
-        if self._one_statement_debit is not None:
-            placed = await self._debit_in_one_statement(request, amount, fingerprint)
+        if self._fast_path is not None:
+            placed = await self._fast(self._fast_path.debit, request, amount, fingerprint)
             if placed is not None:
                 return placed
         return await self._decided(lambda conn: self._debit(conn, request, amount, fingerprint))
@@ -137,6 +141,10 @@ class Ledger:
     async def credit(self, request: MoneyRequest) -> Outcome:
         amount = self._validate(request)
         fingerprint = request.fingerprint(_canonical_amount(request))
+        if self._fast_path is not None and request.reference_id:
+            paid = await self._fast(self._fast_path.payout, request, amount, fingerprint)
+            if paid is not None:
+                return paid
         return await self._decided(lambda conn: self._credit(conn, request, amount, fingerprint))
 
     async def credit_batch(self, requests: list[MoneyRequest]) -> list[Outcome]:
@@ -275,33 +283,29 @@ class Ledger:
             await q.insert_entry(conn, account_id, stored.id, -reversal, balance_after)
         return Outcome(stored, replay=False)
 
-    async def _debit_in_one_statement(self, request: MoneyRequest, amount: int, fingerprint: str) -> Outcome | None:
-        """The usual debit (a new bet the balance covers) in one round trip; None sends every
-        other case — replays, tombstones, refusals, trouble — to the general path of ``_debit``,
-        which decides it (an id the statement did commit before trouble is found there as a replay)."""
-        assert self._one_statement_debit is not None
+    async def _fast(
+        self, statement: Callable[[MoneyRequest, int, str, datetime], Awaitable[tuple[Written, Bet] | None]],
+        request: MoneyRequest, amount: int, fingerprint: str,
+    ) -> Outcome | None:
+        """The usual debit (a new bet the balance covers) or payout (a new credit for a placed or
+        settled bet) in one step of the store's fast path; None sends every other case — replays,
+        tombstones, refusals, trouble — to the general path, which decides it (an id the fast path
+        did commit before trouble is found there as a replay)."""
         created = q.now()
         try:
-            placed = await self._one_statement_debit(
-                amount=amount, player_id=request.player_id, currency=request.currency, provider=request.provider,
-                transaction_id=request.transaction_id, created_at=created, request_hash=fingerprint,
-                round_id=request.round_id, game_id=request.game_id, table_id=request.table_id,
-                reference_id=request.reference_id, details=request.details, raw_request=request.raw_request,
-                client=request.client, event_time=request.event_time,
-            )
+            done = await statement(request, amount, fingerprint, created)
         except UniqueKeyTaken:
             return None
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
-            log.warning("one-statement debit failed, taking the general path: %s: %s", type(error).__name__, error)
+        except FastPathFailed as error:
+            log.warning("fast-path %s failed, taking the general path: %s", request.kind.value, error)
             return None
-        if placed is None:
+        if done is None:
             return None
-        tx_id, account_id, balance_after, bet_id = placed
-        bet = Bet(bet_id, request.provider, request.transaction_id, request.player_id, request.currency,
-                  BetState.PLACED, amount, 0, created, None, None)
-        return Outcome(_stored(request, tx_id, created, amount, fingerprint, Status.COMPLETED, change=-amount,
-                               balance_after=balance_after, account_id=account_id, bet=bet,
-                               currency=request.currency), replay=False)
+        written, bet = done
+        change = -amount if request.kind is Kind.DEBIT else amount
+        return Outcome(_stored(request, written.transaction_id, created, amount, fingerprint, Status.COMPLETED,
+                               change=change, balance_after=written.balance_after, account_id=written.account_id,
+                               bet=bet, currency=request.currency), replay=False)
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -395,6 +396,40 @@ async def test_rule6_payout_after_cancel_is_refused_and_recorded(core: CoreHandl
     assert await core.balance("p1", "USD") == Decimal("100.00")
     stored = (await get_transaction(core, "w1", kind=pb.TRANSACTION_KIND_CREDIT)).transaction
     assert (stored.status, stored.error_reason) == (pb.TRANSACTION_STATUS_FAILED, "ALREADY_ROLLED_BACK")
+
+
+async def test_rule6_concurrent_payout_and_cancel_end_in_one_consistent_state(core: CoreHandle) -> None:
+    """Whichever of a payout and a cancel of one placed bet comes first decides: either the bet
+    was settled and the cancel refused (ALREADY_SETTLED), or the bet was cancelled and the payout
+    refused (ALREADY_ROLLED_BACK). Never both applied, never money lost or made."""
+    await core.open_account("p1", "USD", "1000")
+    for i in range(24):
+        bet_id = f"race-{i}"
+        await debit(core, bet_id, "p1", "10")
+
+        async def attempt(call: Awaitable[object]) -> str:
+            try:
+                await call
+            except grpc.aio.AioRpcError as error:
+                return error_info(error).reason
+            return "OK"
+
+        calls = [attempt(credit(core, f"win-{i}", "p1", "25", ref=bet_id)),
+                 attempt(rollback(core, f"cancel-{i}", "p1", bet_id))]
+        if i % 2:
+            calls.reverse()
+        results = await asyncio.gather(*calls)
+        paid, cancelled = results if not i % 2 else results[::-1]
+        bet = (await get_transaction(core, bet_id)).transaction.bet
+        if paid == "OK":
+            assert cancelled == "ALREADY_SETTLED" and bet.state == pb.BET_STATE_SETTLED and bet.payout == "25.00"
+        else:
+            assert (paid, cancelled) == ("ALREADY_ROLLED_BACK", "OK") and bet.state == pb.BET_STATE_CANCELLED
+        expected = Decimal("1015.00") if paid == "OK" else Decimal("1000.00")
+        assert await core.balance("p1", "USD") == expected
+        if paid == "OK":  # back to 1000 for the next round
+            await debit(core, f"reset-{i}", "p1", "15")
+    await check_ledger(core)
 
 
 async def test_rule6_payout_after_a_tombstone_is_refused(core: CoreHandle) -> None:

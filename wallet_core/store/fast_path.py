@@ -1,0 +1,46 @@
+"""The ledger's fast path: the usual debit (a new bet the balance covers) and the usual payout (a
+new credit for a placed or settled bet) written in one step, with every other case left to the
+ledger's general path. Each store has its own: PostgreSQL one statement (``one_statement``),
+SQLite one transaction on a writer thread (``sqlite_writer``).
+
+A fast path answers what it wrote, or None ("not the usual case: nothing written"), or raises
+UniqueKeyTaken (the key exists: a replay, a conflict or a tombstone; nothing written) or
+FastPathFailed (trouble: the general path decides, and finds as a replay whatever did commit).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple, Protocol
+
+from wallet_core.domain import Bet, MoneyRequest
+
+
+class UniqueKeyTaken(Exception):
+    """A key exists already: a replay, a conflict or a tombstone. Nothing was written."""
+
+
+class FastPathFailed(Exception):
+    """The store could not run the fast path (connection lost, database locked, ...)."""
+
+
+class Written(NamedTuple):
+    """What a fast path stored: the transaction's id, its account and the balance after it."""
+
+    transaction_id: int
+    account_id: int
+    balance_after: int
+
+
+class FastPath(Protocol):
+    async def debit(self, request: MoneyRequest, amount: int, request_hash: str,
+                    created_at: datetime) -> tuple[Written, Bet] | None:
+        """What was written and the new bet, when the bet was placed; None when the balance
+        did not cover it or there is no account."""
+
+    async def payout(self, request: MoneyRequest, amount: int, request_hash: str,
+                     created_at: datetime) -> tuple[Written, Bet] | None:
+        """What was written and the bet as it now stands, when the payout was applied; None when
+        the bet is missing, cancelled, another owner's, or the balance would pass its limit."""
+
+    async def close(self) -> None: ...
