@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUF := node_modules/.bin/buf
 
-.PHONY: setup run test lint protos bench clean
+.PHONY: setup run test lint protos bench faults soak clean
 
 setup: $(VENV)/.installed $(BUF)
 
@@ -47,6 +47,16 @@ protos: $(VENV)/.installed
 ## The benchmark (docs/performance.md): about 5 minutes on 2 cores; writes bench-results.json.
 bench: setup
 	$(PY) -m bench $(BENCH_ARGS)
+
+## The fault drills (docs/faults.md): the core, the gateways and PostgreSQL killed and restarted under a
+## provider simulator's load, then a table of the money lost or duplicated (must be 0). About 4 minutes.
+faults: setup
+	$(PY) -m faults $(FAULTS_ARGS)
+
+## The soak (docs/faults.md): mixed load on the three gateways, wallet verify every minute, memory read.
+SOAK_SECONDS ?= 600
+soak: setup
+	$(PY) -m faults --soak $(SOAK_SECONDS) $(FAULTS_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

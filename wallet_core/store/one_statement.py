@@ -148,5 +148,6 @@ class OneStatement:
             raise UniqueKeyTaken from error
         except asyncpg.CheckViolationError:
             return None  # the balance's range: the general path refuses it with its reason
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, OSError,
+                TimeoutError) as error:  # InternalClientError: seen while PostgreSQL restarts (docs/faults.md)
             raise FastPathFailed(f"{type(error).__name__}: {error}") from error

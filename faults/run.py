@@ -1,0 +1,106 @@
+"""The drill run: on each store, a phase per fault (load, the fault, more load, drain), each followed
+by the checks: the audit of the simulator's log against the ledger, and `wallet verify`."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from faults.audit import Audit, audit
+from faults.drills import Drill, Injection, drills_for
+from faults.environment import Env, environment
+from faults.plan import Plan
+from faults.serverlogs import LogLines, LogWatch
+from faults.tally import Tally
+from faults.verify import Verified, wallet_verify
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class Phase:
+    store: str
+    drill: str
+    injection: Injection
+    tally: Tally
+    audit: Audit
+    verified: Verified
+    seconds: float
+    logs: LogLines
+    cut: int = 0
+    """Requests whose connection the fault cut with them in flight (gateway kills)."""
+
+    @property
+    def problems(self) -> list[str]:
+        found = [*self.injection.problems, *self.audit.problems, *self.audit.balance_mismatches]
+        found += [f"probe {p}: expected {p.expected} within {p.deadline:.1f} s"
+                  for p in self.injection.probes if not p.ok]
+        found += [f"unexpected answer {code} x{n}" for code, n in sorted(self.tally.unexpected.items())]
+        if not self.injection.injected and self.tally.failures:
+            found.append(f"{self.tally.failures} requests not acknowledged with no fault injected")
+        found += [f"logged {line}" for line in self.logs.errors]
+        if not self.verified.ok:
+            found.append(f"wallet verify: {self.verified}\n{self.verified.output.strip()}")
+        return found
+
+
+@dataclass
+class RunResult:
+    phases: list[Phase] = field(default_factory=list)
+    finals: dict[str, Audit] = field(default_factory=dict)
+    """Per store, the audit of every round of the run, once all faults are over."""
+
+    @property
+    def problems(self) -> list[str]:
+        found = [f"{p.store} / {p.drill}: {problem}" for p in self.phases for problem in p.problems]
+        return found + [f"{store} / final check: {problem}" for store, final in self.finals.items()
+                        for problem in [*final.problems, *final.balance_mismatches]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+async def check(env: Env, phase: str | None) -> tuple[Audit, Verified]:
+    """The audit of `phase`'s rounds (all of them for None) against the ledger, and `wallet verify`."""
+    env.cluster.check_alive()
+    ledger = await env.admin.read(env.players)
+    log = env.sim.log
+    rounds = [r for r in log.rounds if phase is None or r.phase == phase]
+    return audit(rounds, ledger, log.expected_balances(), all_rounds=log.rounds), await wallet_verify(env.config)
+
+
+async def run_phase(env: Env, drill: Drill) -> Phase:
+    started = time.monotonic()
+    watch = LogWatch(env.cluster.logs())
+    watch.mark()
+    tally = env.sim.start(drill.name)
+    await asyncio.sleep(env.plan.load_seconds)
+    injection = await drill.inject(env) if drill.inject else Injection()
+    await asyncio.sleep(env.plan.load_seconds)
+    await env.sim.drain()
+    checked, verified = await check(env, drill.name)
+    cut = sum(tally.cut(gateway) for gateway in drill.cuts)
+    return Phase(env.store.kind, drill.name, injection, tally, checked, verified, time.monotonic() - started,
+                 watch.since_mark(), cut)
+
+
+async def run(plan: Plan, server_url: str, workdir: Path, say: Say) -> RunResult:
+    result = RunResult()
+    for kind in plan.stores:
+        async with environment(kind, plan, server_url, workdir / kind) as env:
+            say(f"{kind}: core and gateways up, {len(env.players)} players")
+            for drill in drills_for(env.store, plan):
+                phase = await run_phase(env, drill)
+                result.phases.append(phase)
+                injected = phase.injection.skipped or "; ".join(
+                    [*phase.injection.notes, *(str(p) for p in phase.injection.probes)])
+                say(f"{kind}: {drill.name}: {phase.audit.operations} operations, "
+                    f"{'clean' if not phase.problems else 'PROBLEMS'} ({injected})")
+            result.finals[kind], verified = await check(env, None)
+            if not verified.ok:
+                result.finals[kind].problems.append(f"wallet verify: {verified}")
+    return result
