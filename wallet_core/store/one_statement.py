@@ -31,7 +31,22 @@ from wallet_core.domain import Bet, BetState, MoneyRequest
 from wallet_core.store.fast_path import FastPathFailed, UniqueKeyTaken, Written
 from wallet_core.store.queries import utc
 
-DEBIT = """
+
+def _store_transaction(kind: str, balance_change: str) -> str:
+    """The INSERT of the completed transaction, from the statement's `account` and `bet` rows;
+    one text for both statements, so that a new column is added once. The parameters are the
+    same in both: see ``OneStatement._run``."""
+    return f"""INSERT INTO transactions (
+        provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id, currency,
+        amount, balance_change, balance_after, round_id, game_id, table_id, reference_id, details,
+        raw_request, client, event_time, created_at)
+    SELECT $4, '{kind}', $5, $7, 'completed', account.id, bet.id, $2, $3,
+        $1::bigint, {balance_change}, account.balance, $8, $9, $10, $11, $12::json, $13, $14, $15, $6
+    FROM account, bet
+    RETURNING id, account_id, bet_id, balance_after"""
+
+
+DEBIT = f"""
 WITH account AS (
     UPDATE accounts SET balance = balance - $1::bigint
     WHERE player_id = $2 AND currency = $3 AND balance >= $1::bigint
@@ -41,21 +56,14 @@ WITH account AS (
     SELECT $4, $5, $2, $3, 'placed', $1::bigint, 0, $6 FROM account
     RETURNING id
 ), tx AS (
-    INSERT INTO transactions (
-        provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id, currency,
-        amount, balance_change, balance_after, round_id, game_id, table_id, reference_id, details,
-        raw_request, client, event_time, created_at)
-    SELECT $4, 'debit', $5, $7, 'completed', account.id, bet.id, $2, $3,
-        $1::bigint, -$1::bigint, account.balance, $8, $9, $10, $11, $12::json, $13, $14, $15, $6
-    FROM account, bet
-    RETURNING id, account_id, bet_id, balance_after
+    {_store_transaction("debit", "-$1::bigint")}
 )
 INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at)
 SELECT account_id, id, -$1::bigint, balance_after, $6 FROM tx
 RETURNING transaction_id, account_id, balance_after, (SELECT bet_id FROM tx)
 """
 
-PAYOUT = """
+PAYOUT = f"""
 WITH bet AS (
     UPDATE bets SET state = 'settled', payout = payout + $1::bigint, settled_at = $6
     WHERE provider = $4 AND transaction_id = $11 AND player_id = $2 AND currency = $3
@@ -67,14 +75,7 @@ WITH bet AS (
     WHERE accounts.player_id = $2 AND accounts.currency = $3
     RETURNING accounts.id, accounts.balance
 ), tx AS (
-    INSERT INTO transactions (
-        provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id, currency,
-        amount, balance_change, balance_after, round_id, game_id, table_id, reference_id, details,
-        raw_request, client, event_time, created_at)
-    SELECT $4, 'credit', $5, $7, 'completed', account.id, bet.id, $2, $3,
-        $1::bigint, $1::bigint, account.balance, $8, $9, $10, $11, $12::json, $13, $14, $15, $6
-    FROM account, bet
-    RETURNING id, account_id, balance_after
+    {_store_transaction("credit", "$1::bigint")}
 ), entry AS (
     INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at)
     SELECT account_id, id, $1::bigint, balance_after, $6 FROM tx WHERE $1::bigint <> 0
