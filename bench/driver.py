@@ -33,7 +33,7 @@ from bench.driver_sql import (
     UPDATE,
 )
 from bench.load import WARMUP_SECONDS, Tally, drive
-from wallet_core.store.one_statement import keep_session
+from wallet_core.store.group_commit import keep_session
 
 VARIANTS = ("3-statements", "core-statements", "1-statement", "group-commit")
 BATCH = 16  # debits per statement in the group-commit variant

@@ -25,7 +25,7 @@ from wallet_core.errors import Reason, WalletError
 from wallet_core.store import queries as q
 from wallet_core.store.database import in_transaction
 from wallet_core.store.fast_path import FastPath, FastPathFailed, UniqueKeyTaken, Written
-from wallet_core.store.one_statement import OneStatement
+from wallet_core.store.group_commit import GroupCommit
 from wallet_core.store.schema import MAX_BALANCE
 from wallet_core.store.sqlite_writer import SqliteWriter
 
@@ -53,7 +53,7 @@ class Ledger:
             currencies = await q.load_currencies(conn)
         fast: FastPath | None = None
         if engine.dialect.name == "postgresql":
-            fast = OneStatement(engine.url.render_as_string(hide_password=False), pool_size)
+            fast = GroupCommit(engine.url.render_as_string(hide_password=False), pool_size)
         elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
             fast = SqliteWriter(engine.url.database)
         return cls(engine, currencies, fast)

@@ -1,4 +1,4 @@
-"""Each store's fast path (PostgreSQL's one statement, SQLite's writer thread): it does the usual
+"""Each store's fast path (PostgreSQL's group commit, SQLite's writer thread): it does the usual
 debit (a covered new bet) and the usual payout (a new payout of a placed or settled bet) and leaves
 every other case untouched for the ledger's general path."""
 
@@ -18,7 +18,7 @@ from wallet_core.ledger import Ledger
 from wallet_core.store.currencies import sync_currencies
 from wallet_core.store.database import create_engine
 from wallet_core.store.fast_path import FastPath, UniqueKeyTaken
-from wallet_core.store.one_statement import OneStatement
+from wallet_core.store.group_commit import GroupCommit
 from wallet_core.store.sqlite_writer import SqliteWriter
 from wallet_core.verify import find_mismatches
 
@@ -57,7 +57,7 @@ async def fast(database_url: str, ledger: Ledger) -> AsyncIterator[FastPath]:
     if database_url.startswith("sqlite"):
         path = SqliteWriter(make_url(database_url).database or "")
     else:
-        path = OneStatement(database_url, pool_size=2)
+        path = GroupCommit(database_url, pool_size=2)
     yield path
     await path.close()
 

@@ -1,7 +1,7 @@
 """The ledger's fast path: the usual debit (a new bet the balance covers) and the usual payout (a
 new credit for a placed or settled bet) written in one step, with every other case left to the
-ledger's general path. Each store has its own: PostgreSQL one statement (``one_statement``),
-SQLite one transaction on a writer thread (``sqlite_writer``).
+ledger's general path. Each store has its own: PostgreSQL batches of calls, one statement and
+one commit each (``group_commit``); SQLite one transaction on a writer thread (``sqlite_writer``).
 
 A fast path answers what it wrote, or None ("not the usual case: nothing written"), or raises
 UniqueKeyTaken (the key exists: a replay, a conflict or a tombstone; nothing written) or
