@@ -34,11 +34,20 @@ def _failed(error: BaseException) -> BaseException:
     return Failed(str(error))
 
 
-async def test_a_lone_call_goes_at_once() -> None:
-    store = Store()
-    batcher = Batcher(store.apply, 8, _failed)
-    assert await batcher.submit("a") == "A"
-    assert store.batches == [["a"]]
+async def test_a_lone_call_goes_at_once_from_its_own_task() -> None:
+    tasks: list[asyncio.Task[object] | None] = []
+
+    async def apply(items: list[str]) -> list[str]:
+        tasks.append(asyncio.current_task())
+        return [item.upper() for item in items]
+
+    batcher = Batcher(apply, 8, _failed)
+
+    async def call() -> tuple[str, asyncio.Task[object] | None]:
+        return await batcher.submit("a"), asyncio.current_task()
+
+    answer, caller = await call()
+    assert answer == "A" and tasks == [caller]
 
 
 async def test_calls_that_arrive_during_a_batch_go_together_in_order_and_within_the_bound() -> None:
@@ -95,18 +104,20 @@ async def test_a_caller_that_gave_up_before_its_batch_left_is_not_sent() -> None
     assert store.batches == [["a"], ["c"]]
 
 
-async def test_close_waits_for_the_batches_already_submitted() -> None:
+async def test_close_waits_for_the_calls_already_submitted() -> None:
     store = Store()
     batcher = Batcher(store.apply, 8, _failed)
     store.gate.clear()
-    pending = asyncio.create_task(batcher.submit("a"))
+    pending = [asyncio.create_task(batcher.submit(name)) for name in "ab"]  # "a" in flight, "b" waiting
     await asyncio.sleep(0.01)
     closing = asyncio.create_task(batcher.close())
     await asyncio.sleep(0.01)
     assert not closing.done()
     store.gate.set()
     await closing
-    assert await pending == "A"
+    assert [task.done() for task in pending] == [True, True]
+    assert await asyncio.gather(*pending) == ["A", "B"]
+    await batcher.close()  # closing an idle batcher returns at once
 
 
 def test_a_batch_holds_at_least_one_item() -> None:
