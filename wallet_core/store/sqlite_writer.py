@@ -1,17 +1,28 @@
-"""SQLite: the usual debit and the usual payout as one transaction on one writer thread.
+"""SQLite: the usual debit and the usual payout on one writer thread, several to a transaction.
 
 Through SQLAlchemy and aiosqlite a debit is six statements, each built by SQLAlchemy and handed
 to aiosqlite's thread and back (about 5 ms of CPU a debit, measured). Here the same writes are
-plain ``sqlite3`` calls with cached statements, run start to finish in one hop to a dedicated
-thread (the GIL is released while SQLite works). The rules are the ledger's (``fast_path``):
+plain ``sqlite3`` calls with cached statements on a dedicated thread (the GIL is released while
+SQLite works). The rules are the ledger's (``fast_path``):
 - debit: take the stake only if the balance covers it, open the bet, store the transaction and
   its entry;
 - payout: settle a placed or settled bet of the same player and currency (its payout grows),
   add to the balance, store the transaction and its entry (none for 0).
 Anything else writes nothing: no cover, no account or no such bet (an UPDATE matches no row:
 None), a key seen before (UNIQUE fails: UniqueKeyTaken), a balance past its limit (the CHECK
-fails: None), a locked or broken database (FastPathFailed). BEGIN IMMEDIATE takes the write
-lock first, as the general path does, so a check and its write never interleave with another
+fails: None), a locked or broken database (FastPathFailed).
+
+Group commit: whenever the thread is free it takes every write waiting (at most ``max_batch``) and
+applies them in their order of arrival in ONE transaction (BEGIN IMMEDIATE ... COMMIT), each
+inside its own SAVEPOINT, so that a write that is not the usual case is rolled back alone while
+the others commit. Writes of one player in one batch see each other, in order: a debit the
+balance no longer covers is None, never an overdraft. Every answer waits for the COMMIT: None and
+UniqueKeyTaken too, so that the general path they lead to finds what the batch wrote. If BEGIN or
+COMMIT fails, or SQLite fails in a way that can spoil the transaction (I/O, full, locked), the
+whole batch is rolled back and every write of it gets FastPathFailed: nothing of it was written,
+and the general path decides each one afresh. The answers of a batch reach the event loop in one
+wake-up (``call_soon_threadsafe``), not one per write. BEGIN IMMEDIATE takes the write lock
+first, as the general path does, so a check and its write never interleave with another
 connection's.
 
 Rows are written as SQLAlchemy writes them (datetimes as "YYYY-MM-DD HH:MM:SS.ffffff" UTC text,
@@ -21,12 +32,14 @@ JSON as ``json.dumps`` text), so that every other reader sees one format.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import queue
 import sqlite3
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from wallet_core.domain import Bet, BetState, MoneyRequest
 from wallet_core.store.database import SQLITE_PRAGMAS
@@ -56,66 +69,235 @@ class _NotTheUsualCase(Exception):
     """Raised inside a write to roll it back and answer None."""
 
 
+MAX_BATCH = 64  # writes in one transaction at most: bounds the latency a batch adds to its last write
+
+
+class _Write:
+    """One write waiting for the thread, and the future (of its event loop) that gets its answer."""
+
+    __slots__ = ("apply", "future", "loop")
+
+    def __init__(self, apply: Callable[[sqlite3.Connection], Any], future: asyncio.Future[Any],
+                 loop: asyncio.AbstractEventLoop) -> None:
+        self.apply = apply
+        self.future = future
+        self.loop = loop
+
+
+class _Stop:
+    """The last item the thread takes: it closes the connection and answers ``future``."""
+
+    __slots__ = ("future", "loop")
+
+    def __init__(self, future: asyncio.Future[None], loop: asyncio.AbstractEventLoop) -> None:
+        self.future = future
+        self.loop = loop
+
+
+# A write's answer: its value, or the exception its caller gets.
+_Answer = tuple[_Write, Any, BaseException | None]
+
+
 class SqliteWriter:
     """SQLite's fast path (``fast_path.FastPath``) on one thread and one connection of its own."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, max_batch: int = MAX_BATCH, busy_timeout: float = 30.0) -> None:
+        if max_batch < 1:
+            raise ValueError("a batch holds at least one write")
         self._path = path
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._max_batch = max_batch
+        self._busy_timeout_ms = round(busy_timeout * 1000)
+        self._queue: queue.SimpleQueue[_Write | _Stop] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None  # started by the first write
+        self._closed = False
         self._connection: sqlite3.Connection | None = None  # opened, used and closed on the thread
 
     async def debit(self, request: MoneyRequest, amount: int, request_hash: str,
                     created_at: datetime) -> tuple[Written, Bet] | None:
-        return await self._on_thread(lambda db: _debit(db, request, amount, request_hash, created_at))
+        return await self._submit(lambda db: _debit(db, request, amount, request_hash, created_at))
 
     async def payout(self, request: MoneyRequest, amount: int, request_hash: str,
                      created_at: datetime) -> tuple[Written, Bet] | None:
-        return await self._on_thread(lambda db: _payout(db, request, amount, request_hash, created_at))
+        return await self._submit(lambda db: _payout(db, request, amount, request_hash, created_at))
 
     async def close(self) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._thread, self._disconnect)
-        self._thread.shutdown(wait=True)
+        """Answer every write already submitted (the thread finishes them), then close the
+        connection; a write submitted after this gets FastPathFailed."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._thread is None:
+            return
+        loop = asyncio.get_running_loop()
+        stopped: asyncio.Future[None] = loop.create_future()
+        self._queue.put(_Stop(stopped, loop))
+        await stopped
+        self._thread.join()  # it answered ``stopped`` as its last act: this wait is short
 
-    async def _on_thread(self, write: Callable[[sqlite3.Connection], T]) -> T | None:
-        return await asyncio.get_running_loop().run_in_executor(self._thread, self._in_transaction, write)
+    async def _submit(self, apply: Callable[[sqlite3.Connection], T]) -> T | None:
+        if self._closed:
+            raise FastPathFailed("the SQLite writer is closed")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._serve, name="sqlite-writer", daemon=True)
+            self._thread.start()
+        self._queue.put(_Write(apply, future, loop))
+        return cast("T | None", await future)
 
-    def _in_transaction(self, write: Callable[[sqlite3.Connection], T]) -> T | None:
+    # --- on the writer thread ------------------------------------------------------------
+
+    def _serve(self) -> None:
+        stop: _Stop | None = None
+        try:
+            while stop is None:
+                batch: list[_Write] = []
+                item = self._queue.get()  # sleeps until there is work
+                while True:
+                    if isinstance(item, _Stop):
+                        stop = item
+                        break
+                    batch.append(item)
+                    if len(batch) >= self._max_batch:
+                        break
+                    try:
+                        item = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                if batch:
+                    try:
+                        answers = self._apply(batch)
+                    except Exception as error:  # a bug here must not leave its callers waiting forever
+                        answers = _failed(batch, error)
+                    _answer(answers)
+        finally:
+            self._disconnect()
+            # Only a write racing ``close`` from another thread can be here: it was not started.
+            leftovers: list[_Answer] = []
+            while True:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if isinstance(item, _Write):
+                    leftovers.append((item, None, FastPathFailed("the SQLite writer is closed")))
+            _answer(leftovers)
+            if stop is not None:
+                _call_soon(stop.loop, _stopped, stop.future)
+
+    def _apply(self, batch: list[_Write]) -> list[_Answer]:
+        """The writes of ``batch`` in one transaction, in order; their answers once it committed."""
+        # A write whose caller is gone (its RPC cancelled) is not started, as with run_in_executor:
+        # nothing is written for it and a retry is a new call. (A read of the future's state.)
+        live = [write for write in batch if not write.future.done()]
+        if not live:
+            return []
         try:
             db = self._connect()
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
-            raise FastPathFailed(f"{type(error).__name__}: {error}") from error
+            return _failed(live, error)
         try:
-            done = write(db)
+            answers = [_one(db, write) for write in live]
             db.execute("COMMIT")
-            return done
-        except _NotTheUsualCase:
-            db.rollback()
-            return None
-        except sqlite3.IntegrityError as error:
-            db.rollback()
-            if "UNIQUE" in str(error):
-                raise UniqueKeyTaken from error
-            return None  # the balance's CHECK: the general path refuses it with its reason
-        except BaseException as error:
-            _roll_back_if_open(db)
-            if isinstance(error, sqlite3.Error):
-                raise FastPathFailed(f"{type(error).__name__}: {error}") from error
-            raise
+        except Exception as error:  # COMMIT, or SQLite trouble that can spoil the whole transaction
+            self._abandon(db)
+            return _failed(live, error)
+        return answers
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
             # Autocommit mode: the transactions are the explicit BEGIN IMMEDIATE ... COMMIT above.
-            connection = sqlite3.connect(self._path, timeout=30, isolation_level=None, cached_statements=16)
-            for pragma in SQLITE_PRAGMAS:
+            connection = sqlite3.connect(self._path, isolation_level=None, cached_statements=16)
+            for pragma in (*SQLITE_PRAGMAS, f"PRAGMA busy_timeout={self._busy_timeout_ms}"):
                 connection.execute(pragma)
             self._connection = connection
         return self._connection
 
+    def _abandon(self, db: sqlite3.Connection) -> None:
+        """Roll the failed batch back; a connection that cannot is closed, the next batch opens one."""
+        try:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+        except sqlite3.Error:
+            self._disconnect()
+
     def _disconnect(self) -> None:
         if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+            connection, self._connection = self._connection, None
+            with contextlib.suppress(sqlite3.Error):  # broken already: SQLite rolls back what it did not commit
+                connection.close()
+
+
+def _one(db: sqlite3.Connection, write: _Write) -> _Answer:
+    """One write inside its own savepoint: rolled back alone when it is not the usual case.
+    SQLite errors other than a constraint's are raised: they can spoil the whole transaction."""
+    db.execute("SAVEPOINT item")
+    error: BaseException | None
+    try:
+        value = write.apply(db)
+    except _NotTheUsualCase:
+        error = None
+    except sqlite3.IntegrityError as integrity:
+        # UNIQUE: the general path answers the replay, conflict or tombstone; else the balance's
+        # CHECK, which the general path refuses with its reason.
+        error = _unique_key_taken(integrity) if "UNIQUE" in str(integrity) else None
+    except sqlite3.Error:
+        raise
+    except Exception as bug:  # not SQLite's: this write's caller gets it, the others go on
+        error = bug
+    else:
+        db.execute("RELEASE item")
+        return write, value, None
+    db.execute("ROLLBACK TO item")
+    db.execute("RELEASE item")
+    return write, None, error
+
+
+def _unique_key_taken(error: sqlite3.IntegrityError) -> UniqueKeyTaken:
+    taken = UniqueKeyTaken(str(error))
+    taken.__cause__ = error
+    return taken
+
+
+def _failed(batch: list[_Write], error: BaseException) -> list[_Answer]:
+    """Every write of a batch that did not commit: FastPathFailed, one exception object each."""
+    answers: list[_Answer] = []
+    for write in batch:
+        failed = FastPathFailed(f"{type(error).__name__}: {error}")
+        failed.__cause__ = error
+        answers.append((write, None, failed))
+    return answers
+
+
+def _answer(answers: list[_Answer]) -> None:
+    """Hand the answers to their event loops: one wake-up per loop, not one per write."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[_Answer]] = {}
+    for answer in answers:
+        by_loop.setdefault(answer[0].loop, []).append(answer)
+    for loop, theirs in by_loop.items():
+        _call_soon(loop, _settle, theirs)
+
+
+def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[Any], None], argument: Any) -> None:
+    with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
+        loop.call_soon_threadsafe(callback, argument)
+
+
+def _settle(answers: list[_Answer]) -> None:
+    """On the event loop: resolve the futures (a caller cancelled meanwhile has gone)."""
+    for write, value, error in answers:
+        if write.future.done():
+            continue
+        if error is None:
+            write.future.set_result(value)
+        else:
+            write.future.set_exception(error)
+
+
+def _stopped(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _debit(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_hash: str,
@@ -165,14 +347,6 @@ def _store(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_h
     if entry:
         db.execute(ENTRY, (account_id, tx_id, change, balance_after, at))
     return Written(tx_id, account_id, balance_after)
-
-
-def _roll_back_if_open(db: sqlite3.Connection) -> None:
-    try:
-        if db.in_transaction:
-            db.rollback()
-    except sqlite3.Error:
-        pass  # the connection is broken; SQLite rolls back what it did not commit
 
 
 def _text(value: datetime) -> str:
