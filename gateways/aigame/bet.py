@@ -12,7 +12,7 @@ from gateways.aigame.context import Context, read_signed_body
 from gateways.aigame.requests import bet_request
 from gateways.aigame.settings import PROVIDER
 from gateways.kit.record import RequestRecord
-from gateways.kit.timestamps import timestamp_from_ms
+from gateways.kit.timestamps import set_ms
 from wallet.v1 import wallet_pb2
 
 
@@ -30,11 +30,11 @@ async def bet(context: Context, request: Request, record: RequestRecord) -> Resp
         round_id=asked.round_id,
         game_id=asked.game_id,
         table_id=asked.inst_id,
-        details=body.details(),
         raw_request=body.raw,
     )
+    body.write_details(debit.details)
     if asked.bet_time is not None:
-        debit.event_time.CopyFrom(timestamp_from_ms(asked.bet_time))
+        set_ms(debit.event_time, asked.bet_time)
     answer = await context.core.debit(debit, request_id=record.request_id)
     record.replay = answer.replay
     return balance_answer(answer.transaction.balance_after, asked.currency)

@@ -10,7 +10,7 @@ from gateways.aigame.settings import Settings
 from gateways.aigame.signature import SIGN_FIELD
 from gateways.kit.body import read_body
 from gateways.kit.core_client import CoreClient
-from gateways.kit.details import to_struct
+from gateways.kit.details import put_struct
 from gateways.kit.jsonbody import JsonObject, parse_json_object
 from gateways.kit.ratelimit import RateLimiter
 
@@ -31,9 +31,10 @@ class SignedBody:
     params: JsonObject
     agent_id: str
 
-    def details(self) -> Struct:
-        """Everything AIGame sent except the signature, kept with the transaction."""
-        return to_struct({key: value for key, value in self.params.items() if key != SIGN_FIELD})
+    def write_details(self, target: Struct) -> None:
+        """Everything AIGame sent except the signature, kept with the transaction: written straight into
+        the request's `details` field (a Struct given to the request would be copied)."""
+        put_struct(target, self.params, omit=(SIGN_FIELD,))
 
 
 async def read_signed_body(context: Context, request: Request) -> SignedBody:

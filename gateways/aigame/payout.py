@@ -20,7 +20,7 @@ from gateways.aigame.settings import PROVIDER
 from gateways.kit.core_errors import CoreError
 from gateways.kit.record import RequestRecord
 from gateways.kit.review import for_review
-from gateways.kit.timestamps import timestamp_from_ms
+from gateways.kit.timestamps import set_ms
 from wallet.v1 import wallet_pb2
 
 
@@ -39,10 +39,10 @@ async def payout(context: Context, request: Request, record: RequestRecord) -> R
         round_id=asked.round_id,
         game_id=asked.game_id,
         table_id=asked.inst_id,
-        details=body.details(),
-        event_time=timestamp_from_ms(asked.pay_out_time),
         raw_request=body.raw,
     )
+    body.write_details(credit.details)
+    set_ms(credit.event_time, asked.pay_out_time)
     try:
         answer = await context.core.credit(credit, request_id=record.request_id)
     except CoreError as error:

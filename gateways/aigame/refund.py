@@ -19,7 +19,7 @@ from gateways.aigame.requests import RefundRequest, refund_request
 from gateways.aigame.settings import PROVIDER
 from gateways.kit.record import RequestRecord
 from gateways.kit.review import for_review
-from gateways.kit.timestamps import timestamp_from_ms
+from gateways.kit.timestamps import set_ms
 from wallet.v1 import wallet_pb2
 
 
@@ -50,12 +50,12 @@ async def refund(context: Context, request: Request, record: RequestRecord) -> R
         currency=currency,
         amount=asked.bet_amount,
         game_id=asked.game_id,
-        details=body.details(),
         raw_request=body.raw,
         reverse_payouts=asked.settled,
     )
+    body.write_details(rollback.details)
     if asked.refund_time is not None:
-        rollback.event_time.CopyFrom(timestamp_from_ms(asked.refund_time))
+        set_ms(rollback.event_time, asked.refund_time)
     answer = await context.core.rollback(rollback, request_id=record.request_id)
     record.replay = answer.replay
     _check_reversed_payout(asked, answer.transaction.bet, record)

@@ -40,10 +40,18 @@ def signed_string(params: Mapping[str, JsonValue], secret: str, nested: NestedSi
     """The string AIGame signs for `params` (the secret included: never log it)."""
     pairs: list[str] = []
     for key in sorted(params):
-        value = params[key]
-        if key == SIGN_FIELD or value is None or value == "":
+        if key == SIGN_FIELD:
             continue
-        if isinstance(value, dict | list):
+        value = params[key]
+        # Strings and integers, nearly every field, written here without a call: as _scalar would.
+        if type(value) is str:
+            if value:
+                pairs.append(f"{key}={value}")
+        elif type(value) is int:
+            pairs.append(f"{key}={value}")
+        elif value is None or value == "":
+            continue
+        elif isinstance(value, dict | list):
             if nested is NestedSigning.EXCLUDED:
                 continue
             pairs.append(f"{key}={_compact_sorted_json(value)}")

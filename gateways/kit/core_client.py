@@ -21,7 +21,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gateways.kit.config import ConfigError, ConfigReader
 from gateways.kit.core_errors import CoreError
-from gateways.kit.metrics import CORE_CALLS, CORE_RETRIES
+from gateways.kit.metrics import CORE_CALLS, CORE_RETRIES, labelled
 from wallet.v1 import wallet_pb2, wallet_pb2_grpc
 
 ResponseT = TypeVar("ResponseT", bound=Message)
@@ -104,7 +104,9 @@ class CoreClient:
         self.settings = settings
         self.provider = provider
         self._credentials = settings.credentials()
+        self._authorization = ("authorization", f"Bearer {settings.token}")
         self._channel: grpc.aio.Channel | None = None
+        self._stub: wallet_pb2_grpc.WalletServiceStub | None = None
 
     def _open(self) -> grpc.aio.Channel:
         if self._channel is None:
@@ -115,16 +117,23 @@ class CoreClient:
                                                         options=RECONNECT_OPTIONS)
         return self._channel
 
+    def _wallet(self) -> wallet_pb2_grpc.WalletServiceStub:
+        """The stub on the open channel, made once per channel (making one costs ~5 µs: a callable per method)."""
+        if self._stub is None:
+            self._stub = wallet_pb2_grpc.WalletServiceStub(self._open())
+        return self._stub
+
     async def aclose(self) -> None:
+        self._stub = None
         if self._channel is not None:
             channel, self._channel = self._channel, None
             await channel.close()
 
     def _metadata(self, request_id: str) -> tuple[tuple[str, str], ...]:
-        return (("authorization", f"Bearer {self.settings.token}"), ("x-request-id", request_id))
+        return (self._authorization, ("x-request-id", request_id))
 
     async def _call(self, method: str, request: Message, request_id: str, answer: type[ResponseT]) -> ResponseT:
-        rpc = getattr(wallet_pb2_grpc.WalletServiceStub(self._open()), method)
+        rpc = getattr(self._wallet(), method)
         give_up_at = time.monotonic() + self.settings.deadline_seconds
         backoff = FIRST_BACKOFF_SECONDS
         attempt = 1
@@ -136,16 +145,16 @@ class CoreClient:
                 error = CoreError.from_rpc_error(rpc_error)
                 retry = error.nothing_decided and attempt < self.settings.max_attempts
                 if not retry or give_up_at - time.monotonic() <= backoff:
-                    CORE_CALLS.labels(self.provider, method, error.reason).inc()
+                    labelled(CORE_CALLS, self.provider, method, error.reason).inc()
                     raise error from rpc_error
-                CORE_RETRIES.labels(self.provider, method).inc()
+                labelled(CORE_RETRIES, self.provider, method).inc()
                 await asyncio.sleep(backoff)
                 backoff *= 2
                 attempt += 1
                 continue
             if not isinstance(response, answer):
                 raise TypeError(f"{method} answered {type(response).__name__}, not {answer.__name__}")
-            CORE_CALLS.labels(self.provider, method, "OK").inc()
+            labelled(CORE_CALLS, self.provider, method, "OK").inc()
             return response
 
     async def get_balance(

@@ -8,11 +8,13 @@ guard, and the app factory logs a warning at start.
 
 import ipaddress
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gateways.kit.refusals import GatewayReason, Refusal
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+MAX_REMEMBERED = 4096
+"""Source addresses whose answer is kept (a few callers in practice; parsing one costs µs per request)."""
 
 
 def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -30,6 +32,7 @@ class IpAllowlist:
     """The networks a provider may call from; empty means any address."""
 
     networks: tuple[Network, ...] = ()
+    _answers: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_strings(cls, entries: Iterable[str]) -> "IpAllowlist":
@@ -43,8 +46,15 @@ class IpAllowlist:
     def allows(self, host: str | None) -> bool:
         if self.is_open:
             return True
-        address = _address(host) if host else None
-        return address is not None and any(address in network for network in self.networks)
+        if not host:
+            return False
+        answer = self._answers.get(host)
+        if answer is None:
+            address = _address(host)
+            answer = address is not None and any(address in network for network in self.networks)
+            if len(self._answers) < MAX_REMEMBERED:
+                self._answers[host] = answer
+        return answer
 
     def check(self, host: str | None) -> None:
         """Refusal(IP_NOT_ALLOWED) unless `host` is allowed."""

@@ -13,7 +13,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateways.kit.logs import log_event
-from gateways.kit.metrics import REQUEST_SECONDS, REQUESTS
+from gateways.kit.metrics import REQUEST_SECONDS, REQUESTS, labelled
 from gateways.kit.record import RECORD_KEY, RequestRecord
 
 ACCESS_LOG = logging.getLogger("gateways.access")
@@ -53,19 +53,19 @@ class ObserveMiddleware:
             await self.app(scope, receive, send_with_request_id)
         finally:
             if record.endpoint is not None:
-                self._observe(record, http_status, time.perf_counter() - started)
+                self._observe(record, record.endpoint, http_status, time.perf_counter() - started)
 
-    def _observe(self, record: RequestRecord, http_status: int, seconds: float) -> None:
+    def _observe(self, record: RequestRecord, endpoint: str, http_status: int, seconds: float) -> None:
         code = record.code or "none"
-        REQUESTS.labels(record.provider, record.endpoint, code, record.reason or "").inc()
-        REQUEST_SECONDS.labels(record.provider, record.endpoint).observe(seconds)
+        labelled(REQUESTS, record.provider, endpoint, code, record.reason or "").inc()
+        labelled(REQUEST_SECONDS, record.provider, endpoint).observe(seconds)
         log_event(
             ACCESS_LOG,
             logging.INFO,
             "request",
             request_id=record.request_id,
             provider=record.provider,
-            endpoint=record.endpoint,
+            endpoint=endpoint,
             client_ip=record.client_ip,
             transaction_id=record.transaction_id,
             outcome="success" if record.reason is None and record.code is not None else "failure",

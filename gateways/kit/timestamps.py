@@ -35,11 +35,18 @@ _LAST_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z, the last instant a p
 
 def timestamp_from_ms(ms: int) -> Timestamp:
     """A protobuf Timestamp for a provider's event time in ms, or Refusal(MALFORMED_REQUEST) when absurd."""
+    timestamp = Timestamp()
+    set_ms(timestamp, ms)
+    return timestamp
+
+
+def set_ms(target: Timestamp, ms: int) -> None:
+    """`target` (a request's own Timestamp field, then set) := the event time `ms`, as timestamp_from_ms
+    gives it, without building and copying another; Refusal(MALFORMED_REQUEST) when absurd."""
     if not 0 <= ms <= _LAST_MS:
         raise Refusal(GatewayReason.MALFORMED_REQUEST, f"time {ms} ms is out of range")
-    timestamp = Timestamp()
-    timestamp.FromMilliseconds(ms)
-    return timestamp
+    target.SetInParent()
+    target.FromMilliseconds(ms)
 
 
 def ms_of(timestamp: Timestamp) -> int:

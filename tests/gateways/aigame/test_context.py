@@ -5,14 +5,15 @@ from starlette.requests import Request
 from starlette.types import Message
 
 from gateways.aigame.authenticate import Authenticator
-from gateways.aigame.context import Context, read_signed_body
+from gateways.aigame.context import Context, SignedBody, read_signed_body
 from gateways.aigame.settings import Settings
 from gateways.kit.core_client import CoreClient
-from gateways.kit.details import from_struct
+from gateways.kit.details import from_struct, to_struct
 from gateways.kit.ratelimit import RateLimiter
 from gateways.kit.refusals import GatewayReason, Refusal
 from gateways.kit.timestamps import TimestampWindow
 from tests.gateways.aigame.vendor import AGENT_ID, SECRET, Vendor
+from wallet.v1 import wallet_pb2 as pb
 
 
 def context(body_limit: int = 65536) -> Context:
@@ -40,9 +41,20 @@ async def test_the_raw_body_is_kept_exactly_and_the_details_leave_out_the_signat
     signed = await read_signed_body(context(), request(raw.encode()))
     assert signed.raw == raw
     assert signed.agent_id == AGENT_ID
-    details = from_struct(signed.details())
+    credit = pb.CreditRequest()
+    signed.write_details(credit.details)
+    details = from_struct(credit.details)
     assert "sign" not in details
     assert details == {key: value for key, value in params.items() if key != "sign"}
+    assert credit == pb.CreditRequest(details=to_struct(params, omit=("sign",)))
+
+
+async def test_details_are_set_on_the_request_even_when_empty() -> None:
+    signed = SignedBody(raw="{}", params={"sign": "abc"}, agent_id=AGENT_ID)
+    debit = pb.DebitRequest()
+    signed.write_details(debit.details)
+    assert debit.HasField("details")
+    assert debit.SerializeToString() == pb.DebitRequest(details=to_struct({})).SerializeToString()
 
 
 async def test_the_body_limit_comes_before_anything_else() -> None:

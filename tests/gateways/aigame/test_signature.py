@@ -5,10 +5,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gateways.aigame.provisional import NestedSigning
-from gateways.aigame.signature import signature, signature_matches, signed_string
-from gateways.kit.jsonbody import JsonObject, parse_json_object
+from gateways.aigame.signature import _compact_sorted_json, signature, signature_matches, signed_string
+from gateways.kit.jsonbody import JsonObject, JsonValue, parse_json_object
 from tests.gateways.aigame.vendor import vendor_sign
 
 SORTED_JSON = NestedSigning.SORTED_COMPACT_JSON
@@ -105,3 +107,35 @@ def test_any_change_breaks_the_signature(change: JsonObject) -> None:
 
 def test_another_secret_does_not_match() -> None:
     assert not signature_matches({**SEED_PAYOUT, "sign": SEED_PAYOUT_MD5}, "abc124", SORTED_JSON)
+
+
+def _signed_value_by_the_rule(value: JsonValue) -> str:
+    """How a scalar enters the string to sign, written out from the rule apart from the gateway's code."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    return str(value)
+
+
+SCALARS = st.none() | st.booleans() | st.integers() | st.text(max_size=6) | st.just("") | st.decimals(
+    allow_nan=False, allow_infinity=False
+)
+PARAMS = st.dictionaries(
+    st.sampled_from(["agent_id", "sign", "user_id", "bet_amount", "timestamp", "shoe_id", "memo", "名"]) | st.text(),
+    SCALARS | st.lists(SCALARS, max_size=2) | st.dictionaries(st.text(max_size=3), SCALARS, max_size=2),
+    max_size=8,
+)
+
+
+@given(PARAMS, st.sampled_from(NestedSigning))
+def test_every_kind_of_value_is_signed_by_the_rule(params: JsonObject, nested: NestedSigning) -> None:
+    pairs = []
+    for key in sorted(params):
+        value = params[key]
+        if key == "sign" or value is None or value == "":
+            continue
+        if isinstance(value, dict | list):
+            if nested is NestedSigning.SORTED_COMPACT_JSON:  # its form is tested above, by hand
+                pairs.append(f"{key}={_compact_sorted_json(value)}")
+        else:
+            pairs.append(f"{key}={_signed_value_by_the_rule(value)}")
+    assert signed_string(params, "k", nested) == "k&" + "&".join(pairs)

@@ -42,6 +42,23 @@ async def test_each_call_carries_the_token_and_the_request_id(scripted: Scripted
     assert call.request == REQUEST
 
 
+async def test_calls_share_one_stub_per_channel_and_a_closed_client_opens_a_new_one(scripted: Scripted) -> None:
+    core = CoreClient(CoreSettings(scripted.address, "token-1"), provider="kit-test")
+    try:
+        scripted.wallet.script = [balance_answer("1.00"), balance_answer("2.00"), balance_answer("3.00")]
+        assert (await core.get_balance(REQUEST, request_id="req-a")).account.balance == "1.00"
+        stub = core._stub
+        assert (await core.get_balance(REQUEST, request_id="req-b")).account.balance == "2.00"
+        assert core._stub is stub
+        await core.aclose()
+        assert (await core.get_balance(REQUEST, request_id="req-c")).account.balance == "3.00"
+        assert core._stub is not stub
+        assert [call.metadata["x-request-id"] for call in scripted.wallet.calls] == ["req-a", "req-b", "req-c"]
+        assert {call.metadata["authorization"] for call in scripted.wallet.calls} == {"Bearer token-1"}
+    finally:
+        await core.aclose()
+
+
 async def test_a_call_that_decided_nothing_is_retried_with_the_same_request(
     scripted: Scripted, client: CoreClient
 ) -> None:

@@ -1,5 +1,6 @@
 import pytest
 
+from gateways.kit import ipallow
 from gateways.kit.ipallow import IpAllowlist
 from gateways.kit.refusals import GatewayReason, Refusal
 
@@ -30,3 +31,12 @@ def test_an_empty_allowlist_is_open() -> None:
 def test_bad_entries_are_refused_at_start(entry: str) -> None:
     with pytest.raises(ValueError):
         IpAllowlist.from_strings([entry])
+
+
+def test_answers_stay_the_same_when_remembered_and_past_the_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ipallow, "MAX_REMEMBERED", 2)
+    allowlist = IpAllowlist.from_strings(["198.51.100.0/24"])
+    hosts = ["198.51.100.1", "203.0.113.1", "198.51.100.2", "203.0.113.2", "::ffff:198.51.100.3", "x", ""]
+    for _ in range(2):
+        assert [allowlist.allows(host) for host in hosts] == [True, False, True, False, True, False, False]
+    assert allowlist == IpAllowlist.from_strings(["198.51.100.0/24"])  # what it remembers is not part of it

@@ -30,3 +30,19 @@ def test_disabled_levels_log_nothing(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="gateways.test"):
         log_event(logging.getLogger("gateways.test"), logging.INFO, "request", request_id="r1")
     assert caplog.records == []
+
+
+def test_plain_values_are_kept_as_they_are_and_sequences_become_lists() -> None:
+    fields = {"request_id": "r1", "replay": False, "latency_ms": 1.5, "code": 200, "reason": None, 7: "seven",
+              "pair": ("a", {"token": "t"}), "deep": [[{"password": "p", "n": 1}]]}
+    redacted = redact(fields)
+    assert redacted == {"request_id": "r1", "replay": False, "latency_ms": 1.5, "code": 200, "reason": None,
+                        7: "seven", "pair": ["a", {"token": REDACTED}], "deep": [[{"password": REDACTED, "n": 1}]]}
+    assert isinstance(redacted, dict) and redacted["request_id"] is fields["request_id"]
+
+
+def test_a_key_is_judged_the_same_every_time() -> None:
+    for _ in range(3):
+        assert redact({"Sign": "x", "user_sign": "y", "signed_at": "z"}) == {
+            "Sign": REDACTED, "user_sign": REDACTED, "signed_at": "z"
+        }

@@ -2,7 +2,8 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from gateways.kit.refusals import GatewayReason, Refusal
-from gateways.kit.timestamps import TimestampWindow, ms_of, timestamp_from_ms
+from gateways.kit.timestamps import TimestampWindow, ms_of, set_ms, timestamp_from_ms
+from wallet.v1.wallet_pb2 import DebitRequest
 
 NOW = 1_732_589_849.0  # seed 000's timestamp, in seconds
 NOW_MS = 1_732_589_849_000
@@ -45,3 +46,20 @@ def test_absurd_event_times_are_malformed(ms: int) -> None:
     with pytest.raises(Refusal) as refused:
         timestamp_from_ms(ms)
     assert refused.value.reason is GatewayReason.MALFORMED_REQUEST
+
+
+@pytest.mark.parametrize("ms", [0, 1, 1_732_589_121_123, 253_402_300_799_999])
+def test_an_event_time_is_set_in_place_as_it_would_be_copied(ms: int) -> None:
+    debit = DebitRequest()
+    set_ms(debit.event_time, ms)
+    assert debit.HasField("event_time")
+    assert debit.SerializeToString() == DebitRequest(event_time=timestamp_from_ms(ms)).SerializeToString()
+
+
+@pytest.mark.parametrize("ms", [-1, 253_402_300_800_000])
+def test_an_absurd_event_time_is_not_set_in_place(ms: int) -> None:
+    debit = DebitRequest()
+    with pytest.raises(Refusal) as refused:
+        set_ms(debit.event_time, ms)
+    assert refused.value.reason is GatewayReason.MALFORMED_REQUEST
+    assert not debit.HasField("event_time")

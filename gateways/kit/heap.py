@@ -1,0 +1,38 @@
+"""Keeping the cyclic garbage collector out of a gateway's way while it serves.
+
+Measured under load (`python -m bench.profile_gateway`), the collector cost a gateway about 80 µs
+of CPU per request, though requests leave no reference cycles behind:
+
+- Every full pass walked the few hundred thousand objects built at start (modules, gRPC, protobuf,
+  Starlette, settings): about 50 ms a pass. Frozen (`gc.freeze`) once start-up is over, they are
+  left out of every pass; none of them was ever going to be collected.
+- The young passes came every ~10 requests: the allocation count only has to grow by 700 between
+  passes, and the objects of the requests in flight (64 of them, waiting for the core) survive each
+  pass, so their frees no longer count it down. With a first threshold above what requests in flight
+  hold, passes become rare; garbage that does form cycles (an exception and its traceback) is still
+  collected, only later.
+
+Both are undone at shutdown, so that a process that builds and stops many apps (the tests) gets
+its own settings back.
+"""
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+YOUNG_THRESHOLD = 10_000
+"""Net allocations between young passes (Python's default: 700)."""
+
+
+@contextmanager
+def collector_tuned_for_serving() -> Iterator[None]:
+    """While the block runs: every object alive at its start frozen, young passes rarer."""
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(max(YOUNG_THRESHOLD, thresholds[0]), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
