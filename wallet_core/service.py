@@ -10,7 +10,7 @@ import functools
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -63,7 +63,10 @@ _BET_STATE_VALUES = {state: pb.BetState.Value(f"BET_STATE_{state.name}") for sta
 
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
-Handler = Callable[[Any, Req, grpc.aio.ServicerContext], Awaitable[Resp]]
+Metadata = Sequence[tuple[str, str | bytes]]
+Handler = Callable[[Any, Req, Metadata], Awaitable[Resp]]
+"""A call's handler: it is given the call's metadata, read once for the token and the request id."""
+Servicer = Callable[[Any, Req, grpc.aio.ServicerContext], Awaitable[Resp]]
 
 
 MAX_ECHO = 160
@@ -87,16 +90,18 @@ def status_details(error: WalletError) -> bytes:
     return bytes(status.SerializeToString())
 
 
-def rpc(handler: Handler[Req, Resp]) -> Handler[Req, Resp]:
+def rpc(handler: Handler[Req, Resp]) -> Servicer[Req, Resp]:
     """Log and time a call, and answer a WalletError as a status with its ErrorInfo."""
+    method = handler.__name__
 
     @functools.wraps(handler)
     async def wrapper(self: Any, request: Req, context: grpc.aio.ServicerContext) -> Resp:
         started = time.perf_counter()
-        method = handler.__name__
+        # grpc.aio builds a new tuple on every invocation_metadata() call: read it once per call.
+        metadata = context.invocation_metadata() or ()
         outcome = "OK"
         try:
-            return await handler(self, request, context)
+            return await handler(self, request, metadata)
         except WalletError as error:
             outcome = error.reason.value
             await context.abort(
@@ -111,7 +116,7 @@ def rpc(handler: Handler[Req, Resp]) -> Handler[Req, Resp]:
                 "method": method, "outcome": outcome, "latency_ms": round(elapsed * 1000, 2),
                 "provider": getattr(request, "provider", ""),
                 "transaction_id": getattr(request, "transaction_id", ""),
-                "request_id": _metadata_value(context, "x-request-id"),
+                "request_id": _metadata_value(metadata, "x-request-id"),
             })
 
     return wrapper
@@ -122,20 +127,20 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         self.ledger = ledger
         self.authenticator = authenticator
 
-    def _client(self, context: grpc.aio.ServicerContext) -> Client:
-        return self.authenticator.identify(context.invocation_metadata() or ())
+    def _client(self, metadata: Metadata) -> Client:
+        return self.authenticator.identify(metadata)
 
     @rpc
-    async def CreateAccount(self, request: pb.CreateAccountRequest, context: grpc.aio.ServicerContext
+    async def CreateAccount(self, request: pb.CreateAccountRequest, metadata: Metadata
                             ) -> pb.CreateAccountResponse:
-        require_admin(self._client(context))
+        require_admin(self._client(metadata))
         account = await self.ledger.create_account(request.player_id, request.currency, request.initial_balance)
         return pb.CreateAccountResponse(account=self._account(account))
 
     @rpc
-    async def GetBalance(self, request: pb.GetBalanceRequest, context: grpc.aio.ServicerContext
+    async def GetBalance(self, request: pb.GetBalanceRequest, metadata: Metadata
                          ) -> pb.GetBalanceResponse:
-        client = self._client(context)
+        client = self._client(metadata)
         if request.provider or not client.admin:
             require_provider(client, request.provider)
         _no_nul(request, "provider", "player_id")
@@ -143,33 +148,33 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
             await self.ledger.account(request.player_id, request.currency)))
 
     @rpc
-    async def Debit(self, request: pb.DebitRequest, context: grpc.aio.ServicerContext) -> pb.DebitResponse:
-        outcome = await self.ledger.debit(self._money_request(Kind.DEBIT, request, context))
+    async def Debit(self, request: pb.DebitRequest, metadata: Metadata) -> pb.DebitResponse:
+        outcome = await self.ledger.debit(self._money_request(Kind.DEBIT, request, metadata))
         return pb.DebitResponse(transaction=self._answer(outcome, request), replay=outcome.replay)
 
     @rpc
-    async def Credit(self, request: pb.CreditRequest, context: grpc.aio.ServicerContext) -> pb.CreditResponse:
-        outcome = await self.ledger.credit(self._money_request(Kind.CREDIT, request, context))
+    async def Credit(self, request: pb.CreditRequest, metadata: Metadata) -> pb.CreditResponse:
+        outcome = await self.ledger.credit(self._money_request(Kind.CREDIT, request, metadata))
         return self._credit_response(outcome, request)
 
     @rpc
-    async def CreditBatch(self, request: pb.CreditBatchRequest, context: grpc.aio.ServicerContext
+    async def CreditBatch(self, request: pb.CreditBatchRequest, metadata: Metadata
                           ) -> pb.CreditBatchResponse:
-        credits = [self._money_request(Kind.CREDIT, credit, context) for credit in request.credits]
+        credits = [self._money_request(Kind.CREDIT, credit, metadata) for credit in request.credits]
         outcomes = await self.ledger.credit_batch(credits)
         return pb.CreditBatchResponse(
             credits=[self._credit_response(o, r) for o, r in zip(outcomes, request.credits, strict=True)])
 
     @rpc
-    async def Rollback(self, request: pb.RollbackRequest, context: grpc.aio.ServicerContext
+    async def Rollback(self, request: pb.RollbackRequest, metadata: Metadata
                        ) -> pb.RollbackResponse:
-        outcome = await self.ledger.rollback(self._money_request(Kind.ROLLBACK, request, context))
+        outcome = await self.ledger.rollback(self._money_request(Kind.ROLLBACK, request, metadata))
         return pb.RollbackResponse(transaction=self._answer(outcome, request), replay=outcome.replay)
 
     @rpc
-    async def GetTransaction(self, request: pb.GetTransactionRequest, context: grpc.aio.ServicerContext
+    async def GetTransaction(self, request: pb.GetTransactionRequest, metadata: Metadata
                              ) -> pb.GetTransactionResponse:
-        require_provider(self._client(context), request.provider)
+        require_provider(self._client(metadata), request.provider)
         if not request.transaction_id:
             raise WalletError(Reason.INVALID_ARGUMENT, "transaction_id is required", field="transaction_id")
         _no_nul(request, "provider", "transaction_id")
@@ -179,9 +184,9 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
             transaction=self._transaction(found), related=[self._transaction(t) for t in related])
 
     @rpc
-    async def ListTransactions(self, request: pb.ListTransactionsRequest, context: grpc.aio.ServicerContext
+    async def ListTransactions(self, request: pb.ListTransactionsRequest, metadata: Metadata
                                ) -> pb.ListTransactionsResponse:
-        client = self._client(context)
+        client = self._client(metadata)
         if request.provider or not client.admin:
             require_provider(client, request.provider)
         _no_nul(request, "provider", "player_id", "round_id")
@@ -200,8 +205,8 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
 
     # --- translation -------------------------------------------------------------------
 
-    def _money_request(self, kind: Kind, request: Any, context: grpc.aio.ServicerContext) -> MoneyRequest:
-        client = self._client(context)
+    def _money_request(self, kind: Kind, request: Any, metadata: Metadata) -> MoneyRequest:
+        client = self._client(metadata)
         require_provider(client, request.provider)
         try:
             details = details_to_dict(request.details) if request.HasField("details") else {}
@@ -215,7 +220,8 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
             details=details,
             event_time=_event_time(request),
             raw_request=request.raw_request,
-            reverse_payouts=bool(getattr(request, "reverse_payouts", False)),
+            # Only a RollbackRequest has the field (getattr's miss on the others costs an exception).
+            reverse_payouts=kind is Kind.ROLLBACK and request.reverse_payouts,
             client=client.name,
         )
 
@@ -286,8 +292,8 @@ def _timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
     return timestamp_pb2.Timestamp(seconds=since.days * 86400 + since.seconds, nanos=since.microseconds * 1000)
 
 
-def _metadata_value(context: grpc.aio.ServicerContext, key: str) -> str:
-    for k, v in context.invocation_metadata() or ():
+def _metadata_value(metadata: Metadata, key: str) -> str:
+    for k, v in metadata:
         if k == key:
             return v if isinstance(v, str) else v.decode("latin-1")
     return ""

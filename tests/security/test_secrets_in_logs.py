@@ -16,7 +16,6 @@ import logging
 
 import grpc
 import pytest
-from pythonjsonlogger.json import JsonFormatter
 
 from gateways.kit.core_client import CoreClient
 from tests.gateways.aigame.conftest import running_aigame
@@ -32,11 +31,11 @@ from tests.support import core as support
 from tests.support.core import CoreHandle, bearer
 from tests.support.logs import watching_logs
 from wallet.v1 import wallet_pb2 as pb
+from wallet_cli.logs import JsonLines
 
 WRONG_CORE_TOKEN = "wrong-core-token-0123456789"
 """Configured on a gateway for the error path: a secret of that gateway like the others."""
-FORMATTER = JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
-                          rename_fields={"asctime": "time", "levelname": "level", "name": "logger"})
+FORMATTER = JsonLines()
 
 
 def secrets() -> dict[str, str]:
