@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -29,6 +30,10 @@ import uvloop
 
 from wallet_cli import commands, logs
 from wallet_cli.config import load
+from wallet_cli.heap import collector_tuned_for_serving
+
+SERVING = {"core", "gateway", "up"}
+"""The commands that serve calls until stopped: the garbage collector is tuned for them (heap.py)."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -102,7 +107,8 @@ def main(argv: list[str] | None = None) -> None:
     }
     try:
         # uvloop: about half of the core's CPU per call is event-loop machinery (docs/performance.md).
-        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner, \
+                collector_tuned_for_serving() if args.command in SERVING else contextlib.nullcontext():
             code = runner.run(handlers[args.command](args, config, is_demo))
     except commands.CommandError as error:
         print(f"wallet: {error}", file=sys.stderr)

@@ -2,8 +2,7 @@
 
 Middleware, outermost first: uvicorn's ProxyHeadersMiddleware (the client address comes from
 X-Forwarded-For only when the direct peer is one of `trusted_proxies`), then ObserveMiddleware
-(request id, log line, metrics). While the app runs, the garbage collector is tuned for serving
-(gateways.kit.heap). Run the app with uvicorn's own proxy-header handling off
+(request id, log line, metrics). Run the app with uvicorn's own proxy-header handling off
 (see gateways.kit.serve), so that only the configured proxies are trusted.
 """
 
@@ -18,7 +17,6 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateways.kit.core_client import CoreClient
 from gateways.kit.health import healthz_endpoint
-from gateways.kit.heap import collector_tuned_for_serving
 from gateways.kit.ipallow import IpAllowlist
 from gateways.kit.metrics import metrics_endpoint
 from gateways.kit.observe import ObserveMiddleware
@@ -42,8 +40,7 @@ def create_gateway_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         try:
-            with collector_tuned_for_serving():
-                yield
+            yield
         finally:
             if close_core_on_shutdown:
                 await core.aclose()

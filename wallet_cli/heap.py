@@ -1,10 +1,12 @@
-"""Keeping the cyclic garbage collector out of a gateway's way while it serves.
+"""Keeping the cyclic garbage collector out of the way of a process that serves calls (the core,
+a gateway, `wallet up`), applied by `wallet` around those commands.
 
 Measured under load (`python -m bench.profile_gateway`), the collector cost a gateway about 80 µs
-of CPU per request, though requests leave no reference cycles behind:
+of CPU per request, though requests leave no reference cycles behind (the core is the same case:
+see docs/performance.md):
 
 - Every full pass walked the few hundred thousand objects built at start (modules, gRPC, protobuf,
-  Starlette, settings): about 50 ms a pass. Frozen (`gc.freeze`) once start-up is over, they are
+  Starlette, SQLAlchemy): about 50 ms a pass. Frozen (`gc.freeze`) before serving starts, they are
   left out of every pass; none of them was ever going to be collected.
 - The young passes came every ~10 requests: the allocation count only has to grow by 700 between
   passes, and the objects of the requests in flight (64 of them, waiting for the core) survive each
@@ -12,8 +14,8 @@ of CPU per request, though requests leave no reference cycles behind:
   hold, passes become rare; garbage that does form cycles (an exception and its traceback) is still
   collected, only later.
 
-Both are undone at shutdown, so that a process that builds and stops many apps (the tests) gets
-its own settings back.
+Both are undone when the command ends, so that a process that runs many (the tests) gets its own
+settings back.
 """
 
 import gc

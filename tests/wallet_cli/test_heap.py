@@ -1,12 +1,13 @@
+"""The garbage collector tuned for serving (wallet_cli.heap): applied and undone around the commands that serve."""
+
 import gc
 from collections.abc import Iterator
 
 import pytest
-from starlette.types import Message
 
-from gateways.kit.core_client import CoreClient, CoreSettings
-from gateways.kit.heap import YOUNG_THRESHOLD, collector_tuned_for_serving
-from tests.gateways.kit.sample_gateway import PROVIDER, sample_app
+from wallet_cli import commands, logs
+from wallet_cli.heap import YOUNG_THRESHOLD, collector_tuned_for_serving
+from wallet_cli.main import main
 
 
 @pytest.fixture
@@ -45,20 +46,22 @@ def test_settings_come_back_even_when_serving_fails(untuned: tuple[int, int, int
     assert (gc.get_freeze_count(), gc.get_threshold()) == (0, untuned)
 
 
-async def test_the_app_tunes_the_collector_from_start_up_to_shutdown(untuned: tuple[int, int, int]) -> None:
-    core = CoreClient(CoreSettings("127.0.0.1:1", "token"), provider=PROVIDER)
+@pytest.mark.parametrize(("command", "tuned"), [(["core"], True), (["gateway", "aigame"], True), (["up"], True),
+                                               (["verify"], False)])
+def test_wallet_tunes_the_collector_for_the_commands_that_serve(
+        untuned: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch, command: list[str], tuned: bool) -> None:
     seen: list[tuple[int, tuple[int, int, int]]] = []
-    incoming: list[Message] = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
 
-    async def receive() -> Message:
-        if len(incoming) == 1:  # started: what the collector looks like while the app serves
-            seen.append((gc.get_freeze_count(), gc.get_threshold()))
-        return incoming.pop(0)
+    async def handler(*_: object) -> int:
+        seen.append((gc.get_freeze_count(), gc.get_threshold()))
+        return 0
 
-    async def send(message: Message) -> None:
-        pass
-
-    await sample_app(core)({"type": "lifespan", "state": {}}, receive, send)
+    for name in ("core", "gateway", "up", "verify"):
+        monkeypatch.setattr(commands, name, handler)
+    monkeypatch.setattr(logs, "configure", lambda level: None)
+    with pytest.raises(SystemExit) as exited:
+        main(command)
+    assert exited.value.code == 0
     ((frozen, thresholds),) = seen
-    assert frozen > 0 and thresholds[0] >= YOUNG_THRESHOLD
+    assert (frozen > 0 and thresholds[0] >= YOUNG_THRESHOLD) is tuned
     assert (gc.get_freeze_count(), gc.get_threshold()) == (0, untuned)
