@@ -44,7 +44,7 @@ lint: setup
 protos: $(VENV)/.installed
 	$(PY) scripts/generate_protos.py
 
-## The benchmark (docs/performance.md): about 5 minutes on 2 cores; writes bench-results.json.
+## The benchmark (docs/performance.md): about 3 minutes on 2 cores; writes bench-results.json.
 bench: setup
 	$(PY) -m bench $(BENCH_ARGS)
 
