@@ -13,13 +13,32 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from types import FrameType
 
+SignalHandler = Callable[[int, FrameType | None], None]
 
-def main() -> None:
+
+def run_wallet(program: str, window: Callable[[str], tuple[SignalHandler, SignalHandler]]) -> None:
+    """Read `STATS_FILE -- <wallet arguments>`, open a measuring window on SIGUSR1 and close it on
+    SIGUSR2 with the handlers `window(STATS_FILE)` gives, and run the wallet command."""
     stats_file, separator, *wallet_args = sys.argv[1:]
     if separator != "--":
-        raise SystemExit("usage: python -m bench.profiled_core STATS_FILE -- <wallet arguments>")
+        raise SystemExit(f"usage: python -m {program} STATS_FILE -- <wallet arguments>")
+    start, stop = window(stats_file)
+    signal.signal(signal.SIGUSR1, start)
+    signal.signal(signal.SIGUSR2, stop)
+    from wallet_cli.main import main as wallet
+
+    wallet(wallet_args)
+
+
+def dump_stats(profiler: cProfile.Profile, stats_file: str) -> None:
+    profiler.dump_stats(stats_file + ".part")
+    os.replace(stats_file + ".part", stats_file)  # whoever waits for the file sees it whole
+
+
+def _profile_window(stats_file: str) -> tuple[SignalHandler, SignalHandler]:
     profiler = cProfile.Profile(time.thread_time)
 
     def start(signum: int, frame: FrameType | None) -> None:
@@ -27,14 +46,13 @@ def main() -> None:
 
     def stop(signum: int, frame: FrameType | None) -> None:
         profiler.disable()
-        profiler.dump_stats(stats_file + ".part")
-        os.replace(stats_file + ".part", stats_file)  # whoever waits for the file sees it whole
+        dump_stats(profiler, stats_file)
 
-    signal.signal(signal.SIGUSR1, start)
-    signal.signal(signal.SIGUSR2, stop)
-    from wallet_cli.main import main as wallet
+    return start, stop
 
-    wallet(wallet_args)
+
+def main() -> None:
+    run_wallet("bench.profiled_core", _profile_window)
 
 
 if __name__ == "__main__":

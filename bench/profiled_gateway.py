@@ -18,12 +18,12 @@ import cProfile
 import gc
 import json
 import os
-import signal
-import sys
 import time
 from collections import Counter
 from types import FrameType
 from typing import Any
+
+from bench.profiled_core import SignalHandler, dump_stats, run_wallet
 
 WINDOWS = ("plain", "profile", "garbage")
 
@@ -71,10 +71,7 @@ def _write(path: str, figures: object) -> None:
     os.replace(path + ".part", path)
 
 
-def main() -> None:
-    stats_file, separator, *wallet_args = sys.argv[1:]
-    if separator != "--":
-        raise SystemExit("usage: python -m bench.profiled_gateway STATS_FILE -- <wallet arguments>")
+def _windows(stats_file: str) -> tuple[SignalHandler, SignalHandler]:
     profiler = cProfile.Profile(time.thread_time)
     watch = GcWatch()
     gc.callbacks.append(watch)
@@ -105,14 +102,13 @@ def main() -> None:
             return
         profiler.disable()
         _write(stats_file + ".gc.json", watch.figures())
-        profiler.dump_stats(stats_file + ".part")
-        os.replace(stats_file + ".part", stats_file)  # whoever waits for the file sees it whole
+        dump_stats(profiler, stats_file)
 
-    signal.signal(signal.SIGUSR1, start)
-    signal.signal(signal.SIGUSR2, stop)
-    from wallet_cli.main import main as wallet
+    return start, stop
 
-    wallet(wallet_args)
+
+def main() -> None:
+    run_wallet("bench.profiled_gateway", _windows)
 
 
 if __name__ == "__main__":
