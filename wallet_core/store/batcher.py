@@ -28,20 +28,18 @@ class Batcher(Generic[Item, Result]):
         self._apply = apply
         self._max_size = max_size
         self._failure = failure
-        self._in_flight = False
-        self._idle = asyncio.Event()  # set when nothing is in flight or waiting: what close waits for
+        self._idle = asyncio.Event()  # cleared while a batch is in flight; what close waits for
         self._idle.set()
         self._waiting: list[tuple[Item, asyncio.Future[Result]]] = []
-        self._draining: asyncio.Task[None] | None = None
+        self._draining: asyncio.Task[None] | None = None  # held: the loop keeps only weak references to tasks
 
     async def submit(self, item: Item) -> Result:
-        if self._in_flight:
+        if not self._idle.is_set():  # a batch is in flight: this call goes with the next one
             future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
             self._waiting.append((item, future))
             return await future
         # Nothing in flight: this call is a batch of one, sent from the caller's own task (no task
         # to create and wake: measured about 100 µs less per call when calls come one at a time).
-        self._in_flight = True
         self._idle.clear()
         try:
             results = await self._apply([item])
@@ -50,14 +48,12 @@ class Batcher(Generic[Item, Result]):
         except Exception as error:
             raise self._failure(error) from error
         finally:
-            self._in_flight = False
             self._drain_soon()
         return results[0]
 
     def _drain_soon(self) -> None:
         """The calls that arrived meanwhile go as the next batch, from a task of their own."""
         if self._waiting:
-            self._in_flight = True
             self._draining = asyncio.create_task(self._drain())
         else:
             self._idle.set()
@@ -72,7 +68,6 @@ class Batcher(Generic[Item, Result]):
                 if batch:
                     await self._run(batch)
         finally:
-            self._in_flight = False
             self._draining = None
             self._idle.set()
 
