@@ -24,7 +24,7 @@ from wallet_core.domain import Account, Bet, BetState, Kind, MoneyRequest, Outco
 from wallet_core.errors import Reason, WalletError
 from wallet_core.store import queries as q
 from wallet_core.store.database import in_transaction
-from wallet_core.store.fast_path import FastPath, FastPathFailed, UniqueKeyTaken, Written
+from wallet_core.store.fast_path import FastPath, FastPathFailed, Refused, UniqueKeyTaken, Written
 from wallet_core.store.group_commit import GroupCommit
 from wallet_core.store.schema import MAX_BALANCE
 from wallet_core.store.sqlite_writer import SqliteWriter
@@ -135,6 +135,8 @@ class Ledger:
         if self._fast_path is not None:
             placed = await self._fast(self._fast_path.debit, request, amount, fingerprint)
             if placed is not None:
+                if placed.transaction.status is Status.FAILED:
+                    raise self._refusal(placed)
                 return placed
         return await self._decided(lambda conn: self._debit(conn, request, amount, fingerprint))
 
@@ -163,7 +165,7 @@ class Ledger:
                     outcome = await self._credit(conn, request, amount, fingerprint, record_failures=False)
                     if outcome.transaction.status is Status.FAILED:
                         # A repeat of a credit refused (and stored) earlier: its refusal refuses the batch.
-                        raise _refusal(outcome)
+                        raise self._refusal(outcome)
                 except WalletError as error:
                     error.metadata["batch_index"] = str(index)
                     error.metadata.setdefault("transaction_id", request.transaction_id)
@@ -197,10 +199,8 @@ class Ledger:
             account = await q.find_account(conn, request.player_id, request.currency)
             if account is None:
                 raise _account_not_found(request.player_id, request.currency)
-            return await self._store_failure(
-                conn, request, amount, fingerprint, Reason.INSUFFICIENT_FUNDS, account=account,
-                balance=money.to_decimal_string(account.balance, self.scale(request.currency)),
-            )
+            return await self._store_failure(conn, request, amount, fingerprint, Reason.INSUFFICIENT_FUNDS,
+                                             account=account)
         account_id, balance_after = taken
         bet = await q.insert_bet(conn, request.provider, request.transaction_id, request.player_id,
                                  request.currency, BetState.PLACED, amount)
@@ -284,13 +284,15 @@ class Ledger:
         return Outcome(stored, replay=False)
 
     async def _fast(
-        self, statement: Callable[[MoneyRequest, int, str, datetime], Awaitable[tuple[Written, Bet] | None]],
+        self,
+        statement: Callable[[MoneyRequest, int, str, datetime], Awaitable[tuple[Written, Bet] | Refused | None]],
         request: MoneyRequest, amount: int, fingerprint: str,
     ) -> Outcome | None:
-        """The usual debit (a new bet the balance covers) or payout (a new credit for a placed or
-        settled bet) in one step of the store's fast path; None sends every other case — replays,
-        tombstones, refusals, trouble — to the general path, which decides it (an id the fast path
-        did commit before trouble is found there as a replay)."""
+        """The usual debit (a new bet the balance covers, or its stored refusal when it does not)
+        or payout (a new credit for a placed or settled bet) in one step of the store's fast path;
+        None sends every other case — replays, tombstones, other refusals, trouble — to the general
+        path, which decides it (an id the fast path did commit before trouble is found there as a
+        replay)."""
         created = q.now()
         try:
             done = await statement(request, amount, fingerprint, created)
@@ -301,6 +303,13 @@ class Ledger:
             return None
         if done is None:
             return None
+        if isinstance(done, Refused):
+            # Stored as _store_failure stores an uncovered debit.
+            refusal = WalletError(Reason.INSUFFICIENT_FUNDS, _FAILURE_MESSAGES[Reason.INSUFFICIENT_FUNDS],
+                                  transaction_id=request.transaction_id)
+            return Outcome(_stored(request, done.transaction_id, created, amount, fingerprint, Status.FAILED,
+                                   change=0, balance_after=done.balance, account_id=done.account_id, bet=None,
+                                   currency=request.currency, error=refusal), replay=False)
         written, bet = done
         change = -amount if request.kind is Kind.DEBIT else amount
         return Outcome(_stored(request, written.transaction_id, created, amount, fingerprint, Status.COMPLETED,
@@ -327,8 +336,22 @@ class Ledger:
         """Commit the outcome, then raise if it is a (stored, or replayed) refusal."""
         outcome = await self._run(work)
         if outcome.transaction.status is Status.FAILED:
-            raise _refusal(outcome)
+            raise self._refusal(outcome)
         return outcome
+
+    def _refusal(self, outcome: Outcome) -> WalletError:
+        """The stored refusal of a decided failure, with whether this answer is a replay. An
+        uncovered debit states the balance that refused it, stored as its ``balance_after``."""
+        stored = outcome.transaction
+        assert stored.error_reason is not None
+        reason = Reason(stored.error_reason)
+        error = WalletError(reason, _FAILURE_MESSAGES[reason])
+        error.metadata = dict(stored.error_metadata or {})
+        if reason is Reason.INSUFFICIENT_FUNDS and stored.balance_after is not None and "balance" not in error.metadata:
+            # (refusals stored before migration 0003 hold this string already: the same value)
+            error.metadata["balance"] = money.to_decimal_string(stored.balance_after, self.scale(stored.currency))
+        error.metadata["replay"] = str(outcome.replay).lower()
+        return error
 
     def _validate(self, request: MoneyRequest, *, amount_required: bool = True) -> int:
         _require("provider", request.provider, MAX_PROVIDER_LENGTH)
@@ -430,17 +453,6 @@ def _no_nul(field: str, value: str) -> None:
     """PostgreSQL text cannot hold NUL: refuse it here rather than answer STORE_UNAVAILABLE."""
     if "\x00" in value:
         raise WalletError(Reason.INVALID_ARGUMENT, f"{field} contains a NUL character", field=field)
-
-
-def _refusal(outcome: Outcome) -> WalletError:
-    """The stored refusal of a decided failure, with whether this answer is a replay."""
-    stored = outcome.transaction
-    assert stored.error_reason is not None
-    reason = Reason(stored.error_reason)
-    error = WalletError(reason, _FAILURE_MESSAGES[reason])
-    error.metadata = dict(stored.error_metadata or {})
-    error.metadata["replay"] = str(outcome.replay).lower()
-    return error
 
 
 def _canonical_amount(request: MoneyRequest) -> str:

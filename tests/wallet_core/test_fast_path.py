@@ -1,10 +1,12 @@
 """Each store's fast path (PostgreSQL's group commit, SQLite's writer thread): it does the usual
-debit (a covered new bet) and the usual payout (a new payout of a placed or settled bet) and leaves
-every other case untouched for the ledger's general path."""
+debit (a covered new bet, or the stored refusal of an uncovered one) and the usual payout (a new
+payout of a placed or settled bet) and leaves every other case untouched for the ledger's general
+path."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +19,7 @@ from wallet_core.errors import Reason, WalletError
 from wallet_core.ledger import Ledger
 from wallet_core.store.currencies import sync_currencies
 from wallet_core.store.database import create_engine
-from wallet_core.store.fast_path import FastPath, UniqueKeyTaken
+from wallet_core.store.fast_path import FastPath, Refused, UniqueKeyTaken
 from wallet_core.store.group_commit import GroupCommit
 from wallet_core.store.sqlite_writer import SqliteWriter
 from wallet_core.verify import find_mismatches
@@ -65,17 +67,25 @@ async def fast(database_url: str, ledger: Ledger) -> AsyncIterator[FastPath]:
 async def test_debit_places_a_covered_bet_and_leaves_the_rest(ledger: Ledger, fast: FastPath) -> None:
     await ledger.create_account("p1", "USD", "100.00")
     placed = await fast.debit(_debit("b1"), 2500, "h", datetime.now(UTC))
-    assert placed is not None
+    assert placed is not None and not isinstance(placed, Refused)
     written, bet = placed
     assert written.balance_after == 7500
     assert written.account_id == (await ledger.account("p1", "USD")).id
-    assert await fast.debit(_debit("b2"), 7501, "h", datetime.now(UTC)) is None  # not covered: nothing written
+    refused = await fast.debit(_debit("b2"), 7501, "h", datetime.now(UTC))  # not covered: the refusal stored
+    assert refused == Refused(written.transaction_id + 1, written.account_id, 7500)
     assert await fast.debit(_debit("b3", player="nobody"), 1, "h", datetime.now(UTC)) is None  # no account
     with pytest.raises(UniqueKeyTaken):
         await fast.debit(_debit("b1"), 2500, "h", datetime.now(UTC))  # the general path answers the replay
     await ledger.rollback(_cancel("c9", "b9"))
     with pytest.raises(UniqueKeyTaken):
         await fast.debit(_debit("b9"), 100, "h", datetime.now(UTC))  # a tombstone's id
+
+    with pytest.raises(UniqueKeyTaken):
+        await fast.debit(_debit("b2"), 7501, "h", datetime.now(UTC))  # the general path answers the replay
+    ledger_bet = await ledger.debit(_debit("b4", "1.00"))  # a tombstone or a bet with the key: the general path's
+    await ledger.rollback(_cancel("c4", "b4"))
+    assert await fast.debit(_debit("b4"), 10**6, "h", datetime.now(UTC)) is None
+    assert ledger_bet.transaction.balance_after == 7400
 
     assert (await ledger.account("p1", "USD")).balance == 7500
     found, related = await ledger.transaction("tests", "b1", Kind.DEBIT)
@@ -139,6 +149,46 @@ async def test_payout_leaves_every_other_case_to_the_general_path(ledger: Ledger
             await ledger.transaction("tests", refused, Kind.CREDIT)
         assert raised.value.reason is Reason.TRANSACTION_NOT_FOUND
     assert await find_mismatches(ledger.engine) == before
+
+
+async def test_an_uncovered_debit_is_refused_and_stored_as_the_general_path_stores_it(
+        ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    general = Ledger(ledger.engine, ledger.currencies)  # no fast path
+    await ledger.create_account("p1", "USD", "10.00")
+    general_path_calls = []
+    original = Ledger._debit
+
+    async def spy(self: Ledger, *args: Any, **kwargs: Any) -> Any:
+        general_path_calls.append((self is general, args[1].transaction_id))
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Ledger, "_debit", spy)
+    answers: dict[str, list[WalletError]] = {}
+    for name, which in (("fast", ledger), ("general", general)):
+        answers[name] = []
+        for _ in range(2):  # the refusal, then its replay
+            with pytest.raises(WalletError) as refused:
+                await which.debit(_debit(name, "10.01"))
+            answers[name].append(refused.value)
+    for name in ("fast", "general"):
+        first, again = answers[name]
+        assert first.reason is again.reason is Reason.INSUFFICIENT_FUNDS
+        assert first.metadata == {"transaction_id": name, "balance": "10.00", "replay": "false"}
+        assert again.metadata == {**first.metadata, "replay": "true"}
+
+    # the fast ledger's replay is the only one of its calls that took the general path
+    assert general_path_calls == [(False, "fast"), (True, "general"), (True, "general")]
+    fast = asdict((await ledger.transaction("tests", "fast", Kind.DEBIT))[0])
+    slow = asdict((await ledger.transaction("tests", "general", Kind.DEBIT))[0])
+    for row in (fast, slow):
+        assert row.pop("transaction_id") in ("fast", "general")
+        for varying in ("id", "created_at", "event_time"):
+            row.pop(varying)
+        row["error_metadata"] = {k: v for k, v in row["error_metadata"].items() if k != "transaction_id"}
+    assert fast == slow
+    assert slow["status"].value == "failed" and slow["balance_after"] == 1000 and slow["bet"] is None
+    assert (await ledger.account("p1", "USD")).balance == 1000
+    assert await find_mismatches(ledger.engine) == (1, [])
 
 
 @pytest.mark.parametrize("kind", [Kind.DEBIT, Kind.CREDIT])

@@ -19,7 +19,7 @@ from wallet_core.errors import Reason, WalletError
 from wallet_core.ledger import Ledger
 from wallet_core.store.currencies import sync_currencies
 from wallet_core.store.database import create_engine
-from wallet_core.store.fast_path import FastPathFailed, UniqueKeyTaken, Written
+from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
 from wallet_core.store.group_commit import MAX_BATCH, GroupCommit
 from wallet_core.verify import find_mismatches
 
@@ -100,7 +100,8 @@ async def test_each_debit_of_a_batch_is_decided_on_its_own(ledger: Ledger, fast:
     assert sizes == [1, 7]
     a, b, c, a_again, tomb, nobody, e = answers
     assert isinstance(a, tuple) and a[0].balance_after == 900
-    assert b is None and nobody is None
+    assert isinstance(b, Refused) and b.balance == 1000 and nobody is None  # b: the refusal stored
+    assert b.account_id == (await ledger.account("p1", "USD")).id
     assert isinstance(c, tuple) and c[0].balance_after == 700
     assert isinstance(a_again, UniqueKeyTaken) and isinstance(tomb, UniqueKeyTaken)
     assert isinstance(e, tuple) and e[0].balance_after == 0
@@ -109,6 +110,9 @@ async def test_each_debit_of_a_batch_is_decided_on_its_own(ledger: Ledger, fast:
     stored, _ = await ledger.transaction("tests", "c", Kind.DEBIT)
     assert isinstance(c[0], Written) and stored.id == c[0].transaction_id and stored.details == {"n": "c"}
     assert stored.bet is not None and stored.bet.id == c[1].id
+    refusal, _ = await ledger.transaction("tests", "b", Kind.DEBIT)
+    assert refusal.id == b.transaction_id
+    assert (refusal.status.value, refusal.error_reason, refusal.balance_after) == ("failed", "INSUFFICIENT_FUNDS", 1000)
     assert await find_mismatches(ledger.engine) == (3, [])
 
 
@@ -121,9 +125,9 @@ async def test_one_players_debits_are_taken_in_their_order_and_never_overdraw(le
     answers = await _at_once(fast, debits)
     assert sizes == [1, MAX_BATCH]
     hot = [answer for (request, _), answer in zip(debits, answers, strict=True) if request.player_id == "hot"]
-    taken = [answer for answer in hot if answer is not None]
-    assert len(taken) == 50 and all(answer is None for answer in hot[50:])
-    assert [a[0].balance_after for a in taken] == list(range(49, -1, -1))  # type: ignore[index]
+    taken = [answer for answer in hot if isinstance(answer, tuple) and not isinstance(answer, Refused)]
+    assert len(taken) == 50 and all(isinstance(answer, Refused) and answer.balance == 0 for answer in hot[50:])
+    assert [a[0].balance_after for a in taken] == list(range(49, -1, -1))
     assert (await ledger.account("hot", "USD")).balance == 0
     assert (await ledger.account("cold", "USD")).balance == 92
     assert await find_mismatches(ledger.engine) == (2, [])
@@ -156,6 +160,9 @@ async def test_debits_through_the_ledger_in_batches_are_answered_as_stored(ledge
     outcomes = await asyncio.gather(*(ledger.debit(r) for r in requests), return_exceptions=True)
     taken = [o for o in outcomes if not isinstance(o, BaseException)]
     assert len(taken) == 10  # 10.00 covers ten debits of 1.00; the others are refused and stored
+    refused = [o for o in outcomes if isinstance(o, BaseException)]
+    assert [(type(o), o.reason, o.metadata["balance"]) for o in refused if isinstance(o, WalletError)] \
+        == [(WalletError, Reason.INSUFFICIENT_FUNDS, "0.00")] * 2
     for outcome in taken:
         stored, _ = await ledger.transaction("tests", outcome.transaction.transaction_id, Kind.DEBIT)
         assert stored == outcome.transaction

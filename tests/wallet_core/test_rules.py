@@ -654,4 +654,5 @@ async def test_rule10_failed_outcomes_are_stored_with_their_reason(core: CoreHan
     row = await transaction_row(core, "b1", "debit")
     assert row is not None
     assert (row["status"], row["error_reason"], row["raw_request"]) == ("failed", "INSUFFICIENT_FUNDS", "raw-b1")
-    assert row["error_metadata"] == {"transaction_id": "b1", "balance": "5.00"}
+    # the balance that refused it is kept as the row's balance_after; the answer words it ("5.00")
+    assert row["error_metadata"] == {"transaction_id": "b1"} and row["balance_after"] == 500

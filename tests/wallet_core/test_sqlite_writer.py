@@ -26,7 +26,7 @@ from wallet_core.errors import Reason, WalletError
 from wallet_core.ledger import Ledger
 from wallet_core.store.currencies import sync_currencies
 from wallet_core.store.database import create_engine
-from wallet_core.store.fast_path import FastPathFailed, UniqueKeyTaken, Written
+from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
 from wallet_core.store.migrate import upgrade
 from wallet_core.store.sqlite_writer import SqliteWriter
 from wallet_core.verify import find_mismatches
@@ -125,7 +125,7 @@ def _payout(transaction_id: str, bet: str, player: str = "p1") -> MoneyRequest:
 
 
 def debit(writer: SqliteWriter, transaction_id: str, amount: int, player: str = "p1",
-          details: dict[str, Any] | None = None) -> Awaitable[tuple[Written, Bet] | None]:
+          details: dict[str, Any] | None = None) -> Awaitable[tuple[Written, Bet] | Refused | None]:
     return writer.debit(_debit(transaction_id, player, details), amount, "h", datetime.now(UTC))
 
 
@@ -196,7 +196,7 @@ async def test_one_batch_commits_the_usual_writes_and_rolls_back_the_others_alon
         debit(writer, "b1", 2500),                    # placed: 74.00
         debit(writer, "old", 2500),                   # a key seen before: its TAKE is rolled back
         debit(writer, "b9", 100),                     # a tombstone's id
-        debit(writer, "big", 10**6),                  # not covered
+        debit(writer, "big", 10**6),                  # not covered: its refusal is stored
         debit(writer, "x", 1, player="nobody"),       # no account
         payout(writer, "w1", "nobet", 100),           # no such bet
         payout(writer, "w2", "b1", 10**18),           # past the balance's limit: the bet's settle is rolled back
@@ -209,7 +209,8 @@ async def test_one_batch_commits_the_usual_writes_and_rolls_back_the_others_alon
     assert balance_after(answers[0]) == 7400
     assert isinstance(answers[1], UniqueKeyTaken)
     assert isinstance(answers[2], UniqueKeyTaken)
-    assert answers[3:7] == [None, None, None, None]
+    assert isinstance(answers[3], Refused) and answers[3].balance == 7400
+    assert answers[4:7] == [None, None, None]
     assert isinstance(answers[7], UniqueKeyTaken)
     assert balance_after(answers[8]) == 7500
     assert balance_after(answers[9]) == 8400 and answers[9][1].payout == 1000
@@ -217,9 +218,9 @@ async def test_one_batch_commits_the_usual_writes_and_rolls_back_the_others_alon
 
     assert await store.balance("p1") == 8400
     assert await store.balance("p2") == 7500
-    for kept, kind in (("b1", Kind.DEBIT), ("b2", Kind.DEBIT), ("w3", Kind.CREDIT)):
+    for kept, kind in (("b1", Kind.DEBIT), ("b2", Kind.DEBIT), ("w3", Kind.CREDIT), ("big", Kind.DEBIT)):
         assert await store.stored(kept, kind)
-    for gone, kind in (("big", Kind.DEBIT), ("x", Kind.DEBIT), ("bug", Kind.DEBIT), ("w1", Kind.CREDIT),
+    for gone, kind in (("x", Kind.DEBIT), ("bug", Kind.DEBIT), ("w1", Kind.CREDIT),
                        ("w2", Kind.CREDIT)):
         assert not await store.stored(gone, kind)
     bet = (await ledger.transaction("tests", "b1", Kind.DEBIT))[0].bet
@@ -237,9 +238,10 @@ async def test_a_batch_keeps_the_order_of_arrival_on_one_player(
     answers = await one_batch(store, writer, batches, calls)
 
     # 10.00 covers ten debits of 1.00 in the order they came; the payout comes in between.
-    afters = [balance_after(a) for a in answers if a is not None]
+    afters = [balance_after(a) for a in answers if not isinstance(a, Refused)]
     assert afters == [900, 800, 700, 750, 650, 550, 450, 350, 250, 150, 50]
-    assert answers[-2:] == [None, None]  # not covered any more: left to the general path
+    assert [type(a) for a in answers[-2:]] == [Refused, Refused]  # not covered any more: refused at 0.50
+    assert [a.balance for a in answers[-2:] if isinstance(a, Refused)] == [50, 50]
     assert await store.balance("p1") == 50
     with closing(store.connect()) as db:
         (lowest,) = db.execute("SELECT min(balance_after) FROM entries e JOIN accounts a ON a.id = e.account_id "

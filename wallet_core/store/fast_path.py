@@ -3,7 +3,8 @@ new credit for a placed or settled bet) written in one step, with every other ca
 ledger's general path. Each store has its own: PostgreSQL batches of calls, one statement and
 one commit each (``group_commit``); SQLite one transaction on a writer thread (``sqlite_writer``).
 
-A fast path answers what it wrote, or None ("not the usual case: nothing written"), or raises
+A fast path answers what it wrote, or None ("not the usual case: nothing written"), or for a
+debit Refused (the balance did not cover it: the refusal is stored), or raises
 UniqueKeyTaken (the key exists: a replay, a conflict or a tombstone; nothing written) or
 FastPathFailed (trouble: the general path decides, and finds as a replay whatever did commit).
 """
@@ -32,11 +33,20 @@ class Written(NamedTuple):
     balance_after: int
 
 
+class Refused(NamedTuple):
+    """A debit the balance did not cover, stored as refused (rule 3): the failed transaction's id,
+    its account and the balance that did not cover it."""
+
+    transaction_id: int
+    account_id: int
+    balance: int
+
+
 class FastPath(Protocol):
     async def debit(self, request: MoneyRequest, amount: int, request_hash: str,
-                    created_at: datetime) -> tuple[Written, Bet] | None:
-        """What was written and the new bet, when the bet was placed; None when the balance
-        did not cover it or there is no account."""
+                    created_at: datetime) -> tuple[Written, Bet] | Refused | None:
+        """What was written and the new bet, when the bet was placed; Refused, or None, when the
+        balance did not cover it; None when there is no account."""
 
     async def payout(self, request: MoneyRequest, amount: int, request_hash: str,
                      created_at: datetime) -> tuple[Written, Bet] | None:

@@ -1,16 +1,17 @@
 """PostgreSQL's fast path: the usual debits and the usual payouts in batches, one commit each.
 
-The ledger's rules for the common case, as the functions of migration 0002 apply them:
+The ledger's rules for the common case, as the functions of migrations 0002 and 0003 apply them:
 - DEBIT, a new bet the balance covers: take the stake only if the balance covers it, open the
-  bet, store the transaction and its entry (``wallet_debit_batch``);
+  bet, store the transaction and its entry (``wallet_debit_batch``); a new bet the balance does
+  not cover: store the refusal with the balance read under the account's lock (Refused);
 - PAYOUT, a new credit for a placed or settled bet of the same player and currency: settle the
   bet (its payout grows), add to the balance, store the transaction and its entry, none for 0
   (``wallet_payout_batch``).
 Calls that arrive while a batch is in flight go together as the next one (``store.batcher``):
 one statement, one round trip and one commit for all of them, each item decided on its own in a
 sub-block. Every other case leaves its item unwritten, and the ledger's general path decides it:
-replays, conflicting ids and tombstones (a unique key: UniqueKeyTaken), refusals, no account, no
-such bet, a balance past its limit (None); a batch the database refuses as a whole (connection
+replays, conflicting ids and tombstones (a unique key: UniqueKeyTaken), other refusals, no
+account, no such bet, a balance past its limit (None); a batch the database refuses as a whole (connection
 lost, a deadlock broken by PostgreSQL) fails each of its items with FastPathFailed, and the
 general path finds as a replay whatever did commit.
 
@@ -35,7 +36,7 @@ from sqlalchemy.engine import make_url
 
 from wallet_core.domain import Bet, BetState, MoneyRequest
 from wallet_core.store.batcher import Batcher
-from wallet_core.store.fast_path import FastPathFailed, UniqueKeyTaken, Written
+from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
 from wallet_core.store.queries import utc
 
 MAX_BATCH = 64
@@ -94,10 +95,12 @@ class GroupCommit:
                 self._pool = None
 
     async def debit(self, request: MoneyRequest, amount: int, request_hash: str,
-                    created_at: datetime) -> tuple[Written, Bet] | None:
+                    created_at: datetime) -> tuple[Written, Bet] | Refused | None:
         row = _written(await self._debits.submit(_Call(request, amount, request_hash, created_at)))
         if row is None:
             return None
+        if row["outcome"] == "refused":
+            return Refused(int(row["stored_id"]), int(row["stored_account"]), int(row["stored_balance"]))
         bet = Bet(int(row["stored_bet"]), request.provider, request.transaction_id, request.player_id,
                   request.currency, BetState.PLACED, amount, 0, created_at, None, None)
         return _stored(row), bet
@@ -138,10 +141,11 @@ class GroupCommit:
 
 
 def _written(row: asyncpg.Record) -> asyncpg.Record | None:
-    """The row of a written item; None for "not the usual case"; UniqueKeyTaken for a key seen before."""
+    """The row of a written (or a stored refused) item; None for "not the usual case";
+    UniqueKeyTaken for a key seen before."""
     if row["outcome"] == "taken":
         raise UniqueKeyTaken
-    return row if row["outcome"] == "written" else None
+    return row if row["outcome"] in ("written", "refused") else None
 
 
 def _stored(row: asyncpg.Record) -> Written:

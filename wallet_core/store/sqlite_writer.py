@@ -5,12 +5,13 @@ to aiosqlite's thread and back (about 5 ms of CPU a debit, measured). Here the s
 plain ``sqlite3`` calls with cached statements on a dedicated thread (the GIL is released while
 SQLite works). The rules are the ledger's (``fast_path``):
 - debit: take the stake only if the balance covers it, open the bet, store the transaction and
-  its entry;
+  its entry; if the balance does not cover it (and no bet has its key), store the refusal with
+  the balance (Refused);
 - payout: settle a placed or settled bet of the same player and currency (its payout grows),
   add to the balance, store the transaction and its entry (none for 0).
-Anything else writes nothing: no cover, no account or no such bet (an UPDATE matches no row:
-None), a key seen before (UNIQUE fails: UniqueKeyTaken), a balance past its limit (the CHECK
-fails: None), a locked or broken database (FastPathFailed).
+Anything else writes nothing: no account or no such bet (None), a key seen before (UNIQUE
+fails: UniqueKeyTaken), a balance past its limit (the CHECK fails: None), a locked or broken
+database (FastPathFailed).
 
 Group commit: whenever the thread is free it takes every write waiting (at most ``max_batch``) and
 applies them in their order of arrival in ONE transaction (BEGIN IMMEDIATE ... COMMIT), each
@@ -43,12 +44,14 @@ from typing import Any, TypeVar, cast
 
 from wallet_core.domain import Bet, BetState, MoneyRequest
 from wallet_core.store.database import SQLITE_PRAGMAS
-from wallet_core.store.fast_path import FastPathFailed, UniqueKeyTaken, Written
+from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
 
 T = TypeVar("T")
 
 TAKE = """UPDATE accounts SET balance = balance - ?1
 WHERE player_id = ?2 AND currency = ?3 AND balance >= ?1 RETURNING id, balance"""
+BALANCE = "SELECT id, balance FROM accounts WHERE player_id = ? AND currency = ?"
+HAS_BET = "SELECT 1 FROM bets WHERE provider = ? AND transaction_id = ?"
 ADD = """UPDATE accounts SET balance = balance + ?1
 WHERE player_id = ?2 AND currency = ?3 RETURNING id, balance"""
 OPEN_BET = """INSERT INTO bets (provider, transaction_id, player_id, currency, state, stake, payout, placed_at)
@@ -61,7 +64,7 @@ STORE = """INSERT INTO transactions (
     provider, kind, transaction_id, request_hash, status, error_reason, error_metadata, account_id, bet_id,
     player_id, currency, amount, balance_change, balance_after, round_id, game_id, table_id, reference_id,
     details, raw_request, client, event_time, created_at)
-VALUES (?, ?, ?, ?, 'completed', NULL, 'null', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
 ENTRY = "INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at) VALUES (?, ?, ?, ?, ?)"
 
 
@@ -113,7 +116,7 @@ class SqliteWriter:
         self._connection: sqlite3.Connection | None = None  # opened, used and closed on the thread
 
     async def debit(self, request: MoneyRequest, amount: int, request_hash: str,
-                    created_at: datetime) -> tuple[Written, Bet] | None:
+                    created_at: datetime) -> tuple[Written, Bet] | Refused | None:
         return await self._submit(lambda db: _debit(db, request, amount, request_hash, created_at))
 
     async def payout(self, request: MoneyRequest, amount: int, request_hash: str,
@@ -301,11 +304,11 @@ def _stopped(future: asyncio.Future[None]) -> None:
 
 
 def _debit(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_hash: str,
-           created_at: datetime) -> tuple[Written, Bet]:
+           created_at: datetime) -> tuple[Written, Bet] | Refused:
     at = _text(created_at)
     taken = db.execute(TAKE, (amount, request.player_id, request.currency)).fetchone()
     if taken is None:
-        raise _NotTheUsualCase
+        return _refuse(db, request, amount, request_hash, at)
     account_id, balance_after = taken
     (bet_id,) = db.execute(OPEN_BET, (request.provider, request.transaction_id, request.player_id,
                                       request.currency, amount, at)).fetchone()
@@ -314,6 +317,21 @@ def _debit(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_h
     bet = Bet(bet_id, request.provider, request.transaction_id, request.player_id, request.currency,
               BetState.PLACED, amount, 0, created_at, None, None)
     return written, bet
+
+
+def _refuse(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_hash: str, at: str) -> Refused:
+    """An uncovered debit's refusal, stored as the general path stores it (rule 3). A bet with its
+    key (a cancel's tombstone, a debit placed already) is the general path's to decide."""
+    account = db.execute(BALANCE, (request.player_id, request.currency)).fetchone()
+    if account is None or account[1] >= amount \
+            or db.execute(HAS_BET, (request.provider, request.transaction_id)).fetchone() is not None:
+        raise _NotTheUsualCase
+    account_id, balance = account
+    (tx_id,) = db.execute(STORE, _transaction(
+        request, amount, request_hash, at, account_id, None, 0, balance, status="failed",
+        error_reason="INSUFFICIENT_FUNDS", error_metadata={"transaction_id": request.transaction_id},
+    )).fetchone()
+    return Refused(tx_id, account_id, balance)
 
 
 def _payout(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_hash: str,
@@ -337,16 +355,25 @@ def _payout(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_
 
 def _store(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_hash: str, at: str,
            account_id: int, bet_id: int, change: int, balance_after: int, *, entry: bool) -> Written:
-    """The transaction and, with ``entry``, its entry."""
-    (tx_id,) = db.execute(STORE, (
-        request.provider, request.kind.value, request.transaction_id, request_hash, account_id, bet_id,
-        request.player_id, request.currency, amount, change, balance_after, request.round_id, request.game_id,
-        request.table_id, request.reference_id, json.dumps(request.details), request.raw_request, request.client,
-        _text(request.event_time) if request.event_time else None, at,
-    )).fetchone()
+    """The completed transaction and, with ``entry``, its entry."""
+    (tx_id,) = db.execute(STORE, _transaction(request, amount, request_hash, at, account_id, bet_id, change,
+                                              balance_after)).fetchone()
     if entry:
         db.execute(ENTRY, (account_id, tx_id, change, balance_after, at))
     return Written(tx_id, account_id, balance_after)
+
+
+def _transaction(request: MoneyRequest, amount: int, request_hash: str, at: str, account_id: int,
+                 bet_id: int | None, change: int, balance_after: int, *, status: str = "completed",
+                 error_reason: str | None = None, error_metadata: dict[str, str] | None = None) -> tuple[Any, ...]:
+    """STORE's parameters."""
+    return (
+        request.provider, request.kind.value, request.transaction_id, request_hash, status, error_reason,
+        json.dumps(error_metadata), account_id, bet_id, request.player_id, request.currency, amount, change,
+        balance_after, request.round_id, request.game_id, request.table_id, request.reference_id,
+        json.dumps(request.details), request.raw_request, request.client,
+        _text(request.event_time) if request.event_time else None, at,
+    )
 
 
 def _text(value: datetime) -> str:

@@ -1,0 +1,70 @@
+"""Migrations go down and up again: PostgreSQL's batch functions as each revision defines them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+from alembic import command
+from sqlalchemy.engine import Connection, make_url
+
+from tests.support import databases
+from wallet_core.store.database import create_engine
+from wallet_core.store.group_commit import DEBIT_BATCH
+from wallet_core.store.migrate import alembic_config, upgrade
+
+
+@pytest.fixture
+async def fresh_postgres() -> AsyncIterator[str]:
+    url = await databases.create_postgres_database()
+    if url is None:
+        pytest.skip(f"PostgreSQL not reachable at {databases.POSTGRES_URL} (set WALLET_TEST_POSTGRES_URL)")
+    yield url
+    await databases.drop_postgres_database(url)
+
+
+async def _downgrade(url: str, revision: str) -> None:
+    config = alembic_config(url)
+
+    def run(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(run)
+    finally:
+        await engine.dispose()
+
+
+async def _uncovered_debit(url: str, transaction_id: str) -> str:
+    """wallet_debit_batch's outcome for a debit of 2.00 against p1's 1.00."""
+    connection = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
+    try:
+        now = datetime.now(UTC)
+        row = await connection.fetchrow(
+            DEBIT_BATCH, [200], ["p1"], ["USD"], ["tests"], [transaction_id], [now], ["h"], [""], [""], [""], [""],
+            ["{}"], ["{}"], ["tests"], [now])
+        assert row is not None
+        return str(row["outcome"])
+    finally:
+        await connection.close()
+
+
+async def test_0003_stores_refusals_and_goes_back_to_0002(fresh_postgres: str) -> None:
+    connection = await asyncpg.connect(make_url(fresh_postgres).set(drivername="postgresql").render_as_string(False))
+    try:
+        await connection.execute("INSERT INTO currencies (code, scale) VALUES ('USD', 2)")
+        await connection.execute("INSERT INTO accounts (player_id, currency, balance, created_at) "
+                                 "VALUES ('p1', 'USD', 100, now())")
+    finally:
+        await connection.close()
+    assert await _uncovered_debit(fresh_postgres, "b1") == "refused"
+    await _downgrade(fresh_postgres, "0002")
+    assert await _uncovered_debit(fresh_postgres, "b2") == "none"  # 0002: left to the general path
+    await upgrade(fresh_postgres)
+    assert await _uncovered_debit(fresh_postgres, "b3") == "refused"
+    assert await _uncovered_debit(fresh_postgres, "b1") == "taken"  # its refusal is stored: a replay
