@@ -1,9 +1,11 @@
-"""Migrations go down and up again: PostgreSQL's batch functions as each revision defines them."""
+"""Migrations go down and up again, on both stores; PostgreSQL's batch functions and indexes as each
+revision defines them."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -68,3 +70,28 @@ async def test_0003_stores_refusals_and_goes_back_to_0002(fresh_postgres: str) -
     await upgrade(fresh_postgres)
     assert await _uncovered_debit(fresh_postgres, "b3") == "refused"
     assert await _uncovered_debit(fresh_postgres, "b1") == "taken"  # its refusal is stored: a replay
+
+
+async def _index_method(url: str, index: str) -> str:
+    connection = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
+    try:
+        return str(await connection.fetchval(
+            "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = $1", index))
+    finally:
+        await connection.close()
+
+
+async def test_0004_finds_transactions_by_time_through_brin_and_goes_back(fresh_postgres: str) -> None:
+    assert await _index_method(fresh_postgres, "ix_transactions_created") == "brin"
+    await _downgrade(fresh_postgres, "0003")
+    assert await _index_method(fresh_postgres, "ix_transactions_created") == "btree"
+    await upgrade(fresh_postgres)
+    assert await _index_method(fresh_postgres, "ix_transactions_created") == "brin"
+
+
+async def test_every_migration_goes_down_to_nothing_and_up_again(fresh_postgres: str, tmp_path: Path) -> None:
+    sqlite = f"sqlite+aiosqlite:///{tmp_path / 'wallet.db'}"
+    await upgrade(sqlite)
+    for url in (sqlite, fresh_postgres):
+        await _downgrade(url, "base")
+        await upgrade(url)

@@ -26,7 +26,6 @@ the same new key for different players can still deadlock: PostgreSQL breaks it 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import NamedTuple
@@ -36,6 +35,7 @@ from sqlalchemy.engine import make_url
 
 from wallet_core.domain import Bet, BetState, MoneyRequest
 from wallet_core.store.batcher import Batcher
+from wallet_core.store.database import json_text
 from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
 from wallet_core.store.queries import utc
 
@@ -129,7 +129,7 @@ class GroupCommit:
                     [r.transaction_id for r in requests], [c.created_at for c in sent],
                     [c.request_hash for c in sent], [r.round_id for r in requests], [r.game_id for r in requests],
                     [r.table_id for r in requests], [r.reference_id for r in requests],
-                    [json.dumps(r.details) for r in requests], [r.raw_request for r in requests],
+                    [json_text(r.details) for r in requests], [r.raw_request for r in requests],
                     [r.client for r in requests], [r.event_time for r in requests],
                 )
             except DRIVER_ERRORS as error:

@@ -27,14 +27,13 @@ first, as the general path does, so a check and its write never interleave with 
 connection's.
 
 Rows are written as SQLAlchemy writes them (datetimes as "YYYY-MM-DD HH:MM:SS.ffffff" UTC text,
-JSON as ``json.dumps`` text), so that every other reader sees one format.
+JSON as ``database.json_text``), so that every other reader sees one format.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import queue
 import sqlite3
 import threading
@@ -43,7 +42,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from wallet_core.domain import Bet, BetState, MoneyRequest
-from wallet_core.store.database import SQLITE_PRAGMAS
+from wallet_core.store.database import SQLITE_PRAGMAS, json_text
 from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
 
 T = TypeVar("T")
@@ -369,9 +368,9 @@ def _transaction(request: MoneyRequest, amount: int, request_hash: str, at: str,
     """STORE's parameters."""
     return (
         request.provider, request.kind.value, request.transaction_id, request_hash, status, error_reason,
-        json.dumps(error_metadata), account_id, bet_id, request.player_id, request.currency, amount, change,
+        json_text(error_metadata), account_id, bet_id, request.player_id, request.currency, amount, change,
         balance_after, request.round_id, request.game_id, request.table_id, request.reference_id,
-        json.dumps(request.details), request.raw_request, request.client,
+        json_text(request.details), request.raw_request, request.client,
         _text(request.event_time) if request.event_time else None, at,
     )
 
