@@ -14,6 +14,9 @@ under the account's lock, and stores the refusal (rule 3: a decided failure stay
   ``error_metadata``; the ledger words the answer (the balance as a decimal) from those, for this
   refusal and every replay of it, so money is formatted in one place.
 Every other outcome is as in 0002. The debit's signature and its result columns are unchanged.
+Deploying: a core older than this revision, still serving while it is applied, takes 'refused'
+for "not the usual case" and finds the stored refusal on its general path: the same refusal,
+answered as a replay and without the balance in its metadata, until that core is replaced.
 """
 
 from __future__ import annotations
