@@ -45,8 +45,8 @@ class Refused(NamedTuple):
 class FastPath(Protocol):
     async def debit(self, request: MoneyRequest, amount: int, request_hash: str,
                     created_at: datetime) -> tuple[Written, Bet] | Refused | None:
-        """What was written and the new bet, when the bet was placed; Refused, or None, when the
-        balance did not cover it; None when there is no account."""
+        """What was written and the new bet, when the bet was placed; Refused (stored) when the
+        balance did not cover it; None when there is no account or a bet has this key already."""
 
     async def payout(self, request: MoneyRequest, amount: int, request_hash: str,
                      created_at: datetime) -> tuple[Written, Bet] | None:

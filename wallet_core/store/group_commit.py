@@ -11,9 +11,9 @@ Calls that arrive while a batch is in flight go together as the next one (``stor
 one statement, one round trip and one commit for all of them, each item decided on its own in a
 sub-block. Every other case leaves its item unwritten, and the ledger's general path decides it:
 replays, conflicting ids and tombstones (a unique key: UniqueKeyTaken), other refusals, no
-account, no such bet, a balance past its limit (None); a batch the database refuses as a whole (connection
-lost, a deadlock broken by PostgreSQL) fails each of its items with FastPathFailed, and the
-general path finds as a replay whatever did commit.
+account, no such bet, a balance past its limit (None); a batch the database refuses as a whole
+(connection lost, a deadlock broken by PostgreSQL) fails each of its items with FastPathFailed,
+and the general path finds as a replay whatever did commit.
 
 Locks: items are sent sorted by (player, currency), a stable sort, so one player's calls keep
 their order of arrival; a payout batch locks all its bets before any account (the general path's
