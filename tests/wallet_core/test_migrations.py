@@ -9,13 +9,11 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from alembic import command
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import make_url
 
 from tests.support import databases
-from wallet_core.store.database import create_engine
 from wallet_core.store.group_commit import DEBIT_BATCH
-from wallet_core.store.migrate import alembic_config, upgrade
+from wallet_core.store.migrate import downgrade, upgrade
 
 
 @pytest.fixture
@@ -27,24 +25,13 @@ async def fresh_postgres() -> AsyncIterator[str]:
     await databases.drop_postgres_database(url)
 
 
-async def _downgrade(url: str, revision: str) -> None:
-    config = alembic_config(url)
-
-    def run(connection: Connection) -> None:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(run)
-    finally:
-        await engine.dispose()
+async def _connect(url: str) -> asyncpg.Connection:
+    return await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
 
 
 async def _uncovered_debit(url: str, transaction_id: str) -> str:
     """wallet_debit_batch's outcome for a debit of 2.00 against p1's 1.00."""
-    connection = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
+    connection = await _connect(url)
     try:
         now = datetime.now(UTC)
         row = await connection.fetchrow(
@@ -57,7 +44,7 @@ async def _uncovered_debit(url: str, transaction_id: str) -> str:
 
 
 async def test_0003_stores_refusals_and_goes_back_to_0002(fresh_postgres: str) -> None:
-    connection = await asyncpg.connect(make_url(fresh_postgres).set(drivername="postgresql").render_as_string(False))
+    connection = await _connect(fresh_postgres)
     try:
         await connection.execute("INSERT INTO currencies (code, scale) VALUES ('USD', 2)")
         await connection.execute("INSERT INTO accounts (player_id, currency, balance, created_at) "
@@ -65,7 +52,7 @@ async def test_0003_stores_refusals_and_goes_back_to_0002(fresh_postgres: str) -
     finally:
         await connection.close()
     assert await _uncovered_debit(fresh_postgres, "b1") == "refused"
-    await _downgrade(fresh_postgres, "0002")
+    await downgrade(fresh_postgres, "0002")
     assert await _uncovered_debit(fresh_postgres, "b2") == "none"  # 0002: left to the general path
     await upgrade(fresh_postgres)
     assert await _uncovered_debit(fresh_postgres, "b3") == "refused"
@@ -73,7 +60,7 @@ async def test_0003_stores_refusals_and_goes_back_to_0002(fresh_postgres: str) -
 
 
 async def _index_method(url: str, index: str) -> str:
-    connection = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
+    connection = await _connect(url)
     try:
         return str(await connection.fetchval(
             "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = $1", index))
@@ -83,7 +70,7 @@ async def _index_method(url: str, index: str) -> str:
 
 async def test_0004_finds_transactions_by_time_through_brin_and_goes_back(fresh_postgres: str) -> None:
     assert await _index_method(fresh_postgres, "ix_transactions_created") == "brin"
-    await _downgrade(fresh_postgres, "0003")
+    await downgrade(fresh_postgres, "0003")
     assert await _index_method(fresh_postgres, "ix_transactions_created") == "btree"
     await upgrade(fresh_postgres)
     assert await _index_method(fresh_postgres, "ix_transactions_created") == "brin"
@@ -93,5 +80,5 @@ async def test_every_migration_goes_down_to_nothing_and_up_again(fresh_postgres:
     sqlite = f"sqlite+aiosqlite:///{tmp_path / 'wallet.db'}"
     await upgrade(sqlite)
     for url in (sqlite, fresh_postgres):
-        await _downgrade(url, "base")
+        await downgrade(url, "base")
         await upgrade(url)

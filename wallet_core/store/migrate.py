@@ -1,6 +1,9 @@
-"""Bring a database to the newest schema with Alembic (``wallet db upgrade``)."""
+"""Bring a database to the newest schema with Alembic (``wallet db upgrade``), or back to an
+older one (a rolled-back deploy; the tests take every migration down and up again)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from alembic import command
 from alembic.config import Config
@@ -20,11 +23,20 @@ def alembic_config(database_url: str = "") -> Config:
 
 
 async def upgrade(database_url: str, revision: str = "head") -> None:
+    await _run(database_url, lambda config: command.upgrade(config, revision))
+
+
+async def downgrade(database_url: str, revision: str) -> None:
+    await _run(database_url, lambda config: command.downgrade(config, revision))
+
+
+async def _run(database_url: str, alembic_command: Callable[[Config], None]) -> None:
+    """An Alembic command on the wallet's own engine, in one transaction."""
     config = alembic_config(database_url)
 
     def run(connection: Connection) -> None:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        alembic_command(config)
 
     engine = create_engine(database_url)
     try:
