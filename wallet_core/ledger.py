@@ -135,9 +135,7 @@ class Ledger:
         if self._fast_path is not None:
             placed = await self._fast(self._fast_path.debit, request, amount, fingerprint)
             if placed is not None:
-                if placed.transaction.status is Status.FAILED:
-                    raise self._refusal(placed)
-                return placed
+                return self._answered(placed)
         return await self._decided(lambda conn: self._debit(conn, request, amount, fingerprint))
 
     async def credit(self, request: MoneyRequest) -> Outcome:
@@ -303,13 +301,11 @@ class Ledger:
             return None
         if done is None:
             return None
-        if isinstance(done, Refused):
-            # Stored as _store_failure stores an uncovered debit.
-            refusal = WalletError(Reason.INSUFFICIENT_FUNDS, _FAILURE_MESSAGES[Reason.INSUFFICIENT_FUNDS],
-                                  transaction_id=request.transaction_id)
+        if isinstance(done, Refused):  # the row _store_failure stores for an uncovered debit
             return Outcome(_stored(request, done.transaction_id, created, amount, fingerprint, Status.FAILED,
                                    change=0, balance_after=done.balance, account_id=done.account_id, bet=None,
-                                   currency=request.currency, error=refusal), replay=False)
+                                   currency=request.currency,
+                                   error=_failure(request, Reason.INSUFFICIENT_FUNDS, None)), replay=False)
         written, bet = done
         change = -amount if request.kind is Kind.DEBIT else amount
         return Outcome(_stored(request, written.transaction_id, created, amount, fingerprint, Status.COMPLETED,
@@ -334,7 +330,10 @@ class Ledger:
 
     async def _decided(self, work: Callable[[AsyncConnection], Awaitable[Outcome]]) -> Outcome:
         """Commit the outcome, then raise if it is a (stored, or replayed) refusal."""
-        outcome = await self._run(work)
+        return self._answered(await self._run(work))
+
+    def _answered(self, outcome: Outcome) -> Outcome:
+        """A committed outcome, raised as its refusal if it is one."""
         if outcome.transaction.status is Status.FAILED:
             raise self._refusal(outcome)
         return outcome
@@ -404,9 +403,7 @@ class Ledger:
                              reason: Reason, *, bet: Bet | None = None, account: Account | None = None,
                              currency: str | None = None, **metadata: object) -> Outcome:
         """A decided refusal is stored (rule 3); the caller commits it, then raises it."""
-        error = WalletError(reason, _FAILURE_MESSAGES[reason], transaction_id=request.transaction_id, **metadata)
-        if bet is not None:
-            error.metadata.setdefault("bet_state", bet.state.value)
+        error = _failure(request, reason, bet, **metadata)
         stored = await self._store(conn, request, amount, fingerprint, Status.FAILED, change=0,
                                    balance_after=account.balance if account else None,
                                    account_id=account.id if account else None, bet=bet, currency=currency,
@@ -439,6 +436,14 @@ _FAILURE_MESSAGES = {
     Reason.ALREADY_ROLLED_BACK: "the bet was cancelled",
     Reason.ALREADY_SETTLED: "the bet was settled and its payouts were not reversed",
 }
+
+
+def _failure(request: MoneyRequest, reason: Reason, bet: Bet | None, **metadata: object) -> WalletError:
+    """The error a decided refusal of ``request`` is stored with (the answer adds the rest: ``_refusal``)."""
+    error = WalletError(reason, _FAILURE_MESSAGES[reason], transaction_id=request.transaction_id, **metadata)
+    if bet is not None:
+        error.metadata.setdefault("bet_state", bet.state.value)
+    return error
 
 
 def _require(field: str, value: str, max_length: int) -> None:
