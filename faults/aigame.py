@@ -10,13 +10,14 @@ import httpx
 from faults.answers import Answer
 from faults.config import AIGAME_AGENT, AIGAME_SECRET, CURRENCY
 from faults.dialect import judge, money
-from faults.oplog import ZERO, Kind, Operation, Round
+from faults.oplog import ZERO, Operation, Round
 from faults.wire import post
 from gateways.aigame.app import PAYOUT_PATH, REFUND_PATH
 from gateways.aigame.codes import SUCCESS
 from gateways.aigame.provisional import Provisional
 from gateways.kit.jsonbody import JsonObject
 from wallet_cli.sign import signed_aigame, to_json
+from wallet_core.domain import Kind
 
 SERVICE_EXCEPTION = 800100
 """What AIGame is told when nothing was decided: it re-sends (or, for a bet, cancels it)."""

@@ -19,8 +19,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from faults.oplog import ZERO, Key, Kind, Operation, Outcome, Round
+from faults.oplog import ZERO, Key, Operation, Outcome, Round
 from faults.truth import LedgerView, Stored
+from wallet_core.domain import Kind
 
 MISSING = Stored("missing", ZERO)
 
@@ -46,8 +47,13 @@ class Audit:
     problems: list[str] = field(default_factory=list)
 
     @property
+    def all_problems(self) -> list[str]:
+        """Every problem found, the balances that differ included."""
+        return [*self.problems, *self.balance_mismatches]
+
+    @property
     def clean(self) -> bool:
-        return not self.problems and not self.balance_mismatches and self.lost == 0 and self.duplicated == 0
+        return not self.all_problems and self.lost == 0 and self.duplicated == 0
 
     def note_difference(self, op: Operation, expected: Decimal, stored: Stored) -> None:
         """Count what `op` changed beyond or short of `expected` as duplicated or lost money."""

@@ -13,15 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from wallet_core.domain import Kind  # with the provider and the provider's id, the idempotency key
+
 ZERO = Decimal("0.00")
-
-
-class Kind(StrEnum):
-    """The wallet's transaction kinds: with the provider and the provider's id, the idempotency key."""
-
-    DEBIT = "debit"
-    CREDIT = "credit"
-    ROLLBACK = "rollback"
 
 
 class Outcome(StrEnum):

@@ -17,8 +17,9 @@ from typing import Protocol
 from faults.answers import Answer, Verdict
 from faults.dialect import BetDialect
 from faults.operator import Operator
-from faults.oplog import Kind, Operation, OperationLog, Outcome, Round
+from faults.oplog import Operation, OperationLog, Outcome, Round
 from faults.sud import Sud
+from wallet_core.domain import Kind
 
 Send = Callable[[], Awaitable[Answer]]
 FirstAnswer = Callable[[Answer], None]

@@ -35,7 +35,7 @@ class Phase:
 
     @property
     def problems(self) -> list[str]:
-        found = [*self.injection.problems, *self.audit.problems, *self.audit.balance_mismatches]
+        found = [*self.injection.problems, *self.audit.all_problems]
         found += [f"probe {p}: expected {p.expected} within {p.deadline:.1f} s"
                   for p in self.injection.probes if not p.ok]
         found += [f"unexpected answer {code} x{n}" for code, n in sorted(self.tally.unexpected.items())]
@@ -57,7 +57,7 @@ class RunResult:
     def problems(self) -> list[str]:
         found = [f"{p.store} / {p.drill}: {problem}" for p in self.phases for problem in p.problems]
         return found + [f"{store} / final check: {problem}" for store, final in self.finals.items()
-                        for problem in [*final.problems, *final.balance_mismatches]]
+                        for problem in final.all_problems]
 
     @property
     def ok(self) -> bool:

@@ -15,11 +15,12 @@ from faults import rounds
 from faults.answers import Answer, Verdict
 from faults.dialect import BetDialect
 from faults.operator import Operator
-from faults.oplog import Kind, Operation, OperationLog, Outcome, Round
+from faults.oplog import Operation, OperationLog, Outcome, Round
 from faults.plan import Plan
 from faults.rounds import FirstAnswer, Send
 from faults.sud import Sud
 from faults.tally import Tally
+from wallet_core.domain import Kind
 
 
 class Simulator:

@@ -50,7 +50,7 @@ class SoakResult:
 
     @property
     def problems(self) -> list[str]:
-        found = [*self.audit.problems, *self.audit.balance_mismatches]
+        found = self.audit.all_problems
         if self.tally.failures:
             found.append(f"{self.tally.failures} requests not acknowledged: "
                          + ", ".join(f"{k} x{n}" for k, n in self.tally.answers.items() if " ok " not in k))

@@ -14,13 +14,14 @@ import httpx
 from faults.answers import Answer
 from faults.config import SUD_APP_ID, SUD_SECRET
 from faults.dialect import judge
-from faults.oplog import Kind, Operation, Outcome, Round
+from faults.oplog import Operation, Outcome, Round
 from faults.wire import Reply, post
 from gateways.kit.jsonbody import JsonObject
 from gateways.sud.app import NOTIFY_PATH, UPDATE_SCORE_PATH
 from gateways.sud.codes import DUPLICATE_ORDER, INSUFFICIENT_BALANCE, RETRY_LATER, SUCCESS
 from gateways.sud.requests import USER_SETTLE, ScoreType
 from wallet_cli.sign import sud_headers
+from wallet_core.domain import Kind
 
 MG_ID = "1461227817776713818"
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from faults.audit import Audit
+from faults.oplog import ZERO
 from faults.run import RunResult
 from faults.serverlogs import LogLines
 from faults.soak import SoakResult
-
-ZERO = Decimal("0.00")
 
 
 def markdown(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

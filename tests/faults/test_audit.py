@@ -6,8 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from faults.audit import audit
-from faults.oplog import Kind, OperationLog, Outcome, Round
+from faults.oplog import OperationLog, Outcome, Round
 from faults.truth import LedgerView, Stored
+from wallet_core.domain import Kind
 
 OPENING = Decimal("100.00")
 PLAYER = "p1"

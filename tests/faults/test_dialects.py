@@ -13,7 +13,7 @@ from faults.aigame import Aigame
 from faults.answers import Answer, Verdict
 from faults.config import AIGAME_AGENT, AIGAME_SECRET, DEADLINE_SECONDS, SUD_APP_ID, SUD_SECRET
 from faults.hrg import Hrg
-from faults.oplog import Kind, Operation, Outcome, Round
+from faults.oplog import Operation, Outcome, Round
 from faults.probes import SLACK_SECONDS, Probe
 from faults.sud import Sud
 from faults.tally import Tally
@@ -21,6 +21,7 @@ from gateways.aigame.provisional import NestedSigning
 from gateways.aigame.signature import signature_matches as aigame_signed
 from gateways.kit.jsonbody import parse_json_object
 from gateways.sud.signature import signature_matches as sud_signed
+from wallet_core.domain import Kind
 
 Answerer = Callable[[httpx.Request], httpx.Response]
 
