@@ -19,7 +19,12 @@ def cpu_seconds(pid: int) -> float:
         text = Path(f"/proc/{pid}/stat").read_text()
     except (FileNotFoundError, ProcessLookupError):
         return 0.0
-    fields = text.rsplit(")", 1)[1].split()  # after "pid (comm)"; utime and stime are fields 14 and 15
+    return stat_cpu_seconds(text)
+
+
+def stat_cpu_seconds(stat: str) -> float:
+    """User + system CPU seconds of a /proc/<pid>/stat (or task stat) line."""
+    fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)"; utime and stime are fields 14 and 15
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 

@@ -32,7 +32,6 @@ class GcWatch:
     """Passes, CPU seconds and freed objects of the collector, per generation, while `on`."""
 
     def __init__(self) -> None:
-        self.on = False
         self._started = 0.0
         self.restart(on=False)
 

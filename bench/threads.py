@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.proc import CLOCK_TICKS
+from bench.proc import stat_cpu_seconds
 
 
 def thread_cpu_seconds(pid: int) -> dict[str, float]:
@@ -20,8 +20,6 @@ def thread_cpu_seconds(pid: int) -> dict[str, float]:
             text = (task / "stat").read_text()
         except (FileNotFoundError, ProcessLookupError):
             continue  # the thread ended between the listing and the read
-        head, tail = text.rsplit(")", 1)
-        name = "loop" if task.name == str(pid) else head.split("(", 1)[1]
-        fields = tail.split()  # utime and stime are fields 14 and 15 of the whole line
-        per_name[name] = per_name.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        name = "loop" if task.name == str(pid) else text.rsplit(")", 1)[0].split("(", 1)[1]
+        per_name[name] = per_name.get(name, 0.0) + stat_cpu_seconds(text)
     return per_name
