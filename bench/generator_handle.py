@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from bench.servers import child_environment
@@ -21,10 +22,11 @@ class Generator:
         self.process = process
 
     @classmethod
-    async def start(cls) -> Generator:
+    async def start(cls, *, env: dict[str, str] | None = None, cwd: Path | None = None) -> Generator:
+        """In `child_environment()` unless `env` is given."""
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bench.generator", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            env=child_environment(), limit=2**24,
+            env=child_environment() if env is None else env, cwd=cwd, limit=2**24,
         )
         return cls(process)
 

@@ -38,7 +38,7 @@ from bench.cli import DEFAULT_POSTGRES_URL
 from bench.generator_handle import Generator
 from bench.runtime import Bench, seed
 from bench.sections import BET_PATH, PAYOUT_PATH
-from bench.servers import Server, child_environment, wait_grpc, wait_http
+from bench.servers import Server, child_environment, spawn, wait_grpc, wait_http
 from bench.stores import PostgresServer
 from bench.threads import thread_cpu_seconds
 
@@ -110,20 +110,12 @@ def _refuse_other_code(imported: str, code_root: Path) -> None:
 
 
 async def start_core(workdir: Path, config: Path, log_level: str) -> Server:
-    args = ["-m", "wallet_cli", "core", "--config", str(config), "--log-level", log_level]
-    log = workdir / "core.log"
-    with log.open("ab") as sink:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, *args, stdin=asyncio.subprocess.DEVNULL, stdout=sink, stderr=sink,
-            env=_environment(), cwd=workdir)
-    return Server("core", process, log)
+    return await spawn("core", ["-m", "wallet_cli", "core", "--config", str(config), "--log-level", log_level],
+                       workdir / "core.log", env=_environment(), cwd=workdir)
 
 
 async def start_generator(workdir: Path) -> Generator:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.generator", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        env=_environment(), cwd=workdir, limit=2**24)
-    return Generator(process)
+    return await Generator.start(env=_environment(), cwd=workdir)
 
 
 async def start_gateway(label: str, code_root: Path, workdir: Path, core_port: int, stats_file: Path,
@@ -136,11 +128,8 @@ async def start_gateway(label: str, code_root: Path, workdir: Path, core_port: i
         _remove(path)
     args = ["-m", "bench.profiled_gateway", str(stats_file), "--", "gateway", "aigame", "--config", str(config),
             "--log-level", log_level]
-    with log.open("ab") as sink:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, *args, stdin=asyncio.subprocess.DEVNULL, stdout=sink, stderr=sink,
-            env=_environment(code_root), cwd=workdir)
-    gateway = Gateway(label, code_root, Server(f"gateway-{label}", process, log), port, stats_file)
+    server = await spawn(f"gateway-{label}", args, log, env=_environment(code_root), cwd=workdir)
+    gateway = Gateway(label, code_root, server, port, stats_file)
     await wait_http(gateway.server, port)
     return gateway
 

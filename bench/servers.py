@@ -61,11 +61,13 @@ def child_environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": path, "PYTHONWARNINGS": "ignore"}
 
 
-async def spawn(name: str, args: list[str], log: Path) -> Server:
+async def spawn(name: str, args: list[str], log: Path, *, env: dict[str, str] | None = None,
+                cwd: Path | None = None) -> Server:
+    """`python <args>` with its output in `log`; in `child_environment()` unless `env` is given."""
     with log.open("ab") as sink:
         process = await asyncio.create_subprocess_exec(
             sys.executable, *args, stdin=asyncio.subprocess.DEVNULL, stdout=sink, stderr=sink,
-            env=child_environment(),
+            env=child_environment() if env is None else env, cwd=cwd,
         )
     return Server(name, process, log)
 
