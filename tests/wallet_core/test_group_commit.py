@@ -133,6 +133,29 @@ async def test_one_players_debits_are_taken_in_their_order_and_never_overdraw(le
     assert await find_mismatches(ledger.engine) == (2, [])
 
 
+async def test_a_busy_accounts_later_debits_in_a_batch_see_what_the_earlier_ones_left(ledger: Ledger,
+                                                                                       fast: GroupCommit) -> None:
+    """After its first debit the batch keeps the account's balance itself (migration 0005): a key
+    taken, a refusal and a tombstone among one player's debits change nothing it keeps."""
+    await ledger.create_account("p1", "USD", "3.00")
+    await ledger.rollback(_cancel("c1", "tomb"))
+    answers = await _at_once(fast, [
+        (_debit("x1"), 100), (_debit("x1"), 100),  # the second x1: taken
+        (_debit("tomb"), 100),  # a cancel's tombstone: taken
+        (_debit("x2"), 250), (_debit("x3"), 200), (_debit("x4"), 1),
+    ])
+    x1, x1_again, tomb, x2, x3, x4 = answers
+    assert isinstance(x1, tuple) and x1[0].balance_after == 200
+    assert isinstance(x1_again, UniqueKeyTaken) and isinstance(tomb, UniqueKeyTaken)
+    assert isinstance(x2, Refused) and x2.balance == 200
+    assert isinstance(x3, tuple) and x3[0].balance_after == 0
+    assert isinstance(x4, Refused) and x4.balance == 0
+    assert (await ledger.account("p1", "USD")).balance == 0
+    refusal, _ = await ledger.transaction("tests", "x2", Kind.DEBIT)
+    assert (refusal.error_reason, refusal.balance_after) == ("INSUFFICIENT_FUNDS", 200)
+    assert await find_mismatches(ledger.engine) == (1, [])
+
+
 async def test_more_debits_than_a_batch_holds_go_in_several(ledger: Ledger, fast: GroupCommit) -> None:
     await ledger.create_account("p1", "USD", "1000.00")
     sizes = _batches(fast)

@@ -76,6 +76,42 @@ async def test_0004_finds_transactions_by_time_through_brin_and_goes_back(fresh_
     assert await _index_method(fresh_postgres, "ix_transactions_created") == "brin"
 
 
+async def _account_writes_of_one_batch(url: str, debits: int) -> int:
+    """How many times one wallet_debit_batch of `debits` debits of 0.01 on p1 writes p1's account row."""
+    connection = await _connect(url)
+    try:
+        async with connection.transaction():
+            now = datetime.now(UTC)
+            ids = [f"w{debits}-{n}-{now.timestamp()}" for n in range(debits)]
+            rows = await connection.fetch(
+                DEBIT_BATCH, [1] * debits, ["p1"] * debits, ["USD"] * debits, ["tests"] * debits, ids,
+                [now] * debits, ["h"] * debits, *([[""] * debits] * 4), ["{}"] * debits, ["{}"] * debits,
+                ["tests"] * debits, [now] * debits)
+            assert [row["outcome"] for row in rows] == ["written"] * debits
+            first = rows[0]["stored_balance"]
+            assert [row["stored_balance"] for row in rows] == [first - n for n in range(debits)]
+            return int(await connection.fetchval(
+                "SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'accounts'"))
+    finally:
+        await connection.close()
+
+
+async def test_0005_writes_an_account_once_per_batch_and_goes_back_to_once_per_debit(fresh_postgres: str) -> None:
+    connection = await _connect(fresh_postgres)
+    try:
+        await connection.execute("INSERT INTO currencies (code, scale) VALUES ('USD', 2)")
+        await connection.execute("INSERT INTO accounts (player_id, currency, balance, created_at) "
+                                 "VALUES ('p1', 'USD', 100, now())")
+    finally:
+        await connection.close()
+    assert await _account_writes_of_one_batch(fresh_postgres, 5) == 2  # the first debit, and the batch's end
+    await downgrade(fresh_postgres, "0004")
+    assert await _account_writes_of_one_batch(fresh_postgres, 5) == 5
+    await upgrade(fresh_postgres)
+    assert await _account_writes_of_one_batch(fresh_postgres, 1) == 1  # the first debit's write is the last
+    assert await _account_writes_of_one_batch(fresh_postgres, 5) == 2
+
+
 async def test_every_migration_goes_down_to_nothing_and_up_again_on_postgresql(fresh_postgres: str) -> None:
     await downgrade(fresh_postgres, "base")
     await upgrade(fresh_postgres)

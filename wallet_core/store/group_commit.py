@@ -1,9 +1,11 @@
 """PostgreSQL's fast path: the usual debits and the usual payouts in batches, one commit each.
 
-The ledger's rules for the common case, as the functions of migrations 0002 and 0003 apply them:
+The ledger's rules for the common case, as the functions of migrations 0002, 0003 and 0005 apply them:
 - DEBIT, a new bet the balance covers: take the stake only if the balance covers it, open the
   bet, store the transaction and its entry (``wallet_debit_batch``); a new bet the balance does
-  not cover: store the refusal with the balance read under the account's lock (Refused);
+  not cover: store the refusal with the balance read under the account's lock (Refused). An
+  account's first debit in a batch locks its row; its later ones are decided under that lock
+  against the balance the function keeps, and the row is written once, at the batch's end;
 - PAYOUT, a new credit for a placed or settled bet of the same player and currency: settle the
   bet (its payout grows), add to the balance, store the transaction and its entry, none for 0
   (``wallet_payout_batch``).
