@@ -28,8 +28,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--postgres-url", default=os.environ.get("WALLET_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
                    help="a PostgreSQL server to create the run's database on (default: $WALLET_BENCH_POSTGRES_URL "
                         "or %(default)s); the database is dropped afterwards")
-    p.add_argument("--core-processes", type=int, default=1, help="core processes sharing the port (SO_REUSEPORT)")
-    p.add_argument("--connections", type=int, help="gRPC connections of the generator (default 2)")
+    p.add_argument("--core-processes", type=int,
+                   help="core processes sharing the port (SO_REUSEPORT) on PostgreSQL, and echo processes (default 2)")
+    p.add_argument("--connections", type=int, help="gRPC connections of the generator (default 8)")
     p.add_argument("--core-pool-size", type=int, help="the core's database pool_size (default: the core's own)")
     p.add_argument("--log-level", default="INFO", help="the servers' log level (default INFO, as in production)")
     p.add_argument("--keep", action="store_true", help="keep the run directory (configs, server logs)")
@@ -39,8 +40,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     plan = plans.quick() if args.quick else plans.long() if args.long else plans.default()
-    plan = replace(plan, core_processes=args.core_processes, core_pool_size=args.core_pool_size,
-                   log_level=args.log_level.upper())
+    plan = replace(plan, core_pool_size=args.core_pool_size, log_level=args.log_level.upper())
+    if args.core_processes:
+        plan = replace(plan, core_processes=args.core_processes)
     if args.connections:
         plan = replace(plan, connections=args.connections)
     try:

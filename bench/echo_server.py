@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import sys
 
 import grpc
 
@@ -26,6 +27,7 @@ async def serve(listen: str) -> None:
     server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, {METHOD: handler}),))
     server.add_insecure_port(listen)
     await server.start()
+    print(f"echo listening on {listen}", file=sys.stderr, flush=True)  # several share a port: the bench waits for each
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

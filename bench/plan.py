@@ -17,7 +17,9 @@ class Plan:
     warmup: dict[int, int] = field(default_factory=lambda: {1: 200, 16: 1_000, 64: 2_000})
     rounds: int = 3  # echo, driver and core interleaved this many times at each concurrency
     case_seconds: float = 15.0  # a case (all its rounds) takes no new request after this long
-    connections: int = 2  # gRPC connections (HTTP/2) shared by the workers
+    # gRPC connections (HTTP/2) shared by the workers: SO_REUSEPORT spreads connections, not calls, over
+    # the core processes, so several per process keep their shares even
+    connections: int = 8
     driver_pool: int = 20  # asyncpg connections: the core's own limit (pool_size 10 + overflow 10)
     hot_concurrency: int = 64
     hot_requests: int = 10_000
@@ -32,7 +34,9 @@ class Plan:
     memory_concurrency: int = 64
     memory_seconds: float | None = 120.0  # the default run stops accumulating after this long; --long does not
     grpcio_comparison: bool = True  # one echo case through grpc.aio, to show the generator's cost
-    core_processes: int = 1
+    # Core processes on one port on PostgreSQL, as deployed: one per core of the 2-core machine the
+    # targets are set for (docs/operations.md). The echo baseline runs as many; SQLite runs one.
+    core_processes: int = 2
     core_pool_size: int | None = None  # None: the core's default
     log_level: str = "INFO"  # the servers' log level: production's
 

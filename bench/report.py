@@ -54,6 +54,8 @@ def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]
         f"code: {results['code']['git_head']}"
         + (f" + changes in {len(results['code']['changed_since_head'])} files" if results["code"]["changed_since_head"]
            else "") + f" (sources {results['code']['source_digest']})",
+        f"processes: {results['plan']['core_processes']} core and {results['plan']['core_processes']} echo on "
+        f"PostgreSQL, 1 core on SQLite; the generator's gRPC connections: {results['plan']['connections']}",
         "",
         table(rows),
         "",

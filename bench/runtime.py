@@ -15,7 +15,7 @@ from bench.control import DbPids, measure
 from bench.generator_handle import Generator
 from bench.plan import Plan
 from bench.rows import Row
-from bench.servers import Server, ServerFailed, start_core, wait_grpc
+from bench.servers import Server, all_logged, start_core, wait_grpc
 from bench.stores import PostgresServer, Store
 
 DEBIT_PATH = "/wallet.v1.WalletService/Debit"
@@ -70,31 +70,22 @@ class Cores:
 
 
 async def start_cores(bench: Bench, store: Store, name: str) -> Cores:
-    """`plan.core_processes` core processes on one port (SO_REUSEPORT), each answering health checks."""
+    """`plan.core_processes` core processes on one port (SO_REUSEPORT) on PostgreSQL, each answering
+    health checks; one on SQLite, the embedded store, whose one writer thread holds the file."""
+    processes = bench.plan.core_processes if store.kind == "postgresql" else 1
     port = configs.free_port()
     config = configs.write_core_config(bench.workdir / f"{name}.toml", store.url, port, bench.plan.core_pool_size)
     servers = []
     try:
-        for i in range(bench.plan.core_processes):
+        for i in range(processes):
             servers.append(await start_core("core", config, bench.workdir, f"{name}-{i}", bench.plan.log_level))
         await wait_grpc(servers, port)
-        if len(servers) > 1:
-            await _all_listening(servers)
+        if len(servers) > 1:  # with SO_REUSEPORT a health check reaches only one
+            await all_logged(servers, "core listening", "is the log level above INFO?")
     except BaseException:
         await asyncio.gather(*(server.stop() for server in servers))
         raise
     return Cores(servers, port)
-
-
-async def _all_listening(servers: list[Server], within_seconds: float = 60) -> None:
-    """Every process logged that it listens (with SO_REUSEPORT a health check reaches only one)."""
-    deadline = time.monotonic() + within_seconds
-    while not all("core listening" in s.log.read_text(errors="replace") for s in servers):
-        for server in servers:
-            server.check_alive()
-        if time.monotonic() > deadline:
-            raise ServerFailed("not every core process said it listens (is the log level above INFO?)")
-        await asyncio.sleep(0.2)
 
 
 def grpc_task(name: str, address: str, *, concurrency: int, requests: int, warmup: int, connections: int,

@@ -3,6 +3,7 @@ AIGame gateway end to end, and the embedded store."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from typing import Any
 
@@ -10,7 +11,7 @@ from bench import configs, payloads
 from bench.echo_server import PATH as ECHO_PATH
 from bench.rows import Row, merge
 from bench.runtime import Bench, Cores, grpc_task, seed, start_cores
-from bench.servers import Server, ServerFailed, start_echo, start_gateway, wait_grpc, wait_http
+from bench.servers import Server, ServerFailed, all_logged, start_echo, start_gateway, wait_grpc, wait_http
 from bench.stores import Store, dsn, hot_balance_proof, sqlite_store
 
 BET_PATH = "/aigame/v1/wallet/bet"  # AIGame's paths (the provider's documentation), not the gateway's code
@@ -36,9 +37,12 @@ async def baselines_and_core(bench: Bench, cores: Cores) -> None:
     then, at the highest concurrency, the grpc.aio generator and two more driver variants."""
     plan, store = bench.plan, bench.store
     echo_port = configs.free_port()
-    echo = await start_echo(echo_port, bench.workdir)
+    echo: list[Server] = []  # as many processes as the core has, so that the ratio compares like with like
     try:
-        await wait_grpc([echo], echo_port, ECHO_PATH, expect=None)
+        for i in range(len(cores.servers)):
+            echo.append(await start_echo(echo_port, bench.workdir, i))
+        await wait_grpc(echo, echo_port, ECHO_PATH, expect=None)
+        await all_logged(echo, "echo listening", "see its log")
         for c in plan.concurrencies:
             parts: dict[str, list[Row]] = {}
             requests, seconds = _share(plan.requests_at(c), plan.rounds), plan.case_seconds / plan.rounds
@@ -48,7 +52,7 @@ async def baselines_and_core(bench: Bench, cores: Cores) -> None:
                                       warmup=warmup, connections=plan.connections, players=plan.players,
                                       path=ECHO_PATH, max_seconds=seconds)
                 row, _ = await bench.run(echo_task, section="echo", label="gRPC echo (baseline)", store="-",
-                                         servers=[echo], db_pids=None)
+                                         servers=echo, db_pids=None)
                 parts.setdefault("echo", []).append(row)
                 if store.kind == "postgresql":
                     task = _driver_task(bench, f"driver-c{c}-r{r}", "3-statements", c, requests, warmup, seconds)
@@ -69,10 +73,10 @@ async def baselines_and_core(bench: Bench, cores: Cores) -> None:
             bench.skip("driver", "needs PostgreSQL (the --quick run is SQLite only)")
         await _extras(bench, echo, echo_port)
     finally:
-        await echo.stop()
+        await asyncio.gather(*(server.stop() for server in echo))
 
 
-async def _extras(bench: Bench, echo: Server, echo_port: int) -> None:
+async def _extras(bench: Bench, echo: list[Server], echo_port: int) -> None:
     plan, c = bench.plan, max(bench.plan.concurrencies)
     requests, seconds = plan.requests_at(c), plan.case_seconds
     if plan.grpcio_comparison:
@@ -80,7 +84,7 @@ async def _extras(bench: Bench, echo: Server, echo_port: int) -> None:
                          warmup=plan.warmup_at(c), connections=plan.connections, players=plan.players,
                          path=ECHO_PATH, client="grpcio", max_seconds=seconds)
         row, _ = await bench.run(task, section="echo-grpcio", label="gRPC echo, grpc.aio generator", store="-",
-                                 servers=[echo], db_pids=None)
+                                 servers=echo, db_pids=None)
         bench.rows.append(row)
     if bench.store.kind == "postgresql":
         for variant in ("core-statements", "1-statement", "group-commit"):

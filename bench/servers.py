@@ -82,8 +82,9 @@ async def start_gateway(config: Path, workdir: Path, log_level: str) -> Server:
                                    "--log-level", log_level], workdir / "gateway.log")
 
 
-async def start_echo(port: int, workdir: Path) -> Server:
-    return await spawn("echo", ["-m", "bench.echo_server", "--listen", f"127.0.0.1:{port}"], workdir / "echo.log")
+async def start_echo(port: int, workdir: Path, index: int = 0) -> Server:
+    return await spawn("echo", ["-m", "bench.echo_server", "--listen", f"127.0.0.1:{port}"],
+                       workdir / f"echo-{index}.log")
 
 
 async def wait_grpc(servers: list[Server], port: int, path: str = HEALTH_PATH, expect: bytes | None = SERVING) -> None:
@@ -105,6 +106,17 @@ async def wait_grpc(servers: list[Server], port: int, path: str = HEALTH_PATH, e
             pass
         if time.monotonic() > deadline:
             raise ServerFailed(f"{servers[0].name} did not answer on port {port}:\n{servers[0].log_tail()}")
+        await asyncio.sleep(0.2)
+
+
+async def all_logged(servers: list[Server], text: str, hint: str, within_seconds: float = START_TIMEOUT) -> None:
+    """Until every server's log holds `text` (that it listens: with SO_REUSEPORT a call reaches one)."""
+    deadline = time.monotonic() + within_seconds
+    while not all(text in s.log.read_text(errors="replace") for s in servers):
+        for server in servers:
+            server.check_alive()
+        if time.monotonic() > deadline:
+            raise ServerFailed(f"not every {servers[0].name} process logged {text!r} ({hint})")
         await asyncio.sleep(0.2)
 
 
