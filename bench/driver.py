@@ -86,7 +86,8 @@ class DriverCase:
 
     async def _many(self, connection: asyncpg.Connection, debits: list[tuple[Any, ...]]) -> int:
         """The group-commit variant: every debit of the batch in one statement; how many were taken."""
-        columns = list(zip(*debits, strict=True))
+        # by player, as the core sorts its batches: two batches locking accounts in other orders deadlock
+        columns = list(zip(*sorted(debits, key=lambda debit: debit[1]), strict=True))
         game = payloads.GAME
         rows = await connection.fetch(
             GROUP_COMMIT, list(columns[0]), list(columns[1]), list(columns[2]), list(columns[3]), list(columns[4]),
