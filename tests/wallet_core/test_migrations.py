@@ -29,6 +29,16 @@ async def _connect(url: str) -> asyncpg.Connection:
     return await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
 
 
+async def _player_p1_with_1_usd(url: str) -> None:
+    connection = await _connect(url)
+    try:
+        await connection.execute("INSERT INTO currencies (code, scale) VALUES ('USD', 2)")
+        await connection.execute("INSERT INTO accounts (player_id, currency, balance, created_at) "
+                                 "VALUES ('p1', 'USD', 100, now())")
+    finally:
+        await connection.close()
+
+
 async def _uncovered_debit(url: str, transaction_id: str) -> str:
     """wallet_debit_batch's outcome for a debit of 2.00 against p1's 1.00."""
     connection = await _connect(url)
@@ -44,13 +54,7 @@ async def _uncovered_debit(url: str, transaction_id: str) -> str:
 
 
 async def test_0003_stores_refusals_and_goes_back_to_0002(fresh_postgres: str) -> None:
-    connection = await _connect(fresh_postgres)
-    try:
-        await connection.execute("INSERT INTO currencies (code, scale) VALUES ('USD', 2)")
-        await connection.execute("INSERT INTO accounts (player_id, currency, balance, created_at) "
-                                 "VALUES ('p1', 'USD', 100, now())")
-    finally:
-        await connection.close()
+    await _player_p1_with_1_usd(fresh_postgres)
     assert await _uncovered_debit(fresh_postgres, "b1") == "refused"
     await downgrade(fresh_postgres, "0002")
     assert await _uncovered_debit(fresh_postgres, "b2") == "none"  # 0002: left to the general path
@@ -97,13 +101,7 @@ async def _account_writes_of_one_batch(url: str, debits: int) -> int:
 
 
 async def test_0005_writes_an_account_once_per_batch_and_goes_back_to_once_per_debit(fresh_postgres: str) -> None:
-    connection = await _connect(fresh_postgres)
-    try:
-        await connection.execute("INSERT INTO currencies (code, scale) VALUES ('USD', 2)")
-        await connection.execute("INSERT INTO accounts (player_id, currency, balance, created_at) "
-                                 "VALUES ('p1', 'USD', 100, now())")
-    finally:
-        await connection.close()
+    await _player_p1_with_1_usd(fresh_postgres)
     assert await _account_writes_of_one_batch(fresh_postgres, 5) == 2  # the first debit, and the batch's end
     await downgrade(fresh_postgres, "0004")
     assert await _account_writes_of_one_batch(fresh_postgres, 5) == 5
