@@ -45,6 +45,14 @@ def _server_splits(rows: Sequence[Row]) -> list[str]:
     return lines
 
 
+def _processes(plan: dict[str, Any]) -> str:
+    """What start_cores and the echo baseline ran: the core count on PostgreSQL, one on SQLite."""
+    if not plan["postgres"]:
+        return "1 core and 1 echo on SQLite"
+    n = plan["core_processes"]
+    return f"{n} core and {n} echo on PostgreSQL, 1 core on SQLite"
+
+
 def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]) -> str:
     machine = results["machine"]
     out = [
@@ -54,8 +62,7 @@ def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]
         f"code: {results['code']['git_head']}"
         + (f" + changes in {len(results['code']['changed_since_head'])} files" if results["code"]["changed_since_head"]
            else "") + f" (sources {results['code']['source_digest']})",
-        f"processes: {results['plan']['core_processes']} core and {results['plan']['core_processes']} echo on "
-        f"PostgreSQL, 1 core on SQLite; the generator's gRPC connections: {results['plan']['connections']}",
+        f"processes: {_processes(results['plan'])}; the generator's gRPC connections: {results['plan']['connections']}",
         "",
         table(rows),
         "",
