@@ -42,7 +42,7 @@ BATCH = 16  # debits per statement in the group-commit variant
 def _debit(name: str, i: int, player: str, at_ms: int) -> tuple[Any, ...]:
     tx_id = f"{name}-{i:07d}"
     params = payloads.aigame_bet(player, tx_id, at_ms)
-    details = json.dumps({k: v for k, v in params.items() if k != "sign"})
+    details = json.dumps(payloads.bet_details(params))
     request_hash = hashlib.sha256(f"{tx_id}{player}".encode()).hexdigest()
     event_time = datetime.fromtimestamp(at_ms / 1000, UTC)
     raw = json.dumps(params, separators=(",", ":"))

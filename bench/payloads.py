@@ -12,6 +12,8 @@ from typing import Any
 
 from google.protobuf import struct_pb2, timestamp_pb2
 
+from gateways.aigame.provisional import Provisional
+from gateways.aigame.requests import bet_typed_fields
 from wallet.v1 import wallet_pb2 as pb
 
 PROVIDER = "bench"  # the provider of the direct core calls
@@ -65,12 +67,19 @@ def aigame_payout(user_id: str, bet_txn_id: str, win: str, at_ms: int) -> dict[s
     return params
 
 
+def bet_details(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A bet's `details` as the AIGame gateway keeps them: its fields but the signature and those the
+    Debit holds in typed fields (the gateway's own list of them)."""
+    omit = bet_typed_fields(Provisional()) | {"sign"}
+    return {k: v for k, v in params.items() if k not in omit}
+
+
 def debit_message(transaction_id: str, player: str, at_ms: int) -> bytes:
-    """A serialized DebitRequest as the AIGame gateway builds it for a bet: ids, the bet's fields as
-    `details`, and the signed body as `raw_request` (about 600 bytes in all)."""
+    """A serialized DebitRequest as the AIGame gateway builds it for a bet: ids, the bet's other
+    fields as `details`, and the signed body as `raw_request` (about 400 bytes in all)."""
     params = aigame_bet(player, transaction_id, at_ms)
     details = struct_pb2.Struct()
-    details.update({k: v for k, v in params.items() if k != "sign"})
+    details.update(bet_details(params))
     event_time = timestamp_pb2.Timestamp()
     event_time.FromMilliseconds(at_ms)
     return bytes(pb.DebitRequest(

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from gateways.aigame.answers import balance_answer
 from gateways.aigame.context import Context, read_signed_body
-from gateways.aigame.requests import bet_request
+from gateways.aigame.requests import bet_request, bet_typed_fields
 from gateways.aigame.settings import PROVIDER
 from gateways.kit.record import RequestRecord
 from gateways.kit.timestamps import set_ms
@@ -32,7 +32,7 @@ async def bet(context: Context, request: Request, record: RequestRecord) -> Resp
         table_id=asked.inst_id,
         raw_request=body.raw,
     )
-    body.write_details(debit.details)
+    body.write_details(debit.details, bet_typed_fields(settings.provisional))
     if asked.bet_time is not None:
         set_ms(debit.event_time, asked.bet_time)
     answer = await context.core.debit(debit, request_id=record.request_id)

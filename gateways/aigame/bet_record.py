@@ -1,8 +1,10 @@
 """One bet as AIGame's "Query Bet Records (Transaction ID)" answers it (seed 002), from the wallet's records.
 
-Amounts and states come from the core's ledger; descriptive fields (bet items, results, cards,
-shoe) are whatever AIGame sent with the bet, its payouts and its cancel, kept in each
-transaction's details; later messages win over earlier ones.
+Amounts, ids, states and times come from the core's ledger (a bet's time is its debit's
+`event_time`, a settlement's its payout's); descriptive fields (bet items, results, cards, shoe)
+are whatever AIGame sent with the bet, its payouts and its cancel, kept in each transaction's
+details; later messages win over earlier ones. Transactions stored before the gateway left the
+typed fields out of `details` still hold `bet_time` and `pay_out_time` there: the same values.
 
 Status: 0 placed, 1 settled, 2 cancelled before settlement, 3 invalid (the bet was refused, e.g.
 for insufficient funds), 4 settlement changed to invalid (cancelled after being paid: refund
@@ -42,6 +44,12 @@ def _status(bet: wallet_pb2.Transaction, payouts: Sequence[wallet_pb2.Transactio
     if state == wallet_pb2.BET_STATE_CANCELLED:
         return SETTLEMENT_VOIDED if payouts else CANCELLED
     return PLACED
+
+
+def _settle_time(told: JsonObject, payouts: Sequence[wallet_pb2.Transaction], bet: wallet_pb2.Transaction) -> int:
+    if not payouts:
+        return 0
+    return _int_or(told.get("pay_out_time"), ms_of(payouts[-1].event_time) or ms_of(bet.bet.settled_at))
 
 
 def _integer_or_text(value: str) -> int | str:
@@ -85,7 +93,7 @@ def bet_record(
         "shoe_id": _int_or(told.get("shoe_id"), 0),
         "round_id": _integer_or_text(bet.round_id),
         "bet_time": _int_or(told.get("bet_time"), ms_of(bet.event_time) or ms_of(bet.created_at)),
-        "settle_time": _int_or(told.get("pay_out_time"), ms_of(bet.bet.settled_at)) if payouts else 0,
+        "settle_time": _settle_time(told, payouts, bet),
         "bet_amount": stake,
         "real_bet_amount": stake if status in (PLACED, SETTLED) else zero,
         "valid_bet_turnover": stake if status == SETTLED else zero,

@@ -14,6 +14,8 @@ from gateways.kit.details import put_struct
 from gateways.kit.jsonbody import JsonObject, parse_json_object
 from gateways.kit.ratelimit import RateLimiter
 
+_SIGNATURE = frozenset({SIGN_FIELD})
+
 
 @dataclass(frozen=True)
 class Context:
@@ -31,10 +33,11 @@ class SignedBody:
     params: JsonObject
     agent_id: str
 
-    def write_details(self, target: Struct) -> None:
-        """Everything AIGame sent except the signature, kept with the transaction: written straight into
-        the request's `details` field (a Struct given to the request would be copied)."""
-        put_struct(target, self.params, omit=(SIGN_FIELD,))
+    def write_details(self, target: Struct, typed: frozenset[str]) -> None:
+        """What AIGame sent except the signature and the `typed` fields (those the core request holds in
+        fields of its own), kept with the transaction: written straight into the request's `details`
+        field (a Struct given to the request would be copied)."""
+        put_struct(target, self.params, omit=typed | _SIGNATURE)
 
 
 async def read_signed_body(context: Context, request: Request) -> SignedBody:

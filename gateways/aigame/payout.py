@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from gateways.aigame.answers import balance_answer
 from gateways.aigame.context import Context, read_signed_body
-from gateways.aigame.requests import payout_request
+from gateways.aigame.requests import PAYOUT_TYPED_FIELDS, payout_request
 from gateways.aigame.settings import PROVIDER
 from gateways.kit.core_errors import CoreError
 from gateways.kit.record import RequestRecord
@@ -41,7 +41,7 @@ async def payout(context: Context, request: Request, record: RequestRecord) -> R
         table_id=asked.inst_id,
         raw_request=body.raw,
     )
-    body.write_details(credit.details)
+    body.write_details(credit.details, PAYOUT_TYPED_FIELDS)
     set_ms(credit.event_time, asked.pay_out_time)
     try:
         answer = await context.core.credit(credit, request_id=record.request_id)

@@ -3,6 +3,11 @@
 Fields that move money or name it (user, order id, amount, currency) are required. Descriptive
 fields of a cancel are optional, so that a cancel is never refused for a missing description.
 The bet shape is provisional: its field names come from the Provisional table.
+
+Each request also names the fields its core request carries in typed fields (the player, the ids,
+the amount, the time): `details` keeps only the others, so that a transaction's row does not store
+them twice (the raw request keeps every field as sent). `currency` stays in `details`: several of
+AIGame's codes may map to one wallet currency, and the bet record answers the one AIGame used.
 """
 
 from dataclasses import dataclass
@@ -67,6 +72,13 @@ def balance_request(params: JsonObject) -> BalanceRequest:
     return BalanceRequest(user_id=fields.text("user_id"), currency=fields.text("currency"))
 
 
+def bet_typed_fields(provisional: Provisional) -> frozenset[str]:
+    return frozenset({
+        "user_id", provisional.bet_txn_id_field, provisional.bet_amount_field, provisional.bet_time_field,
+        "game_id", "inst_id", "round_id",
+    })
+
+
 def bet_request(params: JsonObject, provisional: Provisional) -> BetRequest:
     fields = Fields(params)
     fields.optional_object(provisional.bet_detail_field)
@@ -83,6 +95,11 @@ def bet_request(params: JsonObject, provisional: Provisional) -> BetRequest:
     )
 
 
+PAYOUT_TYPED_FIELDS = frozenset({
+    "user_id", "bet_txn_id", "win_amount", "pay_out_time", "game_id", "inst_id", "round_id",
+})
+
+
 def payout_request(params: JsonObject) -> PayoutRequest:
     fields = Fields(params)
     return PayoutRequest(
@@ -96,6 +113,10 @@ def payout_request(params: JsonObject) -> PayoutRequest:
         shoe_id=fields.integer("shoe_id"),
         round_id=fields.identifier("round_id"),
     )
+
+
+# `status` has no field of its own in the transaction the core answers: it stays in `details`.
+REFUND_TYPED_FIELDS = frozenset({"user_id", "bet_txn_id", "bet_amount", "refund_time", "game_id"})
 
 
 def refund_request(params: JsonObject) -> RefundRequest:

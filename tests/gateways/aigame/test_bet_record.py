@@ -74,6 +74,20 @@ def test_a_settled_bet_is_answered_like_seed_002() -> None:
     }
 
 
+def test_times_come_from_the_event_times_when_the_details_do_not_hold_them() -> None:
+    """What the gateway stores now: the bet's and the payout's times only in their `event_time`."""
+    untimed_bet = {key: value for key, value in BET_TOLD.items() if key != "bet_time"}
+    untimed_payout = {key: value for key, value in PAYOUT_TOLD.items() if key != "pay_out_time"}
+    bet = transaction(1, pb.TRANSACTION_KIND_DEBIT, "10.00", BET_TIME, untimed_bet)
+    bet.created_at.FromMilliseconds(BET_TIME + 7)
+    bet.bet.CopyFrom(pb.Bet(transaction_id=bet.transaction_id, state=pb.BET_STATE_SETTLED, stake="10.00",
+                            payout="19.50", settled_at=at(SETTLE_TIME + 9)))
+    payout = transaction(2, pb.TRANSACTION_KIND_CREDIT, "19.50", SETTLE_TIME, untimed_payout)
+    payout.created_at.FromMilliseconds(SETTLE_TIME + 9)
+    shown = record(pb.GetTransactionResponse(transaction=bet, related=[bet, payout]))
+    assert (shown["bet_time"], shown["settle_time"]) == (BET_TIME, SETTLE_TIME)
+
+
 def test_a_lost_bet_has_a_negative_real_win() -> None:
     payout = transaction(2, pb.TRANSACTION_KIND_CREDIT, "0.00", SETTLE_TIME, PAYOUT_TOLD)
     shown = record(answer(pb.BET_STATE_SETTLED, payout))

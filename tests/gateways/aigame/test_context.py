@@ -35,24 +35,23 @@ def request(body: bytes) -> Request:
     return Request({"type": "http", "method": "POST", "headers": []}, receive)
 
 
-async def test_the_raw_body_is_kept_exactly_and_the_details_leave_out_the_signature() -> None:
+async def test_the_raw_body_is_kept_exactly_and_the_details_leave_out_the_signature_and_the_typed_fields() -> None:
     params = Vendor().payout("testUid03", "b1", "100", open_cards={"banker": "HeartsA"})
     raw = json.dumps(params, indent=2)
     signed = await read_signed_body(context(), request(raw.encode()))
     assert signed.raw == raw
     assert signed.agent_id == AGENT_ID
     credit = pb.CreditRequest()
-    signed.write_details(credit.details)
+    signed.write_details(credit.details, frozenset({"user_id", "win_amount"}))
     details = from_struct(credit.details)
-    assert "sign" not in details
-    assert details == {key: value for key, value in params.items() if key != "sign"}
-    assert credit == pb.CreditRequest(details=to_struct(params, omit=("sign",)))
+    assert details == {key: value for key, value in params.items() if key not in ("sign", "user_id", "win_amount")}
+    assert credit == pb.CreditRequest(details=to_struct(params, omit=("sign", "user_id", "win_amount")))
 
 
 async def test_details_are_set_on_the_request_even_when_empty() -> None:
-    signed = SignedBody(raw="{}", params={"sign": "abc"}, agent_id=AGENT_ID)
+    signed = SignedBody(raw="{}", params={"sign": "abc", "user_id": "u1"}, agent_id=AGENT_ID)
     debit = pb.DebitRequest()
-    signed.write_details(debit.details)
+    signed.write_details(debit.details, frozenset({"user_id"}))
     assert debit.HasField("details")
     assert debit.SerializeToString() == pb.DebitRequest(details=to_struct({})).SerializeToString()
 
