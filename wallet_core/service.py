@@ -6,6 +6,7 @@ reason is the ledger's; the code for each reason is in ``GRPC_CODES``.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import re
@@ -91,7 +92,12 @@ def status_details(error: WalletError) -> bytes:
 
 
 def rpc(handler: Handler[Req, Resp]) -> Servicer[Req, Resp]:
-    """Log and time a call, and answer a WalletError as a status with its ErrorInfo."""
+    """Log and time a call, and answer a WalletError as a status with its ErrorInfo.
+
+    The call is logged and counted before its answer goes out: once a caller has its answer it may
+    act on it (a test reads the log, an operator a dashboard), and the line must already be there.
+    A handler that fails with anything else is answered UNKNOWN by gRPC, and counted so.
+    """
     method = handler.__name__
 
     @functools.wraps(handler)
@@ -99,27 +105,36 @@ def rpc(handler: Handler[Req, Resp]) -> Servicer[Req, Resp]:
         started = time.perf_counter()
         # grpc.aio builds a new tuple on every invocation_metadata() call: read it once per call.
         metadata = context.invocation_metadata() or ()
-        outcome = "OK"
         try:
-            return await handler(self, request, metadata)
+            response = await handler(self, request, metadata)
         except WalletError as error:
-            outcome = error.reason.value
+            _record_call(method, error.reason.value, started, request, metadata)
             await context.abort(
                 GRPC_CODES[error.reason], _bounded(error.message),
                 trailing_metadata=(("grpc-status-details-bin", status_details(error)),),
             )
             raise AssertionError("unreachable") from None  # abort raises
-        finally:
-            elapsed = time.perf_counter() - started
-            observe_call(method, outcome, elapsed)
-            log.info("rpc", extra={
-                "method": method, "outcome": outcome, "latency_ms": round(elapsed * 1000, 2),
-                "provider": getattr(request, "provider", ""),
-                "transaction_id": getattr(request, "transaction_id", ""),
-                "request_id": _metadata_value(metadata, "x-request-id"),
-            })
+        except asyncio.CancelledError:  # the caller went away (or the server is stopping)
+            _record_call(method, "CANCELLED", started, request, metadata)
+            raise
+        except Exception:
+            _record_call(method, "UNKNOWN", started, request, metadata)
+            raise
+        _record_call(method, "OK", started, request, metadata)
+        return response
 
     return wrapper
+
+
+def _record_call(method: str, outcome: str, started: float, request: object, metadata: Metadata) -> None:
+    elapsed = time.perf_counter() - started
+    observe_call(method, outcome, elapsed)
+    log.info("rpc", extra={
+        "method": method, "outcome": outcome, "latency_ms": round(elapsed * 1000, 2),
+        "provider": getattr(request, "provider", ""),
+        "transaction_id": getattr(request, "transaction_id", ""),
+        "request_id": _metadata_value(metadata, "x-request-id"),
+    })
 
 
 class WalletService(wallet_pb2_grpc.WalletServiceServicer):

@@ -1,10 +1,14 @@
 """Every core call writes one log line (wallet_core.service, "rpc") and counts itself in the metrics, by
-method and outcome: a success, a stored refusal and a refusal before the ledger alike."""
+method and outcome: a success, a stored refusal, a refusal before the ledger and a failure nobody
+expected alike, before the caller has its answer."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
@@ -14,7 +18,10 @@ from prometheus_client import REGISTRY
 from tests.support.core import CoreHandle, bearer
 from tests.support.logs import watching_logs
 from tests.wallet_core.helpers import PROVIDER, debit_request
+from wallet.v1 import wallet_pb2 as pb
+from wallet.v1 import wallet_pb2_grpc
 from wallet_cli.logs import JsonLines
+from wallet_core.service import Metadata, WalletService, rpc
 
 FIELDS = ["time", "level", "logger", "message", "method", "outcome", "latency_ms", "provider", "transaction_id",
           "request_id"]
@@ -78,3 +85,66 @@ async def test_each_call_is_counted_by_method_and_outcome(core: CoreHandle) -> N
     assert {o: after[o] - before[o] for o in before} == {
         "OK": 3, "INSUFFICIENT_FUNDS": 2, "UNAUTHENTICATED": 1, "INVALID_ARGUMENT": 1}
     assert timed("Debit") - timed_before == 7
+
+
+class Broken(WalletService):
+    """GetBalance fails as a bug would, with an exception that is no WalletError; Debit never answers.
+    Nothing reaches a ledger: there is none."""
+
+    def __init__(self) -> None:  # no ledger, no authenticator: neither handler uses them
+        self.debit_started = asyncio.Event()
+
+    @rpc
+    async def GetBalance(self, request: pb.GetBalanceRequest, metadata: Metadata) -> pb.GetBalanceResponse:
+        raise RuntimeError("a bug")
+
+    @rpc
+    async def Debit(self, request: pb.DebitRequest, metadata: Metadata) -> pb.DebitResponse:
+        self.debit_started.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+
+@contextlib.asynccontextmanager
+async def serving(servicer: Broken) -> AsyncIterator[wallet_pb2_grpc.WalletServiceStub]:
+    """`servicer` on a real server on loopback, and a stub to call it."""
+    server = grpc.aio.server()
+    wallet_pb2_grpc.add_WalletServiceServicer_to_server(servicer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            yield wallet_pb2_grpc.WalletServiceStub(channel)
+    finally:
+        await server.stop(None)
+
+
+async def test_a_call_its_caller_cancelled_is_logged_and_counted_as_cancelled() -> None:
+    servicer = Broken()
+    before = calls("Debit", "CANCELLED")
+    async with serving(servicer) as stub:
+        with watching_logs(logging.INFO) as logs:
+            call = stub.Debit(debit_request("gone", "u1", "1.00"))
+            await servicer.debit_started.wait()
+            call.cancel()
+            for _ in range(200):  # the server learns of the cancel after the caller has it
+                if lines(logs.records):
+                    break
+                await asyncio.sleep(0.01)
+    (line,) = lines(logs.records)
+    assert (line["method"], line["outcome"], line["transaction_id"]) == ("Debit", "CANCELLED", "gone")
+    assert calls("Debit", "CANCELLED") - before == 1
+
+
+async def test_a_failure_nobody_expected_is_logged_and_counted_as_unknown_not_ok() -> None:
+    before = {o: calls("GetBalance", o) for o in ("OK", "UNKNOWN")}
+    async with serving(Broken()) as stub:
+        with watching_logs(logging.INFO) as logs:
+            with pytest.raises(grpc.aio.AioRpcError) as failed:
+                await stub.GetBalance(pb.GetBalanceRequest(provider="p", player_id="u1", currency="USD"),
+                                      metadata=(("x-request-id", "req-bug"),))
+            (line,) = lines(logs.records)  # there when the caller has its answer
+    assert failed.value.code() == grpc.StatusCode.UNKNOWN
+    assert {k: line[k] for k in ("method", "outcome", "provider", "request_id")} == {
+        "method": "GetBalance", "outcome": "UNKNOWN", "provider": "p", "request_id": "req-bug"}
+    assert {o: calls("GetBalance", o) - before[o] for o in before} == {"OK": 0, "UNKNOWN": 1}
