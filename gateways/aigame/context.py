@@ -1,5 +1,6 @@
 """What every AIGame endpoint works with, and the steps the four wallet endpoints share."""
 
+import functools
 from dataclasses import dataclass
 
 from google.protobuf.struct_pb2 import Struct
@@ -14,7 +15,10 @@ from gateways.kit.details import put_struct
 from gateways.kit.jsonbody import JsonObject, parse_json_object
 from gateways.kit.ratelimit import RateLimiter
 
-_SIGNATURE = frozenset({SIGN_FIELD})
+
+@functools.cache  # an endpoint's fields left out of `details`: a few fixed sets, not one per request
+def _omitted(typed: frozenset[str]) -> frozenset[str]:
+    return typed | {SIGN_FIELD}
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class SignedBody:
         """What AIGame sent except the signature and the `typed` fields (those the core request holds in
         fields of its own), kept with the transaction: written straight into the request's `details`
         field (a Struct given to the request would be copied)."""
-        put_struct(target, self.params, omit=typed | _SIGNATURE)
+        put_struct(target, self.params, omit=_omitted(typed))
 
 
 async def read_signed_body(context: Context, request: Request) -> SignedBody:

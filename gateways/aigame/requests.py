@@ -10,6 +10,7 @@ them twice (the raw request keeps every field as sent). `currency` stays in `det
 AIGame's codes may map to one wallet currency, and the bet record answers the one AIGame used.
 """
 
+import functools
 from dataclasses import dataclass
 
 from gateways.aigame.provisional import Provisional
@@ -72,6 +73,7 @@ def balance_request(params: JsonObject) -> BalanceRequest:
     return BalanceRequest(user_id=fields.text("user_id"), currency=fields.text("currency"))
 
 
+@functools.cache  # one set per deployment's Provisional table, not one per bet
 def bet_typed_fields(provisional: Provisional) -> frozenset[str]:
     return frozenset({
         "user_id", provisional.bet_txn_id_field, provisional.bet_amount_field, provisional.bet_time_field,
