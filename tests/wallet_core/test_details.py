@@ -1,7 +1,9 @@
-"""`details_to_dict` gives what protobuf's own MessageToDict gives, and refuses what cannot be stored."""
+"""`details_to_dict` gives what protobuf's own MessageToDict gives (integral numbers as integers), and refuses
+what cannot be stored."""
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -11,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wallet_core.details import MAX_DEPTH, DetailsRefused, details_to_dict
+from wallet_core.store.database import json_text
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
@@ -41,12 +44,23 @@ def test_it_answers_what_message_to_dict_answers(value: dict[str, Any]) -> None:
     assert list(converted) == list(expected)  # the stored JSON keeps the keys in the same order
 
 
-def test_numbers_stay_floats_and_an_unset_value_is_null() -> None:
-    struct = struct_of({"n": 3, "s": "x", "b": True, "l": [1, None]})
+def test_an_unset_value_is_null() -> None:
+    struct = struct_of({"s": "x", "b": True, "l": [1, None]})
     struct.fields["unset"].Clear()
-    answer = details_to_dict(struct)
-    assert answer == {"n": 3.0, "s": "x", "b": True, "l": [1.0, None], "unset": None}
-    assert isinstance(answer["n"], float)
+    assert details_to_dict(struct) == {"s": "x", "b": True, "l": [1, None], "unset": None}
+
+
+@pytest.mark.parametrize(("number", "stored"), [
+    (3.0, "3"), (0.0, "0"), (-7.0, "-7"), (2.0**53, "9007199254740992"), (-(2.0**53), "-9007199254740992"),
+    (2.5, "2.5"), (-0.0, "-0.0"), (2.0**53 + 2, "9007199254740994.0"), (1e300, "1e+300"),
+])
+def test_an_integral_number_is_stored_as_the_integer_it_is_exactly(number: float, stored: str) -> None:
+    sent = struct_of({"a": number, "b": [number], "c": {"n": number}})
+    text = json_text(details_to_dict(sent))
+    assert text == f'{{"a":{stored},"b":[{stored}],"c":{{"n":{stored}}}}}'
+    read_back = struct_of(json.loads(text))
+    assert read_back == sent  # the same doubles the caller sent, and the sign of a zero
+    assert math.copysign(1.0, read_back.fields["a"].number_value) == math.copysign(1.0, number)
 
 
 @pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
