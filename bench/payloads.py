@@ -12,6 +12,7 @@ from typing import Any
 
 from google.protobuf import struct_pb2, timestamp_pb2
 
+from gateways.aigame.context import details_omitted
 from gateways.aigame.provisional import Provisional
 from gateways.aigame.requests import bet_typed_fields
 from wallet.v1 import wallet_pb2 as pb
@@ -68,9 +69,9 @@ def aigame_payout(user_id: str, bet_txn_id: str, win: str, at_ms: int) -> dict[s
 
 
 def bet_details(params: Mapping[str, Any]) -> dict[str, Any]:
-    """A bet's `details` as the AIGame gateway keeps them: its fields but the signature and those the
-    Debit holds in typed fields (the gateway's own list of them)."""
-    omit = bet_typed_fields(Provisional()) | {"sign"}
+    """A bet's `details` as the AIGame gateway keeps them: its fields but the envelope and those the
+    Debit holds in typed fields (the gateway's own lists of them)."""
+    omit = details_omitted(bet_typed_fields(Provisional()))
     return {k: v for k, v in params.items() if k not in omit}
 
 

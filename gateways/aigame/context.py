@@ -15,10 +15,14 @@ from gateways.kit.details import put_struct
 from gateways.kit.jsonbody import JsonObject, parse_json_object
 from gateways.kit.ratelimit import RateLimiter
 
+# Who signed the request, when, and the signature: the envelope, not the round. `details` hold what
+# AIGame tells about the round (the proto's word); the raw request keeps these as sent.
+ENVELOPE_FIELDS = frozenset({"agent_id", "timestamp", SIGN_FIELD})
+
 
 @functools.cache  # an endpoint's fields left out of `details`: a few fixed sets, not one per request
-def _omitted(typed: frozenset[str]) -> frozenset[str]:
-    return typed | {SIGN_FIELD}
+def details_omitted(typed: frozenset[str]) -> frozenset[str]:
+    return typed | ENVELOPE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -38,10 +42,10 @@ class SignedBody:
     agent_id: str
 
     def write_details(self, target: Struct, typed: frozenset[str]) -> None:
-        """What AIGame sent except the signature and the `typed` fields (those the core request holds in
+        """What AIGame sent except the envelope and the `typed` fields (those the core request holds in
         fields of its own), kept with the transaction: written straight into the request's `details`
         field (a Struct given to the request would be copied)."""
-        put_struct(target, self.params, omit=_omitted(typed))
+        put_struct(target, self.params, omit=details_omitted(typed))
 
 
 async def read_signed_body(context: Context, request: Request) -> SignedBody:

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from gateways.hrg.answers import balance_answer
 from gateways.hrg.context import Context, read_request
-from gateways.hrg.requests import bet_request
+from gateways.hrg.requests import BET_TYPED_FIELDS, bet_request
 from gateways.hrg.settings import PROVIDER
 from gateways.hrg.times import format_timestamp, ms_since_epoch, to_timestamp
 from gateways.kit.core_errors import CoreError
@@ -39,7 +39,7 @@ async def place_bet(context: Context, request: Request, record: RequestRecord) -
         round_id=asked.round_id,
         game_id=asked.game_code,
         table_id=asked.table_id,
-        details=body.details(),
+        details=body.details(BET_TYPED_FIELDS),
         event_time=to_timestamp(asked.bet_time),
         raw_request=body.raw,
     )

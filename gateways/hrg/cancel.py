@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from gateways.hrg.answers import balance_answer, success
 from gateways.hrg.context import Context, read_request
-from gateways.hrg.requests import cancel_request
+from gateways.hrg.requests import CANCEL_TYPED_FIELDS, cancel_request
 from gateways.hrg.settings import PROVIDER
 from gateways.hrg.times import format_time, format_timestamp, now, to_timestamp
 from gateways.kit.core_errors import CoreError
@@ -38,7 +38,7 @@ async def cancel_bet(context: Context, request: Request, record: RequestRecord) 
         player_id=player_id,
         round_id=asked.round_id,
         game_id=asked.game_code,
-        details=body.details(),
+        details=body.details(CANCEL_TYPED_FIELDS),
         event_time=to_timestamp(asked.ts),
         raw_request=body.raw,
     )

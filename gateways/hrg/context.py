@@ -33,9 +33,11 @@ class Body:
     raw: str
     params: JsonObject
 
-    def details(self) -> Struct:
-        """Everything HRG sent, kept with the transaction (the shared secret is a header, not here)."""
-        return to_struct(self.params)
+    def details(self, typed: frozenset[str]) -> Struct:
+        """What HRG sent but the `typed` fields (those the core request holds in fields of its own),
+        kept with the transaction; the raw text keeps every field as sent (the shared secret is a
+        header, not here)."""
+        return to_struct(self.params, omit=typed)
 
 
 async def read_request(context: Context, request: Request) -> Body:

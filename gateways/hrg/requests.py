@@ -6,6 +6,11 @@ checked: times exactly (gateways/hrg/times.py), amounts with at most 4 decimals
 settle is re-sent by HRG, so both are strict, down to the round's facts that seed 001 lists as
 required. A cancel needs only who, which bet and when: a cancel is never refused for a missing or
 odd description (whatever else it carries is kept with the transaction as sent).
+
+Each request also names the fields its core request holds in typed fields (the player, the ids,
+the amount that moves): `details` keep the others, so that a transaction's row does not store them
+twice. The times stay in `details` as sent: their UTC offset has no typed home. A cancel's round
+and game are descriptive (taken only when they are plain strings), so they stay too.
 """
 
 from dataclasses import dataclass
@@ -116,6 +121,9 @@ def balance_request(params: JsonObject) -> BalanceRequest:
     return BalanceRequest(user_id=Fields(params).text("userId"))
 
 
+BET_TYPED_FIELDS = frozenset({"userId", "txId", "betAmount", "roundId", "tableId", "gameCode"})
+
+
 def bet_request(params: JsonObject) -> BetRequest:
     fields = Fields(params)
     fields.optional_text("category")
@@ -132,6 +140,9 @@ def bet_request(params: JsonObject) -> BetRequest:
     )
 
 
+CANCEL_TYPED_FIELDS = frozenset({"userId", "txId"})
+
+
 def cancel_request(params: JsonObject) -> CancelRequest:
     fields = Fields(params)
     return CancelRequest(
@@ -141,6 +152,10 @@ def cancel_request(params: JsonObject) -> CancelRequest:
         round_id=_descriptive(params, "roundId"),
         game_code=_descriptive(params, "gameCode"),
     )
+
+
+# `betAmount` stays: the stake as HRG states it in the settle, checked against the wallet's.
+SETTLE_TYPED_FIELDS = frozenset({"userId", "txId", "winAmount", "roundId", "gameCode"})
 
 
 def settle_request(params: JsonObject) -> SettleRequest:

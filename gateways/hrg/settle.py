@@ -7,8 +7,8 @@ the bet). Hence:
 - a settle for a cancelled bet, or a second settle of the same txId with another amount, is never
   paid: not "0000", logged for review (HRG keeps re-sending it until a person steps in);
 - a lost bet settles with "0.0": the bet is closed and nothing is credited.
-The round's facts (status, odds, result cards, commission, validBetAmount, fee, gameType,
-gameCode, times) are kept with the payout as sent (`details`), and the raw body with them.
+The round's facts (status, odds, result cards, commission, betAmount, validBetAmount, fee,
+gameType, times) are kept with the payout as sent (`details`), and the raw body with them.
 """
 
 from decimal import Decimal
@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from gateways.hrg.answers import balance_answer
 from gateways.hrg.context import Context, read_request
-from gateways.hrg.requests import SettleRequest, settle_request
+from gateways.hrg.requests import SETTLE_TYPED_FIELDS, SettleRequest, settle_request
 from gateways.hrg.settings import PROVIDER
 from gateways.hrg.times import format_timestamp, to_timestamp
 from gateways.kit.core_errors import CoreError
@@ -50,7 +50,7 @@ async def settle(context: Context, request: Request, record: RequestRecord) -> R
         amount=asked.win_amount,
         round_id=asked.round_id,
         game_id=asked.game_code,
-        details=body.details(),
+        details=body.details(SETTLE_TYPED_FIELDS),
         event_time=to_timestamp(asked.ts),
         raw_request=body.raw,
     )

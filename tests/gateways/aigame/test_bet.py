@@ -21,9 +21,10 @@ async def test_a_bet_takes_the_stake_and_answers_the_balance_after_it(aigame: AI
     assert stored.event_time.ToMilliseconds() == body["bet_time"]
     told = from_struct(stored.details)
     assert told["bet_detail"] == {"Banker": 10, "Tie": "2.34"}
-    assert (told["shoe_id"], told["agent_id"], told["currency"]) == (10231, "agent001", "USD")
-    # what the typed fields hold is not stored twice; the raw request keeps every field as sent
-    assert not {"sign", "user_id", "bet_txn_id", "bet_amount", "bet_time", "game_id", "inst_id", "round_id"} & set(told)
+    assert (told["shoe_id"], told["currency"]) == (10231, "USD")
+    # neither what the typed fields hold nor the envelope is stored twice; the raw request keeps every field
+    assert not {"sign", "agent_id", "timestamp", "user_id", "bet_txn_id", "bet_amount", "bet_time", "game_id",
+                "inst_id", "round_id"} & set(told)
 
 
 async def test_a_repeated_bet_answers_the_original_result_and_moves_nothing(aigame: AIGame) -> None:

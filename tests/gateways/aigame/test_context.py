@@ -35,7 +35,7 @@ def request(body: bytes) -> Request:
     return Request({"type": "http", "method": "POST", "headers": []}, receive)
 
 
-async def test_the_raw_body_is_kept_exactly_and_the_details_leave_out_the_signature_and_the_typed_fields() -> None:
+async def test_the_raw_body_is_kept_exactly_and_the_details_leave_out_the_envelope_and_the_typed_fields() -> None:
     params = Vendor().payout("testUid03", "b1", "100", open_cards={"banker": "HeartsA"})
     raw = json.dumps(params, indent=2)
     signed = await read_signed_body(context(), request(raw.encode()))
@@ -44,12 +44,14 @@ async def test_the_raw_body_is_kept_exactly_and_the_details_leave_out_the_signat
     credit = pb.CreditRequest()
     signed.write_details(credit.details, frozenset({"user_id", "win_amount"}))
     details = from_struct(credit.details)
-    assert details == {key: value for key, value in params.items() if key not in ("sign", "user_id", "win_amount")}
-    assert credit == pb.CreditRequest(details=to_struct(params, omit=("sign", "user_id", "win_amount")))
+    left_out = ("agent_id", "timestamp", "sign", "user_id", "win_amount")
+    assert details == {key: value for key, value in params.items() if key not in left_out}
+    assert {"open_cards", "currency", "shoe_id"} <= set(details)
+    assert credit == pb.CreditRequest(details=to_struct(params, omit=left_out))
 
 
 async def test_details_are_set_on_the_request_even_when_empty() -> None:
-    signed = SignedBody(raw="{}", params={"sign": "abc", "user_id": "u1"}, agent_id=AGENT_ID)
+    signed = SignedBody(raw="{}", params={"sign": "abc", "agent_id": AGENT_ID, "user_id": "u1"}, agent_id=AGENT_ID)
     debit = pb.DebitRequest()
     signed.write_details(debit.details, frozenset({"user_id"}))
     assert debit.HasField("details")

@@ -28,7 +28,8 @@ async def test_a_payout_credits_the_gross_win(aigame: AIGame) -> None:
     assert stored.transaction.event_time.ToMilliseconds() == body["pay_out_time"]
     told = from_struct(stored.transaction.details)
     assert (told["open_cards"], told["game_result"], told["shoe_id"]) == ({"banker": "Diamonds9"}, ["Banker"], 10231)
-    assert not {"sign", "user_id", "bet_txn_id", "win_amount", "pay_out_time", "round_id"} & set(told)
+    assert not {"sign", "agent_id", "timestamp", "user_id", "bet_txn_id", "win_amount", "pay_out_time",
+                "round_id"} & set(told)
     assert stored.transaction.bet.state == pb.BET_STATE_SETTLED
 
 

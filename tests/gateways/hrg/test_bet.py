@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -10,7 +11,7 @@ import pytest
 
 from gateways.hrg.times import format_timestamp
 from gateways.kit.details import from_struct
-from tests.gateways.hrg.conftest import HRG, new_id, running_hrg, transaction
+from tests.gateways.hrg.conftest import HRG, new_id, running_hrg, stored_raw_request, transaction
 from tests.gateways.hrg.vendor import GMT8, hrg_time
 from tests.gateways.kit.scripted_core import dead_address
 from tests.support.core import CoreHandle
@@ -47,7 +48,11 @@ async def test_the_bet_s_facts_are_kept_with_it(hrg: HRG) -> None:
     recorded = (await transaction(hrg.core, tx, DEBIT)).transaction
     assert (recorded.player_id, recorded.currency, recorded.amount) == (f"hrg-{user}", "USD", "10.00")
     assert (recorded.round_id, recorded.table_id, recorded.game_id) == (body["roundId"], "T01", "BACCARAT")
-    assert from_struct(recorded.details) == body
+    # what the typed fields hold is not stored twice; the time keeps its offset as sent
+    typed = ("userId", "txId", "betAmount", "roundId", "tableId", "gameCode")
+    assert from_struct(recorded.details) == {k: v for k, v in body.items() if k not in typed}
+    assert {"ts", "betTime", "gameType"} <= from_struct(recorded.details).keys()
+    assert await stored_raw_request(hrg.core, tx, "debit") == json.dumps(body)
     assert format_timestamp(recorded.event_time) == bet_time
 
 

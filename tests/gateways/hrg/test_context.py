@@ -47,7 +47,9 @@ async def test_a_request_is_its_raw_text_and_its_fields() -> None:
     body = await read_request(context(), asked)
     assert body.raw == raw
     assert body.params["odds"] == Decimal("-1.5")
-    assert from_struct(body.details()) == {"userId": "hrgpl0001", "odds": "-1.5", "result": ["H03"], "名": "值"}
+    others = {"odds": "-1.5", "result": ["H03"], "名": "值"}
+    assert from_struct(body.details(frozenset())) == {"userId": "hrgpl0001", **others}
+    assert from_struct(body.details(frozenset({"userId"}))) == others
 
 
 @pytest.mark.parametrize("secret", [None, "wrong-secret-of-some-length"])

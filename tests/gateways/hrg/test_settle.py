@@ -62,10 +62,10 @@ async def test_the_round_s_facts_and_the_raw_body_are_kept(hrg: HRG) -> None:
     assert (await hrg.send("settle", raw.encode()))["code"] == "0000"
     recorded = (await transaction(hrg.core, tx, CREDIT)).transaction
     facts = from_struct(recorded.details)
-    assert facts == body
+    assert facts == {k: v for k, v in body.items() if k not in ("userId", "txId", "winAmount", "roundId", "gameCode")}
     assert (facts["status"], facts["odds"], facts["commission"], facts["fee"]) == ("WIN", "0.95", "0.1", "0.05")
     assert facts["result"] == ["H03", "C01", "C01", "C05", "S05", "C06"]
-    assert (facts["validBetAmount"], facts["gameType"], facts["gameCode"]) == ("10.00", "LIVE", "BACCARAT")
+    assert (facts["validBetAmount"], facts["betAmount"], facts["gameType"]) == ("10.00", "10.00", "LIVE")
     assert (recorded.round_id, recorded.game_id, recorded.amount) == (body["roundId"], "BACCARAT", "19.50")
     assert format_timestamp(recorded.event_time) == body["ts"]
     assert await stored_raw_request(hrg.core, tx, "credit") == raw
