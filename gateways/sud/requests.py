@@ -29,6 +29,9 @@ ORDER_FIELDS = frozenset({
     "value", "seq", "payload", "status",
 })  # fmt: skip
 UPDATE_SCORE_FIELDS = frozenset({"order_id", "mg_id", "round_id", "uid", "score", "type"})
+# Held by the core request's own fields: left out of its `details`, so that the row does not store
+# them twice (the raw body keeps them). `score` stays: points, which the amount is only at today's rate.
+UPDATE_SCORE_TYPED_FIELDS = frozenset({"order_id", "mg_id", "round_id", "uid"})
 
 
 def _malformed(problem: str) -> Refusal:
