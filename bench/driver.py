@@ -33,6 +33,7 @@ from bench.driver_sql import (
     UPDATE,
 )
 from bench.load import WARMUP_SECONDS, Tally, drive
+from wallet_core.store.database import json_text
 from wallet_core.store.group_commit import keep_session
 
 VARIANTS = ("3-statements", "core-statements", "1-statement", "group-commit")
@@ -42,7 +43,7 @@ BATCH = 16  # debits per statement in the group-commit variant
 def _debit(name: str, i: int, player: str, at_ms: int) -> tuple[Any, ...]:
     tx_id = f"{name}-{i:07d}"
     params = payloads.aigame_bet(player, tx_id, at_ms)
-    details = json.dumps(payloads.bet_details(params))
+    details = json_text(payloads.bet_details(params))  # as the core writes it: compact
     request_hash = hashlib.sha256(f"{tx_id}{player}".encode()).hexdigest()
     event_time = datetime.fromtimestamp(at_ms / 1000, UTC)
     raw = json.dumps(params, separators=(",", ":"))
