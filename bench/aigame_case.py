@@ -29,7 +29,7 @@ class AIGameCase:
         who = payloads.players_for(name, count, spec["players"])
         pairs = []
         for i in range(count):
-            bet_id = f"{name}-{i:07d}"
+            bet_id = payloads.transaction_id(name, i, at)
             win = "2.00" if i % 2 == 0 else "0"
             pairs.append((
                 payloads.http_post(spec["address"], spec["bet_path"], payloads.aigame_bet(who[i], bet_id, at)),

@@ -41,7 +41,7 @@ BATCH = 16  # debits per statement in the group-commit variant
 
 
 def _debit(name: str, i: int, player: str, at_ms: int) -> tuple[Any, ...]:
-    tx_id = f"{name}-{i:07d}"
+    tx_id = payloads.transaction_id(name, i, at_ms)
     params = payloads.aigame_bet(player, tx_id, at_ms)
     details = json_text(payloads.bet_details(params))  # as the core writes it: compact
     request_hash = hashlib.sha256(f"{tx_id}{player}".encode()).hexdigest()

@@ -67,7 +67,7 @@ async def baselines_and_core(bench: Bench, cores: Cores) -> None:
             for kind, rows in parts.items():
                 merged = merge(rows)
                 if kind == "core":
-                    await _check_stored(bench, store, merged, f"core-c{c}-r")
+                    await _check_stored(bench, store, merged, [f"core-c{c}-r{r}" for r in range(plan.rounds)])
                 bench.rows.append(merged)
         if store.kind != "postgresql":
             bench.skip("driver", "needs PostgreSQL (the --quick run is SQLite only)")
@@ -94,11 +94,12 @@ async def _extras(bench: Bench, echo: list[Server], echo_port: int) -> None:
             bench.rows.append(row)
 
 
-async def _check_stored(bench: Bench, store: Store, row: Row, prefix: str) -> None:
-    """The ledger holds exactly the debits that were answered OK."""
-    row.notes["stored"] = await store.outcomes(payloads.PROVIDER, prefix)
+async def _check_stored(bench: Bench, store: Store, row: Row, cases: list[str]) -> None:
+    """The ledger holds exactly the debits of these cases that were answered OK."""
+    row.notes["stored"] = await store.outcomes(payloads.PROVIDER, cases)
     if row.notes["stored"].get("completed", 0) != row.ok:
-        bench.problems.append(f"{prefix}*: {row.ok} debits answered OK, the ledger holds {row.notes['stored']}")
+        bench.problems.append(f"{', '.join(cases)}: {row.ok} debits answered OK, the ledger holds "
+                              f"{row.notes['stored']}")
 
 
 def hot_player_balance(bench: Bench) -> int:
@@ -160,7 +161,7 @@ async def gateway_end_to_end(bench: Bench, cores: Cores) -> None:
             }
             row, _ = await bench.run(task, section="gateway", label=f"AIGame bet+payout, HTTP, {store.kind}",
                                      store=store.kind, servers=[gateway, *cores.servers], db_pids=bench.db_pids(store))
-            row.notes["stored"] = await store.outcomes("aigame", f"gw-c{c}-")
+            row.notes["stored"] = await store.outcomes("aigame", [f"gw-c{c}"])
             bench.rows.append(row)
     finally:
         await gateway.stop()
@@ -182,7 +183,7 @@ async def embedded(bench: Bench) -> None:
                              max_seconds=plan.case_seconds)
             row, _ = await bench.run(task, section="sqlite", label="core Debit, sqlite", store="sqlite",
                                      servers=cores.servers, db_pids=None)
-            await _check_stored(bench, store, row, name + "-")
+            await _check_stored(bench, store, row, [name])
             bench.rows.append(row)
             debits += row.requests + plan.warmup_at(c)
     finally:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections import Counter
+from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +17,7 @@ import asyncpg
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 
+from bench import payloads
 from wallet_core.store.database import create_engine
 from wallet_core.store.migrate import upgrade
 from wallet_core.store.schema import accounts, entries
@@ -71,13 +74,17 @@ class Store:
             await engine.dispose()
         return {"accounts": checked, "mismatches": len(mismatches)}
 
-    async def outcomes(self, provider: str, prefix: str) -> dict[str, int]:
-        """How the stored transactions whose id starts with `prefix` ended: status or refusal reason."""
-        rows = await self.query(
-            "SELECT status, error_reason, count(*) FROM transactions WHERE provider = :provider "
-            "AND transaction_id LIKE :pattern GROUP BY status, error_reason",
-            provider=provider, pattern=prefix + "%")
-        return {str(reason or status): int(count) for status, reason, count in rows}
+    async def outcomes(self, provider: str, cases: Sequence[str]) -> dict[str, int]:
+        """How the stored transactions of these cases (`payloads.transaction_id`) ended: status or
+        refusal reason."""
+        found: Counter[str] = Counter()
+        for case in cases:
+            rows = await self.query(
+                "SELECT status, error_reason, count(*) FROM transactions WHERE provider = :provider "
+                "AND substr(transaction_id, 9, 10) = :mark GROUP BY status, error_reason",
+                provider=provider, mark=payloads.case_mark(case))
+            found.update({str(reason or status): int(count) for status, reason, count in rows})
+        return dict(found)
 
     async def size_bytes(self) -> dict[str, int]:
         """Bytes on disk: per ledger table (with its TOAST) and its indexes on PostgreSQL; the file on SQLite."""
