@@ -45,11 +45,10 @@ def now_ms() -> int:
 
 def transaction_id(case: str, index: int, at_ms: int) -> str:
     """The `index`-th id of a case, shaped like AIGame's (a MongoDB ObjectId: seeds 000 and 002):
-    24 hex digits, the seconds of `at_ms`, 5 bytes naming the case, a counter. Like AIGame's, ids
-    made later sort later, so the unique indexes grow at their right edge as in production. Named
-    ids (`mem3-0000001`) sorted by name, not time: the memory section's fell between the earlier
-    sections' (`hot-…`, `warm-…`), and keys inserted into the middle of an index half-fill its
-    pages, bytes that no provider's traffic costs."""
+    24 hex digits, the seconds of `at_ms`, 5 bytes naming the case, a counter. The stored rows and
+    keys are as long as AIGame's (the named ids, `mem3-0000001`, were half as long), and a case's
+    ids ascend as AIGame's do, so that each provider's keys grow at the right edge of their region
+    of the unique indexes, in the middle of those indexes, as in production (docs/performance.md)."""
     if not 0 <= index < 1 << 24:
         raise ValueError(f"a counter of 3 bytes: {index}")
     return f"{at_ms // 1000:08x}{case_mark(case)}{index:06x}"

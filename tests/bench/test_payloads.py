@@ -22,7 +22,7 @@ def test_ids_sort_in_the_order_they_were_made() -> None:
     earlier_section = [transaction_id("warm-c64", i, AT_MS) for i in range(3)]
     later_section = [transaction_id("mem0", i, AT_MS + 1_000) for i in range(3)]
     made = earlier_section + later_section
-    assert sorted(made) == made  # `mem0-…` once sorted before `warm-c64-…`
+    assert sorted(made) == made  # as AIGame's ObjectIds: time first
 
 
 def test_cases_made_in_the_same_second_do_not_share_ids() -> None:
