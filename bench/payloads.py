@@ -55,7 +55,7 @@ def transaction_id(case: str, index: int, at_ms: int) -> str:
 
 
 def case_mark(case: str) -> str:
-    """The 10 hex digits in the middle of a case's ids (from the 9th): the stored ids of a case."""
+    """The 10 hex digits, from the 9th, that every id of a case holds: how the checks find its rows."""
     return hashlib.blake2b(case.encode(), digest_size=5).hexdigest()
 
 
