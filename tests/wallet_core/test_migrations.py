@@ -3,7 +3,9 @@ revision defines them."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -120,3 +122,97 @@ async def test_every_migration_goes_down_to_nothing_and_up_again_on_sqlite(tmp_p
     await upgrade(sqlite)
     await downgrade(sqlite, "base")
     await upgrade(sqlite)
+
+
+async def _index_definition(url: str, index: str) -> str:
+    connection = await _connect(url)
+    try:
+        return str(await connection.fetchval("SELECT pg_get_indexdef(to_regclass($1))", index))
+    finally:
+        await connection.close()
+
+
+async def _keys(url: str) -> tuple[str, str, str]:
+    return (await _index_definition(url, "uq_transactions_idempotency_key"),
+            await _index_definition(url, "uq_bets_provider_transaction"),
+            await _index_definition(url, "ix_transactions_bet"))
+
+
+_LEADING_WITH_THE_ID = (
+    "CREATE UNIQUE INDEX uq_transactions_idempotency_key ON public.transactions USING btree "
+    "(transaction_id, provider, kind)",
+    "CREATE UNIQUE INDEX uq_bets_provider_transaction ON public.bets USING btree (transaction_id, provider)",
+    "CREATE INDEX ix_transactions_bet ON public.transactions USING btree (bet_id, id) WHERE (bet_id IS NOT NULL)",
+)
+
+
+async def test_0006_keys_lead_with_the_provider_id_and_go_back(fresh_postgres: str) -> None:
+    assert await _keys(fresh_postgres) == _LEADING_WITH_THE_ID
+    await downgrade(fresh_postgres, "0005")
+    assert await _keys(fresh_postgres) == (
+        "CREATE UNIQUE INDEX uq_transactions_idempotency_key ON public.transactions USING btree "
+        "(provider, kind, transaction_id)",
+        "CREATE UNIQUE INDEX uq_bets_provider_transaction ON public.bets USING btree (provider, transaction_id)",
+        "CREATE INDEX ix_transactions_bet ON public.transactions USING btree (bet_id, id)",
+    )
+    await upgrade(fresh_postgres)
+    assert await _keys(fresh_postgres) == _LEADING_WITH_THE_ID
+
+
+async def test_0006_keys_are_still_the_constraints_that_refuse_a_second_row(fresh_postgres: str) -> None:
+    await _player_p1_with_1_usd(fresh_postgres)
+    assert await _uncovered_debit(fresh_postgres, "b1") == "refused"
+    assert await _uncovered_debit(fresh_postgres, "b1") == "taken"
+    connection = await _connect(fresh_postgres)
+    try:
+        constraints = await connection.fetch(
+            "SELECT conname FROM pg_constraint WHERE contype = 'u' AND conrelid IN ('transactions'::regclass, "
+            "'bets'::regclass) ORDER BY conname")
+        assert [c["conname"] for c in constraints] == ["uq_bets_provider_transaction",
+                                                       "uq_transactions_idempotency_key"]
+        bet = ("INSERT INTO bets (provider, transaction_id, player_id, currency, state, stake, payout) "
+               "VALUES ('tests', 'b1', 'p1', 'USD', 'placed', 1, 0)")
+        await connection.execute(bet)
+        with pytest.raises(asyncpg.UniqueViolationError):
+            await connection.execute(bet)
+    finally:
+        await connection.close()
+
+
+async def test_0006_run_again_after_stopping_half_way_rebuilds_what_it_left(fresh_postgres: str) -> None:
+    await downgrade(fresh_postgres, "0005")
+    connection = await _connect(fresh_postgres)
+    try:  # what a stopped upgrade leaves: a new index, perhaps invalid, not yet in its place
+        await connection.execute("CREATE INDEX uq_transactions_idempotency_key_new ON transactions (provider)")
+        await connection.execute("CREATE INDEX ix_transactions_bet_new ON transactions (id)")
+    finally:
+        await connection.close()
+    await upgrade(fresh_postgres)
+    assert await _keys(fresh_postgres) == _LEADING_WITH_THE_ID
+    assert await _index_definition(fresh_postgres, "uq_transactions_idempotency_key_new") == "None"
+
+
+async def test_0006_finds_a_bets_transactions_through_the_partial_index(fresh_postgres: str) -> None:
+    connection = await _connect(fresh_postgres)
+    try:
+        await connection.execute("SET enable_seqscan = off")
+        plan = "\n".join(r[0] for r in await connection.fetch(
+            "EXPLAIN SELECT * FROM transactions WHERE bet_id = $1 ORDER BY id", 7))
+        assert "ix_transactions_bet" in plan
+    finally:
+        await connection.close()
+
+
+async def test_0006_on_sqlite_indexes_only_the_rows_with_a_bet_and_goes_back(tmp_path: Path) -> None:
+    sqlite = f"sqlite+aiosqlite:///{tmp_path / 'wallet.db'}"
+
+    def bet_index() -> str:
+        with closing(sqlite3.connect(tmp_path / "wallet.db")) as db:
+            return str(db.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_transactions_bet'").fetchone()[0])
+
+    await upgrade(sqlite)
+    assert bet_index().endswith("(bet_id, id) WHERE bet_id IS NOT NULL")
+    await downgrade(sqlite, "0005")
+    assert bet_index().endswith("(bet_id, id)")
+    await upgrade(sqlite)
+    assert bet_index().endswith("WHERE bet_id IS NOT NULL")

@@ -31,7 +31,7 @@ async def downgrade(database_url: str, revision: str) -> None:
 
 
 async def _run(database_url: str, alembic_command: Callable[[Config], None]) -> None:
-    """An Alembic command on the wallet's own engine, in one transaction."""
+    """An Alembic command on the wallet's own engine, in one transaction (but a migration's autocommit block)."""
     config = alembic_config(database_url)
 
     def run(connection: Connection) -> None:
@@ -40,8 +40,11 @@ async def _run(database_url: str, alembic_command: Callable[[Config], None]) -> 
 
     engine = create_engine(database_url)
     try:
-        async with engine.begin() as connection:
+        # Not begun here: Alembic begins the transaction itself, so that a migration can step out of it
+        # (autocommit_block: CREATE INDEX CONCURRENTLY) and back in.
+        async with engine.connect() as connection:
             await connection.run_sync(run)
+            await connection.commit()
     finally:
         await engine.dispose()
 

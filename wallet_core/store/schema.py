@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -61,7 +62,8 @@ class BetRow(Base):
     """A bet's lifecycle, keyed like its debit so that a debit and its cancel meet on one row."""
 
     __tablename__ = "bets"
-    __table_args__ = (UniqueConstraint("provider", "transaction_id", name="uq_bets_provider_transaction"),)
+    # Led by the provider's id: ids that ascend meet at the index's right edge (migration 0006).
+    __table_args__ = (UniqueConstraint("transaction_id", "provider", name="uq_bets_provider_transaction"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     provider: Mapped[str] = mapped_column(String(32))
@@ -81,10 +83,12 @@ class TransactionRow(Base):
 
     __tablename__ = "transactions"
     __table_args__ = (
-        UniqueConstraint("provider", "kind", "transaction_id", name="uq_transactions_idempotency_key"),
+        # Led by the provider's id: ids that ascend meet at the index's right edge (migration 0006).
+        UniqueConstraint("transaction_id", "provider", "kind", name="uq_transactions_idempotency_key"),
         Index("ix_transactions_player", "player_id", "id"),
         Index("ix_transactions_round", "round_id", "id"),
-        Index("ix_transactions_bet", "bet_id", "id"),
+        Index("ix_transactions_bet", "bet_id", "id", postgresql_where=text("bet_id IS NOT NULL"),
+              sqlite_where=text("bet_id IS NOT NULL")),
         # Rows come in about the order of created_at: PostgreSQL's BRIN costs bytes per thousand rows.
         Index("ix_transactions_created", "created_at", postgresql_using="brin"),
     )
