@@ -62,7 +62,7 @@ class BetRow(Base):
     """A bet's lifecycle, keyed like its debit so that a debit and its cancel meet on one row."""
 
     __tablename__ = "bets"
-    # Led by the provider's id: ids that ascend meet at the index's right edge (migration 0006).
+    # Led by the provider's id: ids that ascend meet at the index's right edge (0006, PostgreSQL).
     __table_args__ = (UniqueConstraint("transaction_id", "provider", name="uq_bets_provider_transaction"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -83,7 +83,7 @@ class TransactionRow(Base):
 
     __tablename__ = "transactions"
     __table_args__ = (
-        # Led by the provider's id: ids that ascend meet at the index's right edge (migration 0006).
+        # Led by the provider's id: ids that ascend meet at the index's right edge (0006, PostgreSQL).
         UniqueConstraint("transaction_id", "provider", "kind", name="uq_transactions_idempotency_key"),
         Index("ix_transactions_player", "player_id", "id"),
         Index("ix_transactions_round", "round_id", "id"),
