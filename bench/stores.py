@@ -23,7 +23,7 @@ from wallet_core.store.migrate import upgrade
 from wallet_core.store.schema import accounts, entries
 from wallet_core.verify import find_mismatches
 
-LEDGER_TABLES = ("transactions", "entries", "bets", "accounts")
+LEDGER_TABLES = ("transactions", "entries", "bets", "accounts", "raw_request_samples")
 
 
 def dsn(url: str) -> str:
@@ -94,8 +94,8 @@ class Store:
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL's pages into the file
             return {"file": self.path.stat().st_size}
         rows = await self.query(
-            "SELECT relname, pg_table_size(oid), pg_indexes_size(oid) FROM pg_class WHERE relname IN "
-            "('transactions', 'entries', 'bets', 'accounts') AND relkind = 'r'")
+            "SELECT relname, pg_table_size(oid), pg_indexes_size(oid) FROM pg_class "
+            f"WHERE relname IN {LEDGER_TABLES} AND relkind = 'r'")  # the tuple's repr: fixed names, SQL's syntax
         sizes = {}
         for name, table, indexes in rows:  # the table with its TOAST, then its indexes
             sizes[f"{name}"], sizes[f"{name} indexes"] = int(table), int(indexes)

@@ -11,6 +11,7 @@ import json
 import logging
 import signal
 import socket
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -25,6 +26,7 @@ from wallet_cli import report_text
 from wallet_cli import sign as signing
 from wallet_core import server
 from wallet_core.config import ConfigError, CoreSettings
+from wallet_core.domain import Kind
 from wallet_core.errors import WalletError
 from wallet_core.ledger import Ledger
 from wallet_core.money import to_decimal_string
@@ -227,6 +229,20 @@ async def accounts_show(args: argparse.Namespace, config: Mapping[str, Any], is_
     for account in accounts:
         balance = to_decimal_string(account.balance, ledger.currencies.get(account.currency, 0))
         print(f"{account.id:>10}  {account.currency:<8}  {balance:>20}  {account.created_at.isoformat()}")
+    return 0
+
+
+async def raw_request(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
+    """A transaction's raw request as the provider sent it, for a dispute (the store may keep it packed)."""
+    ledger = await _ledger(config)
+    try:
+        raw = await ledger.raw_request(args.provider, Kind(args.kind), args.transaction_id)
+    except WalletError as error:
+        print(f"wallet: {error.reason}: {error.message}", file=sys.stderr)
+        return 1
+    finally:
+        await ledger.close()
+    print(raw)
     return 0
 
 

@@ -7,6 +7,8 @@
     wallet accounts create PLAYER CURRENCY [--balance AMOUNT]
     wallet accounts show PLAYER
     wallet verify                    every balance equals the sum of its entries (exit 1 if not)
+    wallet raw-request PROVIDER KIND TRANSACTION_ID
+                                     a transaction's raw request as the provider sent it
     wallet report [--since WHEN] [--until WHEN] [--unsettled-after MINUTES] [--json]
                                      bets, wins, cancels, GGR per provider and round; open bets
     wallet sign aigame [--path PATH] [--get] [--body-only] PAYLOAD_JSON
@@ -31,6 +33,7 @@ import uvloop
 from wallet_cli import commands, logs
 from wallet_cli.config import load
 from wallet_cli.heap import collector_tuned_for_serving
+from wallet_core.domain import Kind
 
 SERVING = {"core", "gateway", "up"}
 """The commands that serve calls until stopped: the garbage collector is tuned for them (heap.py)."""
@@ -62,6 +65,11 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("player")
 
     sub.add_parser("verify", parents=[common], help="check every balance against its ledger entries")
+    raw = sub.add_parser("raw-request", parents=[common],
+                         help="print a transaction's raw request as the provider sent it (for disputes)")
+    raw.add_argument("provider")
+    raw.add_argument("kind", choices=[kind.value for kind in Kind])
+    raw.add_argument("transaction_id", metavar="transaction-id", help="the provider's id of the transaction")
 
     report = sub.add_parser("report", parents=[common],
                             help="bets, wins, cancels and GGR per provider and round, and the bets left open")
@@ -102,6 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         "accounts": commands.accounts_create if getattr(args, "accounts_command", "") == "create"
         else commands.accounts_show,
         "verify": commands.verify,
+        "raw-request": commands.raw_request,
         "report": commands.report,
         "sign": commands.sign,
     }

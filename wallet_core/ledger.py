@@ -27,6 +27,7 @@ from wallet_core.store import queries as q
 from wallet_core.store.database import in_transaction
 from wallet_core.store.fast_path import FastPath, FastPathFailed, Refused, UniqueKeyTaken, Written
 from wallet_core.store.group_commit import GroupCommit
+from wallet_core.store.raw_requests import RawRequests
 from wallet_core.store.schema import MAX_BALANCE
 from wallet_core.store.sqlite_writer import SqliteWriter
 
@@ -41,10 +42,11 @@ T = TypeVar("T")
 
 class Ledger:
     def __init__(self, engine: AsyncEngine, currencies: dict[str, int],
-                 fast_path: FastPath | None = None) -> None:
+                 fast_path: FastPath | None = None, raw_requests: RawRequests | None = None) -> None:
         self.engine = engine
         self.currencies = dict(currencies)
         self._fast_path = fast_path
+        self._raw_requests = raw_requests or RawRequests({}, _sample_saver(engine))
 
     @classmethod
     async def open(cls, engine: AsyncEngine, *, pool_size: int = 10) -> Ledger:
@@ -52,12 +54,13 @@ class Ledger:
         fast path (``store.fast_path``), an in-memory SQLite database excepted."""
         async with engine.connect() as conn:
             currencies = await q.load_currencies(conn)
+            raw_requests = RawRequests(await q.newest_samples(conn), _sample_saver(engine))
         fast: FastPath | None = None
         if engine.dialect.name == "postgresql":
-            fast = GroupCommit(engine.url.render_as_string(hide_password=False), pool_size)
+            fast = GroupCommit(engine.url.render_as_string(hide_password=False), pool_size, raw_requests)
         elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-            fast = SqliteWriter(engine.url.database)
-        return cls(engine, currencies, fast)
+            fast = SqliteWriter(engine.url.database, raw_requests)
+        return cls(engine, currencies, fast, raw_requests)
 
     async def close(self) -> None:
         if self._fast_path is not None:
@@ -101,6 +104,16 @@ class Ledger:
             )
 
         return await self._run(work)
+
+    async def raw_request(self, provider: str, kind: Kind, transaction_id: str) -> str:
+        """A transaction's raw request as the provider sent it (rule 10), packed in the store or not."""
+        raw = await self._run(lambda conn: q.stored_raw_request(conn, provider, kind, transaction_id))
+        if raw is None:
+            raise WalletError(
+                Reason.TRANSACTION_NOT_FOUND, f"no {kind.value} {transaction_id!r} from {provider!r}",
+                provider=provider, transaction_id=transaction_id,
+            )
+        return raw
 
     async def list_transactions(self, *, player_id: str, round_id: str, provider: str,
                                 after_id: int, page_size: int) -> list[Transaction]:
@@ -392,9 +405,10 @@ class Ledger:
             "currency": request.currency if currency is None else currency, "amount": amount,
             "balance_change": change, "balance_after": balance_after, "round_id": request.round_id,
             "game_id": request.game_id, "table_id": request.table_id, "reference_id": request.reference_id,
-            "details": request.details, "raw_request": request.raw_request, "client": request.client,
-            "event_time": request.event_time,
+            "details": request.details, "client": request.client, "event_time": request.event_time,
         }
+        values["raw_request"], values["raw_request_packed"] = self._raw_requests.columns_now(
+            request.provider, request.raw_request)
         tx_id, created = await q.insert_transaction(conn, values)
         return _stored(request, tx_id, created, amount, fingerprint, status, change=change,
                        balance_after=balance_after, account_id=account_id, bet=bet, currency=values["currency"],
@@ -410,6 +424,11 @@ class Ledger:
                                    account_id=account.id if account else None, bet=bet, currency=currency,
                                    error=error)
         return Outcome(stored, replay=False)
+
+
+def _sample_saver(engine: AsyncEngine) -> Callable[[str, bytes], Awaitable[int]]:
+    """Saves a raw request sample in a transaction of its own, committed before it is used."""
+    return lambda provider, sample: in_transaction(engine, lambda conn: q.insert_sample(conn, provider, sample))
 
 
 def page_limit(page_size: int) -> int:

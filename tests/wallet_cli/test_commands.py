@@ -1,4 +1,4 @@
-"""`wallet db upgrade`, `wallet accounts ...` and `wallet verify` against both stores."""
+"""`wallet db upgrade`, `wallet accounts ...`, `wallet verify` and `wallet raw-request` against both stores."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from tests.support.ledger import open_ledger
+from wallet_core.domain import Kind, MoneyRequest
 from wallet_core.store.database import create_engine
 
 
@@ -55,3 +57,15 @@ def test_unsupported_currency_is_refused(tmp_path: Path) -> None:
     wallet("db", "upgrade", database_url=url)
     result = wallet("accounts", "create", "p", "XXX", database_url=url)
     assert result.returncode == 1 and "UNSUPPORTED_CURRENCY" in result.stdout
+
+
+async def test_raw_request_prints_a_transactions_raw_request_as_received(database_url: str) -> None:
+    async with open_ledger(database_url) as ledger:
+        await ledger.create_account("alice", "USD", "10.00")
+        for bet in ("b1", "b2"):  # b1 becomes aigame's sample, b2 is stored packed
+            await ledger.debit(MoneyRequest(Kind.DEBIT, "aigame", bet, "alice", "USD", "1.00",
+                                            raw_request=f'{{"bet_txn_id":"{bet}","bet_amount":"1.00","é":"✓"}}'))
+    shown = wallet("raw-request", "aigame", "debit", "b2", database_url=database_url)
+    assert (shown.returncode, shown.stdout) == (0, '{"bet_txn_id":"b2","bet_amount":"1.00","é":"✓"}\n'), shown.stderr
+    missing = wallet("raw-request", "aigame", "credit", "b2", database_url=database_url)
+    assert missing.returncode == 1 and "TRANSACTION_NOT_FOUND" in missing.stderr

@@ -17,6 +17,8 @@ from sqlalchemy.engine import RowMapping
 
 from tests.support.core import CoreHandle, bearer
 from wallet.v1 import wallet_pb2 as pb
+from wallet_core.domain import Kind
+from wallet_core.store import queries
 from wallet_core.store.database import create_engine
 from wallet_core.store.schema import accounts, entries, transactions
 
@@ -178,11 +180,24 @@ async def execute_sql(core: CoreHandle, statement: str) -> None:
         await engine.dispose()
 
 
-async def transaction_row(core: CoreHandle, tx: str, kind: str, provider: str = PROVIDER) -> RowMapping | None:
+async def transaction_row(core: CoreHandle, tx: str, kind: str, provider: str = PROVIDER) -> dict[str, Any] | None:
+    """A transaction's row, its ``raw_request`` as read back (packed or not: store.raw_requests)."""
     found = await rows(core, select(transactions).where(
         transactions.c.provider == provider, transactions.c.kind == kind, transactions.c.transaction_id == tx))
     assert len(found) <= 1
-    return found[0] if found else None
+    if not found:
+        return None
+    return {**found[0], "raw_request": await stored_raw_request(core, provider, kind, tx)}
+
+
+async def stored_raw_request(core: CoreHandle, provider: str, kind: str, tx: str) -> str | None:
+    """The raw request the ledger keeps with a transaction, as it reads it back."""
+    engine = create_engine(core.database_url, pool_size=1)
+    try:
+        async with engine.connect() as conn:
+            return await queries.stored_raw_request(conn, provider, Kind(kind), tx)
+    finally:
+        await engine.dispose()
 
 
 async def transaction_count(core: CoreHandle) -> int:

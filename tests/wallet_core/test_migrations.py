@@ -11,11 +11,18 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from tests.support import databases
+from tests.support.ledger import open_ledger
+from wallet_core.domain import Kind, MoneyRequest
+from wallet_core.store.database import create_engine
 from wallet_core.store.group_commit import DEBIT_BATCH
 from wallet_core.store.migrate import downgrade, upgrade
+
+OLD_CORES_DEBIT_BATCH = DEBIT_BATCH.replace(", $16", "")
+"""How cores before 0007 call wallet_debit_batch: each revision since 0002 answers it."""
 
 
 @pytest.fixture
@@ -47,8 +54,8 @@ async def _uncovered_debit(url: str, transaction_id: str) -> str:
     try:
         now = datetime.now(UTC)
         row = await connection.fetchrow(
-            DEBIT_BATCH, [200], ["p1"], ["USD"], ["tests"], [transaction_id], [now], ["h"], [""], [""], [""], [""],
-            ["{}"], ["{}"], ["tests"], [now])
+            OLD_CORES_DEBIT_BATCH, [200], ["p1"], ["USD"], ["tests"], [transaction_id], [now], ["h"], [""], [""],
+            [""], [""], ["{}"], ["{}"], ["tests"], [now])
         assert row is not None
         return str(row["outcome"])
     finally:
@@ -90,7 +97,7 @@ async def _account_writes_of_one_batch(url: str, debits: int) -> int:
             now = datetime.now(UTC)
             ids = [f"w{debits}-{n}-{now.timestamp()}" for n in range(debits)]
             rows = await connection.fetch(
-                DEBIT_BATCH, [1] * debits, ["p1"] * debits, ["USD"] * debits, ["tests"] * debits, ids,
+                OLD_CORES_DEBIT_BATCH, [1] * debits, ["p1"] * debits, ["USD"] * debits, ["tests"] * debits, ids,
                 [now] * debits, ["h"] * debits, *([[""] * debits] * 4), ["{}"] * debits, ["{}"] * debits,
                 ["tests"] * debits, [now] * debits)
             assert [row["outcome"] for row in rows] == ["written"] * debits
@@ -216,3 +223,69 @@ async def test_0006_on_sqlite_indexes_only_the_rows_with_a_bet_and_goes_back(tmp
     assert bet_index().endswith("(bet_id, id)")
     await upgrade(sqlite)
     assert bet_index().endswith("WHERE bet_id IS NOT NULL")
+
+
+def _aigame_body(transaction_id: str) -> str:
+    return f'{{"agent_id":"a1","user_id":"p1","bet_txn_id":"{transaction_id}","bet_amount":"0.01","sign":"9f2c"}}'
+
+
+async def _debits_packed_through_the_ledger(url: str, ids: list[str]) -> None:
+    async with open_ledger(url) as ledger:
+        if not await ledger.accounts("p1"):
+            await ledger.create_account("p1", "USD", "1.00")
+        for transaction_id in ids:
+            await ledger.debit(MoneyRequest(Kind.DEBIT, "aigame", transaction_id, "p1", "USD", "0.01",
+                                            raw_request=_aigame_body(transaction_id)))
+
+
+async def _read_back(url: str, ids: list[str]) -> list[str]:
+    async with open_ledger(url) as ledger:
+        return [await ledger.raw_request("aigame", Kind.DEBIT, transaction_id) for transaction_id in ids]
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+async def test_0007_down_writes_packed_requests_back_as_text_and_up_packs_again(
+        store: str, tmp_path: Path) -> None:
+    if store == "postgres":
+        url = await databases.create_postgres_database()
+        if url is None:
+            pytest.skip(f"PostgreSQL not reachable at {databases.POSTGRES_URL} (set WALLET_TEST_POSTGRES_URL)")
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'wallet.db'}"
+        await upgrade(url)
+    try:
+        await _debits_packed_through_the_ledger(url, ["b1", "b2", "b3"])
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as conn:
+                stored = (await conn.execute(text("SELECT raw_request, raw_request_packed FROM transactions"))).all()
+            assert [(raw, packed is not None) for raw, packed in stored] == [("", True)] * 3
+            await downgrade(url, "0006")
+            async with engine.connect() as conn:
+                stored = (await conn.execute(text("SELECT raw_request FROM transactions ORDER BY id"))).all()
+            assert [raw for (raw,) in stored] == [_aigame_body(t) for t in ["b1", "b2", "b3"]]
+        finally:
+            await engine.dispose()
+        await upgrade(url)
+        await _debits_packed_through_the_ledger(url, ["b4"])
+        assert await _read_back(url, ["b1", "b2", "b3", "b4"]) == [_aigame_body(t) for t in ["b1", "b2", "b3", "b4"]]
+    finally:
+        if store == "postgres":
+            await databases.drop_postgres_database(url)
+
+
+async def test_0007_old_cores_store_text_and_new_cores_packed_requests(fresh_postgres: str) -> None:
+    await _player_p1_with_1_usd(fresh_postgres)
+    await _uncovered_debit(fresh_postgres, "b1")  # as a core before 0007 calls it: 15 arguments
+    connection = await _connect(fresh_postgres)
+    try:
+        now = datetime.now(UTC)
+        row = await connection.fetchrow(
+            DEBIT_BATCH, [1], ["p1"], ["USD"], ["tests"], ["b2"], [now], ["h"], [""], [""], [""], [""], ["{}"],
+            [""], ["tests"], [now], [b"\x01\x05packed"])
+        assert row is not None and row["outcome"] == "written"
+        stored = await connection.fetch("SELECT transaction_id, raw_request, raw_request_packed FROM transactions "
+                                        "ORDER BY id")
+    finally:
+        await connection.close()
+    assert [tuple(r) for r in stored] == [("b1", "{}", None), ("b2", "", b"\x01\x05packed")]

@@ -13,7 +13,8 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wallet_core.domain import Account, Bet, BetState, Kind, Status, Transaction
-from wallet_core.store.schema import MAX_BALANCE, accounts, bets, currencies, entries, transactions
+from wallet_core.store import raw_requests
+from wallet_core.store.schema import MAX_BALANCE, accounts, bets, currencies, entries, raw_request_samples, transactions
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -231,3 +232,36 @@ async def insert_transaction(conn: AsyncConnection, values: dict[str, Any]) -> t
         insert(transactions).values(**values, created_at=created).returning(transactions.c.id)
     )).scalar_one()
     return tx_id, created
+
+
+async def stored_raw_request(conn: AsyncConnection, provider: str, kind: Kind, transaction_id: str) -> str | None:
+    """A transaction's raw request as received (rule 10), packed or not; None: no such transaction."""
+    row = (await conn.execute(select(transactions.c.raw_request, transactions.c.raw_request_packed).where(
+        transactions.c.provider == provider, transactions.c.kind == kind.value,
+        transactions.c.transaction_id == transaction_id,
+    ))).first()
+    if row is None:
+        return None
+    text, packed = row
+    if packed is None:
+        return str(text)
+    sample_id = raw_requests.sample_of(packed)
+    sample = (await conn.execute(
+        select(raw_request_samples.c.sample).where(raw_request_samples.c.id == sample_id)
+    )).scalar_one_or_none()
+    return raw_requests.unpack(packed, {sample_id: sample} if sample is not None else {})
+
+
+# --- raw request samples ---------------------------------------------------------------
+
+async def newest_samples(conn: AsyncConnection) -> dict[str, tuple[int, bytes]]:
+    """Each provider's newest sample: provider -> (id, sample)."""
+    newest = select(func.max(raw_request_samples.c.id)).group_by(raw_request_samples.c.provider)
+    rows = await conn.execute(select(raw_request_samples).where(raw_request_samples.c.id.in_(newest)))
+    return {r["provider"]: (r["id"], bytes(r["sample"])) for r in rows.mappings()}
+
+
+async def insert_sample(conn: AsyncConnection, provider: str, sample: bytes) -> int:
+    return int((await conn.execute(insert(raw_request_samples).values(
+        provider=provider, sample=sample, created_at=now(),
+    ).returning(raw_request_samples.c.id))).scalar_one())

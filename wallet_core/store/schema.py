@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -113,9 +114,22 @@ class TransactionRow(Base):
     table_id: Mapped[str] = mapped_column(String(128))
     reference_id: Mapped[str] = mapped_column(String(128))
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
-    raw_request: Mapped[str] = mapped_column(Text)
+    raw_request: Mapped[str] = mapped_column(Text)  # '' when packed
+    raw_request_packed: Mapped[bytes | None] = mapped_column(LargeBinary)  # store.raw_requests (0007)
     client: Mapped[str] = mapped_column(String(64))
     event_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RawRequestSampleRow(Base):
+    """A provider's raw request that its later ones are deflated against (``store.raw_requests``).
+    Never changed or deleted: packed requests name it."""
+
+    __tablename__ = "raw_request_samples"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    sample: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -138,3 +152,4 @@ accounts = cast(Table, AccountRow.__table__)
 bets = cast(Table, BetRow.__table__)
 transactions = cast(Table, TransactionRow.__table__)
 entries = cast(Table, EntryRow.__table__)
+raw_request_samples = cast(Table, RawRequestSampleRow.__table__)

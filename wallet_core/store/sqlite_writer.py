@@ -44,6 +44,7 @@ from typing import Any, TypeVar, cast
 from wallet_core.domain import Bet, BetState, MoneyRequest
 from wallet_core.store.database import SQLITE_PRAGMAS, json_text
 from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
+from wallet_core.store.raw_requests import RawRequests
 
 T = TypeVar("T")
 
@@ -62,8 +63,8 @@ RETURNING id, stake, payout, placed_at, settled_at, cancelled_at"""
 STORE = """INSERT INTO transactions (
     provider, kind, transaction_id, request_hash, status, error_reason, error_metadata, account_id, bet_id,
     player_id, currency, amount, balance_change, balance_after, round_id, game_id, table_id, reference_id,
-    details, raw_request, client, event_time, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
+    details, raw_request, client, event_time, created_at, raw_request_packed)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
 ENTRY = "INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at) VALUES (?, ?, ?, ?, ?)"
 
 
@@ -98,15 +99,19 @@ class _Stop:
 
 # A write's answer: its value, or the exception its caller gets.
 _Answer = tuple[_Write, Any, BaseException | None]
+_Raw = tuple[str, bytes | None]
+"""A raw request's two columns (``raw_requests.RawRequests.columns``)."""
 
 
 class SqliteWriter:
     """SQLite's fast path (``fast_path.FastPath``) on one thread and one connection of its own."""
 
-    def __init__(self, path: str, *, max_batch: int = MAX_BATCH, busy_timeout: float = 30.0) -> None:
+    def __init__(self, path: str, raw_requests: RawRequests | None = None, *, max_batch: int = MAX_BATCH,
+                 busy_timeout: float = 30.0) -> None:
         if max_batch < 1:
             raise ValueError("a batch holds at least one write")
         self._path = path
+        self._raw_requests = raw_requests or RawRequests({}, None)  # None given: every raw request as text
         self._max_batch = max_batch
         self._busy_timeout_ms = round(busy_timeout * 1000)
         self._queue: queue.SimpleQueue[_Write | _Stop] = queue.SimpleQueue()
@@ -116,11 +121,13 @@ class SqliteWriter:
 
     async def debit(self, request: MoneyRequest, amount: int, request_hash: str,
                     created_at: datetime) -> tuple[Written, Bet] | Refused | None:
-        return await self._submit(lambda db: _debit(db, request, amount, request_hash, created_at))
+        raw = await self._raw_requests.columns(request.provider, request.raw_request)
+        return await self._submit(lambda db: _debit(db, request, raw, amount, request_hash, created_at))
 
     async def payout(self, request: MoneyRequest, amount: int, request_hash: str,
                      created_at: datetime) -> tuple[Written, Bet] | None:
-        return await self._submit(lambda db: _payout(db, request, amount, request_hash, created_at))
+        raw = await self._raw_requests.columns(request.provider, request.raw_request)
+        return await self._submit(lambda db: _payout(db, request, raw, amount, request_hash, created_at))
 
     async def close(self) -> None:
         """Answer every write already submitted (the thread finishes them), then close the
@@ -302,23 +309,24 @@ def _stopped(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-def _debit(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_hash: str,
+def _debit(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, amount: int, request_hash: str,
            created_at: datetime) -> tuple[Written, Bet] | Refused:
     at = _text(created_at)
     taken = db.execute(TAKE, (amount, request.player_id, request.currency)).fetchone()
     if taken is None:
-        return _refuse(db, request, amount, request_hash, at)
+        return _refuse(db, request, raw, amount, request_hash, at)
     account_id, balance_after = taken
     (bet_id,) = db.execute(OPEN_BET, (request.provider, request.transaction_id, request.player_id,
                                       request.currency, amount, at)).fetchone()
-    written = _store(db, request, amount, request_hash, at, account_id, bet_id, -amount, balance_after,
+    written = _store(db, request, raw, amount, request_hash, at, account_id, bet_id, -amount, balance_after,
                      entry=True)  # as the general path: every debit has its entry, even of 0
     bet = Bet(bet_id, request.provider, request.transaction_id, request.player_id, request.currency,
               BetState.PLACED, amount, 0, created_at, None, None)
     return written, bet
 
 
-def _refuse(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_hash: str, at: str) -> Refused:
+def _refuse(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, amount: int, request_hash: str,
+            at: str) -> Refused:
     """An uncovered debit's refusal, stored as the general path stores it (rule 3). A bet with its
     key (a cancel's tombstone, a debit placed already) is the general path's to decide."""
     account = db.execute(BALANCE, (request.player_id, request.currency)).fetchone()
@@ -327,13 +335,13 @@ def _refuse(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_
         raise _NotTheUsualCase
     account_id, balance = account
     (tx_id,) = db.execute(STORE, _transaction(
-        request, amount, request_hash, at, account_id, None, 0, balance, status="failed",
+        request, raw, amount, request_hash, at, account_id, None, 0, balance, status="failed",
         error_reason="INSUFFICIENT_FUNDS", error_metadata={"transaction_id": request.transaction_id},
     )).fetchone()
     return Refused(tx_id, account_id, balance)
 
 
-def _payout(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_hash: str,
+def _payout(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, amount: int, request_hash: str,
             created_at: datetime) -> tuple[Written, Bet]:
     at = _text(created_at)
     settled = db.execute(SETTLE_BET, (amount, at, request.provider, request.reference_id, request.player_id,
@@ -345,24 +353,24 @@ def _payout(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_
         raise _NotTheUsualCase
     bet_id, stake, payout, placed_at, settled_at, cancelled_at = settled
     account_id, balance_after = added
-    written = _store(db, request, amount, request_hash, at, account_id, bet_id, amount, balance_after,
+    written = _store(db, request, raw, amount, request_hash, at, account_id, bet_id, amount, balance_after,
                      entry=amount != 0)
     bet = Bet(bet_id, request.provider, request.reference_id, request.player_id, request.currency,
               BetState.SETTLED, stake, payout, _datetime(placed_at), _datetime(settled_at), _datetime(cancelled_at))
     return written, bet
 
 
-def _store(db: sqlite3.Connection, request: MoneyRequest, amount: int, request_hash: str, at: str,
+def _store(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, amount: int, request_hash: str, at: str,
            account_id: int, bet_id: int, change: int, balance_after: int, *, entry: bool) -> Written:
     """The completed transaction and, with ``entry``, its entry."""
-    (tx_id,) = db.execute(STORE, _transaction(request, amount, request_hash, at, account_id, bet_id, change,
+    (tx_id,) = db.execute(STORE, _transaction(request, raw, amount, request_hash, at, account_id, bet_id, change,
                                               balance_after)).fetchone()
     if entry:
         db.execute(ENTRY, (account_id, tx_id, change, balance_after, at))
     return Written(tx_id, account_id, balance_after)
 
 
-def _transaction(request: MoneyRequest, amount: int, request_hash: str, at: str, account_id: int,
+def _transaction(request: MoneyRequest, raw: _Raw, amount: int, request_hash: str, at: str, account_id: int,
                  bet_id: int | None, change: int, balance_after: int, *, status: str = "completed",
                  error_reason: str | None = None, error_metadata: dict[str, str] | None = None) -> tuple[Any, ...]:
     """STORE's parameters."""
@@ -370,8 +378,8 @@ def _transaction(request: MoneyRequest, amount: int, request_hash: str, at: str,
         request.provider, request.kind.value, request.transaction_id, request_hash, status, error_reason,
         json_text(error_metadata), account_id, bet_id, request.player_id, request.currency, amount, change,
         balance_after, request.round_id, request.game_id, request.table_id, request.reference_id,
-        json_text(request.details), request.raw_request, request.client,
-        _text(request.event_time) if request.event_time else None, at,
+        json_text(request.details), raw[0], request.client,
+        _text(request.event_time) if request.event_time else None, at, raw[1],
     )
 
 

@@ -12,13 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from gateways.hrg import PROVIDER, Settings, create_app
 from gateways.kit.core_client import CoreClient
 from tests.gateways.hrg.vendor import SECRET, SECRET_HEADER, Vendor
 from tests.support.core import CoreHandle, bearer
+from tests.wallet_core.helpers import stored_raw_request as ledger_raw_request
 from wallet.v1 import wallet_pb2
 
 PREFIX = "/callback/hrg"
@@ -89,16 +88,9 @@ async def transaction(
 
 async def stored_raw_request(core: CoreHandle, transaction_id: str, kind: str) -> str:
     """The raw request the ledger keeps with a transaction (not part of the contract's answers)."""
-    engine = create_async_engine(core.database_url)
-    try:
-        async with engine.connect() as conn:
-            raw = await conn.scalar(
-                text("SELECT raw_request FROM transactions WHERE provider = :p AND kind = :k AND transaction_id = :t"),
-                {"p": PROVIDER, "k": kind, "t": transaction_id},
-            )
-    finally:
-        await engine.dispose()
-    return str(raw)
+    raw = await ledger_raw_request(core, PROVIDER, kind, transaction_id)
+    assert raw is not None, f"no {kind} {transaction_id}"
+    return raw
 
 
 def new_id() -> str:

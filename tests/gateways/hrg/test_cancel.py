@@ -53,7 +53,7 @@ async def test_a_cancel_for_a_bet_never_received_succeeds_and_refuses_the_late_b
     assert await hrg.balance_of(user) == Decimal("100.00")
     recorded = (await transaction(hrg.core, tx, ROLLBACK)).transaction
     assert recorded.status == wallet_pb2.TRANSACTION_STATUS_TOMBSTONE
-    assert await stored_raw_request(hrg.core, tx, "rollback") is not None
+    assert await stored_raw_request(hrg.core, tx, "rollback")  # the cancel as received, not empty
 
 
 async def test_a_cancel_for_a_player_without_an_account_still_succeeds(hrg: HRG) -> None:
