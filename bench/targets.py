@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from bench.rows import Row
@@ -40,8 +40,15 @@ def _check(name: str, wanted: str, value: float | None, ok: bool, unit: str, why
 
 
 def _rate(name: str, row: Row | None, at_least: float, why: str) -> Target:
+    """A rate, with the run's ceiling for that case beside it: whether the target is within what these
+    processes could do with the machine to themselves at this run's CPU per request. A target above
+    the ceiling needs cheaper requests; one below it that is not met, less waiting."""
     value = row.rps if row else None
-    return _check(name, f">= {at_least:,.0f}/s", value, value is not None and value >= at_least, "/s", why)
+    target = _check(name, f">= {at_least:,.0f}/s", value, value is not None and value >= at_least, "/s", why)
+    if row is None or not row.ceiling_rps:
+        return target
+    within = "within" if row.ceiling_rps >= at_least else "below the target: it needs less CPU a request"
+    return replace(target, measured=f"{target.measured} (ceiling {row.ceiling_rps:,.0f}/s, {within})")
 
 
 def _latency(name: str, row: Row | None, key: str, at_most: float, why: str) -> Target:

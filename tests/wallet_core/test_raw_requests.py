@@ -4,6 +4,7 @@ exactly as received (rule 10), on both stores, whichever path wrote it."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import AsyncIterator
 
@@ -15,6 +16,7 @@ from wallet_core.domain import Kind, MoneyRequest
 from wallet_core.errors import Reason, WalletError
 from wallet_core.ledger import Ledger
 from wallet_core.store.raw_requests import (
+    MAX_SAMPLE_BYTES,
     RawRequests,
     UnreadableRawRequest,
     pack,
@@ -56,6 +58,22 @@ def test_the_stored_form_of_format_1_never_changes() -> None:
     by the first version of the format, and must still unpack."""
     blob = bytes.fromhex("0105abc6b0a324b518a4cc08a4ac1600")
     assert unpack(blob, {5: SAMPLE}) == '{"agent_id":"a1","test":"2.00"}'
+
+
+def test_a_request_as_long_as_the_largest_sample_is_packed_against_all_of_it() -> None:
+    """The packing's window holds a whole sample: a request that repeats one of MAX_SAMPLE_BYTES
+    is stored in a few bytes (a window that reached only part of the sample would store the rest)."""
+    sample = "".join(_body(hashlib.sha256(bytes([i])).hexdigest()[:24]) for i in range(40)).encode()[:MAX_SAMPLE_BYTES]
+    packed = pack(sample.decode(), 1, sample)
+    assert len(packed) < 64  # (a 4 KB window, which misses the sample's first bytes: 338)
+    assert unpack(packed, {1: sample}) == sample.decode()
+
+
+def test_a_request_longer_than_the_packing_window_reads_back() -> None:
+    raw = "".join(_body(f"{i:024x}", player=f"p{i * 7919 % 10007}") for i in range(400))  # about 80 KB
+    packed = pack(raw, 2, SAMPLE)
+    assert unpack(packed, {2: SAMPLE}) == raw
+    assert len(packed) < len(raw) / 4
 
 
 def test_what_cannot_be_read_back_says_why() -> None:
