@@ -45,10 +45,11 @@ def _rate(name: str, row: Row | None, at_least: float, why: str) -> Target:
     the ceiling needs cheaper requests; one below it that is not met, less waiting."""
     value = row.rps if row else None
     target = _check(name, f">= {at_least:,.0f}/s", value, value is not None and value >= at_least, "/s", why)
-    if row is None or not row.ceiling_rps:
+    ceiling = row.ceiling_rps if row else 0.0
+    if not ceiling:
         return target
-    within = "within" if row.ceiling_rps >= at_least else "below the target: it needs less CPU a request"
-    return replace(target, measured=f"{target.measured} (ceiling {row.ceiling_rps:,.0f}/s, {within})")
+    within = "within" if ceiling >= at_least else "below the target: it needs less CPU a request"
+    return replace(target, measured=f"{target.measured} (ceiling {ceiling:,.0f}/s, {within})")
 
 
 def _latency(name: str, row: Row | None, key: str, at_most: float, why: str) -> Target:
