@@ -85,9 +85,18 @@ class GatewayAdapter(Protocol):
 
     async def bet(self, user_id: str, bet_id: str, amount: str, *, bad_signature: bool = False) -> Outcome: ...
 
-    async def payout(self, user_id: str, bet_id: str, amount: str, *, bad_signature: bool = False) -> Outcome: ...
+    async def payout(
+        self, user_id: str, bet_id: str, amount: str, *, bad_signature: bool = False, bare: bool = False
+    ) -> Outcome:
+        """`bare`: the payout with every field the money does not depend on left out (round, table,
+        game, times other than the authenticating one, results, odds, details)."""
+        ...
 
-    async def cancel(self, user_id: str, bet_id: str, amount: str, *, bad_signature: bool = False) -> Outcome: ...
+    async def cancel(
+        self, user_id: str, bet_id: str, amount: str, *, bad_signature: bool = False, bare: bool = False
+    ) -> Outcome:
+        """`bare`: as for payout."""
+        ...
 
     async def bad_input(self, case: str, user_id: str, bet_id: str, amount: str) -> Outcome:
         """Send the bet `bet_id` spoilt as `case` says (only called for cases in codes.bad_input)."""
@@ -183,6 +192,28 @@ class GatewayConformance:
         assert (await adapter.bet(user, bet, STAKE)).ok
         first = await adapter.cancel(user, bet, STAKE)
         again = await adapter.cancel(user, bet, STAKE)
+        assert first.ok and again.ok, (first, again)
+        assert await self._money(core, adapter, user) == OPENING_BALANCE
+
+    async def test_payout_with_only_its_money_fields_is_applied_once(
+        self, core: CoreHandle, adapter: GatewayAdapter
+    ) -> None:
+        user = await self._player(core, adapter)
+        bet = new_id()
+        assert (await adapter.bet(user, bet, STAKE)).ok
+        first = await adapter.payout(user, bet, WIN, bare=True)
+        again = await adapter.payout(user, bet, WIN, bare=True)
+        assert first.ok and again.ok, (first, again)
+        assert await self._money(core, adapter, user) == OPENING_BALANCE - Decimal(STAKE) + Decimal(WIN)
+
+    async def test_cancel_with_only_its_money_fields_is_applied_once(
+        self, core: CoreHandle, adapter: GatewayAdapter
+    ) -> None:
+        user = await self._player(core, adapter)
+        bet = new_id()
+        assert (await adapter.bet(user, bet, STAKE)).ok
+        first = await adapter.cancel(user, bet, STAKE, bare=True)
+        again = await adapter.cancel(user, bet, STAKE, bare=True)
         assert first.ok and again.ok, (first, again)
         assert await self._money(core, adapter, user) == OPENING_BALANCE
 
