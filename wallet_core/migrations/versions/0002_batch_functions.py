@@ -31,22 +31,12 @@ down_revision = '0001'
 branch_labels = None
 depends_on = None
 
-ITEMS = """amounts bigint[], player_ids text[], currency_codes text[], providers text[], transaction_ids text[],
+DEBIT_BATCH = """
+CREATE FUNCTION wallet_debit_batch(
+    amounts bigint[], player_ids text[], currency_codes text[], providers text[], transaction_ids text[],
     created_ats timestamptz[], request_hashes text[], round_ids text[], game_ids text[], table_ids text[],
-    reference_ids text[], details_texts text[], raw_requests text[], clients text[], event_times timestamptz[]"""
-
-STORE_TRANSACTION = """INSERT INTO transactions (
-                    provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id, currency,
-                    amount, balance_change, balance_after, round_id, game_id, table_id, reference_id, details,
-                    raw_request, client, event_time, created_at)
-                VALUES (providers[i], {kind}, transaction_ids[i], request_hashes[i], 'completed', stored_account,
-                        stored_bet, player_ids[i], currency_codes[i], amounts[i], {change}, stored_balance,
-                        round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
-                        raw_requests[i], clients[i], event_times[i], created_ats[i])
-                RETURNING id INTO stored_id;"""
-
-DEBIT_BATCH = f"""
-CREATE FUNCTION wallet_debit_batch({ITEMS}) RETURNS TABLE (
+    reference_ids text[], details_texts text[], raw_requests text[], clients text[], event_times timestamptz[]
+) RETURNS TABLE (
     outcome text, stored_id bigint, stored_account bigint, stored_balance bigint, stored_bet bigint)
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -61,7 +51,15 @@ BEGIN
                 VALUES (providers[i], transaction_ids[i], player_ids[i], currency_codes[i], 'placed', amounts[i], 0,
                         created_ats[i])
                 RETURNING id INTO stored_bet;
-                {STORE_TRANSACTION.format(kind="'debit'", change="-amounts[i]")}
+                INSERT INTO transactions (
+                    provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id, currency,
+                    amount, balance_change, balance_after, round_id, game_id, table_id, reference_id, details,
+                    raw_request, client, event_time, created_at)
+                VALUES (providers[i], 'debit', transaction_ids[i], request_hashes[i], 'completed', stored_account,
+                        stored_bet, player_ids[i], currency_codes[i], amounts[i], -amounts[i], stored_balance,
+                        round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
+                        raw_requests[i], clients[i], event_times[i], created_ats[i])
+                RETURNING id INTO stored_id;
                 INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at)
                 VALUES (stored_account, stored_id, -amounts[i], stored_balance, created_ats[i]);
                 outcome := 'written';
@@ -81,8 +79,12 @@ END
 $$
 """
 
-PAYOUT_BATCH = f"""
-CREATE FUNCTION wallet_payout_batch({ITEMS}) RETURNS TABLE (
+PAYOUT_BATCH = """
+CREATE FUNCTION wallet_payout_batch(
+    amounts bigint[], player_ids text[], currency_codes text[], providers text[], transaction_ids text[],
+    created_ats timestamptz[], request_hashes text[], round_ids text[], game_ids text[], table_ids text[],
+    reference_ids text[], details_texts text[], raw_requests text[], clients text[], event_times timestamptz[]
+) RETURNS TABLE (
     outcome text, stored_id bigint, stored_account bigint, stored_balance bigint, stored_bet bigint,
     bet_stake bigint, bet_payout bigint, bet_placed_at timestamptz, bet_settled_at timestamptz,
     bet_cancelled_at timestamptz)
@@ -107,7 +109,15 @@ BEGIN
                 IF NOT FOUND THEN
                     RAISE no_data_found;  -- no account: undo the bet's update too
                 END IF;
-                {STORE_TRANSACTION.format(kind="'credit'", change="amounts[i]")}
+                INSERT INTO transactions (
+                    provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id, currency,
+                    amount, balance_change, balance_after, round_id, game_id, table_id, reference_id, details,
+                    raw_request, client, event_time, created_at)
+                VALUES (providers[i], 'credit', transaction_ids[i], request_hashes[i], 'completed', stored_account,
+                        stored_bet, player_ids[i], currency_codes[i], amounts[i], amounts[i], stored_balance,
+                        round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
+                        raw_requests[i], clients[i], event_times[i], created_ats[i])
+                RETURNING id INTO stored_id;
                 IF amounts[i] <> 0 THEN  -- a loss moves nothing: no entry
                     INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at)
                     VALUES (stored_account, stored_id, amounts[i], stored_balance, created_ats[i]);

@@ -21,8 +21,6 @@ answered as a replay and without the balance in its metadata, until that core is
 
 from __future__ import annotations
 
-import importlib
-
 from alembic import op
 
 revision = '0003'
@@ -30,21 +28,12 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
-_previous = importlib.import_module("wallet_core.migrations.versions.0002_batch_functions")
-
-STORE_REFUSAL = """INSERT INTO transactions (
-                        provider, kind, transaction_id, request_hash, status, error_reason, error_metadata,
-                        account_id, player_id, currency, amount, balance_change, balance_after, round_id,
-                        game_id, table_id, reference_id, details, raw_request, client, event_time, created_at)
-                    VALUES (providers[i], 'debit', transaction_ids[i], request_hashes[i], 'failed',
-                            'INSUFFICIENT_FUNDS', json_build_object('transaction_id', transaction_ids[i]),
-                            stored_account, player_ids[i], currency_codes[i], amounts[i], 0, stored_balance,
-                            round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
-                            raw_requests[i], clients[i], event_times[i], created_ats[i])
-                    RETURNING id INTO stored_id;"""
-
-DEBIT_BATCH = f"""
-CREATE OR REPLACE FUNCTION wallet_debit_batch({_previous.ITEMS}) RETURNS TABLE (
+DEBIT_BATCH = """
+CREATE OR REPLACE FUNCTION wallet_debit_batch(
+    amounts bigint[], player_ids text[], currency_codes text[], providers text[], transaction_ids text[],
+    created_ats timestamptz[], request_hashes text[], round_ids text[], game_ids text[], table_ids text[],
+    reference_ids text[], details_texts text[], raw_requests text[], clients text[], event_times timestamptz[]
+) RETURNS TABLE (
     outcome text, stored_id bigint, stored_account bigint, stored_balance bigint, stored_bet bigint)
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -60,7 +49,15 @@ BEGIN
                 VALUES (providers[i], transaction_ids[i], player_ids[i], currency_codes[i], 'placed', amounts[i], 0,
                         created_ats[i])
                 RETURNING id INTO stored_bet;
-                {_previous.STORE_TRANSACTION.format(kind="'debit'", change="-amounts[i]")}
+                INSERT INTO transactions (
+                    provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id, currency,
+                    amount, balance_change, balance_after, round_id, game_id, table_id, reference_id, details,
+                    raw_request, client, event_time, created_at)
+                VALUES (providers[i], 'debit', transaction_ids[i], request_hashes[i], 'completed', stored_account,
+                        stored_bet, player_ids[i], currency_codes[i], amounts[i], -amounts[i], stored_balance,
+                        round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
+                        raw_requests[i], clients[i], event_times[i], created_ats[i])
+                RETURNING id INTO stored_id;
                 INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at)
                 VALUES (stored_account, stored_id, -amounts[i], stored_balance, created_ats[i]);
                 outcome := 'written';
@@ -72,7 +69,16 @@ BEGIN
                 FOR UPDATE;
                 IF FOUND AND stored_balance < amounts[i] AND NOT EXISTS (
                         SELECT 1 FROM bets WHERE provider = providers[i] AND transaction_id = transaction_ids[i]) THEN
-                    {STORE_REFUSAL}
+                    INSERT INTO transactions (
+                        provider, kind, transaction_id, request_hash, status, error_reason, error_metadata,
+                        account_id, player_id, currency, amount, balance_change, balance_after, round_id,
+                        game_id, table_id, reference_id, details, raw_request, client, event_time, created_at)
+                    VALUES (providers[i], 'debit', transaction_ids[i], request_hashes[i], 'failed',
+                            'INSUFFICIENT_FUNDS', json_build_object('transaction_id', transaction_ids[i]),
+                            stored_account, player_ids[i], currency_codes[i], amounts[i], 0, stored_balance,
+                            round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
+                            raw_requests[i], clients[i], event_times[i], created_ats[i])
+                    RETURNING id INTO stored_id;
                     outcome := 'refused';
                 END IF;
             END IF;
@@ -91,6 +97,55 @@ END
 $$
 """
 
+# 0002's, for the downgrade.
+PREVIOUS_DEBIT_BATCH = """
+CREATE OR REPLACE FUNCTION wallet_debit_batch(
+    amounts bigint[], player_ids text[], currency_codes text[], providers text[], transaction_ids text[],
+    created_ats timestamptz[], request_hashes text[], round_ids text[], game_ids text[], table_ids text[],
+    reference_ids text[], details_texts text[], raw_requests text[], clients text[], event_times timestamptz[]
+) RETURNS TABLE (
+    outcome text, stored_id bigint, stored_account bigint, stored_balance bigint, stored_bet bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(amounts, 1), 0) LOOP
+        outcome := 'none';
+        BEGIN
+            UPDATE accounts SET balance = balance - amounts[i]
+            WHERE player_id = player_ids[i] AND currency = currency_codes[i] AND balance >= amounts[i]
+            RETURNING id, balance INTO stored_account, stored_balance;
+            IF FOUND THEN
+                INSERT INTO bets (provider, transaction_id, player_id, currency, state, stake, payout, placed_at)
+                VALUES (providers[i], transaction_ids[i], player_ids[i], currency_codes[i], 'placed', amounts[i], 0,
+                        created_ats[i])
+                RETURNING id INTO stored_bet;
+                INSERT INTO transactions (
+                    provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id, currency,
+                    amount, balance_change, balance_after, round_id, game_id, table_id, reference_id, details,
+                    raw_request, client, event_time, created_at)
+                VALUES (providers[i], 'debit', transaction_ids[i], request_hashes[i], 'completed', stored_account,
+                        stored_bet, player_ids[i], currency_codes[i], amounts[i], -amounts[i], stored_balance,
+                        round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
+                        raw_requests[i], clients[i], event_times[i], created_ats[i])
+                RETURNING id INTO stored_id;
+                INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at)
+                VALUES (stored_account, stored_id, -amounts[i], stored_balance, created_ats[i]);
+                outcome := 'written';
+            END IF;
+        EXCEPTION
+            WHEN unique_violation THEN
+                outcome := 'taken';
+            WHEN check_violation THEN
+                outcome := 'none';
+        END;
+        IF outcome <> 'written' THEN
+            stored_id := NULL; stored_account := NULL; stored_balance := NULL; stored_bet := NULL;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$$
+"""
+
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
@@ -99,4 +154,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(_previous.DEBIT_BATCH.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
+        op.execute(PREVIOUS_DEBIT_BATCH)

@@ -20,8 +20,6 @@ revision works with either function.
 
 from __future__ import annotations
 
-import importlib
-
 from alembic import op
 
 revision = '0005'
@@ -29,20 +27,21 @@ down_revision = '0004'
 branch_labels = None
 depends_on = None
 
-_items = importlib.import_module("wallet_core.migrations.versions.0002_batch_functions")
-_previous = importlib.import_module("wallet_core.migrations.versions.0003_debit_batch_stores_refusals")
-
-DEBIT_BATCH = f"""
-CREATE OR REPLACE FUNCTION wallet_debit_batch({_items.ITEMS}) RETURNS TABLE (
+DEBIT_BATCH = """
+CREATE OR REPLACE FUNCTION wallet_debit_batch(
+    amounts bigint[], player_ids text[], currency_codes text[], providers text[], transaction_ids text[],
+    created_ats timestamptz[], request_hashes text[], round_ids text[], game_ids text[], table_ids text[],
+    reference_ids text[], details_texts text[], raw_requests text[], clients text[], event_times timestamptz[]
+) RETURNS TABLE (
     outcome text, stored_id bigint, stored_account bigint, stored_balance bigint, stored_bet bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
     -- The accounts this batch holds locked: key (player and currency, length-prefixed so that no
     -- two pairs share one), id, balance after the batch's debits so far, balance the row holds.
-    held_keys text[] := '{{}}';
-    held_ids bigint[] := '{{}}';
-    held_balances bigint[] := '{{}}';
-    held_written bigint[] := '{{}}';
+    held_keys text[] := '{}';
+    held_ids bigint[] := '{}';
+    held_balances bigint[] := '{}';
+    held_written bigint[] := '{}';
     key text;
     h int;
     covered boolean;
@@ -75,13 +74,30 @@ BEGIN
                 VALUES (providers[i], transaction_ids[i], player_ids[i], currency_codes[i], 'placed', amounts[i], 0,
                         created_ats[i])
                 RETURNING id INTO stored_bet;
-                {_items.STORE_TRANSACTION.format(kind="'debit'", change="-amounts[i]")}
+                INSERT INTO transactions (
+                    provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id, currency,
+                    amount, balance_change, balance_after, round_id, game_id, table_id, reference_id, details,
+                    raw_request, client, event_time, created_at)
+                VALUES (providers[i], 'debit', transaction_ids[i], request_hashes[i], 'completed', stored_account,
+                        stored_bet, player_ids[i], currency_codes[i], amounts[i], -amounts[i], stored_balance,
+                        round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
+                        raw_requests[i], clients[i], event_times[i], created_ats[i])
+                RETURNING id INTO stored_id;
                 INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at)
                 VALUES (stored_account, stored_id, -amounts[i], stored_balance, created_ats[i]);
                 outcome := 'written';
             ELSIF stored_account IS NOT NULL AND stored_balance < amounts[i] AND NOT EXISTS (
                     SELECT 1 FROM bets WHERE provider = providers[i] AND transaction_id = transaction_ids[i]) THEN
-                {_previous.STORE_REFUSAL}
+                INSERT INTO transactions (
+                        provider, kind, transaction_id, request_hash, status, error_reason, error_metadata,
+                        account_id, player_id, currency, amount, balance_change, balance_after, round_id,
+                        game_id, table_id, reference_id, details, raw_request, client, event_time, created_at)
+                    VALUES (providers[i], 'debit', transaction_ids[i], request_hashes[i], 'failed',
+                            'INSUFFICIENT_FUNDS', json_build_object('transaction_id', transaction_ids[i]),
+                            stored_account, player_ids[i], currency_codes[i], amounts[i], 0, stored_balance,
+                            round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
+                            raw_requests[i], clients[i], event_times[i], created_ats[i])
+                    RETURNING id INTO stored_id;
                 outcome := 'refused';
             END IF;
             -- Last in the block: an item undone by an exception changes nothing kept.
@@ -116,6 +132,76 @@ END
 $$
 """
 
+# 0003's, for the downgrade.
+PREVIOUS_DEBIT_BATCH = """
+CREATE OR REPLACE FUNCTION wallet_debit_batch(
+    amounts bigint[], player_ids text[], currency_codes text[], providers text[], transaction_ids text[],
+    created_ats timestamptz[], request_hashes text[], round_ids text[], game_ids text[], table_ids text[],
+    reference_ids text[], details_texts text[], raw_requests text[], clients text[], event_times timestamptz[]
+) RETURNS TABLE (
+    outcome text, stored_id bigint, stored_account bigint, stored_balance bigint, stored_bet bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(amounts, 1), 0) LOOP
+        outcome := 'none';
+        stored_bet := NULL;
+        BEGIN
+            UPDATE accounts SET balance = balance - amounts[i]
+            WHERE player_id = player_ids[i] AND currency = currency_codes[i] AND balance >= amounts[i]
+            RETURNING id, balance INTO stored_account, stored_balance;
+            IF FOUND THEN
+                INSERT INTO bets (provider, transaction_id, player_id, currency, state, stake, payout, placed_at)
+                VALUES (providers[i], transaction_ids[i], player_ids[i], currency_codes[i], 'placed', amounts[i], 0,
+                        created_ats[i])
+                RETURNING id INTO stored_bet;
+                INSERT INTO transactions (
+                    provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id, currency,
+                    amount, balance_change, balance_after, round_id, game_id, table_id, reference_id, details,
+                    raw_request, client, event_time, created_at)
+                VALUES (providers[i], 'debit', transaction_ids[i], request_hashes[i], 'completed', stored_account,
+                        stored_bet, player_ids[i], currency_codes[i], amounts[i], -amounts[i], stored_balance,
+                        round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
+                        raw_requests[i], clients[i], event_times[i], created_ats[i])
+                RETURNING id INTO stored_id;
+                INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at)
+                VALUES (stored_account, stored_id, -amounts[i], stored_balance, created_ats[i]);
+                outcome := 'written';
+            ELSE
+                -- Not covered, or no account: read the balance under the account's lock, as the
+                -- general path does, so that the refusal states the balance that refused it.
+                SELECT id, balance INTO stored_account, stored_balance FROM accounts
+                WHERE player_id = player_ids[i] AND currency = currency_codes[i]
+                FOR UPDATE;
+                IF FOUND AND stored_balance < amounts[i] AND NOT EXISTS (
+                        SELECT 1 FROM bets WHERE provider = providers[i] AND transaction_id = transaction_ids[i]) THEN
+                    INSERT INTO transactions (
+                        provider, kind, transaction_id, request_hash, status, error_reason, error_metadata,
+                        account_id, player_id, currency, amount, balance_change, balance_after, round_id,
+                        game_id, table_id, reference_id, details, raw_request, client, event_time, created_at)
+                    VALUES (providers[i], 'debit', transaction_ids[i], request_hashes[i], 'failed',
+                            'INSUFFICIENT_FUNDS', json_build_object('transaction_id', transaction_ids[i]),
+                            stored_account, player_ids[i], currency_codes[i], amounts[i], 0, stored_balance,
+                            round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
+                            raw_requests[i], clients[i], event_times[i], created_ats[i])
+                    RETURNING id INTO stored_id;
+                    outcome := 'refused';
+                END IF;
+            END IF;
+        EXCEPTION
+            WHEN unique_violation THEN
+                outcome := 'taken';
+            WHEN check_violation THEN
+                outcome := 'none';
+        END;
+        IF outcome NOT IN ('written', 'refused') THEN
+            stored_id := NULL; stored_account := NULL; stored_balance := NULL; stored_bet := NULL;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$$
+"""
+
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
@@ -124,4 +210,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(_previous.DEBIT_BATCH)
+        op.execute(PREVIOUS_DEBIT_BATCH)
