@@ -3,6 +3,8 @@ revision defines them."""
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import closing
@@ -14,6 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+import wallet_core.store
 from tests.support import databases
 from tests.support.ledger import open_ledger
 from wallet_core.domain import Kind, MoneyRequest
@@ -289,3 +292,73 @@ async def test_0007_old_cores_store_text_and_new_cores_packed_requests(fresh_pos
     finally:
         await connection.close()
     assert [tuple(r) for r in stored] == [("b1", "{}", None), ("b2", "", b"\x01\x05packed")]
+
+
+_FUNCTIONS_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0008_functions_from_sql_files")
+_BEFORE_THE_FILES = importlib.import_module("wallet_core.migrations.versions.0007_raw_requests_packed")
+SQL_FILES = sorted(Path(wallet_core.store.__file__).parent.joinpath("sql").glob("*.sql"))
+
+
+async def _functions(url: str) -> dict[str, str]:
+    """Every function of the wallet's schema: its signature and ``pg_get_functiondef``."""
+    connection = await _connect(url)
+    try:
+        found = await connection.fetch(
+            "SELECT p.oid::regprocedure::text AS signature, pg_get_functiondef(p.oid) AS definition FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' ORDER BY 1")
+    finally:
+        await connection.close()
+    return {row["signature"]: row["definition"] for row in found}
+
+
+def _as_installed(sql_file: Path) -> str:
+    """A file's text as PostgreSQL prints the function it creates (the files leave the schema out)."""
+    return sql_file.read_text().replace("CREATE OR REPLACE FUNCTION ", "CREATE OR REPLACE FUNCTION public.", 1)
+
+
+def _body(definition: str) -> str:
+    return definition.split("$$" if "$$" in definition else "$function$")[1]
+
+
+async def test_the_functions_at_head_are_the_sql_files(fresh_postgres: str) -> None:
+    """The files are what runs: each one, to the letter; besides them only the overloads of 0002/0005
+    that cores before 0007 call."""
+    assert [f.name for f in SQL_FILES] == ["wallet_debit_batch.sql", "wallet_payout_batch.sql"]
+    functions = await _functions(fresh_postgres)
+    current = {signature: text for signature, text in functions.items() if signature.endswith(",bytea[])")}
+    assert sorted(current.values()) == sorted(_as_installed(f) for f in SQL_FILES)
+    older = sorted(signature.split("(")[0] for signature in functions if signature not in current)
+    assert older == ["wallet_debit_batch", "wallet_payout_batch"]
+
+
+def test_a_changed_sql_file_needs_a_new_migration() -> None:
+    """One migration reads the files, and it recorded each file's text: a file changed since fails
+    here (and that migration refuses to install it) until a new migration takes the reading over."""
+    readers = [path.stem for path in Path(_FUNCTIONS_FROM_FILES.__file__).parent.glob("*.py")
+               if "CHECKSUMS = " in path.read_text()]
+    assert readers == ["0008_functions_from_sql_files"]
+    assert sorted(_FUNCTIONS_FROM_FILES.CHECKSUMS) == [f.name for f in SQL_FILES]
+    for sql_file in SQL_FILES:
+        assert hashlib.sha256(sql_file.read_bytes()).hexdigest() == _FUNCTIONS_FROM_FILES.CHECKSUMS[sql_file.name], \
+            f"{sql_file.name} changed: write a new migration that installs it (docs/operations.md)"
+        assert _FUNCTIONS_FROM_FILES.function_text(sql_file.name) == sql_file.read_text()
+
+
+def test_0008_refuses_a_file_that_is_not_the_text_it_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(_FUNCTIONS_FROM_FILES.CHECKSUMS, "wallet_debit_batch.sql", "0" * 64)
+    with pytest.raises(RuntimeError, match="needs a new migration"):
+        _FUNCTIONS_FROM_FILES.function_text("wallet_debit_batch.sql")
+
+
+async def test_0008_goes_back_to_0007s_functions_and_up_to_the_files(fresh_postgres: str) -> None:
+    at_head = await _functions(fresh_postgres)
+    await downgrade(fresh_postgres, "0007")
+    at_0007 = await _functions(fresh_postgres)
+    assert at_0007.keys() == at_head.keys()
+    current = sorted(signature for signature in at_0007 if signature.endswith(",bytea[])"))
+    assert [_body(at_0007[signature]) for signature in current] == [
+        _body(_BEFORE_THE_FILES.DEBIT_BATCH), _body(_BEFORE_THE_FILES.PAYOUT_BATCH)]
+    older = [signature for signature in at_0007 if signature not in current]
+    assert [at_0007[signature] for signature in older] == [at_head[signature] for signature in older]
+    await upgrade(fresh_postgres)
+    assert await _functions(fresh_postgres) == at_head
