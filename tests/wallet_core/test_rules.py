@@ -1,22 +1,29 @@
-"""Every rule of shared/wallet-rules.md, through the real gRPC server, on SQLite and PostgreSQL.
+"""The money rules of shared/wallet-rules.md as one table of cases: rule x store x write path.
 
-Each test is named after its rule (rule1_..., rule2_..., ...). Rule 11 (latency) is the
-benchmarks' business, not a test's.
+Each case states one rule (``@rule(n)``) and runs, through a real core gRPC server, on each store
+(SQLite, PostgreSQL) and each write path (``write_paths``: the ledger's general path alone, or with
+the store's fast path, PostgreSQL's batch functions or SQLite's writer thread, as the core runs
+it). A case expects the same answers and the same rows on every path: that is what keeps the
+paths in step. On the fast path a case may also say which calls the fast path decided itself and
+which it left to the general path (``core.fast_answers()``). Rule 11 (latency) is the benchmarks'
+business, not a test's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import grpc
+import pytest
 from google.protobuf import json_format
 from sqlalchemy import select
 
-from tests.support.core import CoreHandle, bearer
+from tests.support.core import bearer
 from tests.wallet_core.helpers import (
     check_ledger,
     credit,
@@ -32,15 +39,48 @@ from tests.wallet_core.helpers import (
     transaction_count,
     transaction_row,
 )
+from tests.wallet_core.write_paths import PATHS, PathCore, serving_path
 from wallet.v1 import wallet_pb2 as pb
-from wallet_core.store.schema import transactions
+from wallet_core.store.schema import accounts, transactions
+
+Check = Callable[[PathCore], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: int
+    check: Check
+
+    def __str__(self) -> str:
+        return f"rule{self.rule}-{self.check.__name__}"
+
+
+CASES: list[Case] = []
+"""The table: every case below, under the rule it states."""
+
+
+def rule(number: int) -> Callable[[Check], Check]:
+    def enter(check: Check) -> Check:
+        CASES.append(Case(number, check))
+        return check
+
+    return enter
+
+
+@pytest.fixture(params=PATHS)
+async def core(request: pytest.FixtureRequest, database_url: str) -> AsyncIterator[PathCore]:
+    """A real core on each store (``database_url``) writing by each path."""
+    async with serving_path(database_url, request.param) as handle:
+        yield handle
+
 
 FAILED_PRECONDITION = grpc.StatusCode.FAILED_PRECONDITION
 
 # --- rule 1: exactly once ---------------------------------------------------------------------
 
 
-async def test_rule1_exactly_once_replay_answers_the_original_transaction(core: CoreHandle) -> None:
+@rule(1)
+async def exactly_once_replay_answers_the_original_transaction(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100.00")
     first = await debit(core, "t1", "p1", "10.50", round_id="r1")
     assert not first.replay
@@ -63,7 +103,8 @@ async def test_rule1_exactly_once_replay_answers_the_original_transaction(core: 
     assert await transaction_count(core) == 2
 
 
-async def test_rule1_exactly_once_for_credits_and_rollbacks(core: CoreHandle) -> None:
+@rule(1)
+async def exactly_once_for_credits_and_rollbacks(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     await debit(core, "b1", "p1", "10")
     paid = await credit(core, "w1", "p1", "25", ref="b1")
@@ -83,7 +124,8 @@ async def test_rule1_exactly_once_for_credits_and_rollbacks(core: CoreHandle) ->
     await check_ledger(core)
 
 
-async def test_rule1_ids_are_scoped_by_provider(core: CoreHandle) -> None:
+@rule(1)
+async def ids_are_scoped_by_provider(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     from_aigame = await debit(core, "shared-id", "p1", "10", provider="aigame")
     from_hrg = await debit(core, "shared-id", "p1", "10", provider="hrg")
@@ -102,7 +144,8 @@ async def test_rule1_ids_are_scoped_by_provider(core: CoreHandle) -> None:
     await check_ledger(core)
 
 
-async def test_rule1_ids_are_scoped_by_kind(core: CoreHandle) -> None:
+@rule(1)
+async def ids_are_scoped_by_kind(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     bet = await debit(core, "k1", "p1", "10")
     payout = await credit(core, "k1", "p1", "25", ref="k1")  # HRG-style: the payout reuses the bet's id
@@ -116,7 +159,8 @@ async def test_rule1_ids_are_scoped_by_kind(core: CoreHandle) -> None:
     assert found_credit.transaction.wallet_transaction_id == payout.transaction.wallet_transaction_id
 
 
-async def test_rule1_concurrent_duplicates_move_money_once(core: CoreHandle) -> None:
+@rule(1)
+async def concurrent_duplicates_move_money_once(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     debits = await asyncio.gather(*(debit(core, "same-bet", "p1", "10") for _ in range(20)))
     credits = await asyncio.gather(*(credit(core, "same-win", "p1", "7") for _ in range(20)))
@@ -134,7 +178,8 @@ async def test_rule1_concurrent_duplicates_move_money_once(core: CoreHandle) -> 
 # --- rule 2: same key, different request --------------------------------------------------------
 
 
-async def test_rule2_same_key_different_request_is_a_conflict(core: CoreHandle) -> None:
+@rule(2)
+async def same_key_different_request_is_a_conflict(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     await core.open_account("p1", "EUR", "100")
     await core.open_account("p2", "USD", "100")
@@ -170,7 +215,8 @@ async def test_rule2_same_key_different_request_is_a_conflict(core: CoreHandle) 
     assert await transaction_count(core) == count  # a conflict is not stored
 
 
-async def test_rule2_round_ids_details_and_raw_request_may_change_between_retries(core: CoreHandle) -> None:
+@rule(2)
+async def round_ids_details_and_raw_request_may_change_between_retries(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     first = await debit(core, "b1", "p1", "10", round_id="r1", raw_request='{"sign":"aaa"}',
                         details={"try": 1}, event_time=datetime(2026, 1, 1, tzinfo=UTC))
@@ -183,7 +229,8 @@ async def test_rule2_round_ids_details_and_raw_request_may_change_between_retrie
     assert (row["raw_request"], row["details"]) == ('{"sign":"aaa"}', {"try": 1})  # the first one is kept
 
 
-async def test_rule2_conflict_with_a_stored_refusal(core: CoreHandle) -> None:
+@rule(2)
+async def conflict_with_a_stored_refusal(core: PathCore) -> None:
     await core.open_account("p1", "USD", "5")
     assert (await refused(debit(core, "b1", "p1", "10"))).reason == "INSUFFICIENT_FUNDS"
     error = await refused(debit(core, "b1", "p1", "1"))
@@ -194,7 +241,8 @@ async def test_rule2_conflict_with_a_stored_refusal(core: CoreHandle) -> None:
 # --- rule 3: decided failures stay decided ---------------------------------------------------------
 
 
-async def test_rule3_insufficient_funds_is_recorded_and_stays_decided(core: CoreHandle) -> None:
+@rule(3)
+async def insufficient_funds_is_recorded_and_stays_decided(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100.00")
     error = await refused(debit(core, "big", "p1", "1000"))
     assert (error.code, error.reason) == (FAILED_PRECONDITION, "INSUFFICIENT_FUNDS")
@@ -215,7 +263,8 @@ async def test_rule3_insufficient_funds_is_recorded_and_stays_decided(core: Core
     await check_ledger(core)
 
 
-async def test_rule3_a_refused_late_bet_stays_refused(core: CoreHandle) -> None:
+@rule(3)
+async def a_refused_late_bet_stays_refused(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     await rollback(core, "c1", "p1", "b1")
     first = await refused(debit(core, "b1", "p1", "10"))
@@ -225,7 +274,8 @@ async def test_rule3_a_refused_late_bet_stays_refused(core: CoreHandle) -> None:
     assert await core.balance("p1", "USD") == Decimal("100.00")
 
 
-async def test_rule3_an_undecided_failure_is_not_stored_and_may_be_retried(core: CoreHandle) -> None:
+@rule(3)
+async def an_undecided_failure_is_not_stored_and_may_be_retried(core: PathCore) -> None:
     """The store failing mid-request (here: the entries table gone) answers STORE_UNAVAILABLE,
     rolls the whole request back, and the retry then succeeds."""
     await core.open_account("p1", "USD", "100")
@@ -247,7 +297,8 @@ async def test_rule3_an_undecided_failure_is_not_stored_and_may_be_retried(core:
 # --- rule 4: no overdraft under concurrency ---------------------------------------------------------
 
 
-async def test_rule4_no_overdraft_under_concurrency(core: CoreHandle) -> None:
+@rule(4)
+async def no_overdraft_under_concurrency(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100.00")
 
     async def attempt(index: int) -> str:
@@ -266,7 +317,8 @@ async def test_rule4_no_overdraft_under_concurrency(core: CoreHandle) -> None:
     assert sorted(r["balance_after"] for r in completed) == list(range(0, 10000, 1000))
 
 
-async def test_rule4_below_zero_only_by_a_recorded_reversal(core: CoreHandle) -> None:
+@rule(4)
+async def below_zero_only_by_a_recorded_reversal(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     await debit(core, "b1", "p1", "100")
     await credit(core, "w1", "p1", "195", ref="b1")
@@ -283,7 +335,8 @@ async def test_rule4_below_zero_only_by_a_recorded_reversal(core: CoreHandle) ->
 # --- rule 5: cancels are always accepted -------------------------------------------------------------
 
 
-async def test_rule5_cancel_of_an_unknown_bet_leaves_a_tombstone(core: CoreHandle) -> None:
+@rule(5)
+async def cancel_of_an_unknown_bet_leaves_a_tombstone(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     cancel = await rollback(core, "c1", "p1", "never-seen", amount="10")
     assert not cancel.replay
@@ -300,13 +353,15 @@ async def test_rule5_cancel_of_an_unknown_bet_leaves_a_tombstone(core: CoreHandl
     assert await entry_count(core) == 1  # the opening balance only
 
 
-async def test_rule5_cancel_is_accepted_without_an_account(core: CoreHandle) -> None:
+@rule(5)
+async def cancel_is_accepted_without_an_account(core: PathCore) -> None:
     cancel = await rollback(core, "c1", "nobody", "b1")
     assert cancel.transaction.status == pb.TRANSACTION_STATUS_TOMBSTONE
     assert (cancel.transaction.balance_change, cancel.transaction.balance_after) == ("0.00", "")
 
 
-async def test_rule5_repeated_cancel_succeeds_and_moves_nothing(core: CoreHandle) -> None:
+@rule(5)
+async def repeated_cancel_succeeds_and_moves_nothing(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     await debit(core, "b1", "p1", "30")
     first = await rollback(core, "c1", "p1", "b1")
@@ -327,7 +382,8 @@ async def test_rule5_repeated_cancel_succeeds_and_moves_nothing(core: CoreHandle
     await check_ledger(core)
 
 
-async def test_rule5_cancel_of_a_placed_bet_returns_the_stake(core: CoreHandle) -> None:
+@rule(5)
+async def cancel_of_a_placed_bet_returns_the_stake(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     await debit(core, "b1", "p1", "30")
     mismatch = await refused(rollback(core, "c1", "p1", "b1", amount="31"))
@@ -346,7 +402,8 @@ async def test_rule5_cancel_of_a_placed_bet_returns_the_stake(core: CoreHandle) 
     assert await core.balance("p1", "USD") == Decimal("100.00")
 
 
-async def test_rule5_concurrent_bet_and_cancel_end_in_one_consistent_state(core: CoreHandle) -> None:
+@rule(5)
+async def concurrent_bet_and_cancel_end_in_one_consistent_state(core: PathCore) -> None:
     """Whichever of a bet and its cancel comes first decides: either the bet was placed and
     the cancel gave the stake back, or the cancel left a tombstone and the bet was refused.
     Never a placed bet beside a tombstone, never money lost or made."""
@@ -384,7 +441,8 @@ async def test_rule5_concurrent_bet_and_cancel_end_in_one_consistent_state(core:
 # --- rule 6: no credit after cancel; no cancel after settle unless the dialect says so -------------
 
 
-async def test_rule6_payout_after_cancel_is_refused_and_recorded(core: CoreHandle) -> None:
+@rule(6)
+async def payout_after_cancel_is_refused_and_recorded(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     await debit(core, "b1", "p1", "10")
     await rollback(core, "c1", "p1", "b1")
@@ -398,7 +456,8 @@ async def test_rule6_payout_after_cancel_is_refused_and_recorded(core: CoreHandl
     assert (stored.status, stored.error_reason) == (pb.TRANSACTION_STATUS_FAILED, "ALREADY_ROLLED_BACK")
 
 
-async def test_rule6_concurrent_payout_and_cancel_end_in_one_consistent_state(core: CoreHandle) -> None:
+@rule(6)
+async def concurrent_payout_and_cancel_end_in_one_consistent_state(core: PathCore) -> None:
     """Whichever of a payout and a cancel of one placed bet comes first decides: either the bet
     was settled and the cancel refused (ALREADY_SETTLED), or the bet was cancelled and the payout
     refused (ALREADY_ROLLED_BACK). Never both applied, never money lost or made."""
@@ -432,7 +491,8 @@ async def test_rule6_concurrent_payout_and_cancel_end_in_one_consistent_state(co
     await check_ledger(core)
 
 
-async def test_rule6_payout_after_a_tombstone_is_refused(core: CoreHandle) -> None:
+@rule(6)
+async def payout_after_a_tombstone_is_refused(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     await rollback(core, "c1", "p1", "b1")
     error = await refused(credit(core, "w1", "p1", "50", ref="b1"))
@@ -440,7 +500,8 @@ async def test_rule6_payout_after_a_tombstone_is_refused(core: CoreHandle) -> No
     assert await core.balance("p1", "USD") == Decimal("100.00")
 
 
-async def test_rule6_cancel_of_a_settled_bet_without_reverse_payouts_is_refused(core: CoreHandle) -> None:
+@rule(6)
+async def cancel_of_a_settled_bet_without_reverse_payouts_is_refused(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     await debit(core, "b1", "p1", "100")
     await credit(core, "w1", "p1", "195", ref="b1")
@@ -454,8 +515,8 @@ async def test_rule6_cancel_of_a_settled_bet_without_reverse_payouts_is_refused(
     assert await core.balance("p1", "USD") == Decimal("195.00")
 
 
-async def test_rule6_cancel_with_reverse_payouts_takes_back_stake_and_win_in_one_transaction(
-        core: CoreHandle) -> None:
+@rule(6)
+async def cancel_with_reverse_payouts_takes_back_stake_and_win_in_one_transaction(core: PathCore) -> None:
     await core.open_account("p1", "USD", "500")
     await debit(core, "b1", "p1", "100")
     paid = await credit(core, "w1", "p1", "195", ref="b1")
@@ -476,7 +537,8 @@ async def test_rule6_cancel_with_reverse_payouts_takes_back_stake_and_win_in_one
 # --- rule 7: a payout needs its bet ----------------------------------------------------------------
 
 
-async def test_rule7_payout_for_an_unknown_bet_is_not_found_and_not_recorded(core: CoreHandle) -> None:
+@rule(7)
+async def payout_for_an_unknown_bet_is_not_found_and_not_recorded(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     for _ in range(2):  # the provider retries: still not found, still not recorded
         error = await refused(credit(core, "w1", "p1", "50", ref="b1", round_id="r1"))
@@ -496,7 +558,8 @@ async def test_rule7_payout_for_an_unknown_bet_is_not_found_and_not_recorded(cor
 # --- rule 8: exact money -----------------------------------------------------------------------------
 
 
-async def test_rule8_over_precise_amounts_are_refused_never_rounded(core: CoreHandle) -> None:
+@rule(8)
+async def over_precise_amounts_are_refused_never_rounded(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     await core.open_account("p1", "COIN", "100")
     await debit(core, "b0", "p1", "1")
@@ -519,7 +582,8 @@ async def test_rule8_over_precise_amounts_are_refused_never_rounded(core: CoreHa
     assert await transaction_count(core) == 1
 
 
-async def test_rule8_malformed_and_huge_amounts_are_refused(core: CoreHandle) -> None:
+@rule(8)
+async def malformed_and_huge_amounts_are_refused(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     for amount in ("-1", "1e3", "NaN", "Infinity", " 1", "1,000", "0x10", "\u0661", "999999999999999999",
                    "10000000000000000", "1" + "0" * 30):
@@ -531,7 +595,8 @@ async def test_rule8_malformed_and_huge_amounts_are_refused(core: CoreHandle) ->
     assert await transaction_count(core) == 0
 
 
-async def test_rule8_amounts_are_answered_at_the_currency_scale(core: CoreHandle) -> None:
+@rule(8)
+async def amounts_are_answered_at_the_currency_scale(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     await core.open_account("p1", "COIN", "100")
     usd = await debit(core, "b1", "p1", "7")
@@ -552,7 +617,8 @@ async def test_rule8_amounts_are_answered_at_the_currency_scale(core: CoreHandle
     assert balance.account.balance == "93.10"
 
 
-async def test_rule8_store_holds_integers_of_minor_units(core: CoreHandle) -> None:
+@rule(8)
+async def store_holds_integers_of_minor_units(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     await debit(core, "b1", "p1", "0.07")
     row = await transaction_row(core, "b1", "debit")
@@ -561,7 +627,8 @@ async def test_rule8_store_holds_integers_of_minor_units(core: CoreHandle) -> No
     assert all(type(row[c]) is int for c in ("amount", "balance_change", "balance_after"))
 
 
-async def test_rule8_a_balance_beyond_the_store_is_refused_not_rounded(core: CoreHandle) -> None:
+@rule(8)
+async def a_balance_beyond_the_store_is_refused_not_rounded(core: PathCore) -> None:
     """Balances stay within ±(10**18 - 1) minor units, far inside the 64-bit column: a credit
     past that is refused (never a float on SQLite, never STORE_UNAVAILABLE on PostgreSQL)."""
     await core.open_account("p1", "USD", "0")
@@ -583,7 +650,8 @@ async def test_rule8_a_balance_beyond_the_store_is_refused_not_rounded(core: Cor
 # --- rule 9: append-only ledger ----------------------------------------------------------------------
 
 
-async def test_rule9_balances_equal_the_sum_of_entries_after_random_operations(core: CoreHandle) -> None:
+@rule(9)
+async def balances_equal_the_sum_of_entries_after_random_operations(core: PathCore) -> None:
     rng = random.Random(9)
     players = ["p1", "p2", "p3"]
     for player in players:
@@ -619,7 +687,8 @@ async def test_rule9_balances_equal_the_sum_of_entries_after_random_operations(c
 # --- rule 10: everything reconstructable ---------------------------------------------------------------
 
 
-async def test_rule10_a_transaction_keeps_who_asked_the_ids_the_request_and_the_answer(core: CoreHandle) -> None:
+@rule(10)
+async def a_transaction_keeps_who_asked_the_ids_the_request_and_the_answer(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
     details = {"bets": [{"area": "banker", "amount": "10.00"}], "ip": "203.0.113.7", "odds": 1.95}
     raw = '{"txn_id":"b1","amount":"10.00","sign":"9f2c"}'
@@ -645,7 +714,8 @@ async def test_rule10_a_transaction_keeps_who_asked_the_ids_the_request_and_the_
     assert admin_row is not None and admin_row["client"] == "admin"
 
 
-async def test_rule10_failed_outcomes_are_stored_with_their_reason(core: CoreHandle) -> None:
+@rule(10)
+async def failed_outcomes_are_stored_with_their_reason(core: PathCore) -> None:
     await core.open_account("p1", "USD", "5")
     await refused(debit(core, "b1", "p1", "10", round_id="r9", raw_request="raw-b1"))
     found = (await get_transaction(core, "b1")).transaction
@@ -656,3 +726,16 @@ async def test_rule10_failed_outcomes_are_stored_with_their_reason(core: CoreHan
     assert (row["status"], row["error_reason"], row["raw_request"]) == ("failed", "INSUFFICIENT_FUNDS", "raw-b1")
     # the balance that refused it is kept as the row's balance_after; the answer words it ("5.00")
     assert row["error_metadata"] == {"transaction_id": "b1"} and row["balance_after"] == 500
+
+
+# --- the table, run ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+async def test_rule(case: Case, core: PathCore) -> None:
+    await case.check(core)
+
+
+def test_the_table_states_every_rule() -> None:
+    assert sorted({case.rule for case in CASES}) == list(range(1, 11))
+    assert len({case.check.__name__ for case in CASES}) == len(CASES)
