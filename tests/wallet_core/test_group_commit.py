@@ -1,6 +1,6 @@
 """PostgreSQL's batches (wallet_debit_batch, wallet_payout_batch): each call of a batch is decided
 on its own, in the order it came for one player, and a batch that fails writes nothing. A single
-debit or payout is covered on both stores by test_fast_path."""
+debit or payout is covered on every store and write path by the table of test_rules."""
 
 from __future__ import annotations
 

@@ -97,8 +97,10 @@ async def exactly_once_replay_answers_the_original_transaction(core: PathCore) -
         assert again.transaction.balance_after == "89.50"  # the original answer, not today's balance
         assert again.transaction.balance_change == "-10.50"
         assert again.transaction.status == pb.TRANSACTION_STATUS_COMPLETED
+        assert again.transaction == first.transaction  # the first answer is what the store holds
 
     assert await core.balance("p1", "USD") == Decimal("94.50")
+    assert core.fast_answers() in (None, ["written", "taken", "taken", "taken"])  # replays: the general path
     assert await entry_count(core) == entries_before
     assert await transaction_count(core) == 2
 
@@ -113,6 +115,7 @@ async def exactly_once_for_credits_and_rollbacks(core: PathCore) -> None:
     assert paid_again.transaction.wallet_transaction_id == paid.transaction.wallet_transaction_id
     assert paid_again.transaction.balance_after == paid.transaction.balance_after == "115.00"
     assert paid_again.transaction.bet.payout == "25.00"  # not paid twice
+    assert paid_again.transaction == paid.transaction  # the first answer is what the store holds
 
     await debit(core, "b2", "p1", "20")
     cancel = await rollback(core, "c2", "p1", "b2")
@@ -121,6 +124,7 @@ async def exactly_once_for_credits_and_rollbacks(core: PathCore) -> None:
     assert cancel_again.transaction.wallet_transaction_id == cancel.transaction.wallet_transaction_id
     assert cancel_again.transaction.balance_after == "115.00"
     assert await core.balance("p1", "USD") == Decimal("115.00")
+    assert core.fast_answers() in (None, ["written", "written", "taken", "written"])
     await check_ledger(core)
 
 
@@ -238,6 +242,21 @@ async def conflict_with_a_stored_refusal(core: PathCore) -> None:
     assert await core.balance("p1", "USD") == Decimal("5.00")
 
 
+@rule(2)
+async def a_cancelled_bets_id_repeated_is_its_replay_or_a_conflict(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "100")
+    placed = await debit(core, "b1", "p1", "1.00")
+    await rollback(core, "c1", "p1", "b1")
+    again = await debit(core, "b1", "p1", "1.00")  # covered: its bet's key is taken
+    assert again.replay and again.transaction.wallet_transaction_id == placed.transaction.wallet_transaction_id
+    assert again.transaction.bet.state == pb.BET_STATE_CANCELLED  # the bet as it stands now
+    error = await refused(debit(core, "b1", "p1", "10000"))  # not covered, and a bet has its key
+    assert (error.code, error.reason) == (grpc.StatusCode.ALREADY_EXISTS, "IDEMPOTENCY_CONFLICT")
+    assert await core.balance("p1", "USD") == Decimal("100.00")
+    assert await transaction_count(core) == 2
+    assert core.fast_answers() in (None, ["written", "taken", "none"])
+    await check_ledger(core)
+
 # --- rule 3: decided failures stay decided ---------------------------------------------------------
 
 
@@ -260,6 +279,7 @@ async def insufficient_funds_is_recorded_and_stays_decided(core: PathCore) -> No
     assert stored.balance_change == "0.00"
     assert not stored.HasField("bet")  # no bet was placed: a payout for it is refused
     assert (await refused(credit(core, "w", "p1", "1", ref="big"))).reason == "TRANSACTION_NOT_FOUND"
+    assert core.fast_answers() in (None, ["refused", "taken", "none"])
     await check_ledger(core)
 
 
@@ -293,6 +313,42 @@ async def an_undecided_failure_is_not_stored_and_may_be_retried(core: PathCore) 
     assert retried.transaction.balance_after == "90.00"
     await check_ledger(core)
 
+
+@rule(3)
+async def an_uncovered_debit_is_stored_alike_on_every_path(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "10.00")
+    for replay in ("false", "true"):  # the refusal, then its replay
+        error = await refused(debit(core, "b1", "p1", "10.01", round_id="r1", game_id="g1", table_id="t1",
+                                    details={"bet": 1}, raw_request="{}"))
+        assert (error.code, error.reason) == (FAILED_PRECONDITION, "INSUFFICIENT_FUNDS")
+        assert error.metadata == {"transaction_id": "b1", "balance": "10.00", "replay": replay}
+    assert core.fast_answers() in (None, ["refused", "taken"])  # the replay: the general path
+    row = await transaction_row(core, "b1", "debit")
+    assert row is not None
+    (account,) = await rows(core, select(accounts.c.id))
+    for varying in ("id", "request_hash", "created_at"):
+        assert row.pop(varying)
+    assert row == {
+        "provider": "tests", "kind": "debit", "transaction_id": "b1", "status": "failed",
+        "error_reason": "INSUFFICIENT_FUNDS", "error_metadata": {"transaction_id": "b1"},
+        "account_id": account["id"], "bet_id": None, "player_id": "p1", "currency": "USD", "amount": 1001,
+        "balance_change": 0, "balance_after": 1000, "round_id": "r1", "game_id": "g1", "table_id": "t1",
+        "reference_id": "", "details": {"bet": 1}, "raw_request": "{}", "raw_request_packed": None,
+        "client": "tests-gateway", "event_time": None}
+    assert await core.balance("p1", "USD") == Decimal("10.00")
+    await check_ledger(core)
+
+
+@rule(3)
+async def a_debit_without_an_account_is_not_stored(core: PathCore) -> None:
+    """Nothing was decided: once the account is opened, the same debit goes through."""
+    error = await refused(debit(core, "b1", "p1", "1"))
+    assert (error.code, error.reason) == (grpc.StatusCode.NOT_FOUND, "ACCOUNT_NOT_FOUND")
+    assert await transaction_row(core, "b1", "debit") is None
+    await core.open_account("p1", "USD", "5")
+    placed = await debit(core, "b1", "p1", "1")
+    assert (placed.replay, placed.transaction.balance_after) == (False, "4.00")
+    assert core.fast_answers() in (None, ["none", "written"])
 
 # --- rule 4: no overdraft under concurrency ---------------------------------------------------------
 
@@ -349,6 +405,7 @@ async def cancel_of_an_unknown_bet_leaves_a_tombstone(core: PathCore) -> None:
     late = await refused(debit(core, "never-seen", "p1", "10"))
     assert (late.code, late.reason) == (FAILED_PRECONDITION, "ALREADY_ROLLED_BACK")
     assert late.metadata == {"transaction_id": "never-seen", "bet_state": "tombstone", "replay": "false"}
+    assert core.fast_answers() in (None, ["taken"])  # the tombstone holds the bet's key
     assert await core.balance("p1", "USD") == Decimal("100.00")
     assert await entry_count(core) == 1  # the opening balance only
 
@@ -454,6 +511,7 @@ async def payout_after_cancel_is_refused_and_recorded(core: PathCore) -> None:
     assert await core.balance("p1", "USD") == Decimal("100.00")
     stored = (await get_transaction(core, "w1", kind=pb.TRANSACTION_KIND_CREDIT)).transaction
     assert (stored.status, stored.error_reason) == (pb.TRANSACTION_STATUS_FAILED, "ALREADY_ROLLED_BACK")
+    assert core.fast_answers() in (None, ["written", "none", "none"])
 
 
 @rule(6)
@@ -498,6 +556,7 @@ async def payout_after_a_tombstone_is_refused(core: PathCore) -> None:
     error = await refused(credit(core, "w1", "p1", "50", ref="b1"))
     assert (error.reason, error.metadata["bet_state"]) == ("ALREADY_ROLLED_BACK", "tombstone")
     assert await core.balance("p1", "USD") == Decimal("100.00")
+    assert core.fast_answers() in (None, ["none"])
 
 
 @rule(6)
@@ -553,7 +612,56 @@ async def payout_for_an_unknown_bet_is_not_found_and_not_recorded(core: PathCore
     assert not paid.replay
     assert paid.transaction.balance_after == "140.00"
     assert paid.transaction.bet.state == pb.BET_STATE_SETTLED
+    assert core.fast_answers() in (None, ["none", "none", "written", "written"])
 
+
+@rule(7)
+async def a_payout_settles_its_bet_and_later_payouts_add_up(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "100.00")
+    await debit(core, "b1", "p1", "25.00")
+    paid = await credit(core, "w1", "p1", "40.00", ref="b1", details={"win": True})
+    assert paid.transaction.balance_after == "115.00"
+    bet = paid.transaction.bet
+    assert (bet.state, bet.stake, bet.payout) == (pb.BET_STATE_SETTLED, "25.00", "40.00")
+    assert bet.HasField("placed_at") and bet.HasField("settled_at") and not bet.HasField("cancelled_at")
+    again = await credit(core, "w2", "p1", "10.00", ref="b1")  # a second payout adds up
+    assert (again.transaction.bet.payout, again.transaction.balance_after) == ("50.00", "125.00")
+    lost = await credit(core, "w3", "p1", "0", ref="b1")  # a loss: no entry
+    assert lost.transaction.balance_after == "125.00"
+    assert await entries_of(core, lost.transaction.wallet_transaction_id) == []
+
+    found = await get_transaction(core, "w1", kind=pb.TRANSACTION_KIND_CREDIT)
+    assert found.transaction.wallet_transaction_id == paid.transaction.wallet_transaction_id
+    assert found.transaction.balance_change == "40.00"
+    assert json_format.MessageToDict(found.transaction.details) == {"win": True}
+    assert found.transaction.bet.payout == "50.00"
+    assert [t.transaction_id for t in found.related] == ["b1", "w1", "w2", "w3"]
+    row = await transaction_row(core, "w1", "credit")
+    (account,) = await rows(core, select(accounts.c.id))
+    assert row is not None and row["account_id"] == account["id"]
+    assert core.fast_answers() in (None, ["written"] * 4)
+    await check_ledger(core)
+
+
+@rule(7)
+async def a_payout_names_its_bets_player_and_currency(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "100")
+    await core.open_account("p2", "USD", "100")
+    await core.open_account("p1", "EUR", "100")
+    await debit(core, "b1", "p1", "10")
+    other_player = await refused(credit(core, "w1", "p2", "5", ref="b1"))
+    assert (other_player.reason, other_player.metadata) == (
+        "PLAYER_MISMATCH", {"reference_transaction_id": "b1", "player_id": "p2"})
+    other_currency = await refused(credit(core, "w2", "p1", "5", "EUR", ref="b1"))
+    assert (other_currency.reason, other_currency.metadata) == (
+        "CURRENCY_MISMATCH", {"bet_currency": "USD", "currency": "EUR"})
+    assert [await core.balance(p, c) for p, c in (("p1", "USD"), ("p2", "USD"), ("p1", "EUR"))] == [
+        Decimal("90.00"), Decimal("100.00"), Decimal("100.00")]
+    assert await transaction_row(core, "w1", "credit") is None and await transaction_row(core, "w2", "credit") is None
+    bet = (await get_transaction(core, "b1")).transaction.bet
+    assert (bet.state, bet.payout) == (pb.BET_STATE_PLACED, "0.00")
+    assert core.fast_answers() in (None, ["written", "none", "none"])
+    await check_ledger(core)
 
 # --- rule 8: exact money -----------------------------------------------------------------------------
 
@@ -644,6 +752,12 @@ async def a_balance_beyond_the_store_is_refused_not_rounded(core: PathCore) -> N
     await debit(core, "b0", "p1", "1.00")
     await credit(core, "w1", "p1", "0.01")
     assert await core.balance("p1", "USD") == Decimal("9999999999999999.00")
+    past = await refused(credit(core, "w2", "p1", "1.00", ref="b0"))  # a payout of a bet, likewise
+    assert (past.reason, past.metadata["limit"]) == ("INVALID_AMOUNT", largest)
+    bet = (await get_transaction(core, "b0")).transaction.bet
+    assert (bet.state, bet.payout) == (pb.BET_STATE_PLACED, "0.00")
+    assert await transaction_row(core, "w2", "credit") is None
+    assert core.fast_answers() in (None, ["written", "none"])
     await check_ledger(core)
 
 
