@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -21,14 +21,13 @@ def value(item: Any) -> str:
         return repr(item)
     if isinstance(item, str):
         return json.dumps(item)  # a JSON string is a TOML basic string (the same escapes)
-    if isinstance(item, Sequence):
+    if isinstance(item, list | tuple):  # not any Sequence: bytes would become an array of integers
         return "[" + ", ".join(value(element) for element in item) + "]"
     raise TypeError(f"no TOML for {type(item).__name__}")
 
 
 def _is_table_array(item: Any) -> bool:
-    return (isinstance(item, Sequence) and not isinstance(item, str) and bool(item)
-            and all(isinstance(element, Mapping) for element in item))
+    return isinstance(item, list | tuple) and bool(item) and all(isinstance(element, Mapping) for element in item)
 
 
 def _key(name: str) -> str:

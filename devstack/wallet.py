@@ -4,15 +4,27 @@ configuration file (`devstack.config`), each started and then awaited until it s
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 from devstack.health import all_logged, wait_grpc, wait_http
-from devstack.processes import ROOT, Server, child_environment, spawn
+from devstack.processes import ROOT, Server, ServerFailed, child_environment, spawn
 
 
 def wallet_args(*args: str) -> list[str]:
     """The arguments of `python` that run the `wallet` command."""
     return ["-m", "wallet_cli", *args]
+
+
+async def migrate(config: Path, *, code: Path = ROOT, cwd: Path | None = None) -> None:
+    """`wallet db upgrade` on the database of `config`, with the migrations of the checkout `code`."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *wallet_args("db", "upgrade", "--config", str(config), "--log-level", "WARNING"),
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        env=child_environment(code), cwd=cwd)
+    output, _ = await process.communicate()
+    if process.returncode != 0:
+        raise ServerFailed(f"wallet db upgrade exited with {process.returncode}:\n{output.decode(errors='replace')}")
 
 
 async def start_cores(config: Path, port: int, logs: list[Path], *, log_level: str = "INFO",
