@@ -77,4 +77,3 @@ class Cluster:
         if self.core is None:
             raise RuntimeError("the core was never started")
         return self.core
-
