@@ -44,7 +44,8 @@ def test_pairs_alternate_which_side_goes_first() -> None:
 
 
 def test_a_pair_s_ratio_is_after_over_before() -> None:
-    pairs = [Pair(BEFORE, case(BEFORE, 500.0), case(AFTER, 400.0)), Pair(AFTER, case(BEFORE, 400.0), case(AFTER, 440.0))]
+    pairs = [Pair(BEFORE, case(BEFORE, 500.0), case(AFTER, 400.0)),
+             Pair(AFTER, case(BEFORE, 400.0), case(AFTER, 440.0))]
     assert [pair.ratio for pair in pairs] == [0.8, 1.1]
     assert summary(pairs) == {"ratios": [0.8, 1.1], "mean_ratio": 0.95, "before_us": [500.0, 400.0],
                               "after_us": [400.0, 440.0]}
