@@ -45,6 +45,7 @@ protos: $(VENV)/.installed
 	$(PY) scripts/generate_protos.py
 
 ## The benchmark (docs/performance.md): about 3 minutes on 2 cores; writes bench-results.json.
+## A before/after ratio of core CPU per Debit: make bench BENCH_ARGS="--cpu-per-debit DIR" (DIR: the other checkout).
 bench: setup
 	$(PY) -m bench $(BENCH_ARGS)
 

@@ -6,13 +6,18 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import Coroutine
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from bench import plan as plans
+from bench.cpu_pairs import Settings, compare
 from bench.runner import run
+from devstack.checkouts import NotACheckout
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+RESULTS, PAIRS_RESULTS = Path("bench-results.json"), Path("bench-results-cpu-pairs.json")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -23,8 +28,11 @@ def parser() -> argparse.ArgumentParser:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="a smoke run: a few hundred requests, SQLite only")
     mode.add_argument("--long", action="store_true", help="the default run plus 1,000,000 transactions for memory")
-    p.add_argument("--output", type=Path, default=Path("bench-results.json"),
-                   help="the JSON file (default: %(default)s)")
+    mode.add_argument("--cpu-per-debit", type=Path, metavar="BEFORE",
+                      help="instead of the run: the core's CPU per Debit of this checkout against the checkout "
+                           "BEFORE (e.g. from `git worktree add`), in alternating pairs; the ratio after / before")
+    p.add_argument("--output", type=Path,
+                   help=f"the JSON file (default: {RESULTS}, with --cpu-per-debit {PAIRS_RESULTS})")
     p.add_argument("--postgres-url", default=os.environ.get("WALLET_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
                    help="a PostgreSQL server to create the run's database on (default: $WALLET_BENCH_POSTGRES_URL "
                         "or %(default)s); the database is dropped afterwards")
@@ -34,18 +42,35 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--core-pool-size", type=int, help="the core's database pool_size (default: the core's own)")
     p.add_argument("--log-level", default="INFO", help="the servers' log level (default INFO, as in production)")
     p.add_argument("--keep", action="store_true", help="keep the run directory (configs, server logs)")
+    pairs = p.add_argument_group("--cpu-per-debit")
+    pairs.add_argument("--pairs", type=int, default=3, help="alternating pairs (default %(default)s)")
+    pairs.add_argument("--store", choices=("postgresql", "sqlite"), default="postgresql",
+                       help="each core's database (default %(default)s)")
+    pairs.add_argument("--seconds", type=float, default=8.0, help="a case's length (default %(default)s)")
+    pairs.add_argument("--concurrency", type=int, default=64, help="Debits in flight (default %(default)s)")
     return p
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
+    if args.cpu_per_debit:
+        settings = Settings(args.cpu_per_debit.resolve(), args.store, args.postgres_url, args.pairs, args.seconds,
+                            args.concurrency, args.log_level.upper())
+        try:
+            _exit(compare(settings, (args.output or PAIRS_RESULTS).resolve()))
+        except NotACheckout as error:
+            parser().error(str(error))
     plan = plans.quick() if args.quick else plans.long() if args.long else plans.default()
     plan = replace(plan, core_pool_size=args.core_pool_size, log_level=args.log_level.upper())
     if args.core_processes:
         plan = replace(plan, core_processes=args.core_processes)
     if args.connections:
         plan = replace(plan, connections=args.connections)
+    _exit(run(plan, args.postgres_url, (args.output or RESULTS).resolve(), keep_workdir=args.keep))
+
+
+def _exit(work: Coroutine[Any, Any, int]) -> None:
     try:
-        sys.exit(asyncio.run(run(plan, args.postgres_url, args.output.resolve(), keep_workdir=args.keep)))
+        sys.exit(asyncio.run(work))
     except KeyboardInterrupt:
         sys.exit(130)

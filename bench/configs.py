@@ -1,69 +1,31 @@
-"""The configuration files of the servers under test (TOML, as an operator would write them)."""
+"""The configuration files of the servers under test (written by `devstack.config`): a core with the
+benchmark's identities and the AIGame gateway in front of it."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 from bench import payloads
+from devstack.config import Identity, core_section, gateway_section, write_config
 
 ADMIN_TOKEN = "bench-admin-token-0123456789"
 BENCH_TOKEN = "bench-client-token-0123456789"
 GATEWAY_TOKEN = "bench-aigame-gateway-token-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+CLIENTS = (
+    Identity("bench-admin", ADMIN_TOKEN, ["*"], admin=True),  # opens accounts
+    Identity("bench", BENCH_TOKEN, [payloads.PROVIDER]),  # the generator's own Debit calls
+    Identity("aigame-gateway", GATEWAY_TOKEN, ["aigame"]),
+)
 
 
 def write_core_config(path: Path, database_url: str, port: int, pool_size: int | None = None) -> Path:
-    """A core on loopback with three identities: the admin (opens accounts), the bench's own client
-    (provider `bench`) and the AIGame gateway (provider `aigame`)."""
-    pool = f"pool_size = {pool_size}\n" if pool_size else ""
-    path.write_text(f"""[core]
-listen = "127.0.0.1:{port}"
-database_url = {_quoted(database_url)}
-shutdown_grace_seconds = 5
-{pool}
-[core.currencies]
-{payloads.CURRENCY} = 2
-
-[[core.clients]]
-name = "bench-admin"
-token = "{ADMIN_TOKEN}"
-providers = ["*"]
-admin = true
-
-[[core.clients]]
-name = "bench"
-token = "{BENCH_TOKEN}"
-providers = ["{payloads.PROVIDER}"]
-
-[[core.clients]]
-name = "aigame-gateway"
-token = "{GATEWAY_TOKEN}"
-providers = ["aigame"]
-""")
-    return path
+    return write_config(path, core=core_section(port=port, database_url=database_url,
+                                                currencies={payloads.CURRENCY: 2}, clients=CLIENTS,
+                                                pool_size=pool_size))
 
 
 def write_gateway_config(path: Path, port: int, core_port: int) -> Path:
     """The AIGame gateway in front of the core, accepting the bench's agent from loopback."""
-    path.write_text(f"""[gateways.aigame]
-listen = "127.0.0.1:{port}"
-allowed_ips = ["127.0.0.1"]
-
-[gateways.aigame.core]
-address = "127.0.0.1:{core_port}"
-token = "{GATEWAY_TOKEN}"
-
-[gateways.aigame.agents]
-{payloads.AIGAME_AGENT} = "{payloads.AIGAME_SECRET}"
-""")
-    return path
+    aigame = gateway_section(port=port, core_port=core_port, token=GATEWAY_TOKEN, allowed_ips=["127.0.0.1"],
+                             agents={payloads.AIGAME_AGENT: payloads.AIGAME_SECRET})
+    return write_config(path, gateways={"aigame": aigame})

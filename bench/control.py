@@ -11,10 +11,11 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from bench import proc
 from bench.generator_handle import Generator
+from bench.machine import machine_cpu_seconds
 from bench.rows import Row
-from bench.servers import Server
+from devstack.proc import cpu_seconds
+from devstack.processes import Server
 
 DbPids = Callable[[], Awaitable[list[int]]]
 
@@ -23,9 +24,9 @@ async def _snapshot(servers: Sequence[Server], db_pids: DbPids | None
                     ) -> tuple[dict[str, float], dict[int, float], float, float]:
     cpu: dict[str, float] = {}
     for server in servers:
-        cpu[f"server_{server.name}"] = cpu.get(f"server_{server.name}", 0.0) + proc.cpu_seconds(server.pid)
-    backends = {pid: proc.cpu_seconds(pid) for pid in (await db_pids() if db_pids else [])}
-    busy, _ = proc.machine_cpu_seconds()
+        cpu[f"server_{server.name}"] = cpu.get(f"server_{server.name}", 0.0) + cpu_seconds(server.pid)
+    backends = {pid: cpu_seconds(pid) for pid in (await db_pids() if db_pids else [])}
+    busy, _ = machine_cpu_seconds()
     return cpu, backends, busy, asyncio.get_running_loop().time()
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.servers import child_environment
+from devstack.processes import child_environment
 
 
 class GeneratorFailed(Exception):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench import proc
 from bench.runtime import Bench, grpc_task, start_cores
+from devstack.proc import rss_bytes
 
 MB = 1024 * 1024
 
@@ -18,7 +18,7 @@ async def memory(bench: Bench) -> None:
     checkpoints: list[dict[str, Any]] = []
     try:
         def rss_mb() -> float:
-            return round(max(proc.rss_bytes(server.pid) for server in cores.servers) / MB, 1)
+            return round(max(rss_bytes(server.pid) for server in cores.servers) / MB, 1)
 
         checkpoints.append({"transactions": 0, "rss_mb": rss_mb()})
         sizes_before = await store.size_bytes()

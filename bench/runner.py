@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import proc, report, targets
+from bench import report, targets
 from bench.codeversion import code_version, digest
 from bench.generator_handle import Generator
+from bench.machine import machine as machine_facts
 from bench.memory import memory
 from bench.plan import Plan
 from bench.runtime import Bench, seed, start_cores
@@ -35,7 +36,7 @@ async def run(plan: Plan, postgres_url: str, output: Path, keep_workdir: bool = 
     postgres = PostgresServer(postgres_url) if plan.postgres else None
     generator = await Generator.start()
     bench: Bench | None = None
-    machine = proc.machine()
+    machine = machine_facts()
     code = await asyncio.to_thread(code_version)
     try:
         store = await postgres.create() if postgres else await sqlite_store(workdir / "main.db")

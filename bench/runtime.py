@@ -15,8 +15,10 @@ from bench.control import DbPids, measure
 from bench.generator_handle import Generator
 from bench.plan import Plan
 from bench.rows import Row
-from bench.servers import Server, all_logged, start_core, wait_grpc
 from bench.stores import PostgresServer, Store
+from devstack.ports import free_port
+from devstack.processes import Server
+from devstack.wallet import start_cores as start_core_processes
 
 DEBIT_PATH = "/wallet.v1.WalletService/Debit"
 
@@ -73,19 +75,10 @@ async def start_cores(bench: Bench, store: Store, name: str) -> Cores:
     """`plan.core_processes` core processes on one port (SO_REUSEPORT) on PostgreSQL, each answering
     health checks; one on SQLite, the embedded store, whose one writer thread holds the file."""
     processes = bench.plan.core_processes if store.kind == "postgresql" else 1
-    port = configs.free_port()
+    port = free_port()
     config = configs.write_core_config(bench.workdir / f"{name}.toml", store.url, port, bench.plan.core_pool_size)
-    servers = []
-    try:
-        for i in range(processes):
-            servers.append(await start_core("core", config, bench.workdir, f"{name}-{i}", bench.plan.log_level))
-        await wait_grpc(servers, port)
-        if len(servers) > 1:  # with SO_REUSEPORT a health check reaches only one
-            await all_logged(servers, "core listening", "is the log level above INFO?")
-    except BaseException:
-        await asyncio.gather(*(server.stop() for server in servers))
-        raise
-    return Cores(servers, port)
+    logs = [bench.workdir / f"{name}-{i}.log" for i in range(processes)]
+    return Cores(await start_core_processes(config, port, logs, log_level=bench.plan.log_level), port)
 
 
 def grpc_task(name: str, address: str, *, concurrency: int, requests: int, warmup: int, connections: int,

@@ -9,10 +9,15 @@ from typing import Any
 
 from bench import configs, payloads
 from bench.echo_server import PATH as ECHO_PATH
+from bench.echo_server import start_echo
 from bench.rows import Row, merge
 from bench.runtime import Bench, Cores, grpc_task, seed, start_cores
-from bench.servers import Server, ServerFailed, all_logged, start_echo, start_gateway, wait_grpc, wait_http
-from bench.stores import Store, dsn, hot_balance_proof, sqlite_store
+from bench.stores import Store, hot_balance_proof, sqlite_store
+from devstack.databases import dsn
+from devstack.health import all_logged, wait_grpc
+from devstack.ports import free_port
+from devstack.processes import Server, ServerFailed
+from devstack.wallet import start_gateway
 
 BET_PATH = "/aigame/v1/wallet/bet"  # AIGame's paths (the provider's documentation), not the gateway's code
 PAYOUT_PATH = "/aigame/v1/wallet/payout"
@@ -36,13 +41,13 @@ async def baselines_and_core(bench: Bench, cores: Cores) -> None:
     interleaved in rounds, so that a change in the machine's other load falls on all three alike;
     then, at the highest concurrency, the grpc.aio generator and two more driver variants."""
     plan, store = bench.plan, bench.store
-    echo_port = configs.free_port()
+    echo_port = free_port()
     echo: list[Server] = []  # as many processes as the core has, so that the ratio compares like with like
     try:
         for i in range(len(cores.servers)):
             echo.append(await start_echo(echo_port, bench.workdir, i))
-        await wait_grpc(echo, echo_port, ECHO_PATH, expect=None)
-        await all_logged(echo, "echo listening", "see its log")
+        await wait_grpc(echo, echo_port)
+        await all_logged(echo, "echo listening", "see its log")  # with SO_REUSEPORT a health check reaches one
         for c in plan.concurrencies:
             parts: dict[str, list[Row]] = {}
             requests, seconds = _share(plan.requests_at(c), plan.rounds), plan.case_seconds / plan.rounds
@@ -143,15 +148,15 @@ async def gateway_end_to_end(bench: Bench, cores: Cores) -> None:
     if reason:
         bench.skip("gateway", f"gateway not available: {reason}")
         return
-    plan, store, port = bench.plan, bench.store, configs.free_port()
+    plan, store, port = bench.plan, bench.store, free_port()
     config = configs.write_gateway_config(bench.workdir / "gateway.toml", port, cores.port)
-    gateway = await start_gateway(config, bench.workdir, plan.log_level)
     try:
-        try:
-            await wait_http(gateway, port)
-        except ServerFailed as error:
-            bench.skip("gateway", f"gateway not available: {error}")
-            return
+        gateway = await start_gateway("aigame", config, port, bench.workdir / "gateway.log", log_level=plan.log_level,
+                                      server_name="gateway")
+    except ServerFailed as error:
+        bench.skip("gateway", f"gateway not available: {error}")
+        return
+    try:
         for c in plan.gateway_concurrencies:
             task = {
                 "kind": "aigame", "name": f"gw-c{c}", "address": f"127.0.0.1:{port}", "bet_path": BET_PATH,

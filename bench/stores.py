@@ -4,7 +4,6 @@ file; their sizes, the backends serving them, and the checks run on them afterwa
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import closing
@@ -15,27 +14,23 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.engine import make_url
 
 from bench import payloads
+from devstack.databases import Database, create_postgres_database, drop_database, dsn, sqlite_database
 from wallet_core.store.database import create_engine
-from wallet_core.store.migrate import upgrade
 from wallet_core.store.schema import accounts, entries
 from wallet_core.verify import find_mismatches
 
 LEDGER_TABLES = ("transactions", "entries", "bets", "accounts", "raw_request_samples")
 
 
-def dsn(url: str) -> str:
-    """A SQLAlchemy URL as a plain libpq DSN for asyncpg."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+@dataclass(frozen=True)
+class Store(Database):
+    """The run's database with what the benchmark asks of it: seeding, checks, sizes."""
 
-
-@dataclass
-class Store:
-    kind: str  # "postgresql" or "sqlite"
-    url: str  # SQLAlchemy URL, as the core's config takes it
-    path: Path | None = None  # the SQLite file
+    @classmethod
+    def of(cls, database: Database) -> Store:
+        return cls(database.kind, database.url, database.path)
 
     async def query(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         engine = create_engine(self.url)
@@ -109,17 +104,12 @@ class PostgresServer:
         self.admin_url = admin_url
         self.connection: asyncpg.Connection | None = None
         self.database = ""
+        self.store: Store | None = None
 
     async def create(self) -> Store:
-        admin = await asyncpg.connect(dsn(self.admin_url), timeout=5)
-        try:
-            self.database = f"wallet_bench_{uuid.uuid4().hex[:10]}"
-            await admin.execute(f'CREATE DATABASE "{self.database}"')
-        finally:
-            await admin.close()
-        url = make_url(self.admin_url).set(drivername="postgresql+asyncpg", database=self.database)
-        store = Store("postgresql", url.render_as_string(hide_password=False))
-        await upgrade(store.url)
+        store = Store.of(await create_postgres_database(self.admin_url, "wallet_bench_"))
+        self.database = store.name
+        self.store = store
         self.connection = await asyncpg.connect(dsn(store.url), timeout=5)
         return store
 
@@ -142,19 +132,12 @@ class PostgresServer:
         if self.connection is not None:
             await self.connection.close()
             self.connection = None
-        if not self.database:
-            return
-        admin = await asyncpg.connect(dsn(self.admin_url), timeout=5)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        if self.store is not None:
+            await drop_database(self.store, self.admin_url)
 
 
 async def sqlite_store(path: Path) -> Store:
-    store = Store("sqlite", f"sqlite+aiosqlite:///{path}", path)
-    await upgrade(store.url)
-    return store
+    return Store.of(await sqlite_database(path))
 
 
 async def hot_balance_proof(store: Store, player: str, initial_minor: int, amount_minor: int) -> dict[str, Any]:

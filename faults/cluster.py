@@ -1,6 +1,6 @@
 """The processes under test: the core (`python -m wallet_cli core`) and the three gateways (`python -m
-wallet_cli gateway NAME`), each in its own process started the way the benchmark starts them
-(`bench.servers`), and what the drills do to them: SIGKILL, restart, SIGSTOP and SIGCONT."""
+wallet_cli gateway NAME`), each in its own process started by `devstack.wallet`, and what the drills
+do to them: SIGKILL, restart, SIGSTOP and SIGCONT."""
 
 from __future__ import annotations
 
@@ -10,15 +10,17 @@ import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import proc
-from bench.servers import Server, spawn, start_core, wait_grpc, wait_http
-from faults.config import GATEWAYS, Ports
+from devstack.ports import StackPorts
+from devstack.proc import rss_bytes
+from devstack.processes import Server
+from devstack.wallet import start_core, start_gateway
+from faults.config import GATEWAYS
 
 
 @dataclass
 class Cluster:
     config: Path
-    ports: Ports
+    ports: StackPorts
     workdir: Path
     log_level: str
     core: Server | None = None
@@ -30,20 +32,17 @@ class Cluster:
         await asyncio.gather(*(self.start_gateway(name) for name in GATEWAYS))
 
     async def start_core(self) -> None:
-        self.core = await start_core("core", self.config, self.workdir, "core", self.log_level)
-        await wait_grpc([self.core], self.ports.core)
+        self.core = await start_core(self.config, self.ports.core, self.workdir / "core.log", log_level=self.log_level)
 
     async def start_gateway(self, name: str) -> None:
-        server = await spawn(name, ["-m", "wallet_cli", "gateway", name, "--config", str(self.config),
-                                    "--log-level", self.log_level], self.workdir / f"{name}.log")
-        self.gateways[name] = server
-        await wait_http(server, self.ports.gateways[name])  # /healthz: 200 once its core answers
+        self.gateways[name] = await start_gateway(name, self.config, self.ports.gateways[name],
+                                                  self.workdir / f"{name}.log", log_level=self.log_level)
 
     async def kill_core(self) -> None:
-        await _kill(self._core())
+        await self._core().kill()
 
     async def kill_gateway(self, name: str) -> None:
-        await _kill(self.gateways[name])
+        await self.gateways[name].kill()
 
     def freeze_core(self) -> None:
         """SIGSTOP: the port stays open and connections are accepted, but nothing answers."""
@@ -65,7 +64,7 @@ class Cluster:
         return {name: self.workdir / f"{name}.log" for name in ("core", *GATEWAYS)}
 
     def rss_bytes(self) -> dict[str, int]:
-        return {server.name: proc.rss_bytes(server.pid) for server in self.servers()}
+        return {server.name: rss_bytes(server.pid) for server in self.servers()}
 
     async def stop(self) -> None:
         if self.frozen:
@@ -78,10 +77,3 @@ class Cluster:
         if self.core is None:
             raise RuntimeError("the core was never started")
         return self.core
-
-
-async def _kill(server: Server) -> None:
-    """SIGKILL, and reap it."""
-    server.check_alive()
-    server.process.kill()
-    await server.process.wait()

@@ -1,14 +1,12 @@
-"""The configuration file of the wallet under test: the core and the three gateways in one TOML file,
-as an operator writes it, each process started with `--config` on it."""
+"""The configuration file of the wallet under test: the core and the three gateways in one TOML file
+(written by `devstack.config`), as an operator writes it, each process started with `--config` on it."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
-from bench.configs import free_port
+from devstack.config import Identity, Section, core_section, gateway_section, write_config
+from devstack.ports import StackPorts
 
 GATEWAYS = ("aigame", "hrg", "sud")
 CURRENCY = "USD"
@@ -29,76 +27,26 @@ def gateway_token(name: str) -> str:
     return f"faults-{name}-gateway-token-0123456789"
 
 
-@dataclass(frozen=True)
-class Ports:
-    core: int
-    gateways: Mapping[str, int]
-
-    @classmethod
-    def pick(cls) -> Ports:
-        return cls(free_port(), {name: free_port() for name in GATEWAYS})
-
-    def gateway_url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.gateways[name]}"
-
-
-def _gateway_core(name: str, core_port: int) -> str:
-    return f"""[gateways.{name}.core]
-address = "127.0.0.1:{core_port}"
-token = "{gateway_token(name)}"
-deadline_seconds = {DEADLINE_SECONDS}
-attempt_timeout_seconds = {ATTEMPT_TIMEOUT_SECONDS}
-"""
+CLIENTS = (
+    Identity("faults-admin", ADMIN_TOKEN, ["*"], admin=True),
+    Identity("operator", OPERATOR_TOKEN, ["sud"]),
+    *(Identity(f"{name}-gateway", gateway_token(name), [name]) for name in GATEWAYS),
+)
+GATEWAY_SETTINGS: dict[str, Section] = {
+    "aigame": {"agents": {AIGAME_AGENT: AIGAME_SECRET}},
+    "hrg": {"currency": CURRENCY},
+    "sud": {"app_id": SUD_APP_ID, "app_secret": SUD_SECRET, "currency": CURRENCY, "point_value": SUD_POINT_VALUE},
+}
+CORE_CLIENT = {"deadline_seconds": DEADLINE_SECONDS, "attempt_timeout_seconds": ATTEMPT_TIMEOUT_SECONDS}
 
 
-def write_config(path: Path, database_url: str, ports: Ports) -> Path:
-    gateways = ports.gateways
-    clients = "\n".join(f"""[[core.clients]]
-name = "{name}-gateway"
-token = "{gateway_token(name)}"
-providers = ["{name}"]
-""" for name in GATEWAYS)
-    path.write_text(f"""[core]
-listen = "127.0.0.1:{ports.core}"
-database_url = {json.dumps(database_url)}
-shutdown_grace_seconds = 2
+def pick_ports() -> StackPorts:
+    return StackPorts.pick(GATEWAYS)
 
-[core.currencies]
-{CURRENCY} = 2
 
-[[core.clients]]
-name = "faults-admin"
-token = "{ADMIN_TOKEN}"
-providers = ["*"]
-admin = true
-
-[[core.clients]]
-name = "operator"
-token = "{OPERATOR_TOKEN}"
-providers = ["sud"]
-
-{clients}
-[gateways.aigame]
-listen = "127.0.0.1:{gateways['aigame']}"
-allowed_ips = ["127.0.0.1/32"]
-
-{_gateway_core("aigame", ports.core)}
-[gateways.aigame.agents]
-{AIGAME_AGENT} = "{AIGAME_SECRET}"
-
-[gateways.hrg]
-listen = "127.0.0.1:{gateways['hrg']}"
-currency = "{CURRENCY}"
-allowed_ips = ["127.0.0.1/32"]
-
-{_gateway_core("hrg", ports.core)}
-[gateways.sud]
-listen = "127.0.0.1:{gateways['sud']}"
-app_id = "{SUD_APP_ID}"
-app_secret = "{SUD_SECRET}"
-currency = "{CURRENCY}"
-point_value = "{SUD_POINT_VALUE}"
-allowed_ips = ["127.0.0.1/32"]
-
-{_gateway_core("sud", ports.core)}""")
-    return path
+def write_stack_config(path: Path, database_url: str, ports: StackPorts) -> Path:
+    core = core_section(port=ports.core, database_url=database_url, currencies={CURRENCY: 2}, clients=CLIENTS,
+                        shutdown_grace_seconds=2)
+    gateways = {name: gateway_section(port=ports.gateways[name], core_port=ports.core, token=gateway_token(name),
+                                      core_client=CORE_CLIENT, **GATEWAY_SETTINGS[name]) for name in GATEWAYS}
+    return write_config(path, core=core, gateways=gateways)

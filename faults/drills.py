@@ -14,9 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy.engine import make_url
-
-from bench.stores import Store
+from devstack.databases import Database
 from faults import postgres
 from faults.config import DEADLINE_SECONDS, GATEWAYS
 from faults.environment import Env
@@ -96,7 +94,7 @@ def kill_gateways(names: Sequence[str]) -> Inject:
 async def restart_postgres(env: Env) -> Injection:
     reason = postgres.why_not_restartable(env.server_url)
     if reason is None and env.plan.postgres_restart is PostgresRestart.IF_ALONE:
-        others = await postgres.other_sessions(env.server_url, str(make_url(env.store.url).database))
+        others = await postgres.other_sessions(env.server_url, env.store.name)
         if others:
             reason = f"other sessions on the server ({', '.join(sorted(set(others))[:3])}): not restarting under them"
     if reason is not None:
@@ -117,7 +115,7 @@ async def freeze_core(env: Env) -> Injection:
     return Injection(1, [f"{in_flight} requests in flight at the freeze"], probes)
 
 
-def drills_for(store: Store, plan: Plan) -> list[Drill]:
+def drills_for(store: Database, plan: Plan) -> list[Drill]:
     chosen = [Drill("baseline", "baseline (no fault)", None)] if plan.baseline else []
     chosen.append(Drill("core-kill", "core SIGKILL + restart", kill_core))
     if plan.gateway_kills_together:

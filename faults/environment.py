@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from bench.stores import Store
+from devstack.databases import Database, drop_database
 from faults import database
 from faults.aigame import Aigame
 from faults.cluster import Cluster
-from faults.config import GATEWAYS, Ports, write_config
+from faults.config import GATEWAYS, pick_ports, write_stack_config
 from faults.dialect import BetDialect
 from faults.hrg import Hrg
 from faults.operator import Operator
@@ -34,7 +34,7 @@ class Env:
     """Everything a drill acts on and a check reads."""
 
     plan: Plan
-    store: Store
+    store: Database
     server_url: str
     config: Path
     cluster: Cluster
@@ -56,10 +56,10 @@ def _directory(path: Path) -> Path:
 async def environment(kind: str, plan: Plan, server_url: str, workdir: Path) -> AsyncIterator[Env]:
     store = await database.fresh_store(kind, server_url, _directory(workdir))
     try:
-        ports = Ports.pick()
-        config = write_config(workdir / "wallet.toml", store.url, ports)
+        ports = pick_ports()
+        config = write_stack_config(workdir / "wallet.toml", store.url, ports)
         cluster = Cluster(config, ports, workdir, plan.log_level)
-        address = f"127.0.0.1:{ports.core}"
+        address = ports.core_address
         admin, operator, client = Admin(address), Operator(address), new_client()
         try:
             await cluster.start()
@@ -77,4 +77,4 @@ async def environment(kind: str, plan: Plan, server_url: str, workdir: Path) -> 
             await admin.close()
             await cluster.stop()
     finally:
-        await database.drop(store, server_url)
+        await drop_database(store, server_url)

@@ -15,7 +15,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from bench.stores import dsn
+from devstack.databases import dsn
 
 CLUSTERS = Path("/etc/postgresql")
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})

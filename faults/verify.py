@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.servers import child_environment
+from devstack.processes import child_environment
 
 SUMMARY = re.compile(r"checked (\d+) accounts: (\d+) mismatches")
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 import grpc
 import httpx
 
+from devstack.ports import free_port, free_ports
 from wallet.v1 import wallet_pb2 as pb
 from wallet.v1 import wallet_pb2_grpc
 from wallet_cli.config import demo_text
@@ -30,19 +31,10 @@ DEMO_ADDRESSES = {"core": "127.0.0.1:50051", "metrics": "127.0.0.1:9464", "aigam
 WILDCARD = "…"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def fresh_addresses() -> dict[str, str]:
-    """Five distinct free loopback addresses (each socket held until all are chosen)."""
-    with ExitStack() as stack:
-        sockets = {name: stack.enter_context(socket.socket()) for name in DEMO_ADDRESSES}
-        for s in sockets.values():
-            s.bind(("127.0.0.1", 0))
-        return {name: f"127.0.0.1:{s.getsockname()[1]}" for name, s in sockets.items()}
+    """Five distinct free loopback addresses."""
+    return {name: f"127.0.0.1:{port}" for name, port in zip(DEMO_ADDRESSES, free_ports(len(DEMO_ADDRESSES)),
+                                                            strict=True)}
 
 
 def demo_config_at(path: Path, addresses: dict[str, str], database: Path) -> Path:

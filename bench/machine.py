@@ -1,7 +1,5 @@
-"""What /proc says about processes and the machine: CPU seconds, resident memory, machine facts.
-
-Linux only (the benchmark's machine). No psutil: the few fields needed are read directly.
-"""
+"""What /proc says about the machine: its CPU seconds and the facts a report names (a process's own
+figures are `devstack.proc`'s). Linux only, the benchmark's machine."""
 
 from __future__ import annotations
 
@@ -10,30 +8,7 @@ import platform
 import sys
 from pathlib import Path
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and all its threads; 0.0 once it is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return 0.0
-    return stat_cpu_seconds(text)
-
-
-def stat_cpu_seconds(stat: str) -> float:
-    """User + system CPU seconds of a /proc/<pid>/stat (or task stat) line."""
-    fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)"; utime and stime are fields 14 and 15
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def rss_bytes(pid: int) -> int:
-    """Resident set size (VmRSS) of a process."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    raise ValueError(f"no VmRSS for process {pid}")
+from devstack.proc import CLOCK_TICKS
 
 
 def machine_cpu_seconds() -> tuple[float, float]:
