@@ -59,7 +59,7 @@ async def test_the_bet_s_facts_are_kept_with_it(hrg: HRG) -> None:
 async def test_not_enough_balance_is_8001_and_stays_so(hrg: HRG) -> None:
     user, tx = await hrg.player("5.00"), new_id()
     body = hrg.vendor.place_bet(user, tx, "10.00")
-    assert await hrg.send("place_bet", body) == {"code": "8001", "msg": "bet failed"}
+    assert await hrg.send("place_bet", body) == {"code": "8001", "desc": "bet failed", "msg": "bet failed"}
     assert (await hrg.send("place_bet", body))["code"] == "8001"
     assert await hrg.balance_of(user) == Decimal("5.00")
 
@@ -122,4 +122,4 @@ async def test_more_decimals_than_the_currency_is_refused_and_records_nothing(hr
 async def test_an_unreachable_core_is_not_8001_so_hrg_cancels(core: CoreHandle) -> None:
     async with running_hrg(core, address=await dead_address(), deadline_seconds=0.3) as hrg:
         answer = await hrg.send("place_bet", hrg.vendor.place_bet("u1", new_id(), "10.00"))
-    assert answer == {"code": "9999", "msg": "error"}
+    assert answer == {"code": "9999", "desc": "error", "msg": "error"}
