@@ -33,12 +33,13 @@ out so that a row does not store them twice; a descriptive field that was not ta
 `details`.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from gateways.hrg.amounts import check_amount
-from gateways.hrg.times import parse_time, read_time
+from gateways.hrg.times import parse_time
 from gateways.kit.fields import MAX_ID_LENGTH, Fields
 from gateways.kit.jsonbody import JsonObject, JsonValue
 from gateways.kit.refusals import GatewayReason, Refusal
@@ -114,11 +115,16 @@ def _amount(fields: Fields, name: str) -> str:
     return check_amount(fields.text(name), name)
 
 
-def _descriptive_amount(value: JsonValue) -> str | None:
+Read = TypeVar("Read")
+
+
+def _read(parse: Callable[[str, str], Read], value: JsonValue) -> Read | None:
+    """A descriptive value read as `parse` reads a required one, or None where it cannot be: never
+    a refusal (a time, settle's betAmount)."""
     if not isinstance(value, str):
         return None
     try:
-        return check_amount(value, "amount")
+        return parse(value, "descriptive")
     except Refusal:
         return None
 
@@ -151,7 +157,7 @@ def bet_request(params: JsonObject) -> BetRequest:
         user_id=fields.text("userId"),
         tx_id=fields.text("txId"),
         bet_amount=_amount(fields, "betAmount"),
-        bet_time=read_time(params.get("betTime")),
+        bet_time=_read(parse_time, params.get("betTime")),
         round_id=_descriptive(params, "roundId"),
         table_id=_descriptive(params, "tableId"),
         game_code=_descriptive(params, "gameCode"),
@@ -162,7 +168,7 @@ def bet_request(params: JsonObject) -> BetRequest:
 def cancel_request(params: JsonObject) -> CancelRequest:
     fields = Fields(params)
     return CancelRequest(
-        ts=read_time(params.get("ts")),
+        ts=_read(parse_time, params.get("ts")),
         user_id=fields.text("userId"),
         tx_id=fields.text("txId"),
         round_id=_descriptive(params, "roundId"),
@@ -174,11 +180,11 @@ def cancel_request(params: JsonObject) -> CancelRequest:
 def settle_request(params: JsonObject) -> SettleRequest:
     fields = Fields(params)
     return SettleRequest(
-        ts=read_time(params.get("ts")),
+        ts=_read(parse_time, params.get("ts")),
         user_id=fields.text("userId"),
         tx_id=fields.text("txId"),
         win_amount=_amount(fields, "winAmount"),
-        bet_amount=_descriptive_amount(params.get("betAmount")),
+        bet_amount=_read(check_amount, params.get("betAmount")),
         round_id=_descriptive(params, "roundId"),
         game_code=_descriptive(params, "gameCode"),
         typed=_typed(("userId", "txId", "winAmount"), params, ("roundId", "gameCode")),
@@ -195,7 +201,7 @@ def _event_settle(index: int, item: JsonValue) -> EventSettle:
             user_id=fields.text("userId"),
             amount=_amount(fields, "amount"),
             event_id=_descriptive_id(item, "eventId"),
-            create_time=read_time(item.get("createTime")),
+            create_time=_read(parse_time, item.get("createTime")),
             fields=item,
         )
     except Refusal as refusal:
@@ -207,6 +213,6 @@ def event_settle_request(params: JsonObject) -> EventSettleRequest:
     if not isinstance(settles, list) or not settles:
         raise _malformed("field 'settles' must be a non-empty array")
     return EventSettleRequest(
-        ts=read_time(params.get("ts")),
+        ts=_read(parse_time, params.get("ts")),
         settles=tuple(_event_settle(i, item) for i, item in enumerate(settles)),
     )

@@ -7,9 +7,9 @@ the public vendor pages add"). Read as one instant, all of these:
 - with milliseconds, with another count of fraction digits (finer than 1 ms is dropped), or none;
 - an offset `+0800`, `+08:00`, `Z`, or none: no offset means GMT+8, HRG's zone.
 
-`parse_time` refuses anything else (MALFORMED_REQUEST): only place_bet's `ts` (the one time checked
-against a window) and `betTime` go through it. Every other time is descriptive: `read_time` gives
-None for one that cannot be read, and the request goes on (the time stays in `details` as sent).
+`parse_time` refuses anything else (MALFORMED_REQUEST). That refusal stands only for place_bet's
+`ts` (the one time checked against a window); every other time is descriptive, and one that cannot
+be read is only kept as sent (gateways/hrg/requests.py).
 Answers (`balanceTs`) are always written in the documented shape, at +0800, to the millisecond.
 """
 
@@ -18,7 +18,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from gateways.kit.jsonbody import JsonValue
 from gateways.kit.refusals import GatewayReason, Refusal
 from gateways.kit.timestamps import ms_of, timestamp_from_ms
 
@@ -70,16 +69,6 @@ def parse_time(text: str, field: str) -> datetime:
     if not _EPOCH <= instant <= _LAST:
         raise _malformed(field, text, "is out of the range 1970 to 9999")
     return instant
-
-
-def read_time(value: JsonValue) -> datetime | None:
-    """A descriptive time: its instant when it can be read, else None (never a refusal)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return parse_time(value, "time")
-    except Refusal:
-        return None
 
 
 def ms_since_epoch(instant: datetime) -> int:

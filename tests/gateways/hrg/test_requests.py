@@ -125,6 +125,8 @@ def test_a_bad_money_field_of_a_settle_is_refused(name: str, value: Any, reason:
         ("odds", -1.0),
         ("ts", "yesterday"),
         ("ts", 1665759600000),
+        ("ts", "1969-12-31T23:59:59.999+0000"),
+        ("ts", ["2022-10-14T23:00:00.000+0800"]),
         ("betTime", 1665759600000),
         ("roundStartTime", "2022-07-03"),
         ("roundStartTime", "1969-12-31T23:59:59.999+0000"),

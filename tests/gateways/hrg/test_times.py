@@ -14,10 +14,8 @@ from gateways.hrg.times import (
     ms_since_epoch,
     now,
     parse_time,
-    read_time,
     to_timestamp,
 )
-from gateways.kit.jsonbody import JsonValue
 from gateways.kit.refusals import GatewayReason, Refusal
 
 
@@ -57,7 +55,6 @@ def test_other_offsets_are_honoured(text: str, utc: datetime) -> None:
 )
 def test_every_shape_hrg_sends_is_read(text: str) -> None:
     assert parse_time(text, "ts") == datetime(2022, 10, 14, 15, 0, tzinfo=UTC)
-    assert read_time(text) == datetime(2022, 10, 14, 15, 0, tzinfo=UTC)
 
 
 def test_fraction_digits_are_read_to_the_microsecond() -> None:
@@ -95,12 +92,6 @@ def test_malformed_times_are_refused_where_a_time_is_required(text: str) -> None
         parse_time(text, "ts")
     assert refused.value.reason is GatewayReason.MALFORMED_REQUEST
     assert "'ts'" in refused.value.detail
-    assert read_time(text) is None
-
-
-@pytest.mark.parametrize("value", [None, 1665759600000, ["2022-10-14T23:00:00.000+0800"], {"t": 1}, True])
-def test_a_descriptive_time_that_is_not_a_string_is_unread(value: JsonValue) -> None:
-    assert read_time(value) is None
 
 
 def test_an_absent_offset_means_gmt8() -> None:
