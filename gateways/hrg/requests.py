@@ -130,8 +130,10 @@ def _read(parse: Callable[[str, str], Read], value: JsonValue) -> Read | None:
 
 
 def _descriptive(params: JsonObject, name: str) -> str:
+    """A round, table or game id the core takes as one ("" otherwise: the core refuses a longer id
+    or a NUL, which would refuse the money for its description)."""
     value = params.get(name)
-    return value if isinstance(value, str) and len(value) <= MAX_ID_LENGTH else ""
+    return value if isinstance(value, str) and len(value) <= MAX_ID_LENGTH and "\x00" not in value else ""
 
 
 def _descriptive_id(params: JsonObject, name: str) -> str:

@@ -135,6 +135,7 @@ def test_a_bad_money_field_of_a_settle_is_refused(name: str, value: Any, reason:
         ("status", ["WIN"]),
         ("roundId", {"id": 1}),
         ("gameCode", "x" * 200),
+        ("roundId", "R-\x00"),
     ],
 )
 def test_an_odd_descriptive_field_of_a_settle_is_not_a_reason_to_refuse(name: str, value: Any) -> None:
