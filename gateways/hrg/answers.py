@@ -1,8 +1,9 @@
 """HRG's answer envelope: always HTTP 200, a JSON object whose `code` is a 4-character string.
 
 Success: `{"code": "0000", "balance": "990.00", "balanceTs": "2022-10-14T23:00:00.000+0800"}`
-(or `{"code": "0000"}` where no single balance applies). Failure: `{"code": "8001", "msg": "bet
-failed"}`; `msg` is ours, for people reading logs (HRG's own envelope names only `code`).
+(or `{"code": "0000"}` where no single balance applies). Failure: `{"code": "8001", "desc": "bet
+failed", "msg": "bet failed"}`: `desc` is the human-readable text HRG reads beside `code` (vendor
+section 4.1); `msg` carries the same text for readers of the earlier answers.
 """
 
 from starlette.responses import JSONResponse
@@ -23,6 +24,7 @@ def balance_answer(balance: str, balance_ts: str) -> JSONResponse:
 
 def dialect(provisional: Provisional) -> Dialect[str]:
     def failure(code: str) -> JSONResponse:
-        return JSONResponse({"code": code, "msg": message_for(code, provisional)})
+        text = message_for(code, provisional)
+        return JSONResponse({"code": code, "desc": text, "msg": text})
 
     return Dialect(codes=code_table(provisional), success=SUCCESS, failure=failure)

@@ -8,7 +8,9 @@
   given back or never taken, whichever of the bet and its cancel reaches the core first.
 - `ts` must be within `timestamp_window_seconds` of now: an old place_bet is refused (and then
   cancelled by HRG) rather than taking a stake HRG may have given up on. The retried actions
-  (cancel_bet, settle, event_settle) are never refused for their age.
+  (cancel_bet, settle, event_settle) are never refused for their age, nor for their `ts`.
+- Only who, which txId, how much and `ts` are required (gateways/hrg/requests.py): the round,
+  table, game and `betTime` are kept when sent; the event time is `betTime`, else `ts`.
 """
 
 from starlette.requests import Request
@@ -16,9 +18,9 @@ from starlette.responses import Response
 
 from gateways.hrg.answers import balance_answer
 from gateways.hrg.context import Context, read_request
-from gateways.hrg.requests import BET_TYPED_FIELDS, bet_request
+from gateways.hrg.requests import bet_request
 from gateways.hrg.settings import PROVIDER
-from gateways.hrg.times import format_timestamp, ms_since_epoch, to_timestamp
+from gateways.hrg.times import event_timestamp, format_timestamp, ms_since_epoch
 from gateways.kit.core_errors import CoreError
 from gateways.kit.record import RequestRecord
 from gateways.kit.review import for_review
@@ -39,8 +41,8 @@ async def place_bet(context: Context, request: Request, record: RequestRecord) -
         round_id=asked.round_id,
         game_id=asked.game_code,
         table_id=asked.table_id,
-        details=body.details(BET_TYPED_FIELDS),
-        event_time=to_timestamp(asked.bet_time),
+        details=body.details(asked.typed),
+        event_time=event_timestamp(asked.bet_time or asked.ts),
         raw_request=body.raw,
     )
     try:

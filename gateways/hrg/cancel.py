@@ -4,7 +4,8 @@
 or the bet never received, which leaves a tombstone so that a late place_bet with that txId is
 refused ("8001"). The core decides on one row per bet, so a cancel racing its place_bet ends with
 the stake given back or never taken, never both and never neither. HRG's cancel names no amount
-and no currency: the bet's own are used.
+and no currency: the bet's own are used. It needs only `userId` and `txId`: `ts`, `reason`, the
+round and the game are kept when sent (the event time is `ts` when readable, else when received).
 
 A cancel the wallet cannot apply (the bet was already settled, or belongs to another player) is
 not "0000": HRG re-sends it for 3 hours, then hands it to a person, and it is logged for review.
@@ -15,9 +16,9 @@ from starlette.responses import Response
 
 from gateways.hrg.answers import balance_answer, success
 from gateways.hrg.context import Context, read_request
-from gateways.hrg.requests import CANCEL_TYPED_FIELDS, cancel_request
+from gateways.hrg.requests import cancel_request
 from gateways.hrg.settings import PROVIDER
-from gateways.hrg.times import format_time, format_timestamp, now, to_timestamp
+from gateways.hrg.times import event_timestamp, format_time, format_timestamp, now
 from gateways.kit.core_errors import CoreError
 from gateways.kit.record import RequestRecord
 from gateways.kit.review import for_review
@@ -38,8 +39,8 @@ async def cancel_bet(context: Context, request: Request, record: RequestRecord) 
         player_id=player_id,
         round_id=asked.round_id,
         game_id=asked.game_code,
-        details=body.details(CANCEL_TYPED_FIELDS),
-        event_time=to_timestamp(asked.ts),
+        details=body.details(asked.typed),
+        event_time=event_timestamp(asked.ts),
         raw_request=body.raw,
     )
     try:

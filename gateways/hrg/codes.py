@@ -87,7 +87,7 @@ def code_table(provisional: Provisional) -> CodeTable[str]:
 
 
 def message_for(code: str, provisional: Provisional) -> str:
-    """A short text for the answer's `msg` (ours, for people reading logs: HRG reads only `code`)."""
+    """A short text for a failure's `desc` (and `msg`): what HRG shows a person beside the code."""
     messages = {
         SUCCESS: "success",
         BET_FAILED: "bet failed",

@@ -8,8 +8,12 @@ so a re-sent batch, or a batch that repeats earlier items, credits each settleId
 
 The raw body is kept with the batch's first credit; every other credit keeps its own item as JSON
 (the whole body with each would grow with the square of the batch). Each credit's details hold its
-item as sent plus the batch's `ts`, `batchIndex` and `batchSize`. The answer is `{"code": "0000"}`:
-a batch may credit several players, so there is no one balance to answer.
+item as sent plus the batch's `ts` (when sent), `batchIndex` and `batchSize`. The answer is
+`{"code": "0000"}`: a batch may credit several players, so there is no one balance to answer.
+
+Only `settles` and, per item, settleId, userId and amount are required; `eventId` (the round, when
+a plain id) and `createTime` (the event time when readable, GMT+8 without an offset; else the
+batch's `ts`; else when received) are descriptive (gateways/hrg/requests.py).
 """
 
 import json
@@ -22,7 +26,7 @@ from gateways.hrg.answers import success
 from gateways.hrg.context import Context, read_request
 from gateways.hrg.requests import EventSettle, event_settle_request
 from gateways.hrg.settings import PROVIDER
-from gateways.hrg.times import to_timestamp
+from gateways.hrg.times import event_timestamp
 from gateways.kit.details import to_struct
 from gateways.kit.jsonbody import JsonValue
 from gateways.kit.record import RequestRecord
@@ -53,7 +57,8 @@ def _raw_item(item: EventSettle) -> str:
 async def event_settle(context: Context, request: Request, record: RequestRecord) -> Response:
     body = await read_request(context, request)
     asked = event_settle_request(body.params)
-    ts = body.params["ts"]
+    # The batch's `ts` is kept with each item when HRG sent one (as sent: it is descriptive).
+    batch = {"ts": body.params["ts"]} if "ts" in body.params else {}
     size = len(asked.settles)
     record.transaction_id = wallet_transaction_id(asked.settles[0].settle_id)
     credits = [
@@ -64,8 +69,8 @@ async def event_settle(context: Context, request: Request, record: RequestRecord
             currency=context.settings.currency,
             amount=item.amount,
             round_id=item.event_id,
-            details=to_struct({**item.fields, "ts": ts, "batchIndex": index, "batchSize": size}),
-            event_time=to_timestamp(item.create_time),
+            details=to_struct({**item.fields, **batch, "batchIndex": index, "batchSize": size}),
+            event_time=event_timestamp(item.create_time or asked.ts),
             raw_request=body.raw if index == 0 else _raw_item(item),
         )
         for index, item in enumerate(asked.settles)

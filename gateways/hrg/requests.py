@@ -1,22 +1,44 @@
-"""The HRG requests: their fields, names and types (hrg.md, seed 001).
+"""The HRG requests: the fields the money depends on, read strictly; everything else, liberally.
 
-Every field that moves or names money (user, txId, amounts) and every time is required and
-checked: times exactly (gateways/hrg/times.py), amounts with at most 4 decimals
-(gateways/hrg/amounts.py). A bad place_bet is safe to refuse (HRG then cancels it), and a bad
-settle is re-sent by HRG, so both are strict, down to the round's facts that seed 001 lists as
-required. A cancel needs only who, which bet and when: a cancel is never refused for a missing or
-odd description (whatever else it carries is kept with the transaction as sent).
+Strict on money, liberal on description (hrg.md, "What the public vendor pages add": seed 001's own
+settle lacks `roundId` and `tableId`, which its field table marks required). HRG sends no signature
+(gateways/hrg/authenticate.py), so what the money depends on is:
 
-Each request also names the fields its core request holds in typed fields (the player, the ids,
-the amount that moves): `details` keep the others, so that a transaction's row does not store them
-twice. The times stay in `details` as sent: their UTC offset has no typed home. A cancel's round
-and game are descriptive (taken only when they are plain strings), so they stay too.
+- get_balance: userId.
+- place_bet: userId, txId, betAmount, and `ts` (checked against a window). Descriptive: roundId,
+  tableId, gameType, gameCode, betTime, category.
+- cancel_bet: userId, txId (the bet's; the stake given back is the bet's own). Descriptive: ts,
+  reason, roundId, gameType, gameCode.
+- settle: userId, txId, winAmount (gross, stake included). Descriptive: ts, roundId, gameType,
+  gameCode, betTime, betAmount, validBetAmount, roundStartTime, odds, status, result, commission, fee.
+- event_settle: `settles`, a non-empty array; per item settleId, userId, amount. Descriptive: ts;
+  per item eventId, createTime.
+
+Any other field is descriptive too. Money fields: ids are non-empty strings (settleId also an
+integer), amounts decimal strings with at most 4 decimals (gateways/hrg/amounts.py); a missing or
+bad one is refused and moves nothing.
+
+`ts` authenticates nothing (there is no signature over it) and only place_bet's is checked against
+a window: a refused place_bet is safe (HRG cancels it), so that one `ts` stays required, readable
+and recent (gateways/hrg/bet.py). A settle, cancel or event_settle is re-sent by HRG for hours;
+refusing one for its `ts` would strand a win or a refund, so there `ts` is descriptive. Nothing
+else of a bet is required either: refusing a bet for its description would only lose the bet.
+
+Descriptive fields are taken when they make sense (a round or game id that is a plain string, a
+time that can be read, gateways/hrg/times.py; settle's `betAmount` when it is an amount, only to
+compare with the stake for a review log) and otherwise are only kept, as sent, in the transaction's
+`details`. A time that is absent or cannot be read leaves the event time to when the request was
+received. `typed` names the fields the core request holds in typed fields, which `details` leave
+out so that a row does not store them twice; a descriptive field that was not taken stays in
+`details`.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from gateways.hrg.amounts import check_amount, check_signed_decimal
+from gateways.hrg.amounts import check_amount
 from gateways.hrg.times import parse_time
 from gateways.kit.fields import MAX_ID_LENGTH, Fields
 from gateways.kit.jsonbody import JsonObject, JsonValue
@@ -34,42 +56,36 @@ class BetRequest:
     user_id: str
     tx_id: str
     bet_amount: str
-    bet_time: datetime
+    bet_time: datetime | None
     round_id: str
+    """"" when not sent (or not a plain string), as for every descriptive id below."""
     table_id: str
-    game_type: str
     game_code: str
+    typed: frozenset[str]
 
 
 @dataclass(frozen=True)
 class CancelRequest:
-    ts: datetime
+    ts: datetime | None
     user_id: str
     tx_id: str
     round_id: str
-    """"" when not sent (or not a string): descriptive only."""
     game_code: str
+    typed: frozenset[str]
 
 
 @dataclass(frozen=True)
 class SettleRequest:
-    ts: datetime
+    ts: datetime | None
     user_id: str
     tx_id: str
-    round_id: str
-    game_type: str
-    game_code: str
-    bet_time: datetime
-    round_start_time: datetime
-    bet_amount: str
-    valid_bet_amount: str
     win_amount: str
     """Gross: the stake included; "0.0" for a lost bet."""
-    odds: str
-    status: str
-    result: tuple[str, ...]
-    commission: str
-    fee: str | None
+    bet_amount: str | None
+    """The stake as HRG states it, when it is an amount: compared with the wallet's, never paid."""
+    round_id: str
+    game_code: str
+    typed: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -77,17 +93,17 @@ class EventSettle:
     """One promotion credit of an event_settle."""
 
     settle_id: str
-    event_id: str
     user_id: str
     amount: str
-    create_time: datetime
+    event_id: str
+    create_time: datetime | None
     fields: JsonObject
     """The item as sent, kept with its credit."""
 
 
 @dataclass(frozen=True)
 class EventSettleRequest:
-    ts: datetime
+    ts: datetime | None
     settles: tuple[EventSettle, ...]
 
 
@@ -99,85 +115,81 @@ def _amount(fields: Fields, name: str) -> str:
     return check_amount(fields.text(name), name)
 
 
-def _time(fields: Fields, name: str, *, offset_optional: bool = False) -> datetime:
-    return parse_time(fields.text(name), name, offset_optional=offset_optional)
+Read = TypeVar("Read")
 
 
-def _strings(params: JsonObject, name: str) -> tuple[str, ...]:
-    value = params.get(name)
-    if not isinstance(value, list):
-        raise _malformed(f"field {name!r} must be an array of strings")
-    if not all(isinstance(item, str) and len(item) <= MAX_ID_LENGTH for item in value):
-        raise _malformed(f"field {name!r} must hold strings of at most {MAX_ID_LENGTH} characters")
-    return tuple(item for item in value if isinstance(item, str))
+def _read(parse: Callable[[str, str], Read], value: JsonValue) -> Read | None:
+    """A descriptive value read as `parse` reads a required one, or None where it cannot be: never
+    a refusal (a time, settle's betAmount)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse(value, "descriptive")
+    except Refusal:
+        return None
 
 
 def _descriptive(params: JsonObject, name: str) -> str:
+    """A round, table or game id the core takes as one ("" otherwise: the core refuses a longer id
+    or a NUL, which would refuse the money for its description)."""
     value = params.get(name)
-    return value if isinstance(value, str) and len(value) <= MAX_ID_LENGTH else ""
+    return value if isinstance(value, str) and len(value) <= MAX_ID_LENGTH and "\x00" not in value else ""
+
+
+def _descriptive_id(params: JsonObject, name: str) -> str:
+    """As `_descriptive`, an integer id taken as its text too (eventId)."""
+    value = params.get(name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _descriptive(params, name)
+
+
+def _typed(money: Iterable[str], params: JsonObject, descriptive: Iterable[str]) -> frozenset[str]:
+    return frozenset(money) | {name for name in descriptive if _descriptive(params, name)}
 
 
 def balance_request(params: JsonObject) -> BalanceRequest:
     return BalanceRequest(user_id=Fields(params).text("userId"))
 
 
-BET_TYPED_FIELDS = frozenset({"userId", "txId", "betAmount", "roundId", "tableId", "gameCode"})
-
-
 def bet_request(params: JsonObject) -> BetRequest:
     fields = Fields(params)
-    fields.optional_text("category")
     return BetRequest(
-        ts=_time(fields, "ts"),
+        ts=parse_time(fields.text("ts"), "ts"),
         user_id=fields.text("userId"),
         tx_id=fields.text("txId"),
         bet_amount=_amount(fields, "betAmount"),
-        bet_time=_time(fields, "betTime"),
-        round_id=fields.text("roundId"),
-        table_id=fields.text("tableId"),
-        game_type=fields.text("gameType"),
-        game_code=fields.text("gameCode"),
+        bet_time=_read(parse_time, params.get("betTime")),
+        round_id=_descriptive(params, "roundId"),
+        table_id=_descriptive(params, "tableId"),
+        game_code=_descriptive(params, "gameCode"),
+        typed=_typed(("userId", "txId", "betAmount"), params, ("roundId", "tableId", "gameCode")),
     )
-
-
-CANCEL_TYPED_FIELDS = frozenset({"userId", "txId"})
 
 
 def cancel_request(params: JsonObject) -> CancelRequest:
     fields = Fields(params)
     return CancelRequest(
-        ts=_time(fields, "ts"),
+        ts=_read(parse_time, params.get("ts")),
         user_id=fields.text("userId"),
         tx_id=fields.text("txId"),
         round_id=_descriptive(params, "roundId"),
         game_code=_descriptive(params, "gameCode"),
+        typed=_typed(("userId", "txId"), params, ("roundId", "gameCode")),
     )
-
-
-# `betAmount` stays: the stake as HRG states it in the settle, checked against the wallet's.
-SETTLE_TYPED_FIELDS = frozenset({"userId", "txId", "winAmount", "roundId", "gameCode"})
 
 
 def settle_request(params: JsonObject) -> SettleRequest:
     fields = Fields(params)
-    fee = fields.optional_text("fee")
     return SettleRequest(
-        ts=_time(fields, "ts"),
+        ts=_read(parse_time, params.get("ts")),
         user_id=fields.text("userId"),
         tx_id=fields.text("txId"),
-        round_id=fields.text("roundId"),
-        game_type=fields.text("gameType"),
-        game_code=fields.text("gameCode"),
-        bet_time=_time(fields, "betTime"),
-        round_start_time=_time(fields, "roundStartTime"),
-        bet_amount=_amount(fields, "betAmount"),
-        valid_bet_amount=_amount(fields, "validBetAmount"),
         win_amount=_amount(fields, "winAmount"),
-        odds=check_signed_decimal(fields.text("odds"), "odds"),
-        status=fields.text("status"),
-        result=_strings(params, "result"),
-        commission=_amount(fields, "commission"),
-        fee=check_amount(fee, "fee") if fee is not None else None,
+        bet_amount=_read(check_amount, params.get("betAmount")),
+        round_id=_descriptive(params, "roundId"),
+        game_code=_descriptive(params, "gameCode"),
+        typed=_typed(("userId", "txId", "winAmount"), params, ("roundId", "gameCode")),
     )
 
 
@@ -188,10 +200,10 @@ def _event_settle(index: int, item: JsonValue) -> EventSettle:
     try:
         return EventSettle(
             settle_id=fields.identifier("settleId"),
-            event_id=fields.identifier("eventId"),
             user_id=fields.text("userId"),
             amount=_amount(fields, "amount"),
-            create_time=_time(fields, "createTime", offset_optional=True),
+            event_id=_descriptive_id(item, "eventId"),
+            create_time=_read(parse_time, item.get("createTime")),
             fields=item,
         )
     except Refusal as refusal:
@@ -199,9 +211,10 @@ def _event_settle(index: int, item: JsonValue) -> EventSettle:
 
 
 def event_settle_request(params: JsonObject) -> EventSettleRequest:
-    fields = Fields(params)
-    ts = _time(fields, "ts")
     settles = params.get("settles")
     if not isinstance(settles, list) or not settles:
         raise _malformed("field 'settles' must be a non-empty array")
-    return EventSettleRequest(ts=ts, settles=tuple(_event_settle(i, item) for i, item in enumerate(settles)))
+    return EventSettleRequest(
+        ts=_read(parse_time, params.get("ts")),
+        settles=tuple(_event_settle(i, item) for i, item in enumerate(settles)),
+    )

@@ -6,9 +6,13 @@ the bet). Hence:
 - a settle for a bet the wallet never saw is NOT "0000" (HRG re-sends it; the win is not lost);
 - a settle for a cancelled bet, or a second settle of the same txId with another amount, is never
   paid: not "0000", logged for review (HRG keeps re-sending it until a person steps in);
-- a lost bet settles with "0.0": the bet is closed and nothing is credited.
-The round's facts (status, odds, result cards, commission, betAmount, validBetAmount, fee,
-gameType, times) are kept with the payout as sent (`details`), and the raw body with them.
+- a lost bet settles with "0.0": the bet is closed and nothing is credited (seed 001).
+Only `userId`, `txId` and `winAmount` are required: seed 001's own example has no `roundId`, and a
+settle refused for its description would be re-sent until the win is lost. The round's facts
+(round, game, status, odds, result cards, commission, betAmount, validBetAmount, fee, gameType,
+times) are kept with the payout as sent (`details`), and the raw body with them; the event time is
+`ts` when readable, else when the settle was received. `betAmount`, when it is an amount, is only
+compared with the wallet's stake for a review log.
 """
 
 from decimal import Decimal
@@ -18,9 +22,9 @@ from starlette.responses import Response
 
 from gateways.hrg.answers import balance_answer
 from gateways.hrg.context import Context, read_request
-from gateways.hrg.requests import SETTLE_TYPED_FIELDS, SettleRequest, settle_request
+from gateways.hrg.requests import SettleRequest, settle_request
 from gateways.hrg.settings import PROVIDER
-from gateways.hrg.times import format_timestamp, to_timestamp
+from gateways.hrg.times import event_timestamp, format_timestamp
 from gateways.kit.core_errors import CoreError
 from gateways.kit.record import RequestRecord
 from gateways.kit.review import for_review
@@ -32,7 +36,7 @@ REFUSALS_FOR_REVIEW = frozenset(
 
 
 def _check_stake(asked: SettleRequest, bet: wallet_pb2.Bet, record: RequestRecord) -> None:
-    if bet.stake and Decimal(asked.bet_amount) != Decimal(bet.stake):
+    if asked.bet_amount is not None and bet.stake and Decimal(asked.bet_amount) != Decimal(bet.stake):
         for_review(record, "settle names another betAmount than the stake the wallet took: paid as asked",
                    bet_amount=asked.bet_amount, stake=bet.stake, win_amount=asked.win_amount)
 
@@ -50,8 +54,8 @@ async def settle(context: Context, request: Request, record: RequestRecord) -> R
         amount=asked.win_amount,
         round_id=asked.round_id,
         game_id=asked.game_code,
-        details=body.details(SETTLE_TYPED_FIELDS),
-        event_time=to_timestamp(asked.ts),
+        details=body.details(asked.typed),
+        event_time=event_timestamp(asked.ts),
         raw_request=body.raw,
     )
     try:

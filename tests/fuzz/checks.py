@@ -68,7 +68,7 @@ def aigame_code(response: httpx.Response) -> int:
 
 
 def hrg_code(response: httpx.Response) -> str:
-    """HRG's envelope (hrg.md): {"code": "0000", ["balance", "balanceTs"]} or {"code", "msg"}."""
+    """HRG's envelope (hrg.md): {"code": "0000", ["balance", "balanceTs"]} or {"code", "desc", "msg"}."""
     answer = answer_of(response)
     code = answer["code"]
     assert isinstance(code, str) and code in HRG_CODES, answer
@@ -77,7 +77,7 @@ def hrg_code(response: httpx.Response) -> str:
         if "balance" in answer:
             assert _DECIMAL.fullmatch(answer["balance"]) and _HRG_TIME.fullmatch(answer["balanceTs"]), answer
     else:
-        assert set(answer) == {"code", "msg"} and answer["msg"] in HRG_MESSAGES, answer
+        assert set(answer) == {"code", "desc", "msg"} and answer["desc"] == answer["msg"] in HRG_MESSAGES, answer
     return code
 
 

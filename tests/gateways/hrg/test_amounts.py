@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateways.hrg.amounts import check_amount, check_signed_decimal
+from gateways.hrg.amounts import check_amount
 from gateways.kit.refusals import GatewayReason, Refusal
 
 
@@ -21,14 +21,3 @@ def test_other_amounts_are_refused_as_invalid(text: str) -> None:
     assert refused.value.reason is GatewayReason.INVALID_AMOUNT
     assert "'betAmount'" in refused.value.detail
 
-
-@pytest.mark.parametrize("text", ["-1.0", "0.95", "0", "-0.5", "11.0000"])
-def test_odds_may_be_negative(text: str) -> None:
-    assert check_signed_decimal(text, "odds") == text
-
-
-@pytest.mark.parametrize("text", ["--1.0", "-", "+0.95", "0.95001", "-1E0", "abc", ""])
-def test_odd_odds_are_malformed(text: str) -> None:
-    with pytest.raises(Refusal) as refused:
-        check_signed_decimal(text, "odds")
-    assert refused.value.reason is GatewayReason.MALFORMED_REQUEST

@@ -25,4 +25,4 @@ def test_failures_are_http_200_with_the_code_as_a_string() -> None:
     assert answers.success == "0000"
     failure = answers.failure("8001")
     assert isinstance(failure, JSONResponse)
-    assert body(failure) == {"code": "8001", "msg": "bet failed"}
+    assert body(failure) == {"code": "8001", "desc": "bet failed", "msg": "bet failed"}

@@ -19,7 +19,7 @@ async def test_the_balance_is_the_wallet_s_now(hrg: HRG) -> None:
 
 async def test_an_unknown_user_is_an_invalid_user(hrg: HRG) -> None:
     answer = await hrg.send("get_balance", hrg.vendor.get_balance("nobody"))
-    assert answer == {"code": "1000", "msg": "invalid user"}
+    assert answer == {"code": "1000", "desc": "invalid user", "msg": "invalid user"}
 
 
 async def test_a_request_without_a_user_is_invalid(hrg: HRG) -> None:

@@ -59,7 +59,7 @@ async def test_the_bet_s_facts_are_kept_with_it(hrg: HRG) -> None:
 async def test_not_enough_balance_is_8001_and_stays_so(hrg: HRG) -> None:
     user, tx = await hrg.player("5.00"), new_id()
     body = hrg.vendor.place_bet(user, tx, "10.00")
-    assert await hrg.send("place_bet", body) == {"code": "8001", "msg": "bet failed"}
+    assert await hrg.send("place_bet", body) == {"code": "8001", "desc": "bet failed", "msg": "bet failed"}
     assert (await hrg.send("place_bet", body))["code"] == "8001"
     assert await hrg.balance_of(user) == Decimal("5.00")
 
@@ -122,4 +122,28 @@ async def test_more_decimals_than_the_currency_is_refused_and_records_nothing(hr
 async def test_an_unreachable_core_is_not_8001_so_hrg_cancels(core: CoreHandle) -> None:
     async with running_hrg(core, address=await dead_address(), deadline_seconds=0.3) as hrg:
         answer = await hrg.send("place_bet", hrg.vendor.place_bet("u1", new_id(), "10.00"))
-    assert answer == {"code": "9999", "msg": "error"}
+    assert answer == {"code": "9999", "desc": "error", "msg": "error"}
+
+
+async def test_a_bet_without_its_description_takes_the_stake_once(hrg: HRG) -> None:
+    """Only ts, userId, txId and betAmount are required: a bet's round, table, game and betTime are
+    description (kept when sent, as the settle's are)."""
+    user, tx = await hrg.player("100.00"), new_id()
+    body = {"ts": hrg_time(), "userId": user, "txId": tx, "betAmount": "10.00"}
+    first = await hrg.send("place_bet", body)
+    assert (first["code"], first["balance"]) == ("0000", "90.00")
+    assert await hrg.send("place_bet", body) == first
+    recorded = (await transaction(hrg.core, tx, DEBIT)).transaction
+    assert (from_struct(recorded.details), recorded.round_id, recorded.table_id) == ({"ts": body["ts"]}, "", "")
+    assert recorded.event_time.ToMilliseconds() // 1000 == int(
+        datetime.strptime(body["ts"], "%Y-%m-%dT%H:%M:%S.%f%z").timestamp())
+
+
+@pytest.mark.parametrize("shape", ["%Y-%m-%dT%H:%M:%S+0800", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S+08:00"])
+async def test_a_bet_s_ts_is_read_in_other_shapes_and_still_checked_for_age(hrg: HRG, shape: str) -> None:
+    user = await hrg.player("100.00")
+    fresh = datetime.now(GMT8).strftime(shape)
+    stale = (datetime.now(GMT8) - timedelta(hours=1)).strftime(shape)
+    assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, new_id(), "10.00", ts=fresh)))["code"] == "0000"
+    assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, new_id(), "10.00", ts=stale)))["code"] == "1001"
+    assert await hrg.balance_of(user) == Decimal("90.00")

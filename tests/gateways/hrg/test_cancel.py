@@ -27,7 +27,7 @@ async def test_a_cancel_gives_the_stake_back(hrg: HRG) -> None:
     recorded = (await transaction(hrg.core, tx, ROLLBACK)).transaction
     assert answer["balanceTs"] == format_timestamp(recorded.created_at)
     assert recorded.bet.state == wallet_pb2.BET_STATE_CANCELLED
-    assert from_struct(recorded.details) == {k: v for k, v in body.items() if k not in ("userId", "txId")}
+    assert from_struct(recorded.details) == {k: v for k, v in body.items() if k not in ("userId", "txId", "gameCode")}
     assert recorded.game_id == "BACCARAT"
 
 
@@ -88,12 +88,29 @@ async def test_a_cancel_naming_another_player_is_refused(hrg: HRG) -> None:
     assert (await hrg.balance_of(user), await hrg.balance_of(other)) == (Decimal("90.00"), Decimal("100.00"))
 
 
-async def test_a_cancel_with_an_odd_description_is_applied(hrg: HRG) -> None:
+async def test_a_cancel_with_an_odd_description_is_applied_and_keeps_it_as_sent(hrg: HRG) -> None:
     user, tx = await hrg.player("100.00"), new_id()
     await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
-    answer = await hrg.send("cancel_bet", hrg.vendor.cancel_bet(user, tx, reason=42, gameCode=None))
+    body = hrg.vendor.cancel_bet(user, tx, reason=42, gameCode=None, roundId=["R", 1], ts="yesterday")
+    answer = await hrg.send("cancel_bet", body)
     assert answer["code"] == "0000"
     assert await hrg.balance_of(user) == Decimal("100.00")
+    recorded = (await transaction(hrg.core, tx, ROLLBACK)).transaction
+    assert from_struct(recorded.details) == {k: v for k, v in body.items() if k not in ("userId", "txId")}
+    assert (recorded.game_id, recorded.round_id) == ("", "")
+    # No readable ts: the event time is when the cancel was received.
+    assert abs(recorded.event_time.ToMilliseconds() - recorded.created_at.ToMilliseconds()) < 5_000
+
+
+async def test_a_cancel_with_only_who_and_which_bet_is_applied(hrg: HRG) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    body = {"userId": user, "txId": tx}
+    assert (await hrg.send("cancel_bet", body))["code"] == "0000"
+    assert (await hrg.send("cancel_bet", body))["code"] == "0000"
+    assert await hrg.balance_of(user) == Decimal("100.00")
+    recorded = (await transaction(hrg.core, tx, ROLLBACK)).transaction
+    assert from_struct(recorded.details) == {}
 
 
 @pytest.mark.parametrize("cancel_first", [True, False])

@@ -68,13 +68,27 @@ async def test_a_batch_repeating_a_settle_id_is_refused(hrg: HRG) -> None:
 
 async def test_a_bad_item_refuses_the_whole_batch(hrg: HRG) -> None:
     alice = await hrg.player("10.00")
-    for bad in ({"amount": "-5.00"}, {"amount": "5.001"}, {"amount": "5.00001"}, {"createTime": "today"}):
+    for bad in ({"amount": "-5.00"}, {"amount": "5.001"}, {"amount": "5.00001"}, {"amount": 5}, {"userId": ""},
+                {"settleId": None}):
         answer = await hrg.send("event_settle", hrg.vendor.event_settle(
             hrg.vendor.promotion(settle_id(), alice, "5.00"),
             {**hrg.vendor.promotion(settle_id(), alice, "1.00"), **bad},
         ))
         assert answer["code"] == "1001", bad
     assert await hrg.balance_of(alice) == Decimal("10.00")
+
+
+async def test_an_item_with_an_odd_description_is_credited_and_keeps_it_as_sent(hrg: HRG) -> None:
+    alice = await hrg.player("10.00")
+    item = {**hrg.vendor.promotion(settle_id(), alice, "5.00"), "createTime": "today", "eventId": ["EV"]}
+    body = {"settles": [item]}  # no ts either
+    assert (await hrg.send("event_settle", body))["code"] == "0000"
+    assert (await hrg.send("event_settle", body))["code"] == "0000"
+    assert await hrg.balance_of(alice) == Decimal("15.00")
+    recorded = (await transaction(hrg.core, wallet_transaction_id(item["settleId"]), CREDIT)).transaction
+    assert from_struct(recorded.details) == {**item, "batchIndex": 0, "batchSize": 1}
+    assert recorded.round_id == ""
+    assert abs(recorded.event_time.ToMilliseconds() - recorded.created_at.ToMilliseconds()) < 5_000
 
 
 async def test_promotion_ids_never_meet_bet_ids(hrg: HRG) -> None:

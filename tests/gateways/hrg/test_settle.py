@@ -126,3 +126,46 @@ async def test_a_settle_naming_another_stake_is_paid_and_logged(hrg: HRG, caplog
     [logged] = [r for r in caplog.records if r.name == "gateways.hrg.review"]
     assert (logged.__dict__["bet_amount"], logged.__dict__["stake"]) == ("20.00", "10.00")
     assert await hrg.balance_of(user) == Decimal("109.50")
+
+
+async def test_a_settle_with_only_its_money_fields_is_paid_once_and_records_no_description(hrg: HRG) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    body = {"userId": user, "txId": tx, "winAmount": "19.50"}
+    first = await hrg.send("settle", body)
+    assert (first["code"], first["balance"]) == ("0000", "109.50")
+    assert await hrg.send("settle", body) == first
+    assert await hrg.balance_of(user) == Decimal("109.50")
+    recorded = (await transaction(hrg.core, tx, CREDIT)).transaction
+    assert (from_struct(recorded.details), recorded.round_id, recorded.game_id) == ({}, "", "")
+    # No ts: the event time is when the settle was received.
+    assert abs(recorded.event_time.ToMilliseconds() - recorded.created_at.ToMilliseconds()) < 5_000
+
+
+async def test_an_odd_description_is_paid_and_kept_as_sent(hrg: HRG, caplog: pytest.LogCaptureFixture) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    # A NUL in an id the core would refuse: the game is then only kept in details, as sent.
+    odd = {"roundId": {"no": 1}, "gameCode": "BAC\x00", "status": "W\x00", "betAmount": "ten", "odds": "n/a",
+           "result": "H03,C01", "commission": -1, "ts": "2022-10-14", "betTime": 1665759600000}
+    body = hrg.vendor.settle(user, tx, "10.00", "19.50", **odd)
+    with caplog.at_level(logging.WARNING, logger="gateways.hrg.review"):
+        assert (await hrg.send("settle", body))["code"] == "0000"
+    assert review_reasons(caplog) == []  # an unreadable betAmount is not compared with the stake
+    assert await hrg.balance_of(user) == Decimal("109.50")
+    recorded = (await transaction(hrg.core, tx, CREDIT)).transaction
+    assert from_struct(recorded.details) == {k: v for k, v in body.items() if k not in ("userId", "txId", "winAmount")}
+    assert (recorded.round_id, recorded.game_id) == ("", "")
+
+
+async def test_a_bad_win_amount_is_still_refused_and_moves_nothing(hrg: HRG) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
+    bare = {"userId": user, "txId": tx}
+    for win in ("-19.50", "1E1", 19.5, None, ""):
+        assert (await hrg.send("settle", {**bare, "winAmount": win}))["code"] == "1001", win
+    assert (await hrg.send("settle", bare))["code"] == "1001"
+    assert await hrg.balance_of(user) == Decimal("90.00")
+    # Nothing was decided under the txId: the genuine settle pays.
+    assert (await hrg.send("settle", {**bare, "winAmount": "19.50"}))["code"] == "0000"
+    assert await hrg.balance_of(user) == Decimal("109.50")

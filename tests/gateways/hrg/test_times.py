@@ -8,6 +8,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from gateways.hrg.times import (
     GMT8,
     LENGTH,
+    event_timestamp,
     format_time,
     format_timestamp,
     ms_since_epoch,
@@ -39,14 +40,38 @@ def test_other_offsets_are_honoured(text: str, utc: datetime) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "",
         "2022-10-14T23:00:00+0800",  # no milliseconds
-        "2022-10-14T23:00:00.00+0800",
+        "2022-10-14T23:00:00.0+0800",
+        "2022-10-14T23:00:00.000000+0800",
+        "2022-10-14T23:00:00.000000999+0800",  # finer than a microsecond: dropped
         "2022-10-14 23:00:00.000+0800",
         "2022-10-14T23:00:00.000+08:00",
-        "2022-10-14T23:00:00.000Z",
+        "2022-10-14T15:00:00.000Z",
+        "2022-10-14T15:00:00Z",
+        "2022-10-14T15:00:00.000+0000",
+        "2022-10-14T23:00:00.000",  # no offset: GMT+8
+        "2022-10-14T23:00:00",
+    ],
+)
+def test_every_shape_hrg_sends_is_read(text: str) -> None:
+    assert parse_time(text, "ts") == datetime(2022, 10, 14, 15, 0, tzinfo=UTC)
+
+
+def test_fraction_digits_are_read_to_the_microsecond() -> None:
+    assert parse_time("2022-10-14T23:00:00.9+0800", "ts").microsecond == 900_000
+    assert parse_time("2022-10-14T23:00:00.123456789+0800", "ts").microsecond == 123_456
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "2022-10-14T23:00:00.+0800",
         "2022-10-14T23:00:00.000+08",
-        "2022-10-14T23:00:00.000",  # no offset where one is required
+        "2022-10-14T23:00:00.0000000000+0800",  # ten fraction digits
+        "2022-10-14T23:00+0800",
+        "2022-10-14",
+        "2022-10-14T23:00:00.000z",
         "2022-10-14T23:00:00.000+0800\n",
         " 2022-10-14T23:00:00.000+0800",
         "2022-13-14T23:00:00.000+0800",
@@ -57,24 +82,28 @@ def test_other_offsets_are_honoured(text: str, utc: datetime) -> None:
         "2022-10-14T23:00:00.000+0860",
         "\uff12\uff10\uff12\uff12-10-14T23:00:00.000+0800",  # full-width digits
         "1665759600000",
+        "1969-12-31T23:59:59.999+0000",  # before what the core records
+        "0001-01-01T00:00:00.000+0800",
+        "9999-12-31T23:59:59.999-0100",
     ],
 )
-def test_malformed_times_are_refused(text: str) -> None:
+def test_malformed_times_are_refused_where_a_time_is_required(text: str) -> None:
     with pytest.raises(Refusal) as refused:
         parse_time(text, "ts")
     assert refused.value.reason is GatewayReason.MALFORMED_REQUEST
     assert "'ts'" in refused.value.detail
 
 
-def test_an_optional_offset_means_gmt8() -> None:
-    assert parse_time("2022-10-14T23:00:00.000", "createTime", offset_optional=True) == datetime(
-        2022, 10, 14, 15, 0, tzinfo=UTC
-    )
-    assert parse_time("2022-10-14T23:00:00.000+0000", "createTime", offset_optional=True) == datetime(
-        2022, 10, 14, 23, 0, tzinfo=UTC
-    )
-    with pytest.raises(Refusal):
-        parse_time("2022-10-14T23:00:00", "createTime", offset_optional=True)
+def test_an_absent_offset_means_gmt8() -> None:
+    assert parse_time("2022-10-14T23:00:00.000", "createTime") == datetime(2022, 10, 14, 15, 0, tzinfo=UTC)
+    assert parse_time("2022-10-14T23:00:00.000+0000", "createTime") == datetime(2022, 10, 14, 23, 0, tzinfo=UTC)
+
+
+def test_an_event_time_falls_back_to_now() -> None:
+    instant = datetime(2022, 10, 14, 23, 0, 0, 920_000, GMT8)
+    assert event_timestamp(instant).ToMilliseconds() == 1_665_759_600_920
+    received = event_timestamp(None).ToMilliseconds()
+    assert abs(received - ms_since_epoch(now())) < 5_000
 
 
 def test_times_are_written_in_gmt8_with_28_characters() -> None:
@@ -101,9 +130,3 @@ def test_instants_become_exact_core_timestamps() -> None:
     instant = datetime(2022, 10, 14, 23, 0, 0, 920_000, GMT8)
     assert ms_since_epoch(instant) == 1_665_759_600_920
     assert to_timestamp(instant).ToMilliseconds() == 1_665_759_600_920
-
-
-def test_a_time_before_1970_is_refused_for_the_core() -> None:
-    with pytest.raises(Refusal) as refused:
-        to_timestamp(parse_time("1969-12-31T23:59:59.999+0000", "ts"))
-    assert refused.value.reason is GatewayReason.MALFORMED_REQUEST

@@ -6,8 +6,9 @@ gateway reads HRG's format, not its own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 GMT8 = timezone(timedelta(hours=8))
@@ -23,6 +24,31 @@ def hrg_time(when: datetime | None = None) -> str:
 
 def now() -> str:
     return hrg_time()
+
+
+_SHAPE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?P<sep>[T ])[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.(?P<fraction>[0-9]+))?"
+    r"(?P<zone>Z|(?P<sign>[+-])(?P<hours>[0-9]{2}):?(?P<minutes>[0-9]{2}))?"
+)
+
+
+def now_like(sent: str) -> str:
+    """Now, written in the shape of the time `sent` (its fraction digits, separator and offset as
+    written: none means GMT+8), as HRG stamps a fresh request. Not a time: `sent` unchanged."""
+    shape = _SHAPE.fullmatch(sent)
+    if shape is None:
+        return sent
+    if shape["sign"] is not None:
+        sign = -1 if shape["sign"] == "-" else 1
+        zone = timezone(sign * timedelta(hours=int(shape["hours"]), minutes=int(shape["minutes"])))
+    else:
+        zone = UTC if shape["zone"] == "Z" else GMT8
+    moment = datetime.now(zone)
+    text = moment.strftime(f"%Y-%m-%d{shape['sep']}%H:%M:%S")
+    if shape["fraction"] is not None:
+        digits = len(shape["fraction"])
+        text += "." + f"{moment.microsecond:06d}"[:digits].ljust(digits, "0")
+    return text + (shape["zone"] or "")
 
 
 @dataclass
