@@ -19,7 +19,7 @@ from gateways.kit.record import RequestRecord
 from gateways.sud.answers import success
 from gateways.sud.context import Context, note_unknown_fields, read_signed_body
 from gateways.sud.provisional import ReplayAnswer
-from gateways.sud.requests import UPDATE_SCORE_TYPED_FIELDS, ScoreType, update_score
+from gateways.sud.requests import ScoreType, held_by_typed_fields, update_score
 from gateways.sud.settings import PROVIDER
 from wallet.v1 import wallet_pb2
 
@@ -42,7 +42,7 @@ async def score_updated(context: Context, request: Request, record: RequestRecor
     note_unknown_fields(record, asked.unknown, order_id=asked.order_id)
     player_id = settings.players.to_wallet(asked.uid)
     amount = settings.points.to_amount(asked.score)
-    details = to_struct(body.params, omit=UPDATE_SCORE_TYPED_FIELDS)
+    details = to_struct(body.params, omit=held_by_typed_fields(body.params))
     answer: wallet_pb2.DebitResponse | wallet_pb2.CreditResponse
     if asked.type is ScoreType.CONSUME:
         debit = wallet_pb2.DebitRequest(
@@ -51,8 +51,8 @@ async def score_updated(context: Context, request: Request, record: RequestRecor
             player_id=player_id,
             currency=settings.currency,
             amount=amount,
-            round_id=asked.round_id or "",
-            game_id=asked.mg_id or "",
+            round_id=asked.round_id,
+            game_id=asked.mg_id,
             details=details,
             raw_request=body.raw,
         )
@@ -64,8 +64,8 @@ async def score_updated(context: Context, request: Request, record: RequestRecor
             player_id=player_id,
             currency=settings.currency,
             amount=amount,
-            round_id=asked.round_id or "",
-            game_id=asked.mg_id or "",
+            round_id=asked.round_id,
+            game_id=asked.mg_id,
             details=details,
             raw_request=body.raw,
         )
