@@ -337,10 +337,11 @@ class UpdateScore:
 
 
 def held_by_typed_fields(params: JsonObject) -> frozenset[str]:
-    """The update_score fields the core request's own fields hold (order_id, uid, and mg_id and the
-    round when they read as ids): left out of its `details`, so that the row does not store them
-    twice (the raw body keeps them). `score` stays: points, which the amount is only at today's rate."""
-    held = {"order_id", "uid"}
+    """The update_score fields the core request's own fields hold (uid, and mg_id and the round when
+    they read as ids): left out of its `details`, so that the row does not store them twice (the raw
+    body keeps them). `score` stays: points, which the amount is only at today's rate; `order_id`
+    stays: the transaction id is it behind a prefix (settings.py)."""
+    held = {"uid"}
     if label(params, "mg_id"):
         held.add("mg_id")
     held.update(next(([name] for name in ROUND_FIELDS if label(params, name)), []))

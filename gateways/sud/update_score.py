@@ -1,7 +1,8 @@
 """POST /sud/v1/update_score: SUD's older direct callback, signed like the notifications.
 
 `type` 1 (consume) debits `score` points, `type` 2 (gain) credits them (a credit with no bet); the
-transaction id is SUD's `order_id`, and the answer is the balance right after, in whole points
+transaction id is SUD's `order_id` behind `Settings.update_score_id_prefix` ("us:"), which keeps it
+apart from buy-ins and settlement rows (settings.py), and the answer is the balance right after, in whole points
 (`data.score`, floored when the balance is not a whole number of points: display only).
 9000: insufficient balance (decided: a re-send gets 9000 again). 9001: the order id was used before
 for a different request, or (provisional, see Provisional.update_score_replay_answer) an identical
@@ -39,6 +40,7 @@ async def score_updated(context: Context, request: Request, record: RequestRecor
     body = await read_signed_body(context, request)
     asked = update_score(body.params)
     record.transaction_id = asked.order_id
+    transaction_id = settings.update_score_id_prefix + asked.order_id
     note_unknown_fields(record, asked.unknown, order_id=asked.order_id)
     player_id = settings.players.to_wallet(asked.uid)
     amount = settings.points.to_amount(asked.score)
@@ -47,7 +49,7 @@ async def score_updated(context: Context, request: Request, record: RequestRecor
     if asked.type is ScoreType.CONSUME:
         debit = wallet_pb2.DebitRequest(
             provider=PROVIDER,
-            transaction_id=asked.order_id,
+            transaction_id=transaction_id,
             player_id=player_id,
             currency=settings.currency,
             amount=amount,
@@ -60,7 +62,7 @@ async def score_updated(context: Context, request: Request, record: RequestRecor
     else:
         credit = wallet_pb2.CreditRequest(
             provider=PROVIDER,
-            transaction_id=asked.order_id,
+            transaction_id=transaction_id,
             player_id=player_id,
             currency=settings.currency,
             amount=amount,
