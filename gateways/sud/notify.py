@@ -1,8 +1,8 @@
 """POST /sud/v1/notify: SUD's signed notifications, one envelope, dispatched on `notify_event`.
 
-The events that move money are applied (user.settle, order.changed, order.batch.changed); any other event SUD sends
-now or adds later is acknowledged (ret_code 0) and logged, never failed, so that SUD does not
-re-send it forever. The envelope's `app_id` must be this app's.
+The events that move money are applied (user.settle, order.changed, order.batch.changed); any
+other event SUD sends now or adds later is acknowledged (ret_code 0) and logged, never failed, so
+that SUD does not re-send it forever. The envelope's `app_id` must be this app's.
 
 Deduplication on `notify_id` comes from the core: every money movement a notification causes is
 keyed by SUD's own order ids (settle: order_id; failed order: out_order_id), so a notification

@@ -57,12 +57,17 @@ async def test_a_notification_for_another_app_is_refused(sud: Sud) -> None:
         {"data": None},
     ],
 )
-async def test_a_bad_envelope_is_refused_and_moves_nothing(sud: Sud, spoil: dict[str, object]) -> None:
+async def _failed_order_with(sud: Sud, spoil: dict[str, object]) -> tuple[str, dict[str, object]]:
+    """A player bought in for 10.00 and the failed order of that buy-in, its envelope spoilt (None: left out)."""
     alice = await sud.player()
     buy_in = new_id()
     await sud.buy_in(alice, buy_in, "10.00")
     body = {**sud.vendor.order_changed(alice, buy_in), **spoil}
-    body = {key: value for key, value in body.items() if value is not None}
+    return alice, {key: value for key, value in body.items() if value is not None}
+
+
+async def test_a_bad_envelope_is_refused_and_moves_nothing(sud: Sud, spoil: dict[str, object]) -> None:
+    alice, body = await _failed_order_with(sud, spoil)
     answer = await sud.notify(body)
     assert answer == {
         "ret_code": 1001,
@@ -86,11 +91,7 @@ async def test_a_bad_envelope_is_refused_and_moves_nothing(sud: Sud, spoil: dict
     ],
 )
 async def test_an_odd_or_missing_envelope_description_is_kept_not_refused(sud: Sud, spoil: dict[str, object]) -> None:
-    alice = await sud.player()
-    buy_in = new_id()
-    await sud.buy_in(alice, buy_in, "10.00")
-    body = {**sud.vendor.order_changed(alice, buy_in), **spoil}
-    body = {key: value for key, value in body.items() if value is not None}
+    alice, body = await _failed_order_with(sud, spoil)
     assert await sud.notify(body) == OK
     assert await sud.notify(body) == OK  # SUD's re-send moves nothing
     assert await sud.balance_of(alice) == Decimal("100.00")
