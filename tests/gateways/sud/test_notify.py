@@ -48,15 +48,6 @@ async def test_a_notification_for_another_app_is_refused(sud: Sud) -> None:
     assert await sud.balance_of(alice) == Decimal("90.00")
 
 
-@pytest.mark.parametrize(
-    "spoil",
-    [
-        {"app_id": None},
-        {"notify_event": None},
-        {"notify_event": ["sud.mg.merchant.order.changed"]},
-        {"data": None},
-    ],
-)
 async def _failed_order_with(sud: Sud, spoil: dict[str, object]) -> tuple[str, dict[str, object]]:
     """A player bought in for 10.00 and the failed order of that buy-in, its envelope spoilt (None: left out)."""
     alice = await sud.player()
@@ -66,6 +57,15 @@ async def _failed_order_with(sud: Sud, spoil: dict[str, object]) -> tuple[str, d
     return alice, {key: value for key, value in body.items() if value is not None}
 
 
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        {"app_id": None},
+        {"notify_event": None},
+        {"notify_event": ["sud.mg.merchant.order.changed"]},
+        {"data": None},
+    ],
+)
 async def test_a_bad_envelope_is_refused_and_moves_nothing(sud: Sud, spoil: dict[str, object]) -> None:
     alice, body = await _failed_order_with(sud, spoil)
     answer = await sud.notify(body)
