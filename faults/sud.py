@@ -20,6 +20,7 @@ from gateways.kit.jsonbody import JsonObject
 from gateways.sud.app import NOTIFY_PATH, UPDATE_SCORE_PATH
 from gateways.sud.codes import DUPLICATE_ORDER, INSUFFICIENT_BALANCE, RETRY_LATER, SUCCESS
 from gateways.sud.requests import USER_SETTLE, ScoreType
+from gateways.sud.settings import UPDATE_SCORE_ID_PREFIX
 from wallet_cli.sign import sud_headers
 from wallet_core.domain import Kind
 
@@ -37,7 +38,9 @@ def notify_id(op: Operation) -> str:
 
 class Sud:
     provider = "sud"
-    id_prefix = "s"
+    id_prefix = f"{UPDATE_SCORE_ID_PREFIX}s"
+    """update_score orders are stored under the gateway's prefix (the default configuration): the
+    operation's id is the ledger's, and SUD's order_id is what follows the prefix."""
 
     def __init__(self, client: httpx.AsyncClient, base_url: str) -> None:
         self.client = client
@@ -53,8 +56,9 @@ class Sud:
         """type 1 consumes (a debit), type 2 gains (a credit). 9001, "duplicate order id", is how the
         gateway answers an identical repeat of an applied order: for a re-send, that is the acknowledgement."""
         kind = ScoreType.CONSUME if op.kind is Kind.DEBIT else ScoreType.GAIN
+        order_id = op.transaction_id.removeprefix(UPDATE_SCORE_ID_PREFIX)
         reply = await self._post(UPDATE_SCORE_PATH, {
-            "order_id": op.transaction_id, "mg_id": MG_ID, "round_id": f"r-{op.transaction_id}", "uid": r.player,
+            "order_id": order_id, "mg_id": MG_ID, "round_id": f"r-{order_id}", "uid": r.player,
             "score": points(op.amount), "type": int(kind),
         })
         resent = op.attempts > 1 or op.outcome is Outcome.ACKED

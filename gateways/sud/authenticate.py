@@ -16,6 +16,7 @@ from gateways.kit.refusals import GatewayReason, Refusal
 from gateways.kit.timestamps import TimestampWindow
 from gateways.sud.provisional import TimestampUnit
 from gateways.sud.signature import signature_matches
+from gateways.sud.times import ms_by_size
 
 APP_ID_HEADER = "Sud-AppId"
 TIMESTAMP_HEADER = "Sud-Timestamp"
@@ -23,7 +24,6 @@ NONCE_HEADER = "Sud-Nonce"
 SIGNATURE_HEADER = "Sud-Signature"
 
 _DIGITS = re.compile(r"[0-9]{1,16}")
-_MS_FROM = 10**11
 
 
 def _header(headers: Headers, name: str) -> bytes:
@@ -41,9 +41,9 @@ def timestamp_ms(value: bytes, unit: TimestampUnit) -> int:
     if not _DIGITS.fullmatch(text):
         raise Refusal(GatewayReason.MALFORMED_REQUEST, f"{TIMESTAMP_HEADER} {text[:20]!r} is not a number")
     number = int(text)
-    if unit is TimestampUnit.MILLISECONDS or (unit is TimestampUnit.AUTO and number >= _MS_FROM):
-        return number
-    return number * 1000
+    if unit is TimestampUnit.AUTO:
+        return ms_by_size(number)
+    return number if unit is TimestampUnit.MILLISECONDS else number * 1000
 
 
 @dataclass(frozen=True)

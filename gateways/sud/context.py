@@ -8,10 +8,11 @@ from starlette.requests import Request
 
 from gateways.kit.body import read_body
 from gateways.kit.core_client import CoreClient
-from gateways.kit.jsonbody import JsonObject, parse_json_object
+from gateways.kit.jsonbody import JsonObject, JsonValue, parse_json_object
 from gateways.kit.logs import log_event
 from gateways.kit.record import RequestRecord
 from gateways.sud.authenticate import Authenticator
+from gateways.sud.requests import Envelope
 from gateways.sud.settings import PROVIDER, Settings
 
 LOG = logging.getLogger("gateways.sud")
@@ -47,3 +48,8 @@ def note_unknown_fields(record: RequestRecord, fields: Sequence[str], **ids: obj
             LOG, logging.INFO, "unknown fields accepted", request_id=record.request_id, provider=PROVIDER,
             fields=list(fields), **ids,
         )  # fmt: skip
+
+
+def notified(envelope: Envelope) -> dict[str, JsonValue]:
+    """What every money record keeps of the notification that caused it: its id and event."""
+    return {"notify_id": envelope.notify_id, "notify_event": envelope.notify_event}

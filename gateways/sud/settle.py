@@ -2,9 +2,10 @@
 
 Every human row becomes one credit: transaction id `order_id` (once per order_id), against the
 buy-in bet `out_order_id` (the debit the operator's services made before the player sat down),
-of `remain_score` points in the wallet currency. `score`, `commission_score`, `mg_id`, `room_id`,
-`match_id`, `uid` and `settle_at` stay on the record (details), with the raw notification.
-Robots (is_ai = 1) move nothing.
+of `remain_score` points in the wallet currency. The row as sent (`score`, `commission_score`...) and
+the notification's other fields (`mg_id`, `room_id`, `match_id`, `settle_at`...) stay on the record
+(details), with the raw notification; none of them is needed (requests.py). `settle_at` is the event
+time when it reads as one, in seconds or milliseconds. Robots (is_ai = 1) move nothing.
 
 The whole notification is one CreditBatch: all or none, in one database transaction. If one
 player's credit cannot be applied (unknown or cancelled buy-in, another player's buy-in...), none
@@ -19,10 +20,10 @@ from gateways.kit.details import to_struct
 from gateways.kit.logs import log_event
 from gateways.kit.record import RequestRecord
 from gateways.kit.review import for_review
-from gateways.kit.timestamps import timestamp_from_ms
-from gateways.sud.context import Context, SignedBody, note_unknown_fields
+from gateways.sud.context import Context, SignedBody, note_unknown_fields, notified
 from gateways.sud.requests import Envelope, PlayerResult, UserSettle, user_settle
 from gateways.sud.settings import PROVIDER
+from gateways.sud.times import event_time
 from wallet.v1 import wallet_pb2
 
 LOG = logging.getLogger("gateways.sud")
@@ -35,15 +36,7 @@ def _credit(
     context: Context, envelope: Envelope, settle: UserSettle, player: PlayerResult, body: SignedBody
 ) -> wallet_pb2.CreditRequest:
     settings = context.settings
-    told = {
-        **player.sent,
-        "mg_id": settle.mg_id,
-        "room_id": settle.room_id,
-        "match_id": settle.match_id,
-        "settle_at": settle.settle_at,
-        "notify_id": envelope.notify_id,
-        "notify_event": envelope.notify_event,
-    }
+    told = {**settle.described, **player.sent, **notified(envelope)}
     return wallet_pb2.CreditRequest(
         provider=PROVIDER,
         transaction_id=player.order_id,
@@ -55,7 +48,7 @@ def _credit(
         game_id=settle.mg_id,
         table_id=settle.room_id,
         details=to_struct(told),
-        event_time=timestamp_from_ms(settle.settle_at * 1000),
+        event_time=event_time(settle.settle_at),
         raw_request=body.raw,
     )
 

@@ -1,7 +1,8 @@
 """POST /sud/v1/update_score: SUD's older direct callback, signed like the notifications.
 
 `type` 1 (consume) debits `score` points, `type` 2 (gain) credits them (a credit with no bet); the
-transaction id is SUD's `order_id`, and the answer is the balance right after, in whole points
+transaction id is SUD's `order_id` behind `Settings.update_score_id_prefix` ("us:"), which keeps it
+apart from buy-ins and settlement rows (settings.py), and the answer is the balance right after, in whole points
 (`data.score`, floored when the balance is not a whole number of points: display only).
 9000: insufficient balance (decided: a re-send gets 9000 again). 9001: the order id was used before
 for a different request, or (provisional, see Provisional.update_score_replay_answer) an identical
@@ -19,7 +20,7 @@ from gateways.kit.record import RequestRecord
 from gateways.sud.answers import success
 from gateways.sud.context import Context, note_unknown_fields, read_signed_body
 from gateways.sud.provisional import ReplayAnswer
-from gateways.sud.requests import UPDATE_SCORE_TYPED_FIELDS, ScoreType, update_score
+from gateways.sud.requests import ScoreType, held_by_typed_fields, update_score
 from gateways.sud.settings import PROVIDER
 from wallet.v1 import wallet_pb2
 
@@ -39,20 +40,21 @@ async def score_updated(context: Context, request: Request, record: RequestRecor
     body = await read_signed_body(context, request)
     asked = update_score(body.params)
     record.transaction_id = asked.order_id
+    transaction_id = settings.update_score_id_prefix + asked.order_id
     note_unknown_fields(record, asked.unknown, order_id=asked.order_id)
     player_id = settings.players.to_wallet(asked.uid)
     amount = settings.points.to_amount(asked.score)
-    details = to_struct(body.params, omit=UPDATE_SCORE_TYPED_FIELDS)
+    details = to_struct(body.params, omit=held_by_typed_fields(body.params))
     answer: wallet_pb2.DebitResponse | wallet_pb2.CreditResponse
     if asked.type is ScoreType.CONSUME:
         debit = wallet_pb2.DebitRequest(
             provider=PROVIDER,
-            transaction_id=asked.order_id,
+            transaction_id=transaction_id,
             player_id=player_id,
             currency=settings.currency,
             amount=amount,
-            round_id=asked.round_id or "",
-            game_id=asked.mg_id or "",
+            round_id=asked.round_id,
+            game_id=asked.mg_id,
             details=details,
             raw_request=body.raw,
         )
@@ -60,12 +62,12 @@ async def score_updated(context: Context, request: Request, record: RequestRecor
     else:
         credit = wallet_pb2.CreditRequest(
             provider=PROVIDER,
-            transaction_id=asked.order_id,
+            transaction_id=transaction_id,
             player_id=player_id,
             currency=settings.currency,
             amount=amount,
-            round_id=asked.round_id or "",
-            game_id=asked.mg_id or "",
+            round_id=asked.round_id,
+            game_id=asked.mg_id,
             details=details,
             raw_request=body.raw,
         )

@@ -24,12 +24,13 @@ from tests.fuzz.inputs import mutate, raw_bodies
 from tests.fuzz.jsontext import body_of
 from tests.fuzz.tally import tried
 from tests.gateways.sud.conftest import NOTIFY, UPDATE_SCORE
-from tests.gateways.sud.vendor import human, new_id, now_ms, robot, spoilt, vendor_signature
+from tests.gateways.sud.vendor import batch_order, human, new_id, now_ms, robot, spoilt, vendor_signature
 from tests.support.logs import watching_logs
 
-CASES = ("user.settle", "order.changed", "other_event", "update_score")
+CASES = ("user.settle", "order.changed", "order.batch.changed", "other_event", "update_score")
 ENDPOINT_OF = {"user.settle": "notify user.settle", "order.changed": "notify order.changed",
-               "other_event": "notify (another event)", "update_score": "update_score"}
+               "order.batch.changed": "notify order.batch.changed", "other_event": "notify (another event)",
+               "update_score": "update_score"}
 KINDS = ("raw", "mutated", "mutated", "mutated", "bad_signature", "timestamp", "replay")
 WINDOW_MS = 600_000
 SIGNATURE_HEADERS = ("Sud-AppId", "Sud-Timestamp", "Sud-Nonce", "Sud-Signature")
@@ -38,12 +39,15 @@ SIGNATURE_HEADERS = ("Sud-AppId", "Sud-Timestamp", "Sud-Nonce", "Sud-Signature")
 async def _base(fuzz: SudFuzz, case: str, data: st.DataObject) -> tuple[str, dict[str, Any]]:
     """The path and a valid request for `case`; the operator's buy-in made first where one is needed."""
     vendor, user, out_order_id = fuzz.gateway.vendor, fuzz.user, new_id()
-    if case in ("user.settle", "order.changed"):
+    if case in ("user.settle", "order.changed", "order.batch.changed"):
         await fuzz.gateway.buy_in(user, out_order_id, "1.00")
     if case == "user.settle":
         return NOTIFY, vendor.settle([human(user, new_id(), out_order_id, remain_score=150, score=50), robot()])
     if case == "order.changed":
         return NOTIFY, vendor.order_changed(user, out_order_id)
+    if case == "order.batch.changed":
+        orders = [batch_order(user, out_order_id, "EXECUTE_FAIL"), batch_order(user, new_id(), "EXECUTE_SUCCESS")]
+        return NOTIFY, vendor.order_batch_changed(orders)
     if case == "other_event":
         return NOTIFY, vendor.envelope("sud.mg.merchant.some.new.event", {"order_id": new_id(), "score": 1})
     kind = data.draw(st.sampled_from((1, 2)), label="update_score type")

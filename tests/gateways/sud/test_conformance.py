@@ -7,6 +7,9 @@ SUD's shape differs from a wallet-call dialect, so the suite's four operations m
   (with a robot at the table), under an order_id derived from the bet, so that a repeat is SUD's
   re-send of the same settlement.
 - cancel: a signed `order.changed` EXECUTE_FAIL notification for that out_order_id.
+- bare: the notification with only what the money depends on (requests.py): the envelope's
+  app_id, notify_event and data; a settlement's results with uid, order_id, out_order_id, is_ai and
+  remain_score; a failed order's status, out_order_id and from_uid.
 - bad input: SUD's one signed debit, `update_score` type 1, spoilt (its order_id is the bet's id, so
   that a spoilt request that got through would have taken the money the suite then checks).
 
@@ -31,9 +34,14 @@ import pytest
 from gateways.kit.core_errors import CoreError
 from tests.gateways.conformance import ExpectedCodes, GatewayAdapter, GatewayConformance, Outcome
 from tests.gateways.sud.conftest import CURRENCY, Sud
-from tests.gateways.sud.vendor import human, now_ms, robot, spoilt
+from tests.gateways.sud.vendor import APP_ID, ORDER_CHANGED, USER_SETTLE, human, now_ms, robot, spoilt
 
 BAD_REQUEST = "1001"
+
+
+def bare_envelope(event: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A notification without notify_id or notify_time: neither is needed to move its money."""
+    return {"app_id": APP_ID, "notify_event": event, "data": data}
 
 
 class SudAdapter:
@@ -100,15 +108,24 @@ class SudAdapter:
             return Outcome(False, CoreError.from_rpc_error(error).reason)
         return Outcome(True, "OK", Decimal(answer.transaction.balance_after))
 
-    async def payout(self, user_id: str, bet_id: str, amount: str, *, bad_signature: bool = False) -> Outcome:
-        body = self.vendor.settle(
-            [human(user_id, f"settle-{bet_id}", bet_id, remain_score=self._points(amount)), robot()],
-            notify_id=f"notify-settle-{bet_id}",
-        )
+    async def payout(
+        self, user_id: str, bet_id: str, amount: str, *, bad_signature: bool = False, bare: bool = False
+    ) -> Outcome:
+        row = human(user_id, f"settle-{bet_id}", bet_id, remain_score=self._points(amount))
+        if bare:
+            money = {key: row[key] for key in ("uid", "order_id", "out_order_id", "is_ai", "remain_score")}
+            body = bare_envelope(USER_SETTLE, {"results": [money, {"is_ai": 1}]})
+        else:
+            body = self.vendor.settle([row, robot()], notify_id=f"notify-settle-{bet_id}")
         return await self._send("/sud/v1/notify", body, bad_signature=bad_signature)
 
-    async def cancel(self, user_id: str, bet_id: str, amount: str, *, bad_signature: bool = False) -> Outcome:
-        body = self.vendor.order_changed(user_id, bet_id, value=self._points(amount), notify_id=f"notify-{bet_id}")
+    async def cancel(
+        self, user_id: str, bet_id: str, amount: str, *, bad_signature: bool = False, bare: bool = False
+    ) -> Outcome:
+        if bare:
+            body = bare_envelope(ORDER_CHANGED, {"status": "EXECUTE_FAIL", "out_order_id": bet_id, "from_uid": user_id})
+        else:
+            body = self.vendor.order_changed(user_id, bet_id, value=self._points(amount), notify_id=f"notify-{bet_id}")
         return await self._send("/sud/v1/notify", body, bad_signature=bad_signature)
 
     async def bad_input(self, case: str, user_id: str, bet_id: str, amount: str) -> Outcome:

@@ -48,15 +48,18 @@ async def test_a_notification_for_another_app_is_refused(sud: Sud) -> None:
     assert await sud.balance_of(alice) == Decimal("90.00")
 
 
+async def _failed_order_with(sud: Sud, spoil: dict[str, object]) -> tuple[str, dict[str, object]]:
+    """A player bought in for 10.00 and the failed order of that buy-in, its envelope spoilt (None: left out)."""
+    alice = await sud.player()
+    buy_in = new_id()
+    await sud.buy_in(alice, buy_in, "10.00")
+    body = {**sud.vendor.order_changed(alice, buy_in), **spoil}
+    return alice, {key: value for key, value in body.items() if value is not None}
+
+
 @pytest.mark.parametrize(
     "spoil",
     [
-        {"notify_id": None},
-        {"notify_id": ""},
-        {"notify_id": 7.5},
-        {"notify_time": None},
-        {"notify_time": "yesterday"},
-        {"notify_time": "-1"},
         {"app_id": None},
         {"notify_event": None},
         {"notify_event": ["sud.mg.merchant.order.changed"]},
@@ -64,17 +67,34 @@ async def test_a_notification_for_another_app_is_refused(sud: Sud) -> None:
     ],
 )
 async def test_a_bad_envelope_is_refused_and_moves_nothing(sud: Sud, spoil: dict[str, object]) -> None:
-    alice = await sud.player()
-    buy_in = new_id()
-    await sud.buy_in(alice, buy_in, "10.00")
-    body = {**sud.vendor.order_changed(alice, buy_in), **spoil}
-    body = {key: value for key, value in body.items() if value is not None}
+    alice, body = await _failed_order_with(sud, spoil)
     answer = await sud.notify(body)
     assert answer == {
         "ret_code": 1001,
         "ret_msg": "bad request: not JSON, or a field missing, mistyped or out of range",
     }
     assert await sud.balance_of(alice) == Decimal("90.00")
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        # Once refused (1001), now applied: notify_id and notify_time are description (requests.py).
+        {"notify_id": None},
+        {"notify_id": ""},
+        {"notify_id": 7.5},
+        {"notify_time": None},
+        {"notify_time": "yesterday"},
+        {"notify_time": "-1"},
+        {"notify_time": 1647844976},
+        {"notify_time": "164784497650"},
+    ],
+)
+async def test_an_odd_or_missing_envelope_description_is_kept_not_refused(sud: Sud, spoil: dict[str, object]) -> None:
+    alice, body = await _failed_order_with(sud, spoil)
+    assert await sud.notify(body) == OK
+    assert await sud.notify(body) == OK  # SUD's re-send moves nothing
+    assert await sud.balance_of(alice) == Decimal("100.00")
 
 
 @pytest.mark.parametrize(

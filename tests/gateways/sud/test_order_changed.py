@@ -131,12 +131,12 @@ async def test_a_failed_order_of_another_command_is_still_rolled_back_and_logged
     "spoil",
     [
         {"out_order_id": None},
-        {"from_uid": None},
-        {"from_uid": ""},
+        {"from_uid": None, "to_uid": None},
+        {"from_uid": "", "to_uid": ""},
         {"status": None},
         {"status": 3},
         {"out_order_id": ["x"]},
-        {"cmd": {"name": "add_score"}},
+        {"out_order_id": "x" * 129},
     ],
 )
 async def test_a_bad_failed_order_is_refused_and_moves_nothing(sud: Sud, spoil: dict[str, object]) -> None:
@@ -147,6 +147,48 @@ async def test_a_bad_failed_order_is_refused_and_moves_nothing(sud: Sud, spoil: 
     body["data"] = {key: value for key, value in {**body["data"], **spoil}.items() if value is not None}
     assert (await sud.notify(body))["ret_code"] == 1001
     assert await sud.balance_of(alice) == Decimal("90.00")
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        # Once refused (1001), now applied: the player is read from to_uid when from_uid is absent
+        # (the core still refuses a player who is not the buy-in's), and cmd is description.
+        {"from_uid": None},
+        {"from_uid": ""},
+        {"cmd": {"name": "add_score"}},
+        {"round_id": None, "game_round_id": "gr-1"},
+        {"round_id": {"id": 1}},
+        {"mg_id": 14615640, "room_id": ["9009"], "value": "1", "seq": "x", "payload": "score=1"},
+    ],
+)
+async def test_an_odd_or_missing_description_of_a_failed_order_is_kept_not_refused(
+    sud: Sud, spoil: dict[str, object]
+) -> None:
+    alice = await sud.player()
+    buy_in = new_id()
+    await sud.buy_in(alice, buy_in, "10.00")
+    body = sud.vendor.order_changed(alice, buy_in)
+    body["data"] = {key: value for key, value in {**body["data"], **spoil}.items() if value is not None}
+    assert await sud.notify(body) == OK
+    assert await sud.notify(body) == OK
+    assert await sud.balance_of(alice) == Decimal("100.00")
+    details = json_format.MessageToDict((await sud.transaction(buy_in, ROLLBACK)).transaction.details)
+    assert all(details.get(key) == value for key, value in spoil.items() if value not in (None, "")), details
+
+
+async def test_the_round_is_read_from_game_round_id_or_round_id(sud: Sud) -> None:
+    alice = await sud.player()
+    first, second = new_id(), new_id()
+    await sud.buy_in(alice, first, "10.00")
+    await sud.buy_in(alice, second, "10.00")
+    newer = sud.vendor.order_changed(alice, first, game_round_id="gr-new")
+    del newer["data"]["round_id"]
+    assert await sud.notify(newer) == OK
+    assert await sud.notify(sud.vendor.order_changed(alice, second)) == OK  # the older round_id
+    assert (await sud.transaction(first, ROLLBACK)).transaction.round_id == "gr-new"
+    assert (await sud.transaction(second, ROLLBACK)).transaction.round_id == "ce56b6lzi1a7-cqhcr6fgdnwg-c5vfwwj9h6mz"
+    assert await sud.balance_of(alice) == Decimal("100.00")
 
 
 async def test_a_failed_order_without_descriptions_is_still_rolled_back(sud: Sud) -> None:

@@ -14,6 +14,8 @@ from gateways.sud.requests import (
     EXECUTE_FAIL,
     ScoreType,
     envelope,
+    held_by_typed_fields,
+    order_batch_changed,
     order_changed,
     update_score,
     user_settle,
@@ -51,7 +53,7 @@ def test_the_seed_003_example_is_read() -> None:
     sent = envelope(parse_json_object(SEED_003.encode()))
     assert (sent.notify_id[:8], sent.notify_time, sent.app_id, sent.notify_event) == (
         "0795d77f",
-        1647844976502,
+        "1647844976502",
         "14615640800525066",
         "sud.mg.merchant.user.settle",
     )
@@ -60,11 +62,12 @@ def test_the_seed_003_example_is_read() -> None:
         "mgid01",
         "9009",
         "match-001",
-        1663991011,
+        "1663991011",
         0,
     )
     assert [
-        (p.uid, p.order_id, p.out_order_id, p.score, p.remain_score, p.commission_score) for p in settle.players
+        (p.uid, p.order_id, p.out_order_id, p.sent["score"], p.remain_score, p.sent["commission_score"])
+        for p in settle.players
     ] == [
         ("u001", "1663991011001", "ce56b6lzi1a", 10, 100, 10),
         ("u002", "1663991011002", "ce56b6lzi1b", 20, 90, 0),
@@ -79,7 +82,30 @@ def _settle(**data: Any) -> JsonObject:
 
 def test_a_loss_has_a_negative_score_and_no_commission() -> None:
     player = user_settle(_settle()).players[0]
-    assert (player.score, player.remain_score, player.commission_score) == (-5, 0, None)
+    assert (player.sent["score"], player.remain_score, "commission_score" in player.sent) == (-5, 0, False)
+
+
+def test_a_row_needs_only_its_money_fields() -> None:
+    row: JsonObject = {"uid": "u1", "order_id": "o1", "out_order_id": "b1", "is_ai": "0", "remain_score": 7}
+    settle = user_settle({"results": [row, {"is_ai": "1"}]})
+    assert (settle.players[0].remain_score, settle.robots, settle.mg_id, settle.settle_at) == (7, 1, "", None)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        # Once refused, now read: score and commission_score are description, kept as sent.
+        {"commission_score": -1},
+        {"score": "5"},
+        {"score": Decimal("5.0")},
+        {"score": True},
+        {"score": None},
+    ],
+)
+def test_odd_descriptions_in_a_row_are_kept_as_sent(row: dict[str, Any]) -> None:
+    base = {"uid": "u1", "order_id": "o1", "out_order_id": "b1", "is_ai": 0, "score": 5, "remain_score": 0}
+    sent = {key: value for key, value in {**base, **row}.items() if value is not None}
+    assert user_settle(_settle(results=[sent])).players[0].sent == sent
 
 
 def test_robots_are_counted_not_paid_and_need_nothing_but_is_ai() -> None:
@@ -108,10 +134,9 @@ def test_unknown_fields_are_listed_by_path() -> None:
     ("row", "problem"),
     [
         ({"remain_score": -1}, "data.results[0].remain_score -1 is out of range (negative)"),
-        ({"commission_score": -1}, "data.results[0].commission_score -1 is out of range (negative)"),
-        ({"score": "5"}, "data.results[0].score must be an integer"),
-        ({"score": Decimal("5.0")}, "data.results[0].score must be an integer"),
-        ({"score": True}, "data.results[0].score must be an integer"),
+        ({"remain_score": "5"}, "data.results[0].remain_score must be an integer"),
+        ({"remain_score": Decimal("5.0")}, "data.results[0].remain_score must be an integer"),
+        ({"remain_score": True}, "data.results[0].remain_score must be an integer"),
         ({"remain_score": None}, "data.results[0].remain_score is missing"),
         ({"is_ai": None}, "data.results[0].is_ai is missing"),
         ({"is_ai": 2}, "data.results[0].is_ai must be 0 or 1, not 2"),
@@ -145,7 +170,8 @@ def test_a_failed_order() -> None:
         "cmd": "add_score",
         "mg_id": "m",
         "room_id": "r",
-        "round_id": "x",
+        "game_round_id": "x",
+        "round_id": "older",
         "status": EXECUTE_FAIL,
         "value": 1,
         "seq": 0,
@@ -155,11 +181,13 @@ def test_a_failed_order() -> None:
     }
     changed, to_uid = order_changed(data, "from_uid"), order_changed(data, "to_uid")
     assert changed.failed is not None and to_uid.failed is not None
-    assert (changed.failed.out_order_id, changed.failed.player_uid, changed.failed.order_id, changed.failed.cmd) == (
+    failed = changed.failed
+    assert (failed.out_order_id, failed.player_uid, failed.sent["order_id"], failed.cmd, failed.round_id) == (
         "b1",
         "u1",
         "s1",
         "add_score",
+        "x",
     )
     assert changed.unknown == ("data.new",)
     assert to_uid.failed.player_uid == "u2"
@@ -167,7 +195,52 @@ def test_a_failed_order() -> None:
 
 def test_other_statuses_need_only_the_status() -> None:
     assert order_changed({"status": "EXECUTE_SUCCESS"}, "from_uid").failed is None
-    assert refused(order_changed, {"out_order_id": "b1"}, "from_uid").detail == "field 'status' is missing"
+    assert refused(order_changed, {"out_order_id": "b1"}, "from_uid").detail == "in data: field 'status' is missing"
+
+
+def test_a_failed_order_reads_its_player_from_the_other_field_when_the_configured_one_is_absent() -> None:
+    data: JsonObject = {"status": EXECUTE_FAIL, "out_order_id": "b1", "to_uid": "u2"}
+    failed = order_changed(data, "from_uid").failed
+    assert failed is not None and (failed.player_uid, failed.round_id, failed.mg_id, failed.cmd) == ("u2", "", "", None)
+    assert refused(order_changed, {"status": EXECUTE_FAIL, "out_order_id": "b1"}, "from_uid").detail == (
+        "in data: field 'from_uid' is missing"
+    )
+
+
+def test_a_batch_reads_each_order_and_lends_them_its_descriptions() -> None:
+    data: JsonObject = {
+        "mg_id": "m",
+        "room_id": "r",
+        "orders": [
+            {"status": EXECUTE_FAIL, "out_order_id": "b1", "from_uid": "u1", "game_round_id": "g", "note": 1},
+            {"status": "EXECUTE_SUCCESS"},
+            {"status": EXECUTE_FAIL, "out_order_id": "b2", "from_uid": "u2", "room_id": "own"},
+        ],
+        "extra": True,
+    }
+    batch = order_batch_changed(data, "from_uid")
+    failed = [order.failed for order in batch.orders]
+    assert failed[1] is None and failed[0] is not None and failed[2] is not None
+    assert (failed[0].out_order_id, failed[0].mg_id, failed[0].room_id, failed[0].round_id) == ("b1", "m", "r", "g")
+    assert (failed[2].player_uid, failed[2].room_id) == ("u2", "own")
+    assert batch.described == {"mg_id": "m", "room_id": "r", "extra": True}
+    assert batch.unknown == ("data.extra", "data.orders[0].note")
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        ({"mg_id": "m"}, "data.orders is missing"),
+        ({"orders": {"status": EXECUTE_FAIL}}, "data.orders must be a list"),
+        ({"orders": ["b1"]}, "data.orders[0] must be an object"),
+        (
+            {"orders": [{"status": "EXECUTE_SUCCESS"}, {"status": EXECUTE_FAIL, "from_uid": "u1"}]},
+            "in data.orders[1]: field 'out_order_id' is missing",
+        ),
+    ],
+)
+def test_a_bad_batch_says_where(data: JsonObject, problem: str) -> None:
+    assert refused(order_batch_changed, data, "from_uid").detail == problem
 
 
 def test_the_configured_player_field_is_not_unknown() -> None:
@@ -190,7 +263,14 @@ def test_update_score(kind: int, expected: ScoreType) -> None:
 
 def test_update_score_without_descriptions() -> None:
     asked = update_score({"order_id": "o", "uid": "u", "score": 0, "type": 2})
-    assert (asked.mg_id, asked.round_id, asked.score) == (None, None, 0)
+    assert (asked.mg_id, asked.round_id, asked.score) == ("", "", 0)
+
+
+def test_update_score_odd_descriptions_are_kept_not_refused() -> None:
+    params: JsonObject = {"order_id": "o", "uid": "u", "score": 1, "type": 2, "mg_id": {"id": 1}, "game_round_id": 7}
+    asked = update_score(params)
+    assert (asked.mg_id, asked.round_id) == ("", "7")
+    assert held_by_typed_fields(params) == {"uid", "game_round_id"}
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,7 @@ def test_the_demo_section() -> None:
     assert settings.players.to_wallet("u001") == "u001"
     assert (settings.timestamp_window_seconds, settings.body_limit_bytes) == (600.0, 65536)
     assert settings.provisional.timestamp_unit is TimestampUnit.AUTO
+    assert settings.update_score_id_prefix == "us:"
 
 
 def test_every_key() -> None:
@@ -43,6 +44,7 @@ def test_every_key() -> None:
             body_limit_bytes=1024,
             provisional={"timestamp_unit": "ms"},
             point_value="0.01",
+            update_score_id_prefix="",
         )
     )
     assert settings.allowed_ips.allows("203.0.113.9") and not settings.allowed_ips.allows("198.51.100.1")
@@ -51,6 +53,7 @@ def test_every_key() -> None:
     assert (settings.timestamp_window_seconds, settings.body_limit_bytes) == (120.0, 1024)
     assert settings.provisional.timestamp_unit is TimestampUnit.MILLISECONDS
     assert settings.points.point_value == Decimal("0.01")
+    assert settings.update_score_id_prefix == ""
 
 
 def test_secrets_are_not_in_the_repr() -> None:
@@ -73,6 +76,8 @@ def test_secrets_are_not_in_the_repr() -> None:
         ({"timestamp_window_seconds": 0}, "gateways.sud.timestamp_window_seconds must be a positive number"),
         ({"body_limit_bytes": "64k"}, "gateways.sud.body_limit_bytes must be a positive integer"),
         ({"provisional": {"timestamp_unit": "h"}}, "gateways.sud.provisional.timestamp_unit"),
+        ({"update_score_id_prefix": "update-score:"}, "gateways.sud.update_score_id_prefix: at most 8 characters"),
+        ({"update_score_id_prefix": 1}, "gateways.sud.update_score_id_prefix must be a string"),
         ({"secret": "x"}, "unknown settings in gateways.sud: secret"),
         ({"listen": "127.0.0.1:8083"}, "unknown settings in gateways.sud: listen"),
     ],

@@ -57,7 +57,7 @@ async def test_the_record_keeps_what_sud_told_of_the_settlement(sud: Sud) -> Non
         "order_id": order,
     }
     assert (details["mg_id"], details["room_id"], details["match_id"]) == ("14615640800525066", "9009", "ce56b6lzi1a7")
-    assert details["settle_at"] == int(body["data"]["settle_at"])
+    assert details["settle_at"] == body["data"]["settle_at"]  # as sent
     assert details["notify_id"] == body["notify_id"]
     assert credit.event_time.seconds == int(body["data"]["settle_at"])
     assert [t.kind for t in found.related] == [wallet_pb2.TRANSACTION_KIND_DEBIT, CREDIT]
@@ -191,11 +191,10 @@ async def test_unknown_fields_are_accepted_and_logged(sud: Sud, caplog: pytest.L
     ("case", "spoil"),
     [
         ("negative remain_score", {"remain_score": -1}),
-        ("negative commission_score", {"commission_score": -1}),
         ("remain_score as text", {"remain_score": "1950"}),
         ("remain_score with a fraction", {"remain_score": 19.5}),
         ("remain_score beyond int64", {"remain_score": 2**63}),
-        ("score missing", {"score": None}),
+        ("remain_score missing", {"remain_score": None}),
         ("is_ai neither 0 nor 1", {"is_ai": 2}),
         ("is_ai a boolean", {"is_ai": False}),
         ("uid empty for a human", {"uid": ""}),
@@ -223,14 +222,73 @@ async def test_a_bad_row_refuses_the_whole_notification(sud: Sud, case: str, spo
         "not an object",
         {"mg_id": "1", "room_id": "2", "match_id": "3", "settle_at": "1663991011"},  # no results
         {"mg_id": "1", "room_id": "2", "match_id": "3", "settle_at": "1663991011", "results": {"uid": "u"}},
-        {"mg_id": "1", "room_id": "2", "match_id": "3", "settle_at": "soon", "results": []},
-        {"room_id": "2", "match_id": "3", "settle_at": "1663991011", "results": []},
         {"mg_id": "1", "room_id": "2", "match_id": "3", "settle_at": "1663991011", "results": ["row"]},
     ],
 )
 async def test_a_bad_settlement_is_refused(sud: Sud, data: object) -> None:
     answer = await sud.notify(sud.vendor.envelope("sud.mg.merchant.user.settle", data))
     assert answer["ret_code"] == 1001
+
+
+@pytest.mark.parametrize(
+    ("spoil", "kept"),
+    [
+        # Once refused (1001), now applied: the money does not depend on any of these.
+        ({"commission_score": -1}, {"commission_score": -1}),
+        ({"score": None}, {"score": None}),
+        ({"score": "200"}, {"score": "200"}),
+        ({"commission_score": 1.5}, {"commission_score": "1.5"}),  # a fraction is stored as its text
+        ({"commission_score": None}, {"commission_score": None}),
+        ({"score": {"net": 200}}, {"score": {"net": 200}}),
+    ],
+)
+async def test_an_odd_or_missing_description_in_a_row_is_kept_not_refused(
+    sud: Sud, spoil: dict[str, object], kept: dict[str, object]
+) -> None:
+    alice = await sud.player()
+    buy_in, order = new_id(), new_id()
+    await sud.buy_in(alice, buy_in, "10.00")
+    row = {key: value for key, value in {**human(alice, order, buy_in, remain_score=1950), **spoil}.items()
+           if value is not None}  # fmt: skip
+    assert await sud.notify(sud.vendor.settle([row])) == OK
+    assert await sud.balance_of(alice) == Decimal("109.50")
+    details = json_format.MessageToDict((await sud.transaction(order, CREDIT)).transaction.details)
+    assert {key: details.get(key) for key in kept} == kept
+
+
+@pytest.mark.parametrize(
+    ("case", "data"),
+    [
+        # Once refused (1001), now applied: settle_at in another shape, or no description at all.
+        ("settle_at in milliseconds", {"settle_at": "1663991011000"}),
+        ("settle_at as a number", {"settle_at": 1663991011}),
+        ("settle_at not a time", {"settle_at": "soon"}),
+        ("settle_at empty", {"settle_at": ""}),
+        ("mg_id missing", {"mg_id": None}),
+        ("room_id an object", {"room_id": {"id": 9009}}),
+        ("match_id too long for a round id", {"match_id": "m" * 200}),
+        ("nothing but results", {"mg_id": None, "room_id": None, "match_id": None, "settle_at": None}),
+    ],
+)
+async def test_an_odd_or_missing_settlement_description_is_kept_not_refused(
+    sud: Sud, case: str, data: dict[str, object]
+) -> None:
+    alice = await sud.player()
+    buy_in, order = new_id(), new_id()
+    await sud.buy_in(alice, buy_in, "10.00")
+    body = sud.vendor.settle([human(alice, order, buy_in, remain_score=1950)])
+    body["data"] = {key: value for key, value in {**body["data"], **data}.items() if value is not None}
+    assert await sud.notify(body) == OK, case
+    assert await sud.notify(body) == OK, case  # SUD's re-send moves nothing
+    assert await sud.balance_of(alice) == Decimal("109.50")
+    credit = (await sud.transaction(order, CREDIT)).transaction
+    details = json_format.MessageToDict(credit.details)
+    for key, value in data.items():
+        assert details.get(key) == value, case
+    if case.startswith("settle_at in") or case.startswith("settle_at as"):
+        assert credit.event_time.seconds == 1663991011
+    if "settle_at" in data and not case.startswith("settle_at in") and not case.startswith("settle_at as"):
+        assert not credit.HasField("event_time"), case
 
 
 async def test_a_notification_repeating_an_order_id_is_refused(sud: Sud) -> None:

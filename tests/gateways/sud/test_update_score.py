@@ -11,7 +11,7 @@ import pytest
 from google.protobuf import json_format
 
 from tests.gateways.sud.conftest import Sud, SudFactory
-from tests.gateways.sud.vendor import new_id, now_ms
+from tests.gateways.sud.vendor import human, new_id, now_ms
 from wallet.v1 import wallet_pb2
 
 CONSUME, GAIN = 1, 2
@@ -29,14 +29,34 @@ async def test_consume_debits_and_answers_the_balance_in_points(sud: Sud) -> Non
     order = new_id()
     assert await sud.update_score(sud.vendor.update_score(alice, order, 1050, CONSUME)) == ok(8950)
     assert await sud.balance_of(alice) == Decimal("89.50")
-    found = await sud.transaction(order, wallet_pb2.TRANSACTION_KIND_DEBIT)
+    found = await sud.transaction(f"us:{order}", wallet_pb2.TRANSACTION_KIND_DEBIT)
     assert (found.transaction.amount, found.transaction.round_id, found.transaction.game_id) == (
         "10.50",
         "r-01",
         "1461227817776713818",
     )
-    # the points and the type as SUD sent them; not what the transaction's own fields hold
-    assert json_format.MessageToDict(found.transaction.details) == {"score": 1050, "type": CONSUME}
+    # the points, the type and the order id as SUD sent them; not what the transaction's own fields hold
+    assert json_format.MessageToDict(found.transaction.details) == {"order_id": order, "score": 1050, "type": CONSUME}
+
+
+async def test_an_order_id_shared_with_a_buy_in_and_a_settlement_is_another_order(sud: Sud) -> None:
+    alice = await sud.player()
+    shared = new_id()
+    await sud.buy_in(alice, shared, "10.00")
+    # SUD's update_score order ids and settlement order ids, the operator's out_order_ids: one id, three orders.
+    assert await sud.update_score(sud.vendor.update_score(alice, shared, 500, CONSUME)) == ok(8500)
+    assert await sud.update_score(sud.vendor.update_score(alice, shared, 200, GAIN)) == ok(8700)
+    assert (await sud.notify(sud.vendor.settle([human(alice, shared, shared, remain_score=1000)])))["ret_code"] == 0
+    assert await sud.balance_of(alice) == Decimal("97.00")
+
+
+async def test_without_the_prefix_an_order_sharing_a_buy_ins_id_is_taken_for_it(sud_factory: SudFactory) -> None:
+    sud = await sud_factory(update_score_id_prefix="")  # the keys of a gateway before the prefix
+    alice = await sud.player()
+    shared = new_id()
+    await sud.buy_in(alice, shared, "10.00")
+    assert await sud.update_score(sud.vendor.update_score(alice, shared, 1000, CONSUME)) == DUPLICATE
+    assert await sud.balance_of(alice) == Decimal("90.00")  # the consume never happened
 
 
 async def test_gain_credits_without_a_bet(sud: Sud) -> None:
@@ -137,6 +157,7 @@ def _bodies(uid: str, order: str) -> dict[str, bytes | dict[str, object]]:
         "type as text": {**good, "type": "1"},
         "uid an object": {**good, "uid": {"id": uid}},
         "order_id too long": {**good, "order_id": "x" * 129},
+        "order_id too long behind the prefix": {**good, "order_id": "x" * 126},
     }
 
 

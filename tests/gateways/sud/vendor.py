@@ -18,6 +18,7 @@ APP_ID = "sud-app-1461564080052506636"
 SECRET = "sud-app-secret-0123456789"
 USER_SETTLE = "sud.mg.merchant.user.settle"
 ORDER_CHANGED = "sud.mg.merchant.order.changed"
+ORDER_BATCH_CHANGED = "sud.mg.merchant.order.batch.changed"
 
 
 def vendor_signature(secret: str, app_id: str, timestamp: str, nonce: str, raw: bytes) -> str:
@@ -100,6 +101,13 @@ class Vendor:
         }
         return self.envelope(ORDER_CHANGED, data, notify_id=notify_id)
 
+    def order_batch_changed(
+        self, orders: list[dict[str, Any]], *, notify_id: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """An order.batch.changed notification shaped like SUD's OrderBatchChangedNotify page."""
+        data = {"mg_id": "14615640800525066", "room_id": "9009", "orders": orders, **extra}
+        return self.envelope(ORDER_BATCH_CHANGED, data, notify_id=notify_id)
+
     @staticmethod
     def update_score(uid: str, order_id: str, score: int, kind: int, **extra: Any) -> dict[str, Any]:
         """The older update_score callback (sud.md)."""
@@ -125,6 +133,22 @@ def human(
         "score": score,
         "remain_score": remain_score,
         "commission_score": 0,
+        **extra,
+    }
+
+
+def batch_order(uid: str, out_order_id: str, status: str, **extra: Any) -> dict[str, Any]:
+    """One entry of order.batch.changed (SUD's page: game_round_id optional, payload optional)."""
+    return {
+        "order_id": f"sud-{out_order_id}",
+        "out_order_id": out_order_id,
+        "game_round_id": "ce56b6lzi1a7-cqhcr6fgdnwg-c5vfwwj9h6mz",
+        "cmd": "add_score",
+        "from_uid": uid,
+        "to_uid": uid,
+        "value": 1000,
+        "payload": {"score": 1000},
+        "status": status,
         **extra,
     }
 
