@@ -80,6 +80,18 @@ class Vendor:
             "currency": currency, **extra,
         })
 
+    def bare_payout(self, user_id: str, bet_txn_id: str, amount: str, currency: str = "USD") -> dict[str, Any]:
+        """A payout with only the fields its money depends on: no game, table, shoe, round or time."""
+        return self.signed({"user_id": user_id, "bet_txn_id": bet_txn_id, "win_amount": amount, "currency": currency})
+
+    def bare_refund(
+        self, user_id: str, bet_txn_id: str, amount: str, *, status: int = 0, currency: str = "USD"
+    ) -> dict[str, Any]:
+        """A refund with only the fields its money depends on: no game, win amount or times."""
+        return self.signed({
+            "user_id": user_id, "bet_txn_id": bet_txn_id, "bet_amount": amount, "status": status, "currency": currency,
+        })
+
     def detail(self, txn_id: str, *, timestamp: int | None = None) -> dict[str, str]:
         when = now_ms() if timestamp is None else timestamp
         params = {"agent_id": self.agent_id, "txn_id": txn_id, "timestamp": str(when)}
