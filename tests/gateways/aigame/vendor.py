@@ -71,7 +71,7 @@ class Vendor:
         })
 
     def refund(
-        self, user_id: str, bet_txn_id: str, amount: str, *, status: int = 0, win_amount: str = "0",
+        self, user_id: str, bet_txn_id: str, amount: str, *, status: int | str = 0, win_amount: str = "0",
         currency: str = "USD", **extra: Any,
     ) -> dict[str, Any]:
         return self.signed({
