@@ -40,9 +40,11 @@ def event_ms(value: JsonValue) -> int | None:
     a decimal or a string of digits; the same in seconds (under SECONDS_BELOW); ISO 8601 text with a
     UTC offset. None when absent, zero, unreadable, without an offset (its zone is unknown: the
     receipt time is nearer than a guess), or outside what a protobuf Timestamp holds."""
-    if isinstance(value, bool) or value is None:
+    if type(value) is int and value >= SECONDS_BELOW:  # AIGame's own shape, ms: no conversion
+        ms: int | None = value
+    elif isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, int | Decimal):
+    elif isinstance(value, int | Decimal):
         ms = _epoch_ms(Decimal(value))
     elif isinstance(value, str):
         ms = _text_ms(value.strip())
