@@ -3,8 +3,14 @@
 Amounts, ids, states and times come from the core's ledger (a bet's time is its debit's
 `event_time`, a settlement's its payout's); descriptive fields (bet items, results, cards, shoe)
 are whatever AIGame sent with the bet, its payouts and its cancel, kept in each transaction's
-details; later messages win over earlier ones. Transactions stored before the gateway left the
-typed fields out of `details` still hold `bet_time` and `pay_out_time` there: the same values.
+details; later messages win over earlier ones, for the game, table and round ids too. Transactions
+stored before the gateway left the typed fields out of `details` still hold `bet_time` and
+`pay_out_time` there: the same values (read in any shape the gateway reads times in).
+
+A field AIGame never sent (a payout page's version has no table, shoe or round) is answered in the
+record's shape as empty: "" for the text ids (`game_id`, `inst_id`), 0 for the integers
+(`shoe_id`, `round_id`), {} and [] for the details; a missing time falls back to the ledger's
+(receipt) time. A shoe or round sent as digits is answered as an integer, other text as sent.
 
 Status: 0 placed, 1 settled, 2 cancelled before settlement, 3 invalid (the bet was refused, e.g.
 for insufficient funds), 4 settlement changed to invalid (cancelled after being paid: refund
@@ -16,6 +22,7 @@ from decimal import Decimal
 
 import grpc
 
+from gateways.aigame.descriptive import event_ms
 from gateways.kit.core_errors import CoreError
 from gateways.kit.currencies import CurrencyMap
 from gateways.kit.details import from_struct
@@ -49,15 +56,22 @@ def _status(bet: wallet_pb2.Transaction, payouts: Sequence[wallet_pb2.Transactio
 def _settle_time(told: JsonObject, payouts: Sequence[wallet_pb2.Transaction], bet: wallet_pb2.Transaction) -> int:
     if not payouts:
         return 0
-    return _int_or(told.get("pay_out_time"), ms_of(payouts[-1].event_time) or ms_of(bet.bet.settled_at))
+    return event_ms(told.get("pay_out_time")) or ms_of(payouts[-1].event_time) or ms_of(bet.bet.settled_at)
 
 
-def _integer_or_text(value: str) -> int | str:
-    return int(value) if value.isdigit() else value
+def _integer_or_text(value: JsonValue) -> int | str:
+    """A shoe or round as the record's integer: digits as one, other text as sent, anything else 0."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value:
+        return int(value) if value.isascii() and value.isdigit() else value
+    return 0
 
 
-def _int_or(value: JsonValue, default: int) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
+def _latest_id(transactions: Sequence[wallet_pb2.Transaction], field: str) -> str:
+    """The last of the transactions' `field` ids that AIGame sent ("" when none did)."""
+    sent = [getattr(t, field) for t in transactions if getattr(t, field)]
+    return sent[-1] if sent else ""
 
 
 def bet_record(
@@ -75,7 +89,8 @@ def bet_record(
     completed = [t for t in related if t.status == wallet_pb2.TRANSACTION_STATUS_COMPLETED]
     payouts = [t for t in completed if t.kind == wallet_pb2.TRANSACTION_KIND_CREDIT]
     cancels = [t for t in completed if t.kind == wallet_pb2.TRANSACTION_KIND_ROLLBACK]
-    told = _told([bet, *payouts, *cancels])
+    told_by = [bet, *payouts, *cancels]
+    told = _told(told_by)
     status = _status(bet, payouts)
 
     stake = bet.amount if status == INVALID else bet.bet.stake or bet.amount
@@ -88,11 +103,11 @@ def bet_record(
     return {
         "id": bet.transaction_id,
         "user_id": players.to_provider(bet.player_id),
-        "game_id": bet.game_id,
-        "inst_id": bet.table_id,
-        "shoe_id": _int_or(told.get("shoe_id"), 0),
-        "round_id": _integer_or_text(bet.round_id),
-        "bet_time": _int_or(told.get("bet_time"), ms_of(bet.event_time) or ms_of(bet.created_at)),
+        "game_id": _latest_id(told_by, "game_id"),
+        "inst_id": _latest_id(told_by, "table_id"),
+        "shoe_id": _integer_or_text(told.get("shoe_id")),
+        "round_id": _integer_or_text(_latest_id(told_by, "round_id")),
+        "bet_time": event_ms(told.get("bet_time")) or ms_of(bet.event_time) or ms_of(bet.created_at),
         "settle_time": _settle_time(told, payouts, bet),
         "bet_amount": stake,
         "real_bet_amount": stake if status in (PLACED, SETTLED) else zero,

@@ -8,6 +8,9 @@ The payout's transaction id is the bet's id (`bet_txn_id`): AIGame pays a bet on
   for manual review. A correction is settled by hand, never by paying twice;
 - a payout for a bet the wallet never saw is 800107, which AIGame retries (the win is not lost);
 - a payout for a cancelled bet is refused (800109).
+
+It is applied with only its money fields (gateways/aigame/requests.py): without `pay_out_time` the
+core's receipt time is its event time.
 """
 
 from starlette.requests import Request
@@ -15,7 +18,7 @@ from starlette.responses import Response
 
 from gateways.aigame.answers import balance_answer
 from gateways.aigame.context import Context, read_signed_body
-from gateways.aigame.requests import PAYOUT_TYPED_FIELDS, payout_request
+from gateways.aigame.requests import payout_request
 from gateways.aigame.settings import PROVIDER
 from gateways.kit.core_errors import CoreError
 from gateways.kit.record import RequestRecord
@@ -41,8 +44,9 @@ async def payout(context: Context, request: Request, record: RequestRecord) -> R
         table_id=asked.inst_id,
         raw_request=body.raw,
     )
-    body.write_details(credit.details, PAYOUT_TYPED_FIELDS)
-    set_ms(credit.event_time, asked.pay_out_time)
+    body.write_details(credit.details, asked.typed)
+    if asked.pay_out_time is not None:
+        set_ms(credit.event_time, asked.pay_out_time)
     try:
         answer = await context.core.credit(credit, request_id=record.request_id)
     except CoreError as error:

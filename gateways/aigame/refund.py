@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from gateways.aigame.answers import balance_answer
 from gateways.aigame.context import Context, read_signed_body
-from gateways.aigame.requests import REFUND_TYPED_FIELDS, RefundRequest, refund_request
+from gateways.aigame.requests import RefundRequest, refund_request
 from gateways.aigame.settings import PROVIDER
 from gateways.kit.record import RequestRecord
 from gateways.kit.review import for_review
@@ -53,7 +53,7 @@ async def refund(context: Context, request: Request, record: RequestRecord) -> R
         raw_request=body.raw,
         reverse_payouts=asked.settled,
     )
-    body.write_details(rollback.details, REFUND_TYPED_FIELDS)
+    body.write_details(rollback.details, asked.typed)
     if asked.refund_time is not None:
         set_ms(rollback.event_time, asked.refund_time)
     answer = await context.core.rollback(rollback, request_id=record.request_id)

@@ -3,13 +3,15 @@
 Each example sends one of: a raw body that is not a signed request; a valid request spoilt at one
 to three places and then correctly signed by AIGame's rule (so the input gets past the signature
 into the fields and the core); a valid request with a bad signature or an unknown agent; a valid
-request stamped at an adversarial time; or a valid request sent twice (a replay). Whatever it is,
+request stamped at an adversarial time; a valid request sent gzip-compressed, whole or cut short
+(the query has no body: a replay instead); or a valid request sent twice (a replay). Whatever it is,
 the answer is HTTP 200 in AIGame's envelope with a listed code, no money moves unless the answer is
 a success, and nothing is logged as a crash.
 """
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 from urllib.parse import quote
 
@@ -30,7 +32,7 @@ WALLET_ENDPOINTS = ("balance", "bet", "payout", "refund")
 ENDPOINTS = (*WALLET_ENDPOINTS, "detail")
 DETAIL = "/api/game/transaction/detail"
 WINDOW_MS = 600_000
-KINDS = ("raw", "mutated", "mutated", "mutated", "bad_signature", "timestamp", "replay")
+KINDS = ("raw", "mutated", "mutated", "mutated", "bad_signature", "timestamp", "gzip", "replay")
 STAKE = "1.00"
 
 
@@ -136,6 +138,17 @@ async def _fuzz_one(fuzz: AIGameFuzz, endpoint: str, data: st.DataObject) -> Non
         unsigned["timestamp"] = str(stamp) if endpoint == "detail" else stamp
         code = await _send(fuzz, endpoint, _signed(unsigned))
         assert code == (200 if inside else 408000), (stamp, code)
+    elif kind == "gzip" and endpoint != "detail":
+        packed = gzip.compress(body_of(base))
+        # Drawn apart from the body's length, which changes with each run's ids and times.
+        whole = data.draw(st.booleans(), label="gzip body whole")
+        sent = packed if whole else packed[: min(data.draw(st.integers(0, 4096), label="cut at"), len(packed) - 1)]
+        response = await fuzz.gateway.client.post(
+            f"{WALLET}/{endpoint}", content=sent,
+            headers={"content-type": "application/json", "content-encoding": "gzip"},
+        )
+        code = aigame_code(response)
+        assert code == (200 if whole else 408000), (len(sent), len(packed), code)
     else:
         first = await _send(fuzz, endpoint, base)
         after_first = await fuzz.purse.total()

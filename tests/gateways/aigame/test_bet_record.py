@@ -8,7 +8,7 @@ from gateways.aigame.bet_record import bet_record
 from gateways.kit.core_errors import CoreError
 from gateways.kit.currencies import CurrencyMap
 from gateways.kit.details import to_struct
-from gateways.kit.jsonbody import JsonObject
+from gateways.kit.jsonbody import JsonObject, JsonValue
 from gateways.kit.players import PlayerIds
 from wallet.v1 import wallet_pb2 as pb
 
@@ -138,3 +138,43 @@ def test_a_tombstone_is_no_bet_record() -> None:
     with pytest.raises(CoreError) as raised:
         record(pb.GetTransactionResponse(transaction=tombstone, related=[tombstone]))
     assert (raised.value.code, raised.value.reason) == (grpc.StatusCode.NOT_FOUND, "TRANSACTION_NOT_FOUND")
+
+
+def bare(transaction: pb.Transaction) -> pb.Transaction:
+    """`transaction` as stored for a message without table, round or game (a payout page's version)."""
+    transaction.round_id, transaction.game_id, transaction.table_id = "", "", ""
+    return transaction
+
+
+def test_fields_aigame_never_sent_are_answered_empty_in_the_record_shape() -> None:
+    response = answer(pb.BET_STATE_SETTLED, bare(transaction(2, pb.TRANSACTION_KIND_CREDIT, "19.50", SETTLE_TIME, {})))
+    bare(response.transaction)
+    response.transaction.details.Clear()
+    response.transaction.event_time.Clear()
+    shown = record(response)
+    assert (shown["game_id"], shown["inst_id"], shown["shoe_id"], shown["round_id"]) == ("", "", 0, 0)
+    assert (shown["bet_detail"], shown["win_detail"], shown["game_result"], shown["open_cards"]) == ({}, {}, [], {})
+    assert (shown["bet_time"], shown["settle_time"]) == (BET_TIME, SETTLE_TIME)  # the ledger's own times
+    assert (shown["currency"], shown["win_amount"], shown["status"]) == ("BRL", "19.50", 1)
+
+
+def test_ids_a_later_message_sent_fill_those_the_bet_did_not_send() -> None:
+    response = answer(pb.BET_STATE_SETTLED, transaction(2, pb.TRANSACTION_KIND_CREDIT, "19.50", SETTLE_TIME, {}))
+    bare(response.transaction)
+    shown = record(response)
+    assert (shown["game_id"], shown["inst_id"], shown["round_id"]) == ("101", "u5pikb", 36)
+
+
+@pytest.mark.parametrize(("sent", "answered"), [("10628", 10628), (10628, 10628), ("A-7", "A-7"), ({"n": 1}, 0)])
+def test_a_shoe_is_answered_as_an_integer_when_it_is_one_and_as_sent_otherwise(
+    sent: JsonValue, answered: int | str
+) -> None:
+    payout = transaction(2, pb.TRANSACTION_KIND_CREDIT, "19.50", SETTLE_TIME, {**PAYOUT_TOLD, "shoe_id": sent})
+    assert record(answer(pb.BET_STATE_SETTLED, payout))["shoe_id"] == answered
+
+
+def test_times_told_as_strings_are_answered_as_integers() -> None:
+    payout = transaction(
+        2, pb.TRANSACTION_KIND_CREDIT, "19.50", SETTLE_TIME + 5, {**PAYOUT_TOLD, "pay_out_time": str(SETTLE_TIME)}
+    )
+    assert record(answer(pb.BET_STATE_SETTLED, payout))["settle_time"] == SETTLE_TIME

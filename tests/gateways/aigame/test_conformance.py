@@ -70,12 +70,18 @@ class AIGameAdapter:
         body = self.vendor.bet(user_id, bet_id, amount)
         return await self._send("bet", spoil(body) if bad_signature else body)
 
-    async def payout(self, user_id: str, bet_id: str, amount: str, *, bad_signature: bool = False) -> Outcome:
-        body = self.vendor.payout(user_id, bet_id, amount)
+    async def payout(
+        self, user_id: str, bet_id: str, amount: str, *, bad_signature: bool = False, bare: bool = False
+    ) -> Outcome:
+        vendor = self.vendor
+        body = vendor.bare_payout(user_id, bet_id, amount) if bare else vendor.payout(user_id, bet_id, amount)
         return await self._send("payout", spoil(body) if bad_signature else body)
 
-    async def cancel(self, user_id: str, bet_id: str, amount: str, *, bad_signature: bool = False) -> Outcome:
-        body = self.vendor.refund(user_id, bet_id, amount, status=0)
+    async def cancel(
+        self, user_id: str, bet_id: str, amount: str, *, bad_signature: bool = False, bare: bool = False
+    ) -> Outcome:
+        vendor = self.vendor
+        body = vendor.bare_refund(user_id, bet_id, amount) if bare else vendor.refund(user_id, bet_id, amount)
         return await self._send("refund", spoil(body) if bad_signature else body)
 
     def _bet_fields(self, user_id: str, bet_id: str, amount: str) -> dict[str, Any]:

@@ -111,3 +111,20 @@ async def test_bad_queries_are_answered_in_the_dialect(aigame: AIGame) -> None:
         "/api/game/transaction/detail", params=[*vendor.detail("x").items(), ("txn_id", "y")]
     )
     assert response.json()["code"] == 408000
+
+
+async def test_a_bet_paid_without_table_shoe_round_or_time_is_answered_with_them_empty(aigame: AIGame) -> None:
+    user = await aigame.player("100.00")
+    bet = new_id()
+    bet_body = aigame.vendor.signed({"user_id": user, "bet_txn_id": bet, "bet_amount": "10", "currency": "USD"})
+    assert await aigame.code("bet", bet_body) == 200
+    assert await aigame.code("payout", aigame.vendor.bare_payout(user, bet, "19.50")) == 200
+    answer = await aigame.detail(aigame.vendor.detail(bet))
+    assert answer["code"] == 200
+    data = answer["data"]
+    assert {name: data[name] for name in ("game_id", "inst_id", "shoe_id", "round_id", "status", "win_amount")} == {
+        "game_id": "", "inst_id": "", "shoe_id": 0, "round_id": 0, "status": 1, "win_amount": "19.50",
+    }
+    # Without AIGame's times, the wallet's own: when the bet and the payout were received.
+    assert 0 < data["bet_time"] <= data["settle_time"] <= now_ms()
+    assert (data["bet_detail"], data["win_detail"], data["game_result"], data["open_cards"]) == ({}, {}, [], {})

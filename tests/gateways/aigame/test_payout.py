@@ -2,11 +2,13 @@
 
 import logging
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from gateways.kit.details import from_struct
 from tests.gateways.aigame.conftest import AIGame, new_id
+from tests.gateways.aigame.vendor import AGENT_ID, SECRET, now_ms, vendor_sign
 from wallet.v1 import wallet_pb2 as pb
 
 
@@ -92,3 +94,61 @@ async def test_a_payout_in_another_currency_than_its_bet_is_800102(aigame: AIGam
     await aigame.core.open_account(aigame.settings.players.to_wallet(user), "BRL", "0")
     assert await aigame.code("payout", aigame.vendor.payout(user, bet, "19.50", currency="BRL")) == 800102
     assert await aigame.balance_of(user, "BRL") == Decimal("0.00")
+
+
+async def test_a_payout_with_only_its_money_fields_is_paid_at_its_receipt_time(aigame: AIGame) -> None:
+    # One published version of the payout page has no inst_id, shoe_id or round_id (it was 408000).
+    user, bet = await placed(aigame)
+    answer = await aigame.post("payout", aigame.vendor.bare_payout(user, bet, "19.50"))
+    assert (answer["code"], answer["data"]["balance"]) == (200, "109.50")
+    stored = (await aigame.stored(bet, pb.TRANSACTION_KIND_CREDIT)).transaction
+    assert (stored.round_id, stored.game_id, stored.table_id) == ("", "", "")
+    assert not stored.HasField("event_time") or stored.event_time.ToMilliseconds() == 0
+    assert from_struct(stored.details) == {"currency": "USD"}
+    assert stored.bet.state == pb.BET_STATE_SETTLED
+
+
+async def test_odd_descriptive_values_are_kept_as_sent_and_the_payout_is_paid(aigame: AIGame) -> None:
+    user, bet = await placed(aigame)
+    odd: dict[str, Any] = {
+        "shoe_id": "A-12", "round_id": {"shoe": 1, "hand": 41}, "pay_out_time": "2024-11-26 10:45:21",
+        "inst_id": "t" * 200, "game_id": 101,
+    }
+    body = aigame.vendor.payout(user, bet, "19.50", **odd)
+    assert await aigame.code("payout", body) == 200
+    assert await aigame.balance_of(user) == Decimal("109.50")
+    stored = (await aigame.stored(bet, pb.TRANSACTION_KIND_CREDIT)).transaction
+    told = from_struct(stored.details)
+    assert {name: told[name] for name in ("shoe_id", "round_id", "pay_out_time", "inst_id")} == {
+        name: odd[name] for name in ("shoe_id", "round_id", "pay_out_time", "inst_id")
+    }
+    assert (stored.game_id, stored.round_id, stored.table_id) == ("101", "", "")
+
+
+async def test_times_and_integers_sent_as_strings_are_read(aigame: AIGame) -> None:
+    user, bet = await placed(aigame)
+    params = {
+        "agent_id": AGENT_ID, "user_id": user, "game_id": "101", "inst_id": "000002", "shoe_id": "10231",
+        "round_id": "41", "bet_txn_id": bet, "win_amount": "19.50", "pay_out_time": "2024-11-26T10:45:21+08:00",
+        "currency": "USD", "timestamp": str(now_ms()),
+    }
+    params["sign"] = vendor_sign(params, SECRET)  # over the values as sent: "10231" signs as 10231 would
+    assert await aigame.code("payout", params) == 200
+    stored = (await aigame.stored(bet, pb.TRANSACTION_KIND_CREDIT)).transaction
+    assert (stored.round_id, stored.event_time.ToMilliseconds()) == ("41", 1732589121000)
+    assert from_struct(stored.details)["shoe_id"] == "10231"
+
+
+async def test_a_bad_money_field_is_still_408000_and_moves_nothing(aigame: AIGame) -> None:
+    user, bet = await placed(aigame)
+    vendor = aigame.vendor
+    for spoilt in (
+        vendor.signed({"user_id": user, "bet_txn_id": bet, "win_amount": 19.5, "currency": "USD"}),
+        vendor.signed({"user_id": user, "bet_txn_id": bet, "win_amount": "19,50", "currency": "USD"}),
+        vendor.signed({"user_id": user, "bet_txn_id": bet, "currency": "USD"}),
+        vendor.signed({"bet_txn_id": bet, "win_amount": "19.50", "currency": "USD"}),
+        vendor.signed({"user_id": user, "win_amount": "19.50", "currency": "USD"}),
+        vendor.signed({"user_id": user, "bet_txn_id": bet, "win_amount": "19.50"}),
+    ):
+        assert await aigame.code("payout", spoilt) == 408000, spoilt
+    assert await aigame.balance_of(user) == Decimal("90.00")

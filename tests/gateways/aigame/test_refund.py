@@ -2,9 +2,11 @@
 
 import logging
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
+from gateways.kit.details import from_struct
 from tests.gateways.aigame.conftest import AIGame, new_id
 from wallet.v1 import wallet_pb2 as pb
 
@@ -88,3 +90,45 @@ async def test_status_1_for_a_bet_not_yet_paid_gives_the_stake_back(aigame: AIGa
     await aigame.post("bet", aigame.vendor.bet(user, bet, "10"))
     answer = await aigame.post("refund", aigame.vendor.refund(user, bet, "10", status=1, win_amount="0"))
     assert (answer["code"], answer["data"]["balance"]) == (200, "100.00")
+
+
+async def test_status_1_with_only_its_money_fields_reverses_the_payout(aigame: AIGame) -> None:
+    user = await aigame.player("1000.00")
+    bet = new_id()
+    await aigame.post("bet", aigame.vendor.bet(user, bet, "100"))
+    await aigame.post("payout", aigame.vendor.bare_payout(user, bet, "195"))
+    answer = await aigame.post("refund", aigame.vendor.bare_refund(user, bet, "100", status=1))
+    assert (answer["code"], answer["data"]["balance"]) == (200, "1000.00")
+    cancel = (await aigame.stored(bet, pb.TRANSACTION_KIND_ROLLBACK)).transaction
+    assert (cancel.balance_change, cancel.game_id) == ("-95.00", "")
+    assert from_struct(cancel.details) == {"status": 1, "currency": "USD"}
+
+
+async def test_odd_descriptive_values_of_a_refund_are_kept_as_sent_and_it_is_applied(aigame: AIGame) -> None:
+    user = await aigame.player("100.00")
+    bet = new_id()
+    await aigame.post("bet", aigame.vendor.bet(user, bet, "10"))
+    odd: dict[str, Any] = {
+        "bet_time": "yesterday", "refund_time": "2024-11-26 10:57:29", "win_amount": 0, "game_id": ["101"],
+    }
+    assert await aigame.code("refund", aigame.vendor.refund(user, bet, "10", status="0", **odd)) == 200
+    assert await aigame.balance_of(user) == Decimal("100.00")
+    told = from_struct((await aigame.stored(bet, pb.TRANSACTION_KIND_ROLLBACK)).transaction.details)
+    assert {name: told[name] for name in odd} == odd
+    assert told["status"] == "0"
+
+
+async def test_a_bad_money_field_of_a_refund_is_still_408000_and_moves_nothing(aigame: AIGame) -> None:
+    user = await aigame.player("100.00")
+    bet = new_id()
+    await aigame.post("bet", aigame.vendor.bet(user, bet, "10"))
+    vendor = aigame.vendor
+    for spoilt in (
+        vendor.bare_refund(user, bet, "10", status=2),
+        vendor.signed({"user_id": user, "bet_txn_id": bet, "bet_amount": "10", "currency": "USD"}),  # no status
+        vendor.signed({"user_id": user, "bet_txn_id": bet, "bet_amount": 10, "status": 0, "currency": "USD"}),
+        vendor.signed({"user_id": user, "bet_txn_id": bet, "status": 0, "currency": "USD"}),
+        vendor.signed({"user_id": user, "bet_txn_id": bet, "bet_amount": "10", "status": 0}),
+    ):
+        assert await aigame.code("refund", spoilt) == 408000, spoilt
+    assert await aigame.balance_of(user) == Decimal("90.00")

@@ -71,13 +71,25 @@ class Vendor:
         })
 
     def refund(
-        self, user_id: str, bet_txn_id: str, amount: str, *, status: int = 0, win_amount: str = "0",
+        self, user_id: str, bet_txn_id: str, amount: str, *, status: int | str = 0, win_amount: str = "0",
         currency: str = "USD", **extra: Any,
     ) -> dict[str, Any]:
         return self.signed({
             "user_id": user_id, "game_id": self.game["game_id"], "bet_txn_id": bet_txn_id, "bet_amount": amount,
             "win_amount": win_amount, "status": status, "bet_time": now_ms() - 60_000, "refund_time": now_ms(),
             "currency": currency, **extra,
+        })
+
+    def bare_payout(self, user_id: str, bet_txn_id: str, amount: str, currency: str = "USD") -> dict[str, Any]:
+        """A payout with only the fields its money depends on: no game, table, shoe, round or time."""
+        return self.signed({"user_id": user_id, "bet_txn_id": bet_txn_id, "win_amount": amount, "currency": currency})
+
+    def bare_refund(
+        self, user_id: str, bet_txn_id: str, amount: str, *, status: int = 0, currency: str = "USD"
+    ) -> dict[str, Any]:
+        """A refund with only the fields its money depends on: no game, win amount or times."""
+        return self.signed({
+            "user_id": user_id, "bet_txn_id": bet_txn_id, "bet_amount": amount, "status": status, "currency": currency,
         })
 
     def detail(self, txn_id: str, *, timestamp: int | None = None) -> dict[str, str]:
