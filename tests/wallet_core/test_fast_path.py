@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.support.core import TEST_CURRENCIES
+from wallet_core.bootstrap import open_ledger
 from wallet_core.domain import Kind, MoneyRequest
 from wallet_core.errors import Reason, WalletError
 from wallet_core.ledger import Ledger
@@ -29,27 +30,26 @@ from wallet_core.verify import find_mismatches
 async def ledger(database_url: str) -> AsyncIterator[Ledger]:
     engine = create_engine(database_url)
     await sync_currencies(engine, TEST_CURRENCIES)
-    opened = await Ledger.open(engine)
+    opened = await open_ledger(engine)
     yield opened
     await opened.close()
 
 
 def _debit(transaction_id: str, amount: str = "25.00", player: str = "p1") -> MoneyRequest:
-    return MoneyRequest(kind=Kind.DEBIT, provider="tests", transaction_id=transaction_id, player_id=player,
-                        currency="USD", amount=amount, round_id="r1", game_id="g1", table_id="t1",
-                        details={"bet_detail": {"Banker": 10}}, raw_request="{}", client="tests",
-                        event_time=datetime.now(UTC))
+    return MoneyRequest.prepare(TEST_CURRENCIES, Kind.DEBIT, "tests", transaction_id, player, "USD", amount,
+                                round_id="r1", game_id="g1", table_id="t1", details={"bet_detail": {"Banker": 10}},
+                                raw_request="{}", client="tests", event_time=datetime.now(UTC))
 
 
 def _payout(transaction_id: str, bet: str, amount: str = "40.00", player: str = "p1",
             currency: str = "USD") -> MoneyRequest:
-    return MoneyRequest(kind=Kind.CREDIT, provider="tests", transaction_id=transaction_id, player_id=player,
-                        currency=currency, amount=amount, reference_id=bet, details={"win": True}, client="tests")
+    return MoneyRequest.prepare(TEST_CURRENCIES, Kind.CREDIT, "tests", transaction_id, player, currency, amount,
+                                reference_id=bet, details={"win": True}, client="tests")
 
 
 def _cancel(transaction_id: str, bet: str) -> MoneyRequest:
-    return MoneyRequest(kind=Kind.ROLLBACK, provider="tests", transaction_id=transaction_id, player_id="p1",
-                        currency="", amount="", reference_id=bet)
+    return MoneyRequest.prepare(TEST_CURRENCIES, Kind.ROLLBACK, "tests", transaction_id, "p1", "", "",
+                                reference_id=bet)
 
 
 @pytest.fixture
@@ -66,25 +66,25 @@ async def fast(database_url: str, ledger: Ledger) -> AsyncIterator[FastPath]:
 
 async def test_debit_places_a_covered_bet_and_leaves_the_rest(ledger: Ledger, fast: FastPath) -> None:
     await ledger.create_account("p1", "USD", "100.00")
-    placed = await fast.debit(_debit("b1"), 2500, "h", datetime.now(UTC))
+    placed = await fast.debit(_debit("b1", "25.00"), datetime.now(UTC))
     assert placed is not None and not isinstance(placed, Refused)
     written, bet = placed
     assert written.balance_after == 7500
     assert written.account_id == (await ledger.account("p1", "USD")).id
-    refused = await fast.debit(_debit("b2"), 7501, "h", datetime.now(UTC))  # not covered: the refusal stored
+    refused = await fast.debit(_debit("b2", "75.01"), datetime.now(UTC))  # not covered: the refusal stored
     assert refused == Refused(written.transaction_id + 1, written.account_id, 7500)
-    assert await fast.debit(_debit("b3", player="nobody"), 1, "h", datetime.now(UTC)) is None  # no account
+    assert await fast.debit(_debit("b3", "0.01", player="nobody"), datetime.now(UTC)) is None  # no account
     with pytest.raises(UniqueKeyTaken):
-        await fast.debit(_debit("b1"), 2500, "h", datetime.now(UTC))  # the general path answers the replay
+        await fast.debit(_debit("b1", "25.00"), datetime.now(UTC))  # the general path answers the replay
     await ledger.rollback(_cancel("c9", "b9"))
     with pytest.raises(UniqueKeyTaken):
-        await fast.debit(_debit("b9"), 100, "h", datetime.now(UTC))  # a tombstone's id
+        await fast.debit(_debit("b9", "1.00"), datetime.now(UTC))  # a tombstone's id
 
     with pytest.raises(UniqueKeyTaken):
-        await fast.debit(_debit("b2"), 7501, "h", datetime.now(UTC))  # the general path answers the replay
+        await fast.debit(_debit("b2", "75.01"), datetime.now(UTC))  # the general path answers the replay
     ledger_bet = await ledger.debit(_debit("b4", "1.00"))  # a tombstone or a bet with the key: the general path's
     await ledger.rollback(_cancel("c4", "b4"))
-    assert await fast.debit(_debit("b4"), 10**6, "h", datetime.now(UTC)) is None
+    assert await fast.debit(_debit("b4", "10000.00"), datetime.now(UTC)) is None
     assert ledger_bet.transaction.balance_after == 7400
 
     assert (await ledger.account("p1", "USD")).balance == 7500
@@ -99,16 +99,16 @@ async def test_debit_places_a_covered_bet_and_leaves_the_rest(ledger: Ledger, fa
 async def test_payout_settles_the_bet_and_pays(ledger: Ledger, fast: FastPath) -> None:
     await ledger.create_account("p1", "USD", "100.00")
     await ledger.debit(_debit("b1"))
-    paid = await fast.payout(_payout("w1", "b1"), 4000, "h", datetime.now(UTC))
+    paid = await fast.payout(_payout("w1", "b1", "40.00"), datetime.now(UTC))
     assert paid is not None
     written, bet = paid
     assert written.balance_after == 11500
     assert (bet.state.value, bet.stake, bet.payout) == ("settled", 2500, 4000)
     assert bet.placed_at is not None and bet.settled_at is not None and bet.cancelled_at is None
 
-    again = await fast.payout(_payout("w2", "b1"), 1000, "h", datetime.now(UTC))  # a second payout adds up
+    again = await fast.payout(_payout("w2", "b1", "10.00"), datetime.now(UTC))  # a second payout adds up
     assert again is not None and again[1].payout == 5000 and again[0].balance_after == 12500
-    nothing = await fast.payout(_payout("w3", "b1"), 0, "h", datetime.now(UTC))  # a loss: no entry
+    nothing = await fast.payout(_payout("w3", "b1", "0"), datetime.now(UTC))  # a loss: no entry
     assert nothing is not None and nothing[0].balance_after == 12500
 
     found, related = await ledger.transaction("tests", "w1", Kind.CREDIT)
@@ -126,19 +126,19 @@ async def test_payout_leaves_every_other_case_to_the_general_path(ledger: Ledger
     await ledger.debit(_debit("b2"))
     await ledger.rollback(_cancel("c2", "b2"))
     await ledger.rollback(_cancel("c3", "b3"))  # a tombstone
-    await fast.payout(_payout("w1", "b1"), 100, "h", datetime.now(UTC))
+    await fast.payout(_payout("w1", "b1", "1.00"), datetime.now(UTC))
     before = await find_mismatches(ledger.engine)
     balances = [(await ledger.account(p, c)).balance for p, c in (("p1", "USD"), ("p2", "USD"), ("p1", "EUR"))]
 
     at = datetime.now(UTC)
-    assert await fast.payout(_payout("w2", "nobet"), 100, "h", at) is None
-    assert await fast.payout(_payout("w3", "b2"), 100, "h", at) is None  # cancelled
-    assert await fast.payout(_payout("w4", "b3"), 100, "h", at) is None  # tombstone
-    assert await fast.payout(_payout("w5", "b1", player="p2"), 100, "h", at) is None  # another player's bet
-    assert await fast.payout(_payout("w6", "b1", currency="EUR"), 100, "h", at) is None  # another currency
-    assert await fast.payout(_payout("w7", "b1"), 10**18, "h", at) is None  # past the balance's limit
+    assert await fast.payout(_payout("w2", "nobet", "1.00"), at) is None
+    assert await fast.payout(_payout("w3", "b2", "1.00"), at) is None  # cancelled
+    assert await fast.payout(_payout("w4", "b3", "1.00"), at) is None  # tombstone
+    assert await fast.payout(_payout("w5", "b1", "1.00", player="p2"), at) is None  # another player's bet
+    assert await fast.payout(_payout("w6", "b1", "1.00", currency="EUR"), at) is None  # another currency
+    assert await fast.payout(_payout("w7", "b1", "9999999999999999.99"), at) is None  # past the balance's limit
     with pytest.raises(UniqueKeyTaken):
-        await fast.payout(_payout("w1", "b1"), 100, "h", at)  # the general path answers the replay
+        await fast.payout(_payout("w1", "b1", "1.00"), at)  # the general path answers the replay
 
     assert [(await ledger.account(p, c)).balance for p, c in (("p1", "USD"), ("p2", "USD"), ("p1", "EUR"))] \
         == balances
