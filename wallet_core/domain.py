@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
 from wallet_core import money
 from wallet_core.errors import Reason, WalletError
@@ -90,7 +90,8 @@ class MoneyRequest:
             if len(value) > MAX_ID_LENGTH:
                 raise WalletError(Reason.INVALID_ARGUMENT, f"{name} is longer than {MAX_ID_LENGTH}", field=name)
         for name, value in (*optional_ids, ("raw_request", raw_request)):
-            _no_nul(name, value)
+            if "\x00" in value:
+                _nul(name)
         if kind is Kind.ROLLBACK:  # the bet decides: a cancel may name neither currency nor amount
             scale = scale_of(scales, currency) if currency else 0
             sent = money.parse_amount(amount) if amount else None
@@ -108,7 +109,7 @@ class MoneyRequest:
             fingerprint=fingerprint(kind, player_id, currency, money.canonical(sent) if sent is not None else "",
                                     reference_id, reverse_payouts),
             round_id=round_id, game_id=game_id, table_id=table_id, reference_id=reference_id, details=details,
-            details_text=_compact_json(details), event_time=event_time, raw_request=raw_request,
+            details_text=_compact_json(details) if details else "{}", event_time=event_time, raw_request=raw_request,
             reverse_payouts=reverse_payouts, client=client,
         )
 
@@ -120,23 +121,22 @@ def fingerprint(kind: Kind, player_id: str, currency: str, amount: str, referenc
 
     Ids and times of the round, details and the raw request may differ between a provider's
     retries (new timestamp, new signature) and are not part of it. Stored rows hold these hashes:
-    the text hashed must never change.
+    the text hashed must never change: it is ``json.dumps`` of the six values with sort_keys=True,
+    written out here (the same text, without building a dict and an encoder on every request).
     """
-    canonical = {
-        "kind": kind.value,
-        "player_id": player_id,
-        "currency": currency,
-        "amount": amount,
-        "reference_id": reference_id,
-        "reverse_payouts": reverse_payouts,
-    }
-    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+    text = (f'{{"amount": {_json_string(amount)}, "currency": {_json_string(currency)}, '
+            f'"kind": {_json_string(kind.value)}, "player_id": {_json_string(player_id)}, '
+            f'"reference_id": {_json_string(reference_id)}, '
+            f'"reverse_payouts": {"true" if reverse_payouts else "false"}}}')
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _compact_json(value: object) -> str:
-    """The text the store's JSON columns hold (``store.database.json_text``, which the domain
-    cannot import: it is SQLAlchemy's serialiser there)."""
-    return json.dumps(value, separators=(",", ":"))
+_json_string = json.encoder.encode_basestring_ascii  # how json.dumps writes a str (ensure_ascii)
+
+
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
+"""The text the store's JSON columns hold: ``store.database.json_text`` (SQLAlchemy's serialiser
+there, which the domain does not import), without a new encoder for every request."""
 
 
 def scale_of(scales: Mapping[str, int], currency: str) -> int:
@@ -155,14 +155,13 @@ def require(field: str, value: str, max_length: int) -> None:
         raise WalletError(Reason.INVALID_ARGUMENT, f"{field} is required", field=field)
     if len(value) > max_length:
         raise WalletError(Reason.INVALID_ARGUMENT, f"{field} is longer than {max_length}", field=field)
-    _no_nul(field, value)
-
-
-
-def _no_nul(field: str, value: str) -> None:
-    """PostgreSQL text cannot hold NUL: refuse it here rather than answer STORE_UNAVAILABLE."""
     if "\x00" in value:
-        raise WalletError(Reason.INVALID_ARGUMENT, f"{field} contains a NUL character", field=field)
+        _nul(field)
+
+
+def _nul(field: str) -> NoReturn:
+    """PostgreSQL text cannot hold NUL: refused here rather than answered STORE_UNAVAILABLE."""
+    raise WalletError(Reason.INVALID_ARGUMENT, f"{field} contains a NUL character", field=field)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """The money rules of the wallet (../shared/wallet-rules.md), in one place.
 
+Requests come prepared (``domain.MoneyRequest.prepare``: checked, amount in minor units, hash
+taken); the store's adapters come from ``bootstrap``.
+
 Every public method is one database transaction (``store.database.in_transaction``):
 - exactly once: a request's key is (provider, kind, transaction_id); a repeat answers the
   stored transaction as a replay, a repeat that differs is IDEMPOTENCY_CONFLICT;
