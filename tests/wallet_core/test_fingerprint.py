@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from wallet_core.domain import Kind, MoneyRequest, fingerprint
+from wallet_core.store.database import json_text
 
 SCALES = {"USD": 2}
 
@@ -48,3 +50,14 @@ def test_text_that_json_escapes_is_hashed_as_json_writes_it() -> None:
     for text in ("\"\\/\b\f\n\r\t\x00\x1f\x7f", "\u00e9\u2028\ud800\U0001f600", "</script>", ""):
         assert fingerprint(Kind.CREDIT, text, text, text, text, False) \
             == definition(Kind.CREDIT, text, text, text, text, False)
+
+
+def test_a_request_is_prepared_once_with_what_every_layer_needs() -> None:
+    details = {"bet": {"Banker": 10}, "\u00e9": [1.5, None]}
+    bet = MoneyRequest.prepare(SCALES, Kind.DEBIT, "aigame", "b1", "p1", "USD", "12.5", details=details)
+    assert (bet.amount, bet.amount_sent, bet.details_text) == (1250, Decimal("12.5"), json_text(details))
+    assert bet.fingerprint == fingerprint(Kind.DEBIT, "p1", "USD", "12.5", "", False)
+    # A cancel without a currency: its bet's currency converts the amount, in the ledger.
+    cancel = MoneyRequest.prepare(SCALES, Kind.ROLLBACK, "aigame", "c1", "p1", "", "12.50", reference_id="b1")
+    assert (cancel.amount, cancel.amount_sent, cancel.details_text) == (0, Decimal("12.50"), "{}")
+    assert cancel.fingerprint == fingerprint(Kind.ROLLBACK, "p1", "", "12.5", "b1", False)

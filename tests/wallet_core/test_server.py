@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
 
 import grpc
+import pytest
 from google.protobuf import descriptor_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from tests.support.core import CoreHandle
+from tests.support.core import CoreHandle, core_settings
+from wallet_core import server
+from wallet_core.config import TlsSettings
+from wallet_core.ledger import Ledger
 from wallet_core.server import SERVICE_NAME
+from wallet_core.store.migrate import upgrade
 
 
 async def test_health_answers_serving(core: CoreHandle) -> None:
@@ -51,3 +58,20 @@ async def test_reflection_lists_the_wallet_service(core: CoreHandle) -> None:
     methods = {m.name for s in wallet.service if s.name == "WalletService" for m in s.method}
     assert methods == {"CreateAccount", "GetBalance", "Debit", "Credit", "CreditBatch", "Rollback",
                        "GetTransaction", "ListTransactions"}
+
+
+async def test_a_core_that_cannot_serve_closes_its_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'wallet.db'}"
+    await upgrade(url)
+    closed: list[Ledger] = []
+    close = Ledger.close
+
+    async def recorded(ledger: Ledger) -> None:
+        closed.append(ledger)
+        await close(ledger)
+
+    monkeypatch.setattr(Ledger, "close", recorded)
+    missing = TlsSettings(cert_file=str(tmp_path / "server.pem"), key_file=str(tmp_path / "server.key"))
+    with pytest.raises(FileNotFoundError):
+        await server.start(replace(core_settings(url), tls=missing))
+    assert len(closed) == 1
