@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.support.core import TEST_CURRENCIES
-from wallet_core.bootstrap import fast_path_for, open_ledger
+from wallet_core.bootstrap import open_ledger
 from wallet_core.domain import Kind, MoneyRequest
 from wallet_core.errors import Reason, WalletError
 from wallet_core.ledger import Ledger
@@ -22,7 +22,6 @@ from wallet_core.store.currencies import sync_currencies
 from wallet_core.store.database import create_engine
 from wallet_core.store.fast_path import FastPath, Refused, UniqueKeyTaken
 from wallet_core.store.group_commit import GroupCommit
-from wallet_core.store.raw_requests import RawRequests
 from wallet_core.store.sqlite_writer import SqliteWriter
 from wallet_core.verify import find_mismatches
 
@@ -63,13 +62,6 @@ async def fast(database_url: str, ledger: Ledger) -> AsyncIterator[FastPath]:
         path = GroupCommit(database_url, pool_size=2)
     yield path
     await path.close()
-
-
-async def test_the_bootstrap_gives_each_store_its_fast_path(database_url: str, ledger: Ledger) -> None:
-    assert isinstance(ledger._fast_path, SqliteWriter if database_url.startswith("sqlite") else GroupCommit)
-    memory = create_engine("sqlite+aiosqlite:///:memory:")  # no other connection would see its rows
-    assert fast_path_for(memory, 1, RawRequests({}, None)) is None
-    await memory.dispose()
 
 
 async def test_debit_places_a_covered_bet_and_leaves_the_rest(ledger: Ledger, fast: FastPath) -> None:
