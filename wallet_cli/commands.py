@@ -24,7 +24,7 @@ from starlette.applications import Starlette
 from gateways.kit.serve import uvicorn_config
 from wallet_cli import report_text
 from wallet_cli import sign as signing
-from wallet_core import server
+from wallet_core import bootstrap, server
 from wallet_core.config import ConfigError, CoreSettings
 from wallet_core.domain import Kind
 from wallet_core.errors import WalletError
@@ -32,7 +32,6 @@ from wallet_core.ledger import Ledger
 from wallet_core.money import to_decimal_string
 from wallet_core.report import build_report
 from wallet_core.store import migrate
-from wallet_core.store.currencies import sync_currencies
 from wallet_core.store.database import create_engine
 from wallet_core.verify import find_mismatches
 
@@ -197,9 +196,7 @@ async def _ledger(config: Mapping[str, Any]) -> Ledger:
     settings = core_settings(config)
     if not await migrate.is_current(settings.database_url):
         raise CommandError("the database is not at the newest schema: run `wallet db upgrade` first")
-    engine = create_engine(settings.database_url)
-    await sync_currencies(engine, settings.currencies)
-    return await Ledger.open(engine)
+    return await bootstrap.ledger_for(settings.database_url, settings.currencies)
 
 
 async def accounts_create(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:

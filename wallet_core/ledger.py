@@ -1,5 +1,8 @@
 """The money rules of the wallet (../shared/wallet-rules.md), in one place.
 
+Requests come prepared (``domain.MoneyRequest.prepare``: checked, amount in minor units, hash
+taken); the store's adapters come from ``bootstrap``.
+
 Every public method is one database transaction (``store.database.in_transaction``):
 - exactly once: a request's key is (provider, kind, transaction_id); a repeat answers the
   stored transaction as a replay, a repeat that differs is IDEMPOTENCY_CONFLICT;
@@ -21,46 +24,44 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from wallet_core import money
-from wallet_core.domain import Account, Bet, BetState, Kind, MoneyRequest, Outcome, Status, Transaction
+from wallet_core.domain import (
+    MAX_ID_LENGTH,
+    Account,
+    Bet,
+    BetState,
+    Kind,
+    MoneyRequest,
+    Outcome,
+    Status,
+    Transaction,
+    require,
+    scale_of,
+)
 from wallet_core.errors import Reason, WalletError
 from wallet_core.store import queries as q
 from wallet_core.store.database import in_transaction
 from wallet_core.store.fast_path import FastPath, FastPathFailed, Refused, UniqueKeyTaken, Written
-from wallet_core.store.group_commit import GroupCommit
 from wallet_core.store.raw_requests import RawRequests
 from wallet_core.store.schema import MAX_BALANCE
-from wallet_core.store.sqlite_writer import SqliteWriter
 
 log = logging.getLogger(__name__)
 
-MAX_ID_LENGTH = 128
-MAX_PROVIDER_LENGTH = 32
 MAX_PAGE_SIZE = 500
 
 T = TypeVar("T")
 
 
 class Ledger:
+    """The rules over one store: ``engine`` for the general path, and the store's adapters it is
+    given (``bootstrap.open_ledger`` picks them): a fast path for the usual debit and payout (none:
+    every request takes the general path), and how raw requests are kept."""
+
     def __init__(self, engine: AsyncEngine, currencies: dict[str, int],
                  fast_path: FastPath | None = None, raw_requests: RawRequests | None = None) -> None:
         self.engine = engine
         self.currencies = dict(currencies)
         self._fast_path = fast_path
-        self._raw_requests = raw_requests or RawRequests({}, _sample_saver(engine))
-
-    @classmethod
-    async def open(cls, engine: AsyncEngine, *, pool_size: int = 10) -> Ledger:
-        """A ledger over ``engine``; new covered bets and payouts of placed bets take the store's
-        fast path (``store.fast_path``), an in-memory SQLite database excepted."""
-        async with engine.connect() as conn:
-            currencies = await q.load_currencies(conn)
-            raw_requests = RawRequests(await q.newest_samples(conn), _sample_saver(engine))
-        fast: FastPath | None = None
-        if engine.dialect.name == "postgresql":
-            fast = GroupCommit(engine.url.render_as_string(hide_password=False), pool_size, raw_requests)
-        elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-            fast = SqliteWriter(engine.url.database, raw_requests)
-        return cls(engine, currencies, fast, raw_requests)
+        self._raw_requests = raw_requests or RawRequests({}, sample_saver(engine))
 
     async def close(self) -> None:
         if self._fast_path is not None:
@@ -70,12 +71,7 @@ class Ledger:
     # --- reading ---------------------------------------------------------------------
 
     def scale(self, currency: str) -> int:
-        try:
-            return self.currencies[currency]
-        except KeyError:
-            raise WalletError(
-                Reason.UNSUPPORTED_CURRENCY, f"currency {currency!r} is not configured", currency=currency[:32]
-            ) from None
+        return scale_of(self.currencies, currency)
 
     async def account(self, player_id: str, currency: str) -> Account:
         self.scale(currency)
@@ -126,7 +122,7 @@ class Ledger:
     # --- accounts ----------------------------------------------------------------------
 
     async def create_account(self, player_id: str, currency: str, initial_balance: str = "0") -> Account:
-        _require("player_id", player_id, MAX_ID_LENGTH)
+        require("player_id", player_id, MAX_ID_LENGTH)
         opening = money.to_minor(money.parse_amount(initial_balance or "0", field="initial_balance"),
                                  currency, self.scale(currency), field="initial_balance")
 
@@ -144,37 +140,32 @@ class Ledger:
     # --- money -------------------------------------------------------------------------
 
     async def debit(self, request: MoneyRequest) -> Outcome:
-        amount = self._validate(request)
-        fingerprint = request.fingerprint(_canonical_amount(request))
         if self._fast_path is not None:
-            placed = await self._fast(self._fast_path.debit, request, amount, fingerprint)
+            placed = await self._fast(self._fast_path.debit, request)
             if placed is not None:
                 return self._answered(placed)
-        return await self._decided(lambda conn: self._debit(conn, request, amount, fingerprint))
+        return await self._decided(lambda conn: self._debit(conn, request))
 
     async def credit(self, request: MoneyRequest) -> Outcome:
-        amount = self._validate(request)
-        fingerprint = request.fingerprint(_canonical_amount(request))
         if self._fast_path is not None and request.reference_id:
-            paid = await self._fast(self._fast_path.payout, request, amount, fingerprint)
+            paid = await self._fast(self._fast_path.payout, request)
             if paid is not None:
                 return paid
-        return await self._decided(lambda conn: self._credit(conn, request, amount, fingerprint))
+        return await self._decided(lambda conn: self._credit(conn, request))
 
     async def credit_batch(self, requests: list[MoneyRequest]) -> list[Outcome]:
         """All or none: one refusal rolls back every credit of the batch, and nothing is stored."""
         if not requests:
             raise WalletError(Reason.INVALID_ARGUMENT, "a batch needs at least one credit", field="credits")
-        prepared = [(r, self._validate(r), r.fingerprint(_canonical_amount(r))) for r in requests]
         keys = [(r.provider, r.transaction_id) for r in requests]
         if len(set(keys)) != len(keys):
             raise WalletError(Reason.INVALID_ARGUMENT, "a batch repeats a transaction_id", field="credits")
 
         async def work(conn: AsyncConnection) -> list[Outcome]:
             outcomes = []
-            for index, (request, amount, fingerprint) in enumerate(prepared):
+            for index, request in enumerate(requests):
                 try:
-                    outcome = await self._credit(conn, request, amount, fingerprint, record_failures=False)
+                    outcome = await self._credit(conn, request, record_failures=False)
                     if outcome.transaction.status is Status.FAILED:
                         # A repeat of a credit refused (and stored) earlier: its refusal refuses the batch.
                         raise self._refusal(outcome)
@@ -188,44 +179,38 @@ class Ledger:
         return await self._run(work)
 
     async def rollback(self, request: MoneyRequest) -> Outcome:
-        if not request.reference_id:
-            raise WalletError(Reason.INVALID_ARGUMENT, "reference_transaction_id names the bet to cancel",
-                              field="reference_transaction_id")
-        self._validate(request, amount_required=False)
-        fingerprint = request.fingerprint(_canonical_amount(request))
-        return await self._decided(lambda conn: self._rollback(conn, request, fingerprint))
+        return await self._decided(lambda conn: self._rollback(conn, request))
 
     # --- the rules, inside one database transaction ----------------------------------
 
-    async def _debit(self, conn: AsyncConnection, request: MoneyRequest, amount: int, fingerprint: str) -> Outcome:
+    async def _debit(self, conn: AsyncConnection, request: MoneyRequest) -> Outcome:
         existing = await q.find_transaction(conn, request.provider, Kind.DEBIT, request.transaction_id)
         if existing is not None:
-            return _replay(existing, fingerprint)
+            return _replay(existing, request)
+        amount = request.amount
         # Only a cancel creates a bet row before its debit: this bet was cancelled first (rule 5).
         tombstone = await q.find_bet(conn, request.provider, request.transaction_id, lock=True)
         if tombstone is not None:
-            return await self._store_failure(conn, request, amount, fingerprint, Reason.ALREADY_ROLLED_BACK,
-                                             bet=tombstone)
+            return await self._store_failure(conn, request, amount, Reason.ALREADY_ROLLED_BACK, bet=tombstone)
         taken = await q.take_if_covered(conn, request.player_id, request.currency, amount)
         if taken is None:
             account = await q.find_account(conn, request.player_id, request.currency)
             if account is None:
                 raise _account_not_found(request.player_id, request.currency)
-            return await self._store_failure(conn, request, amount, fingerprint, Reason.INSUFFICIENT_FUNDS,
-                                             account=account)
+            return await self._store_failure(conn, request, amount, Reason.INSUFFICIENT_FUNDS, account=account)
         account_id, balance_after = taken
         bet = await q.insert_bet(conn, request.provider, request.transaction_id, request.player_id,
                                  request.currency, BetState.PLACED, amount)
-        stored = await self._store(conn, request, amount, fingerprint, Status.COMPLETED, change=-amount,
+        stored = await self._store(conn, request, amount, Status.COMPLETED, change=-amount,
                                    balance_after=balance_after, account_id=account_id, bet=bet)
         await q.insert_entry(conn, account_id, stored.id, -amount, balance_after)
         return Outcome(stored, replay=False)
 
-    async def _credit(self, conn: AsyncConnection, request: MoneyRequest, amount: int, fingerprint: str,
-                      *, record_failures: bool = True) -> Outcome:
+    async def _credit(self, conn: AsyncConnection, request: MoneyRequest, *, record_failures: bool = True) -> Outcome:
         existing = await q.find_transaction(conn, request.provider, Kind.CREDIT, request.transaction_id)
         if existing is not None:
-            return _replay(existing, fingerprint)
+            return _replay(existing, request)
+        amount = request.amount
         bet = None
         if request.reference_id:
             bet = await q.find_bet(conn, request.provider, request.reference_id, lock=True)
@@ -239,29 +224,28 @@ class Ledger:
             if bet.state in (BetState.CANCELLED, BetState.TOMBSTONE):
                 if not record_failures:
                     raise _already_rolled_back(bet)
-                return await self._store_failure(conn, request, amount, fingerprint, Reason.ALREADY_ROLLED_BACK,
-                                                 bet=bet)
+                return await self._store_failure(conn, request, amount, Reason.ALREADY_ROLLED_BACK, bet=bet)
         account_id, balance_after = await self._add_to_balance(conn, request.player_id, request.currency, amount)
         if bet is not None:
             bet = await q.settle_bet(conn, bet.id, amount)
-        stored = await self._store(conn, request, amount, fingerprint, Status.COMPLETED, change=amount,
+        stored = await self._store(conn, request, amount, Status.COMPLETED, change=amount,
                                    balance_after=balance_after, account_id=account_id, bet=bet)
         if amount:
             await q.insert_entry(conn, account_id, stored.id, amount, balance_after)
         return Outcome(stored, replay=False)
 
-    async def _rollback(self, conn: AsyncConnection, request: MoneyRequest, fingerprint: str) -> Outcome:
+    async def _rollback(self, conn: AsyncConnection, request: MoneyRequest) -> Outcome:
         existing = await q.find_transaction(conn, request.provider, Kind.ROLLBACK, request.transaction_id)
         if existing is not None:
-            return _replay(existing, fingerprint)
+            return _replay(existing, request)
         bet = await q.find_bet(conn, request.provider, request.reference_id, lock=True)
         currency = request.currency or (bet.currency if bet else "")
-        amount = self._minor_or_none(request, currency)
+        amount = self._cancel_amount(request, currency)
         if bet is None:
             # A cancel for a bet never seen succeeds and leaves a tombstone (rule 5).
             bet = await q.insert_bet(conn, request.provider, request.reference_id, request.player_id,
                                      currency, BetState.TOMBSTONE, amount or 0)
-            stored = await self._store(conn, request, amount or 0, fingerprint, Status.TOMBSTONE, change=0,
+            stored = await self._store(conn, request, amount or 0, Status.TOMBSTONE, change=0,
                                        balance_after=None, account_id=None, bet=bet, currency=currency)
             return Outcome(stored, replay=False)
         _same_owner(bet, request)
@@ -274,11 +258,11 @@ class Ledger:
         if bet.state in (BetState.CANCELLED, BetState.TOMBSTONE):
             # Cancelled already (under another cancel id): succeeds and moves nothing.
             status = Status.TOMBSTONE if bet.state is BetState.TOMBSTONE else Status.COMPLETED
-            stored = await self._store(conn, request, bet.stake, fingerprint, status, change=0,
+            stored = await self._store(conn, request, bet.stake, status, change=0,
                                        balance_after=None, account_id=None, bet=bet, currency=bet.currency)
             return Outcome(stored, replay=False)
         if bet.state is BetState.SETTLED and not request.reverse_payouts:
-            return await self._store_failure(conn, request, bet.stake, fingerprint, Reason.ALREADY_SETTLED,
+            return await self._store_failure(conn, request, bet.stake, Reason.ALREADY_SETTLED,
                                              bet=bet, currency=bet.currency)
         # Stake back; with reverse_payouts also the payouts taken back. This may leave the balance
         # below zero: the provider's authoritative reversal of a paid win is the one recorded
@@ -287,7 +271,7 @@ class Ledger:
         change = bet.stake - reversal
         account_id, balance_after = await self._add_to_balance(conn, bet.player_id, bet.currency, change)
         bet = await q.cancel_bet(conn, bet.id)
-        stored = await self._store(conn, request, bet.stake, fingerprint, Status.COMPLETED, change=change,
+        stored = await self._store(conn, request, bet.stake, Status.COMPLETED, change=change,
                                    balance_after=balance_after, account_id=account_id, bet=bet, currency=bet.currency)
         if bet.stake:
             await q.insert_entry(conn, account_id, stored.id, bet.stake, balance_after + reversal)
@@ -296,9 +280,8 @@ class Ledger:
         return Outcome(stored, replay=False)
 
     async def _fast(
-        self,
-        statement: Callable[[MoneyRequest, int, str, datetime], Awaitable[tuple[Written, Bet] | Refused | None]],
-        request: MoneyRequest, amount: int, fingerprint: str,
+        self, statement: Callable[[MoneyRequest, datetime], Awaitable[tuple[Written, Bet] | Refused | None]],
+        request: MoneyRequest,
     ) -> Outcome | None:
         """The usual debit (a new bet the balance covers, or its stored refusal when it does not)
         or payout (a new credit for a placed or settled bet) in one step of the store's fast path;
@@ -307,7 +290,7 @@ class Ledger:
         replay)."""
         created = q.now()
         try:
-            done = await statement(request, amount, fingerprint, created)
+            done = await statement(request, created)
         except UniqueKeyTaken:
             return None
         except FastPathFailed as error:
@@ -315,14 +298,15 @@ class Ledger:
             return None
         if done is None:
             return None
+        amount = request.amount
         if isinstance(done, Refused):  # the row _store_failure stores for an uncovered debit
-            return Outcome(_stored(request, done.transaction_id, created, amount, fingerprint, Status.FAILED,
+            return Outcome(_stored(request, done.transaction_id, created, amount, Status.FAILED,
                                    change=0, balance_after=done.balance, account_id=done.account_id, bet=None,
                                    currency=request.currency,
                                    error=_failure(request, Reason.INSUFFICIENT_FUNDS, None)), replay=False)
         written, bet = done
         change = -amount if request.kind is Kind.DEBIT else amount
-        return Outcome(_stored(request, written.transaction_id, created, amount, fingerprint, Status.COMPLETED,
+        return Outcome(_stored(request, written.transaction_id, created, amount, Status.COMPLETED,
                                change=change, balance_after=written.balance_after, account_id=written.account_id,
                                bet=bet, currency=request.currency), replay=False)
 
@@ -366,67 +350,51 @@ class Ledger:
         error.metadata["replay"] = str(outcome.replay).lower()
         return error
 
-    def _validate(self, request: MoneyRequest, *, amount_required: bool = True) -> int:
-        _require("provider", request.provider, MAX_PROVIDER_LENGTH)
-        _require("transaction_id", request.transaction_id, MAX_ID_LENGTH)
-        _require("player_id", request.player_id, MAX_ID_LENGTH)
-        for name in ("round_id", "game_id", "table_id", "reference_id"):
-            if len(getattr(request, name)) > MAX_ID_LENGTH:
-                raise WalletError(Reason.INVALID_ARGUMENT, f"{name} is longer than {MAX_ID_LENGTH}", field=name)
-        for name in ("round_id", "game_id", "table_id", "reference_id", "raw_request"):
-            _no_nul(name, getattr(request, name))
-        if not amount_required:
-            if request.currency:
-                self.scale(request.currency)
-            if request.amount:
-                money.parse_amount(request.amount)
-            return 0
-        _require("currency", request.currency, 16)
-        scale = self.scale(request.currency)
-        _require("amount", request.amount, 64)
-        return money.to_minor(money.parse_amount(request.amount), request.currency, scale)
-
-    def _minor_or_none(self, request: MoneyRequest, currency: str) -> int | None:
-        if not request.amount:
+    def _cancel_amount(self, request: MoneyRequest, currency: str) -> int | None:
+        """A cancel's amount in minor units of ``currency`` (its own, else its bet's); None: none given."""
+        if request.amount_sent is None:
             return None
+        if request.currency:
+            return request.amount  # converted when the request was prepared
         if not currency:
             raise WalletError(Reason.INVALID_ARGUMENT, "a cancel with an amount for an unknown bet needs a currency",
                               field="currency")
-        return money.to_minor(money.parse_amount(request.amount), currency, self.scale(currency))
+        return money.to_minor(request.amount_sent, currency, self.scale(currency))
 
-    async def _store(self, conn: AsyncConnection, request: MoneyRequest, amount: int, fingerprint: str,
-                     status: Status, *, change: int, balance_after: int | None, account_id: int | None,
-                     bet: Bet | None, currency: str | None = None, error: WalletError | None = None) -> Transaction:
+    async def _store(self, conn: AsyncConnection, request: MoneyRequest, amount: int, status: Status, *,
+                     change: int, balance_after: int | None, account_id: int | None, bet: Bet | None,
+                     currency: str | None = None, error: WalletError | None = None) -> Transaction:
         values: dict[str, Any] = {
             "provider": request.provider, "kind": request.kind.value, "transaction_id": request.transaction_id,
-            "request_hash": fingerprint, "status": status.value,
+            "request_hash": request.fingerprint, "status": status.value,
             "error_reason": error.reason.value if error else None, "error_metadata": error.metadata if error else None,
             "account_id": account_id, "bet_id": bet.id if bet else None, "player_id": request.player_id,
             "currency": request.currency if currency is None else currency, "amount": amount,
             "balance_change": change, "balance_after": balance_after, "round_id": request.round_id,
             "game_id": request.game_id, "table_id": request.table_id, "reference_id": request.reference_id,
-            "details": request.details, "client": request.client, "event_time": request.event_time,
+            "details": q.json_column_text(request.details_text), "client": request.client,
+            "event_time": request.event_time,
         }
         values["raw_request"], values["raw_request_packed"] = self._raw_requests.columns_now(
             request.provider, request.raw_request)
         tx_id, created = await q.insert_transaction(conn, values)
-        return _stored(request, tx_id, created, amount, fingerprint, status, change=change,
+        return _stored(request, tx_id, created, amount, status, change=change,
                        balance_after=balance_after, account_id=account_id, bet=bet, currency=values["currency"],
                        error=error)
 
-    async def _store_failure(self, conn: AsyncConnection, request: MoneyRequest, amount: int, fingerprint: str,
-                             reason: Reason, *, bet: Bet | None = None, account: Account | None = None,
-                             currency: str | None = None, **metadata: object) -> Outcome:
+    async def _store_failure(self, conn: AsyncConnection, request: MoneyRequest, amount: int, reason: Reason, *,
+                             bet: Bet | None = None, account: Account | None = None, currency: str | None = None,
+                             **metadata: object) -> Outcome:
         """A decided refusal is stored (rule 3); the caller commits it, then raises it."""
         error = _failure(request, reason, bet, **metadata)
-        stored = await self._store(conn, request, amount, fingerprint, Status.FAILED, change=0,
+        stored = await self._store(conn, request, amount, Status.FAILED, change=0,
                                    balance_after=account.balance if account else None,
                                    account_id=account.id if account else None, bet=bet, currency=currency,
                                    error=error)
         return Outcome(stored, replay=False)
 
 
-def _sample_saver(engine: AsyncEngine) -> Callable[[str, bytes], Awaitable[int]]:
+def sample_saver(engine: AsyncEngine) -> Callable[[str, bytes], Awaitable[int]]:
     """Saves a raw request sample in a transaction of its own, committed before it is used."""
     return lambda provider, sample: in_transaction(engine, lambda conn: q.insert_sample(conn, provider, sample))
 
@@ -436,8 +404,8 @@ def page_limit(page_size: int) -> int:
     return min(max(page_size, 1), MAX_PAGE_SIZE)
 
 
-def _stored(request: MoneyRequest, tx_id: int, created: datetime, amount: int, fingerprint: str, status: Status,
-            *, change: int, balance_after: int | None, account_id: int | None, bet: Bet | None, currency: str,
+def _stored(request: MoneyRequest, tx_id: int, created: datetime, amount: int, status: Status, *, change: int,
+            balance_after: int | None, account_id: int | None, bet: Bet | None, currency: str,
             error: WalletError | None = None) -> Transaction:
     """The record of ``request`` as the ledger stored it under ``tx_id``."""
     return Transaction(
@@ -445,7 +413,7 @@ def _stored(request: MoneyRequest, tx_id: int, created: datetime, amount: int, f
         status=status, player_id=request.player_id, currency=currency, amount=amount,
         balance_change=change, balance_after=balance_after, round_id=request.round_id,
         game_id=request.game_id, table_id=request.table_id, reference_id=request.reference_id,
-        details=request.details, event_time=request.event_time, created_at=created, request_hash=fingerprint,
+        details=request.details, event_time=request.event_time, created_at=created, request_hash=request.fingerprint,
         error_reason=error.reason.value if error else None, error_metadata=error.metadata if error else None,
         account_id=account_id, bet_id=bet.id if bet else None, bet=bet,
     )
@@ -466,26 +434,8 @@ def _failure(request: MoneyRequest, reason: Reason, bet: Bet | None, **metadata:
     return error
 
 
-def _require(field: str, value: str, max_length: int) -> None:
-    if not value:
-        raise WalletError(Reason.INVALID_ARGUMENT, f"{field} is required", field=field)
-    if len(value) > max_length:
-        raise WalletError(Reason.INVALID_ARGUMENT, f"{field} is longer than {max_length}", field=field)
-    _no_nul(field, value)
-
-
-def _no_nul(field: str, value: str) -> None:
-    """PostgreSQL text cannot hold NUL: refuse it here rather than answer STORE_UNAVAILABLE."""
-    if "\x00" in value:
-        raise WalletError(Reason.INVALID_ARGUMENT, f"{field} contains a NUL character", field=field)
-
-
-def _canonical_amount(request: MoneyRequest) -> str:
-    return money.canonical(money.parse_amount(request.amount)) if request.amount else ""
-
-
-def _replay(existing: Transaction, fingerprint: str) -> Outcome:
-    if existing.request_hash != fingerprint:
+def _replay(existing: Transaction, request: MoneyRequest) -> Outcome:
+    if existing.request_hash != request.fingerprint:
         raise WalletError(
             Reason.IDEMPOTENCY_CONFLICT,
             "this transaction_id was used before for a different request",

@@ -18,12 +18,9 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from wallet.v1 import wallet_pb2, wallet_pb2_grpc
-from wallet_core.auth import Authenticator
+from wallet_core import bootstrap
 from wallet_core.config import CoreSettings, TlsSettings
 from wallet_core.ledger import Ledger
-from wallet_core.service import WalletService
-from wallet_core.store.currencies import sync_currencies
-from wallet_core.store.database import create_engine
 
 log = logging.getLogger("wallet_core.server")
 
@@ -45,29 +42,27 @@ class RunningCore:
 
 async def start(settings: CoreSettings) -> RunningCore:
     """Open the store, bind the port and start serving; the caller owns the result."""
-    engine = create_engine(settings.database_url, pool_size=settings.pool_size)
+    service = await bootstrap.wallet_service(settings)
     try:
-        await sync_currencies(engine, settings.currencies)
-        ledger = await Ledger.open(engine, pool_size=settings.pool_size)
-    except Exception:
-        await engine.dispose()
+        server = grpc.aio.server(options=[("grpc.so_reuseport", 1)])
+        wallet_pb2_grpc.add_WalletServiceServicer_to_server(service, server)
+        health_servicer = health.HealthServicer(experimental_non_blocking=True)
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+        reflection.enable_server_reflection(
+            (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME),
+            server)
+        if settings.tls is None:
+            port = server.add_insecure_port(settings.listen)
+        else:
+            port = server.add_secure_port(settings.listen, _credentials(settings.tls))
+        await server.start()
+    except Exception:  # a port taken, a TLS file missing: the store's connections are not left open
+        await service.ledger.close()
         raise
-    server = grpc.aio.server(options=[("grpc.so_reuseport", 1)])
-    wallet_pb2_grpc.add_WalletServiceServicer_to_server(
-        WalletService(ledger, Authenticator(settings.clients)), server)
-    health_servicer = health.HealthServicer(experimental_non_blocking=True)
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    reflection.enable_server_reflection(
-        (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME), server)
-    if settings.tls is None:
-        port = server.add_insecure_port(settings.listen)
-    else:
-        port = server.add_secure_port(settings.listen, _credentials(settings.tls))
-    await server.start()
     for name in ("", SERVICE_NAME):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("core listening", extra={"address": settings.listen, "port": port, "tls": settings.tls is not None})
-    return RunningCore(server, port, ledger, health_servicer)
+    return RunningCore(server, port, service.ledger, health_servicer)
 
 
 async def serve(settings: CoreSettings) -> None:

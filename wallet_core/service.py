@@ -221,15 +221,16 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
     # --- translation -------------------------------------------------------------------
 
     def _money_request(self, kind: Kind, request: Any, metadata: Metadata) -> MoneyRequest:
+        """The request prepared once (``MoneyRequest.prepare``): every layer below takes this value."""
         client = self._client(metadata)
         require_provider(client, request.provider)
         try:
             details = details_to_dict(request.details) if request.HasField("details") else {}
         except DetailsRefused as refused:
             raise WalletError(Reason.INVALID_ARGUMENT, str(refused), field="details") from None
-        return MoneyRequest(
-            kind=kind, provider=request.provider, transaction_id=request.transaction_id,
-            player_id=request.player_id, currency=request.currency, amount=request.amount,
+        return MoneyRequest.prepare(
+            self.ledger.currencies, kind, request.provider, request.transaction_id, request.player_id,
+            request.currency, request.amount,
             round_id=request.round_id, game_id=request.game_id, table_id=request.table_id,
             reference_id=request.reference_transaction_id,
             details=details,

@@ -14,11 +14,10 @@ from datetime import datetime
 import pytest
 
 from tests.support.core import TEST_CURRENCIES
+from wallet_core.bootstrap import ledger_for
 from wallet_core.domain import Kind, MoneyRequest, Outcome
 from wallet_core.ledger import Ledger
 from wallet_core.store import queries
-from wallet_core.store.currencies import sync_currencies
-from wallet_core.store.database import create_engine
 
 
 @dataclass
@@ -39,9 +38,7 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> Clock:
 @asynccontextmanager
 async def open_ledger(database_url: str) -> AsyncIterator[Ledger]:
     """A ledger over a migrated database, with the test currencies."""
-    engine = create_engine(database_url)
-    await sync_currencies(engine, TEST_CURRENCIES)
-    ledger = await Ledger.open(engine)
+    ledger = await ledger_for(database_url, TEST_CURRENCIES)
     try:
         yield ledger
     finally:
@@ -50,24 +47,26 @@ async def open_ledger(database_url: str) -> AsyncIterator[Ledger]:
 
 async def bet(ledger: Ledger, provider: str, bet_id: str, player: str, currency: str, amount: str,
               round_id: str) -> Outcome:
-    return await ledger.debit(MoneyRequest(Kind.DEBIT, provider, bet_id, player, currency, amount,
-                                           round_id=round_id))
+    return await ledger.debit(MoneyRequest.prepare(ledger.currencies, Kind.DEBIT, provider, bet_id, player, currency,
+                                                   amount, round_id=round_id))
 
 
 async def payout(ledger: Ledger, provider: str, bet_id: str, player: str, currency: str, amount: str,
                  round_id: str, payout_id: str = "") -> Outcome:
     """A payout of ``bet_id``; its own id is the bet's unless given (as AIGame does)."""
-    return await ledger.credit(MoneyRequest(Kind.CREDIT, provider, payout_id or bet_id, player, currency, amount,
-                                            round_id=round_id, reference_id=bet_id))
+    return await ledger.credit(MoneyRequest.prepare(ledger.currencies, Kind.CREDIT, provider, payout_id or bet_id,
+                                                    player, currency, amount, round_id=round_id, reference_id=bet_id))
 
 
 async def promotion(ledger: Ledger, provider: str, credit_id: str, player: str, currency: str,
                     amount: str) -> Outcome:
-    return await ledger.credit(MoneyRequest(Kind.CREDIT, provider, credit_id, player, currency, amount))
+    return await ledger.credit(MoneyRequest.prepare(ledger.currencies, Kind.CREDIT, provider, credit_id, player,
+                                                    currency, amount))
 
 
 async def cancel(ledger: Ledger, provider: str, bet_id: str, player: str, currency: str, *, amount: str = "",
                  cancel_id: str = "", reverse_payouts: bool = False) -> Outcome:
     """A cancel of ``bet_id`` without a round id (as AIGame sends it); its id is the bet's unless given."""
-    return await ledger.rollback(MoneyRequest(Kind.ROLLBACK, provider, cancel_id or bet_id, player, currency,
-                                              amount, reference_id=bet_id, reverse_payouts=reverse_payouts))
+    return await ledger.rollback(MoneyRequest.prepare(
+        ledger.currencies, Kind.ROLLBACK, provider, cancel_id or bet_id, player, currency, amount,
+        reference_id=bet_id, reverse_payouts=reverse_payouts))

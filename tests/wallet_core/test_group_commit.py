@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,9 +15,11 @@ import pytest
 
 from tests.support import databases
 from tests.support.core import TEST_CURRENCIES
+from wallet_core.bootstrap import open_ledger
 from wallet_core.domain import Kind, MoneyRequest
 from wallet_core.errors import Reason, WalletError
 from wallet_core.ledger import Ledger
+from wallet_core.money import to_decimal_string
 from wallet_core.store.currencies import sync_currencies
 from wallet_core.store.database import create_engine
 from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
@@ -31,7 +34,7 @@ async def ledger(postgres_database: str | None) -> AsyncIterator[Ledger]:
     await databases.empty_postgres_database(postgres_database)
     engine = create_engine(postgres_database)
     await sync_currencies(engine, TEST_CURRENCIES)
-    opened = await Ledger.open(engine)
+    opened = await open_ledger(engine)
     yield opened
     await opened.close()
 
@@ -43,32 +46,31 @@ async def fast(ledger: Ledger) -> AsyncIterator[GroupCommit]:
     await path.close()
 
 
-def _debit(transaction_id: str, player: str = "p1") -> MoneyRequest:
-    return MoneyRequest(kind=Kind.DEBIT, provider="tests", transaction_id=transaction_id, player_id=player,
-                        currency="USD", amount="1.00", details={"n": transaction_id}, raw_request="{}",
-                        client="tests", event_time=datetime.now(UTC))
+def _debit(transaction_id: str, player: str = "p1", cents: int = 100) -> MoneyRequest:
+    return MoneyRequest.prepare(TEST_CURRENCIES, Kind.DEBIT, "tests", transaction_id, player, "USD",
+                                to_decimal_string(cents, 2), details={"n": transaction_id}, raw_request="{}",
+                                client="tests", event_time=datetime.now(UTC))
 
 
-def _payout(transaction_id: str, bet: str, player: str = "p1") -> MoneyRequest:
-    return MoneyRequest(kind=Kind.CREDIT, provider="tests", transaction_id=transaction_id, player_id=player,
-                        currency="USD", amount="1.00", reference_id=bet, details={"n": transaction_id},
-                        client="tests")
+def _payout(transaction_id: str, bet: str, player: str = "p1", cents: int = 100) -> MoneyRequest:
+    return MoneyRequest.prepare(TEST_CURRENCIES, Kind.CREDIT, "tests", transaction_id, player, "USD",
+                                to_decimal_string(cents, 2), reference_id=bet, details={"n": transaction_id},
+                                client="tests")
 
 
 def _cancel(transaction_id: str, bet: str, player: str = "p1") -> MoneyRequest:
-    return MoneyRequest(kind=Kind.ROLLBACK, provider="tests", transaction_id=transaction_id, player_id=player,
-                        currency="", amount="", reference_id=bet)
+    return MoneyRequest.prepare(TEST_CURRENCIES, Kind.ROLLBACK, "tests", transaction_id, player, "", "",
+                                reference_id=bet)
 
 
-async def _at_once(fast: GroupCommit, calls: list[tuple[MoneyRequest, int]]) -> Sequence[object]:
+async def _at_once(fast: GroupCommit, requests: list[MoneyRequest]) -> Sequence[object]:
     """Every call submitted in one go, answers in order. A lone call goes at once, so a lead call
     (which writes nothing: no such account, no such bet) goes first and the others wait for it,
     and then go together."""
     now = datetime.now(UTC)
-    lead = _debit("lead", "nobody") if calls[0][0].kind is Kind.DEBIT else _payout("lead", "nobet")
+    lead = _debit("lead", "nobody", cents=1) if requests[0].kind is Kind.DEBIT else _payout("lead", "nobet", cents=1)
     answers = await asyncio.gather(
-        *((fast.debit if request.kind is Kind.DEBIT else fast.payout)(request, amount, "h", now)
-          for request, amount in [(lead, 1), *calls]),
+        *((fast.debit if request.kind is Kind.DEBIT else fast.payout)(request, now) for request in [lead, *requests]),
         return_exceptions=True)
     assert answers[0] is None
     return answers[1:]
@@ -93,9 +95,9 @@ async def test_each_debit_of_a_batch_is_decided_on_its_own(ledger: Ledger, fast:
     await ledger.rollback(_cancel("c1", "tomb", "p2"))
     sizes = _batches(fast)
     answers = await _at_once(fast, [
-        (_debit("a", "p3"), 100), (_debit("b", "p1"), 2000),  # b: more than p1 holds
-        (_debit("c", "p1"), 300), (_debit("a", "p3"), 100),  # the second "a": its key is taken in this batch
-        (_debit("tomb", "p2"), 100), (_debit("d", "nobody"), 100), (_debit("e", "p2"), 1000),
+        _debit("a", "p3", cents=100), _debit("b", "p1", cents=2000),  # b: more than p1 holds
+        _debit("c", "p1", cents=300), _debit("a", "p3", cents=100),  # the second "a": its key is taken in this batch
+        _debit("tomb", "p2", cents=100), _debit("d", "nobody", cents=100), _debit("e", "p2", cents=1000),
     ])
     assert sizes == [1, 7]
     a, b, c, a_again, tomb, nobody, e = answers
@@ -120,11 +122,11 @@ async def test_one_players_debits_are_taken_in_their_order_and_never_overdraw(le
                                                                               fast: GroupCommit) -> None:
     await ledger.create_account("hot", "USD", "0.50")  # covers 50 of the 64 debits of 1 cent
     await ledger.create_account("cold", "USD", "1.00")
-    debits = [(_debit(f"h{n}", "hot" if n % 8 else "cold"), 1) for n in range(MAX_BATCH)]
+    debits = [_debit(f"h{n}", "hot" if n % 8 else "cold", cents=1) for n in range(MAX_BATCH)]
     sizes = _batches(fast)
     answers = await _at_once(fast, debits)
     assert sizes == [1, MAX_BATCH]
-    hot = [answer for (request, _), answer in zip(debits, answers, strict=True) if request.player_id == "hot"]
+    hot = [answer for request, answer in zip(debits, answers, strict=True) if request.player_id == "hot"]
     taken = [answer for answer in hot if isinstance(answer, tuple) and not isinstance(answer, Refused)]
     assert len(taken) == 50 and all(isinstance(answer, Refused) and answer.balance == 0 for answer in hot[50:])
     assert [a[0].balance_after for a in taken] == list(range(49, -1, -1))
@@ -140,9 +142,9 @@ async def test_a_busy_accounts_later_debits_in_a_batch_see_what_the_earlier_ones
     await ledger.create_account("p1", "USD", "3.00")
     await ledger.rollback(_cancel("c1", "tomb"))
     answers = await _at_once(fast, [
-        (_debit("x1"), 100), (_debit("x1"), 100),  # the second x1: taken
-        (_debit("tomb"), 100),  # a cancel's tombstone: taken
-        (_debit("x2"), 250), (_debit("x3"), 200), (_debit("x4"), 1),
+        _debit("x1", cents=100), _debit("x1", cents=100),  # the second x1: taken
+        _debit("tomb", cents=100),  # a cancel's tombstone: taken
+        _debit("x2", cents=250), _debit("x3", cents=200), _debit("x4", cents=1),
     ])
     x1, x1_again, tomb, x2, x3, x4 = answers
     assert isinstance(x1, tuple) and x1[0].balance_after == 200
@@ -160,7 +162,7 @@ async def test_more_debits_than_a_batch_holds_go_in_several(ledger: Ledger, fast
     await ledger.create_account("p1", "USD", "1000.00")
     sizes = _batches(fast)
     count = MAX_BATCH * 2 + 1
-    answers = await _at_once(fast, [(_debit(f"b{n}"), 1) for n in range(count)])
+    answers = await _at_once(fast, [_debit(f"b{n}", cents=1) for n in range(count)])
     assert all(isinstance(answer, tuple) for answer in answers)
     assert sum(sizes) == count + 1 and max(sizes) == MAX_BATCH
     assert (await ledger.account("p1", "USD")).balance == 100000 - count
@@ -170,7 +172,8 @@ async def test_a_batch_the_database_refuses_writes_nothing_and_fails_every_debit
                                                                                    fast: GroupCommit) -> None:
     await ledger.create_account("p1", "USD", "10.00")
     # PostgreSQL text cannot hold a NUL (the ledger refuses it before; here it stands for any error)
-    answers = await _at_once(fast, [(_debit("good"), 100), (_debit("bad\x00"), 100)])
+    bad = replace(_debit("bad"), transaction_id="bad\x00")  # prepare refuses it: made past it
+    answers = await _at_once(fast, [_debit("good"), bad])
     assert [type(answer) for answer in answers] == [FastPathFailed, FastPathFailed]
     assert answers[0] is not answers[1]
     assert (await ledger.account("p1", "USD")).balance == 1000
@@ -200,11 +203,11 @@ async def test_each_payout_of_a_batch_is_decided_on_its_own(ledger: Ledger, fast
         await ledger.debit(_debit(bet, player))
     await ledger.rollback(_cancel("c2", "b2"))
     answers = await _at_once(fast, [
-        (_payout("w1", "b1"), 150), (_payout("w3", "b3", "p2"), 0),  # a loss: settled, no entry
-        (_payout("w2", "b1"), 50),  # a second payout of b1, after w1: the payouts add up
-        (_payout("w1", "b1"), 150),  # w1 again: its key is taken in this batch
-        (_payout("w4", "b2"), 100),  # b2 was cancelled
-        (_payout("w5", "nobet"), 100), (_payout("w6", "b3"), 100),  # no such bet; another player's bet
+        _payout("w1", "b1", cents=150), _payout("w3", "b3", "p2", cents=0),  # a loss: settled, no entry
+        _payout("w2", "b1", cents=50),  # a second payout of b1, after w1: the payouts add up
+        _payout("w1", "b1", cents=150),  # w1 again: its key is taken in this batch
+        _payout("w4", "b2", cents=100),  # b2 was cancelled
+        _payout("w5", "nobet", cents=100), _payout("w6", "b3", cents=100),  # no such bet; another player's bet
     ])
     w1, w3, w2, w1_again, cancelled, nobet, others = answers
     assert isinstance(w1, tuple) and w1[0].balance_after == 900 + 150  # b1 and b2 taken, b2 given back

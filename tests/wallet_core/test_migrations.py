@@ -237,8 +237,8 @@ async def _debits_packed_through_the_ledger(url: str, ids: list[str]) -> None:
         if not await ledger.accounts("p1"):
             await ledger.create_account("p1", "USD", "1.00")
         for transaction_id in ids:
-            await ledger.debit(MoneyRequest(Kind.DEBIT, "aigame", transaction_id, "p1", "USD", "0.01",
-                                            raw_request=_aigame_body(transaction_id)))
+            await ledger.debit(MoneyRequest.prepare(ledger.currencies, Kind.DEBIT, "aigame", transaction_id, "p1",
+                                                    "USD", "0.01", raw_request=_aigame_body(transaction_id)))
 
 
 async def _read_back(url: str, ids: list[str]) -> list[str]:

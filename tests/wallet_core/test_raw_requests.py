@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 
+from tests.support.core import TEST_CURRENCIES
 from tests.support.ledger import open_ledger
 from wallet_core.domain import Kind, MoneyRequest
 from wallet_core.errors import Reason, WalletError
@@ -159,8 +160,8 @@ async def ledger(database_url: str) -> AsyncIterator[Ledger]:
 
 
 def _debit(transaction_id: str, amount: str = "1.00") -> MoneyRequest:
-    return MoneyRequest(Kind.DEBIT, "aigame", transaction_id, "p1", "USD", amount,
-                        raw_request=_body(transaction_id, amount=amount))
+    return MoneyRequest.prepare(TEST_CURRENCIES, Kind.DEBIT, "aigame", transaction_id, "p1", "USD", amount,
+                                raw_request=_body(transaction_id, amount=amount))
 
 
 async def _stored(ledger: Ledger) -> dict[str, tuple[str, bytes | None]]:
@@ -176,10 +177,10 @@ async def test_every_path_stores_raw_requests_that_read_back_as_received(ledger:
     with pytest.raises(WalletError) as refused:
         await ledger.debit(_debit("b3", amount="500.00"))  # stored refused (rule 3)
     assert refused.value.reason is Reason.INSUFFICIENT_FUNDS
-    await ledger.credit(MoneyRequest(Kind.CREDIT, "aigame", "b2", "p1", "USD", "3.00", reference_id="b2",
-                                     raw_request=_body("b2", amount="3.00")))
-    await ledger.rollback(MoneyRequest(Kind.ROLLBACK, "aigame", "b1", "p1", "USD", "", reference_id="b1",
-                                       raw_request=_body("b1")))  # the general path
+    await ledger.credit(MoneyRequest.prepare(TEST_CURRENCIES, Kind.CREDIT, "aigame", "b2", "p1", "USD", "3.00",
+                                             reference_id="b2", raw_request=_body("b2", amount="3.00")))
+    await ledger.rollback(MoneyRequest.prepare(TEST_CURRENCIES, Kind.ROLLBACK, "aigame", "b1", "p1", "USD", "",
+                                               reference_id="b1", raw_request=_body("b1")))  # the general path
     stored = await _stored(ledger)
     assert set(stored) == {"b1", "b2", "b3"} and all(text == "" and packed for text, packed in stored.values())
     for kind, tx, amount in [(Kind.DEBIT, "b1", "1.00"), (Kind.DEBIT, "b2", "1.00"), (Kind.DEBIT, "b3", "500.00"),

@@ -24,16 +24,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.support.core import TEST_CURRENCIES, CoreHandle, test_clients
 from wallet.v1 import wallet_pb2_grpc
 from wallet_core.auth import Authenticator
+from wallet_core.bootstrap import fast_path_for
 from wallet_core.domain import Bet, MoneyRequest
-from wallet_core.ledger import Ledger
+from wallet_core.ledger import Ledger, sample_saver
 from wallet_core.service import WalletService
 from wallet_core.store import queries
 from wallet_core.store.currencies import sync_currencies
-from wallet_core.store.database import create_engine, in_transaction
+from wallet_core.store.database import create_engine
 from wallet_core.store.fast_path import FastPath, FastPathFailed, Refused, UniqueKeyTaken, Written
-from wallet_core.store.group_commit import GroupCommit
 from wallet_core.store.raw_requests import RawRequests
-from wallet_core.store.sqlite_writer import SqliteWriter
 
 PATHS = ("general", "fast")
 
@@ -49,13 +48,11 @@ class RecordingFastPath:
         self.store_path = store_path
         self.answers: list[str] = []
 
-    async def debit(self, request: MoneyRequest, amount: int, request_hash: str,
-                    created_at: datetime) -> tuple[Written, Bet] | Refused | None:
-        return await self._recorded(self.store_path.debit(request, amount, request_hash, created_at))
+    async def debit(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | Refused | None:
+        return await self._recorded(self.store_path.debit(request, created_at))
 
-    async def payout(self, request: MoneyRequest, amount: int, request_hash: str,
-                     created_at: datetime) -> tuple[Written, Bet] | None:
-        return await self._recorded(self.store_path.payout(request, amount, request_hash, created_at))
+    async def payout(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | None:
+        return await self._recorded(self.store_path.payout(request, created_at))
 
     async def close(self) -> None:
         await self.store_path.close()
@@ -89,15 +86,11 @@ async def wallet_on_path(engine: AsyncEngine, path: str) -> tuple[Ledger, Record
     """A ledger over ``engine`` that writes by ``path``, wired as the core wires it."""
     async with engine.connect() as conn:
         currencies = await queries.load_currencies(conn)
-        raw_requests = RawRequests(await queries.newest_samples(conn), lambda provider, sample: in_transaction(
-            engine, lambda c: queries.insert_sample(c, provider, sample)))
+        raw_requests = RawRequests(await queries.newest_samples(conn), sample_saver(engine))
     if path == "general":
         return Ledger(engine, currencies, None, raw_requests), None
-    store_path: FastPath
-    if engine.dialect.name == "postgresql":
-        store_path = GroupCommit(engine.url.render_as_string(hide_password=False), 10, raw_requests)
-    else:
-        store_path = SqliteWriter(engine.url.database or "", raw_requests)
+    store_path = fast_path_for(engine, 10, raw_requests)
+    assert store_path is not None, "a fast path needs a database file or PostgreSQL"
     fast = RecordingFastPath(store_path)
     return Ledger(engine, currencies, fast, raw_requests), fast
 

@@ -43,13 +43,14 @@ class Refused(NamedTuple):
 
 
 class FastPath(Protocol):
-    async def debit(self, request: MoneyRequest, amount: int, request_hash: str,
-                    created_at: datetime) -> tuple[Written, Bet] | Refused | None:
+    """Each write stores ``request`` as prepared (its amount, fingerprint and details text), stamped
+    ``created_at``."""
+
+    async def debit(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | Refused | None:
         """What was written and the new bet, when the bet was placed; Refused (stored) when the
         balance did not cover it; None when there is no account or a bet has this key already."""
 
-    async def payout(self, request: MoneyRequest, amount: int, request_hash: str,
-                     created_at: datetime) -> tuple[Written, Bet] | None:
+    async def payout(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | None:
         """What was written and the bet as it now stands, when the payout was applied; None when
         the bet is missing, cancelled, another owner's, or the balance would pass its limit."""
 

@@ -37,7 +37,6 @@ from sqlalchemy.engine import make_url
 
 from wallet_core.domain import Bet, BetState, MoneyRequest
 from wallet_core.store.batcher import Batcher
-from wallet_core.store.database import json_text
 from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
 from wallet_core.store.queries import utc
 from wallet_core.store.raw_requests import RawRequests
@@ -58,8 +57,6 @@ docs/faults.md)."""
 
 class _Call(NamedTuple):
     request: MoneyRequest
-    amount: int
-    request_hash: str
     created_at: datetime
     raw: tuple[str, bytes | None]  # raw_request, raw_request_packed
 
@@ -100,22 +97,20 @@ class GroupCommit:
                 await self._pool.close()
                 self._pool = None
 
-    async def debit(self, request: MoneyRequest, amount: int, request_hash: str,
-                    created_at: datetime) -> tuple[Written, Bet] | Refused | None:
+    async def debit(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | Refused | None:
         raw = await self._raw_requests.columns(request.provider, request.raw_request)
-        row = _written(await self._debits.submit(_Call(request, amount, request_hash, created_at, raw)))
+        row = _written(await self._debits.submit(_Call(request, created_at, raw)))
         if row is None:
             return None
         if row["outcome"] == "refused":
             return Refused(int(row["stored_id"]), int(row["stored_account"]), int(row["stored_balance"]))
         bet = Bet(int(row["stored_bet"]), request.provider, request.transaction_id, request.player_id,
-                  request.currency, BetState.PLACED, amount, 0, created_at, None, None)
+                  request.currency, BetState.PLACED, request.amount, 0, created_at, None, None)
         return _stored(row), bet
 
-    async def payout(self, request: MoneyRequest, amount: int, request_hash: str,
-                     created_at: datetime) -> tuple[Written, Bet] | None:
+    async def payout(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | None:
         raw = await self._raw_requests.columns(request.provider, request.raw_request)
-        row = _written(await self._payouts.submit(_Call(request, amount, request_hash, created_at, raw)))
+        row = _written(await self._payouts.submit(_Call(request, created_at, raw)))
         if row is None:
             return None
         bet = Bet(int(row["stored_bet"]), request.provider, request.reference_id, request.player_id,
@@ -132,12 +127,12 @@ class GroupCommit:
             pool = await self._connections()
             try:
                 rows = await pool.fetch(
-                    statement, [c.amount for c in sent], [r.player_id for r in requests],
+                    statement, [r.amount for r in requests], [r.player_id for r in requests],
                     [r.currency for r in requests], [r.provider for r in requests],
                     [r.transaction_id for r in requests], [c.created_at for c in sent],
-                    [c.request_hash for c in sent], [r.round_id for r in requests], [r.game_id for r in requests],
+                    [r.fingerprint for r in requests], [r.round_id for r in requests], [r.game_id for r in requests],
                     [r.table_id for r in requests], [r.reference_id for r in requests],
-                    [json_text(r.details) for r in requests], [c.raw[0] for c in sent],
+                    [r.details_text for r in requests], [c.raw[0] for c in sent],
                     [r.client for r in requests], [r.event_time for r in requests], [c.raw[1] for c in sent],
                 )
             except DRIVER_ERRORS as error:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import JSON, BindParameter, Dialect, TypeDecorator, bindparam, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -26,6 +26,22 @@ def utc(value: datetime | None) -> datetime | None:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+class _JsonText(TypeDecorator[str]):
+    """A JSON column's value given as its stored text already: bound as it is (each dialect's JSON
+    bind takes the text), not serialised a second time."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+
+def json_column_text(text: str) -> BindParameter[str]:
+    """``text`` (JSON, as ``database.json_text`` writes it) for a JSON column of an insert."""
+    return bindparam(None, text, type_=_JsonText())
 
 
 # --- currencies ----------------------------------------------------------------------

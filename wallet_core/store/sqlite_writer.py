@@ -119,15 +119,13 @@ class SqliteWriter:
         self._closed = False
         self._connection: sqlite3.Connection | None = None  # opened, used and closed on the thread
 
-    async def debit(self, request: MoneyRequest, amount: int, request_hash: str,
-                    created_at: datetime) -> tuple[Written, Bet] | Refused | None:
+    async def debit(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | Refused | None:
         raw = await self._raw_requests.columns(request.provider, request.raw_request)
-        return await self._submit(lambda db: _debit(db, request, raw, amount, request_hash, created_at))
+        return await self._submit(lambda db: _debit(db, request, raw, created_at))
 
-    async def payout(self, request: MoneyRequest, amount: int, request_hash: str,
-                     created_at: datetime) -> tuple[Written, Bet] | None:
+    async def payout(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | None:
         raw = await self._raw_requests.columns(request.provider, request.raw_request)
-        return await self._submit(lambda db: _payout(db, request, raw, amount, request_hash, created_at))
+        return await self._submit(lambda db: _payout(db, request, raw, created_at))
 
     async def close(self) -> None:
         """Answer every write already submitted (the thread finishes them), then close the
@@ -309,41 +307,41 @@ def _stopped(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-def _debit(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, amount: int, request_hash: str,
+def _debit(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw,
            created_at: datetime) -> tuple[Written, Bet] | Refused:
     at = _text(created_at)
+    amount = request.amount
     taken = db.execute(TAKE, (amount, request.player_id, request.currency)).fetchone()
     if taken is None:
-        return _refuse(db, request, raw, amount, request_hash, at)
+        return _refuse(db, request, raw, at)
     account_id, balance_after = taken
     (bet_id,) = db.execute(OPEN_BET, (request.provider, request.transaction_id, request.player_id,
                                       request.currency, amount, at)).fetchone()
-    written = _store(db, request, raw, amount, request_hash, at, account_id, bet_id, -amount, balance_after,
+    written = _store(db, request, raw, at, account_id, bet_id, -amount, balance_after,
                      entry=True)  # as the general path: every debit has its entry, even of 0
     bet = Bet(bet_id, request.provider, request.transaction_id, request.player_id, request.currency,
               BetState.PLACED, amount, 0, created_at, None, None)
     return written, bet
 
 
-def _refuse(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, amount: int, request_hash: str,
-            at: str) -> Refused:
+def _refuse(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, at: str) -> Refused:
     """An uncovered debit's refusal, stored as the general path stores it (rule 3). A bet with its
     key (a cancel's tombstone, a debit placed already) is the general path's to decide."""
     account = db.execute(BALANCE, (request.player_id, request.currency)).fetchone()
-    if account is None or account[1] >= amount \
+    if account is None or account[1] >= request.amount \
             or db.execute(HAS_BET, (request.provider, request.transaction_id)).fetchone() is not None:
         raise _NotTheUsualCase
     account_id, balance = account
     (tx_id,) = db.execute(STORE, _transaction(
-        request, raw, amount, request_hash, at, account_id, None, 0, balance, status="failed",
+        request, raw, at, account_id, None, 0, balance, status="failed",
         error_reason="INSUFFICIENT_FUNDS", error_metadata={"transaction_id": request.transaction_id},
     )).fetchone()
     return Refused(tx_id, account_id, balance)
 
 
-def _payout(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, amount: int, request_hash: str,
-            created_at: datetime) -> tuple[Written, Bet]:
+def _payout(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, created_at: datetime) -> tuple[Written, Bet]:
     at = _text(created_at)
+    amount = request.amount
     settled = db.execute(SETTLE_BET, (amount, at, request.provider, request.reference_id, request.player_id,
                                       request.currency)).fetchone()
     if settled is None:
@@ -353,32 +351,30 @@ def _payout(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, amount: in
         raise _NotTheUsualCase
     bet_id, stake, payout, placed_at, settled_at, cancelled_at = settled
     account_id, balance_after = added
-    written = _store(db, request, raw, amount, request_hash, at, account_id, bet_id, amount, balance_after,
-                     entry=amount != 0)
+    written = _store(db, request, raw, at, account_id, bet_id, amount, balance_after, entry=amount != 0)
     bet = Bet(bet_id, request.provider, request.reference_id, request.player_id, request.currency,
               BetState.SETTLED, stake, payout, _datetime(placed_at), _datetime(settled_at), _datetime(cancelled_at))
     return written, bet
 
 
-def _store(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, amount: int, request_hash: str, at: str,
-           account_id: int, bet_id: int, change: int, balance_after: int, *, entry: bool) -> Written:
+def _store(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, at: str, account_id: int, bet_id: int,
+           change: int, balance_after: int, *, entry: bool) -> Written:
     """The completed transaction and, with ``entry``, its entry."""
-    (tx_id,) = db.execute(STORE, _transaction(request, raw, amount, request_hash, at, account_id, bet_id, change,
-                                              balance_after)).fetchone()
+    (tx_id,) = db.execute(STORE, _transaction(request, raw, at, account_id, bet_id, change, balance_after)).fetchone()
     if entry:
         db.execute(ENTRY, (account_id, tx_id, change, balance_after, at))
     return Written(tx_id, account_id, balance_after)
 
 
-def _transaction(request: MoneyRequest, raw: _Raw, amount: int, request_hash: str, at: str, account_id: int,
-                 bet_id: int | None, change: int, balance_after: int, *, status: str = "completed",
-                 error_reason: str | None = None, error_metadata: dict[str, str] | None = None) -> tuple[Any, ...]:
+def _transaction(request: MoneyRequest, raw: _Raw, at: str, account_id: int, bet_id: int | None, change: int,
+                 balance_after: int, *, status: str = "completed", error_reason: str | None = None,
+                 error_metadata: dict[str, str] | None = None) -> tuple[Any, ...]:
     """STORE's parameters."""
     return (
-        request.provider, request.kind.value, request.transaction_id, request_hash, status, error_reason,
-        json_text(error_metadata), account_id, bet_id, request.player_id, request.currency, amount, change,
+        request.provider, request.kind.value, request.transaction_id, request.fingerprint, status, error_reason,
+        json_text(error_metadata), account_id, bet_id, request.player_id, request.currency, request.amount, change,
         balance_after, request.round_id, request.game_id, request.table_id, request.reference_id,
-        json_text(request.details), raw[0], request.client,
+        request.details_text, raw[0], request.client,
         _text(request.event_time) if request.event_time else None, at, raw[1],
     )
 

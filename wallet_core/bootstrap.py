@@ -1,0 +1,61 @@
+"""The one place that wires the core's objects: a store's adapters into the ledger, the ledger and
+the authenticator into the gRPC service. Entrypoints (``server``, the ``wallet`` commands) call
+it and only translate; the ledger never chooses its adapters itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from wallet_core.auth import Authenticator
+from wallet_core.config import CoreSettings
+from wallet_core.ledger import Ledger, sample_saver
+from wallet_core.service import WalletService
+from wallet_core.store import queries as q
+from wallet_core.store.currencies import sync_currencies
+from wallet_core.store.database import create_engine
+from wallet_core.store.fast_path import FastPath
+from wallet_core.store.group_commit import GroupCommit
+from wallet_core.store.raw_requests import RawRequests
+from wallet_core.store.sqlite_writer import SqliteWriter
+
+
+async def open_ledger(engine: AsyncEngine, *, pool_size: int = 10) -> Ledger:
+    """A ledger over ``engine`` (migrated, its currencies stored), with the currencies and raw
+    request samples it finds there and its store's fast path (``fast_path_for``)."""
+    async with engine.connect() as conn:
+        currencies = await q.load_currencies(conn)
+        raw_requests = RawRequests(await q.newest_samples(conn), sample_saver(engine))
+    return Ledger(engine, currencies, fast_path_for(engine, pool_size, raw_requests), raw_requests)
+
+
+def fast_path_for(engine: AsyncEngine, pool_size: int, raw_requests: RawRequests) -> FastPath | None:
+    """The store's fast path for new covered bets and payouts of placed bets: PostgreSQL's group
+    commit, or SQLite's writer thread on a database file. None (every request takes the general
+    path) for an in-memory SQLite database, which a second connection would not see."""
+    if engine.dialect.name == "postgresql":
+        return GroupCommit(engine.url.render_as_string(hide_password=False), pool_size, raw_requests)
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        return SqliteWriter(engine.url.database, raw_requests)
+    return None
+
+
+async def ledger_for(database_url: str, currencies: Mapping[str, int], *, pool_size: int = 10) -> Ledger:
+    """A ledger over the (migrated) database at ``database_url``, with ``currencies`` stored in it
+    first; the caller closes it (``Ledger.close``)."""
+    engine = create_engine(database_url, pool_size=pool_size)
+    try:
+        await sync_currencies(engine, currencies)
+        return await open_ledger(engine, pool_size=pool_size)
+    except Exception:
+        await engine.dispose()
+        raise
+
+
+async def wallet_service(settings: CoreSettings) -> WalletService:
+    """The gRPC service of ``settings``: its ledger (``ledger_for``) and its clients' tokens. The
+    caller closes ``service.ledger``."""
+    ledger = await ledger_for(settings.database_url, settings.currencies, pool_size=settings.pool_size)
+    return WalletService(ledger, Authenticator(settings.clients))
