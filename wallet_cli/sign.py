@@ -23,7 +23,7 @@ from gateways.aigame.app import DETAIL_PATH
 from gateways.aigame.provisional import NestedSigning, Provisional
 from gateways.aigame.signature import SIGN_FIELD
 from gateways.aigame.signature import signature as aigame_signature
-from gateways.kit.config import ConfigError
+from gateways.kit.config import GatewayConfigError
 from gateways.kit.jsonbody import JsonObject, JsonValue, parse_json_object
 from gateways.kit.refusals import Refusal
 from gateways.sud.app import NOTIFY_PATH
@@ -137,7 +137,7 @@ def aigame(args: argparse.Namespace, config: Mapping[str, Any]) -> str:
         raise SignError(f"no secret for agent {agent_id!r} in the configuration: give --secret")
     try:
         provisional = Provisional.from_mapping(section.get("provisional", {}), "gateways.aigame.provisional")
-    except ConfigError as error:
+    except GatewayConfigError as error:
         raise SignError(f"configuration: {error}") from None
     params = signed_aigame(payload, agent_id=agent_id, secret=str(secret), nested=provisional.nested_signing,
                            now_ms=int(time.time() * 1000))

@@ -1,30 +1,22 @@
 """The AIGame gateway app: the five endpoints of aigame.md, plus /healthz and /metrics."""
 
-from collections.abc import Awaitable, Callable
-
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from gateways.aigame.answers import dialect
-from gateways.aigame.authenticate import Authenticator
+from gateways.aigame.authenticate import AgentSignatures
 from gateways.aigame.balance import balance
 from gateways.aigame.bet import bet
 from gateways.aigame.codes import BALANCE, BET, DETAIL, PAYOUT, REFUND
-from gateways.aigame.context import Context
+from gateways.aigame.context import AIGameContext
 from gateways.aigame.detail import detail
 from gateways.aigame.payout import payout
 from gateways.aigame.refund import refund
 from gateways.aigame.settings import PROVIDER, Settings
 from gateways.kit.app import create_gateway_app
 from gateways.kit.core_client import CoreClient
-from gateways.kit.endpoint import dialect_endpoint
 from gateways.kit.ratelimit import RateLimiter
-from gateways.kit.record import RequestRecord
+from gateways.kit.routes import DialectRoutes
 from gateways.kit.timestamps import TimestampWindow
-
-AIGameHandler = Callable[[Context, Request, RequestRecord], Awaitable[Response]]
 
 BALANCE_PATH = "/aigame/v1/wallet/balance"
 PAYOUT_PATH = "/aigame/v1/wallet/payout"
@@ -36,34 +28,26 @@ def create_app(settings: Settings, core: CoreClient | None = None) -> Starlette:
     """The AIGame app. Without `core`, it opens its own client from `settings.core` and closes it at
     shutdown; a given client stays the caller's to close."""
     client = core if core is not None else CoreClient(settings.core, provider=PROVIDER)
-    context = Context(
+    context = AIGameContext(
         settings=settings,
         core=client,
-        authenticator=Authenticator(
+        authenticator=AgentSignatures(
             agents=settings.agents,
             window=TimestampWindow(settings.timestamp_window_seconds),
             nested=settings.provisional.nested_signing,
         ),
         detail_limiter=RateLimiter(settings.detail_rate_limit, settings.rate_limit_storage),
     )
-    answers = dialect(settings.provisional)
-
-    def route(path: str, name: str, handler: AIGameHandler, method: str) -> Route:
-        async def handle(request: Request, record: RequestRecord) -> Response:
-            return await handler(context, request, record)
-
-        return Route(path, dialect_endpoint(name, answers, settings.allowed_ips, handle), methods=[method], name=name)
-
-    routes = [
-        route(BALANCE_PATH, BALANCE, balance, "POST"),
-        route(settings.provisional.bet_path, BET, bet, "POST"),
-        route(PAYOUT_PATH, PAYOUT, payout, "POST"),
-        route(REFUND_PATH, REFUND, refund, "POST"),
-        route(DETAIL_PATH, DETAIL, detail, "GET"),
-    ]
+    routes = DialectRoutes(context, dialect(settings.provisional), settings.allowed_ips)
     return create_gateway_app(
         provider=PROVIDER,
-        routes=routes,
+        routes=[
+            routes.route(BALANCE_PATH, BALANCE, balance),
+            routes.route(settings.provisional.bet_path, BET, bet),
+            routes.route(PAYOUT_PATH, PAYOUT, payout),
+            routes.route(REFUND_PATH, REFUND, refund),
+            routes.route(DETAIL_PATH, DETAIL, detail, method="GET"),
+        ],
         core=client,
         allowlist=settings.allowed_ips,
         trusted_proxies=settings.trusted_proxies,

@@ -12,7 +12,9 @@ from gateways.kit.timestamps import TimestampWindow
 
 
 @dataclass(frozen=True)
-class Authenticator:
+class AgentSignatures:
+    """The configured agents' secrets, to check a request's agent, its signature and its timestamp."""
+
     agents: Mapping[str, str] = field(repr=False)
     window: TimestampWindow
     nested: NestedSigning

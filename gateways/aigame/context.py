@@ -3,17 +3,14 @@
 import functools
 from dataclasses import dataclass
 
-from google.protobuf.struct_pb2 import Struct
 from starlette.requests import Request
 
-from gateways.aigame.authenticate import Authenticator
+from gateways.aigame.authenticate import AgentSignatures
 from gateways.aigame.settings import Settings
 from gateways.aigame.signature import SIGN_FIELD
-from gateways.kit.body import read_body
-from gateways.kit.core_client import CoreClient
-from gateways.kit.details import put_struct
-from gateways.kit.jsonbody import JsonObject, parse_json_object
+from gateways.kit.context import GatewayContext
 from gateways.kit.ratelimit import RateLimiter
+from gateways.kit.request_body import RequestBody, read_request_body
 
 # Who signed the request, when, and the signature: the envelope, not the round. `details` hold what
 # AIGame tells about the round (the proto's word); the raw request keeps these as sent.
@@ -22,35 +19,18 @@ ENVELOPE_FIELDS = frozenset({"agent_id", "timestamp", SIGN_FIELD})
 
 @functools.cache  # an endpoint's fields left out of `details`: a few fixed sets, not one per request
 def details_omitted(typed: frozenset[str]) -> frozenset[str]:
+    """The envelope and the `typed` fields (those the core request holds in fields of its own)."""
     return typed | ENVELOPE_FIELDS
 
 
 @dataclass(frozen=True)
-class Context:
-    settings: Settings
-    core: CoreClient
-    authenticator: Authenticator
+class AIGameContext(GatewayContext[Settings, AgentSignatures]):
     detail_limiter: RateLimiter
+    """One detail query per agent per period (gateways/aigame/detail.py)."""
 
 
-@dataclass(frozen=True)
-class SignedBody:
-    """A wallet request that passed the checks: its raw text (for the core's records) and fields."""
-
-    raw: str
-    params: JsonObject
-    agent_id: str
-
-    def write_details(self, target: Struct, typed: frozenset[str]) -> None:
-        """What AIGame sent except the envelope and the `typed` fields (those the core request holds in
-        fields of its own), kept with the transaction: written straight into the request's `details`
-        field (a Struct given to the request would be copied)."""
-        put_struct(target, self.params, omit=details_omitted(typed))
-
-
-async def read_signed_body(context: Context, request: Request) -> SignedBody:
+async def read_signed_body(context: AIGameContext, request: Request) -> RequestBody:
     """The body under the size limit, as a JSON object from a known agent with a valid signature."""
-    body = await read_body(request, context.settings.body_limit_bytes)
-    params = parse_json_object(body)
-    agent_id = context.authenticator.agent_of(params)
-    return SignedBody(raw=body.decode("utf-8"), params=params, agent_id=agent_id)
+    return await read_request_body(
+        request, context.settings.body_limit_bytes, check_params=context.authenticator.agent_of
+    )

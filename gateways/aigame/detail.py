@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from gateways.aigame.answers import success
 from gateways.aigame.bet_record import bet_record
-from gateways.aigame.context import Context
+from gateways.aigame.context import AIGameContext
 from gateways.aigame.requests import detail_request
 from gateways.aigame.settings import PROVIDER
 from gateways.kit.jsonbody import JsonObject
@@ -26,7 +26,7 @@ def _query(request: Request) -> JsonObject:
     return params
 
 
-async def detail(context: Context, request: Request, record: RequestRecord) -> Response:
+async def detail(context: AIGameContext, request: Request, record: RequestRecord) -> Response:
     params = _query(request)
     agent_id = context.authenticator.agent_of(params)
     await context.detail_limiter.check(agent_id)

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateways.aigame.answers import balance_answer
-from gateways.aigame.context import Context, read_signed_body
+from gateways.aigame.context import AIGameContext, details_omitted, read_signed_body
 from gateways.aigame.requests import payout_request
 from gateways.aigame.settings import PROVIDER
 from gateways.kit.core_errors import CoreError
@@ -27,7 +27,7 @@ from gateways.kit.timestamps import set_ms
 from wallet.v1 import wallet_pb2
 
 
-async def payout(context: Context, request: Request, record: RequestRecord) -> Response:
+async def payout(context: AIGameContext, request: Request, record: RequestRecord) -> Response:
     settings = context.settings
     body = await read_signed_body(context, request)
     asked = payout_request(body.params)
@@ -36,7 +36,7 @@ async def payout(context: Context, request: Request, record: RequestRecord) -> R
         provider=PROVIDER,
         transaction_id=asked.bet_txn_id,
         reference_transaction_id=asked.bet_txn_id,
-        player_id=settings.players.to_wallet(asked.user_id),
+        player_id=context.player_id(asked.user_id),
         currency=settings.currencies.to_wallet(asked.currency),
         amount=asked.win_amount,
         round_id=asked.round_id,
@@ -44,7 +44,7 @@ async def payout(context: Context, request: Request, record: RequestRecord) -> R
         table_id=asked.inst_id,
         raw_request=body.raw,
     )
-    body.write_details(credit.details, asked.typed)
+    body.write_details(credit.details, details_omitted(asked.typed))
     if asked.pay_out_time is not None:
         set_ms(credit.event_time, asked.pay_out_time)
     try:

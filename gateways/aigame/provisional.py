@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gateways.kit.config import ConfigError, ConfigReader
+from gateways.kit.config import ConfigReader, GatewayConfigError
 
 
 class NestedSigning(StrEnum):
@@ -40,7 +40,7 @@ class Provisional:
         reader = ConfigReader(data, path)
         nested = reader.string("nested_signing", cls.nested_signing.value)
         if nested not in NestedSigning.__members__.values():
-            raise ConfigError(f"{path}.nested_signing must be one of {[m.value for m in NestedSigning]}")
+            raise GatewayConfigError(f"{path}.nested_signing must be one of {[m.value for m in NestedSigning]}")
         provisional = cls(
             bet_path=reader.string("bet_path", cls.bet_path),
             bet_txn_id_field=reader.string("bet_txn_id_field", cls.bet_txn_id_field),

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateways.aigame.answers import balance_answer
-from gateways.aigame.context import Context, read_signed_body
+from gateways.aigame.context import AIGameContext, details_omitted, read_signed_body
 from gateways.aigame.requests import RefundRequest, refund_request
 from gateways.aigame.settings import PROVIDER
 from gateways.kit.record import RequestRecord
@@ -35,12 +35,12 @@ def _check_reversed_payout(asked: RefundRequest, bet: wallet_pb2.Bet, record: Re
         )
 
 
-async def refund(context: Context, request: Request, record: RequestRecord) -> Response:
+async def refund(context: AIGameContext, request: Request, record: RequestRecord) -> Response:
     settings = context.settings
     body = await read_signed_body(context, request)
     asked = refund_request(body.params)
     record.transaction_id = asked.bet_txn_id
-    player_id = settings.players.to_wallet(asked.user_id)
+    player_id = context.player_id(asked.user_id)
     currency = settings.currencies.to_wallet(asked.currency)
     rollback = wallet_pb2.RollbackRequest(
         provider=PROVIDER,
@@ -53,7 +53,7 @@ async def refund(context: Context, request: Request, record: RequestRecord) -> R
         raw_request=body.raw,
         reverse_payouts=asked.settled,
     )
-    body.write_details(rollback.details, asked.typed)
+    body.write_details(rollback.details, details_omitted(asked.typed))
     if asked.refund_time is not None:
         set_ms(rollback.event_time, asked.refund_time)
     answer = await context.core.rollback(rollback, request_id=record.request_id)

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from gateways.aigame.provisional import Provisional
-from gateways.kit.config import ConfigError, ConfigReader
-from gateways.kit.core_client import CoreSettings
+from gateways.kit.config import ConfigReader, GatewayConfigError
+from gateways.kit.core_connection import CoreConnection
 from gateways.kit.currencies import CurrencyMap
 from gateways.kit.ipallow import IpAllowlist
 from gateways.kit.players import PlayerIds
@@ -41,7 +41,7 @@ DEFAULT_CURRENCIES: Mapping[str, str] = MappingProxyType({"USD": "USD", "BRL": "
 
 @dataclass(frozen=True)
 class Settings:
-    core: CoreSettings
+    core: CoreConnection
     agents: Mapping[str, str] = field(repr=False)
     """AIGame agent_id -> the secret it signs with."""
     allowed_ips: IpAllowlist = field(default_factory=IpAllowlist)
@@ -56,18 +56,18 @@ class Settings:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object], path: str = "gateways.aigame") -> "Settings":
-        """From the `[gateways.aigame]` table; ConfigError names the first bad or unknown key."""
+        """From the `[gateways.aigame]` table; GatewayConfigError names the first bad or unknown key."""
         reader = ConfigReader(data, path)
         currencies = reader.string_table("currencies", DEFAULT_CURRENCIES)
         try:
             allowed_ips = IpAllowlist.from_strings(reader.strings("allowed_ips"))
         except ValueError as error:
-            raise ConfigError(f"{reader.path_of('allowed_ips')}: {error}") from error
+            raise GatewayConfigError(f"{reader.path_of('allowed_ips')}: {error}") from error
         agents = reader.string_table("agents")
         if not agents:
-            raise ConfigError(f"{reader.path_of('agents')} must name at least one agent_id and its secret")
+            raise GatewayConfigError(f"{reader.path_of('agents')} must name at least one agent_id and its secret")
         settings = cls(
-            core=CoreSettings.from_mapping(reader.table("core"), reader.path_of("core")),
+            core=CoreConnection.from_mapping(reader.table("core"), reader.path_of("core")),
             agents=MappingProxyType(agents),
             allowed_ips=allowed_ips,
             trusted_proxies=reader.strings("trusted_proxies"),

@@ -1,11 +1,6 @@
 """The HRG gateway app: the five actions of hrg.md under one callback prefix, plus /healthz and /metrics."""
 
-from collections.abc import Awaitable, Callable
-
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from gateways.hrg.answers import dialect
 from gateways.hrg.authenticate import SharedSecret
@@ -13,19 +8,16 @@ from gateways.hrg.balance import get_balance
 from gateways.hrg.bet import place_bet
 from gateways.hrg.cancel import cancel_bet
 from gateways.hrg.codes import CANCEL_BET, EVENT_SETTLE, GET_BALANCE, PLACE_BET, SETTLE
-from gateways.hrg.context import Context
+from gateways.hrg.context import HRGContext
 from gateways.hrg.event_settle import event_settle
 from gateways.hrg.settings import PROVIDER, Settings
 from gateways.hrg.settle import settle
 from gateways.kit.app import create_gateway_app
 from gateways.kit.core_client import CoreClient
-from gateways.kit.endpoint import dialect_endpoint
-from gateways.kit.record import RequestRecord
+from gateways.kit.routes import DialectHandler, DialectRoutes
 from gateways.kit.timestamps import TimestampWindow
 
-HRGHandler = Callable[[Context, Request, RequestRecord], Awaitable[Response]]
-
-HANDLERS: dict[str, HRGHandler] = {
+HANDLERS: dict[str, DialectHandler[HRGContext]] = {
     GET_BALANCE: get_balance,
     PLACE_BET: place_bet,
     CANCEL_BET: cancel_bet,
@@ -38,24 +30,19 @@ def create_app(settings: Settings, core: CoreClient | None = None) -> Starlette:
     """The HRG app: POST {callback_prefix}/<action> for each action. Without `core`, it opens its own
     client from `settings.core` and closes it at shutdown; a given client stays the caller's to close."""
     client = core if core is not None else CoreClient(settings.core, provider=PROVIDER)
-    context = Context(
+    context = HRGContext(
         settings=settings,
         core=client,
-        secret=SharedSecret(settings.provisional.secret_header, settings.shared_secret),
-        window=TimestampWindow(settings.timestamp_window_seconds),
+        authenticator=SharedSecret(settings.provisional.secret_header, settings.shared_secret),
+        place_bet_window=TimestampWindow(settings.timestamp_window_seconds),
     )
-    answers = dialect(settings.provisional)
-
-    def route(action: str, handler: HRGHandler) -> Route:
-        async def handle(request: Request, record: RequestRecord) -> Response:
-            return await handler(context, request, record)
-
-        endpoint = dialect_endpoint(action, answers, settings.allowed_ips, handle)
-        return Route(f"{settings.callback_prefix}/{action}", endpoint, methods=["POST"], name=action)
-
+    routes = DialectRoutes(context, dialect(settings.provisional), settings.allowed_ips)
     return create_gateway_app(
         provider=PROVIDER,
-        routes=[route(action, handler) for action, handler in HANDLERS.items()],
+        routes=[
+            routes.route(f"{settings.callback_prefix}/{action}", action, handler)
+            for action, handler in HANDLERS.items()
+        ],
         core=client,
         allowlist=settings.allowed_ips,
         trusted_proxies=settings.trusted_proxies,

@@ -4,7 +4,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateways.hrg.answers import balance_answer
-from gateways.hrg.context import Context, read_request
+from gateways.hrg.context import HRGContext, read_request
 from gateways.hrg.requests import balance_request
 from gateways.hrg.settings import PROVIDER
 from gateways.hrg.times import format_time, now
@@ -12,7 +12,7 @@ from gateways.kit.record import RequestRecord
 from wallet.v1 import wallet_pb2
 
 
-async def get_balance(context: Context, request: Request, record: RequestRecord) -> Response:
+async def get_balance(context: HRGContext, request: Request, record: RequestRecord) -> Response:
     body = await read_request(context, request)
     asked = balance_request(body.params)
     answer = await context.core.get_balance(

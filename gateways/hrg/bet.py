@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateways.hrg.answers import balance_answer
-from gateways.hrg.context import Context, read_request
+from gateways.hrg.context import HRGContext, read_request
 from gateways.hrg.requests import bet_request
 from gateways.hrg.settings import PROVIDER
 from gateways.hrg.times import event_timestamp, format_timestamp, ms_since_epoch
@@ -27,11 +27,11 @@ from gateways.kit.review import for_review
 from wallet.v1 import wallet_pb2
 
 
-async def place_bet(context: Context, request: Request, record: RequestRecord) -> Response:
+async def place_bet(context: HRGContext, request: Request, record: RequestRecord) -> Response:
     body = await read_request(context, request)
     asked = bet_request(body.params)
     record.transaction_id = asked.tx_id
-    context.window.check_ms(ms_since_epoch(asked.ts))
+    context.place_bet_window.check_ms(ms_since_epoch(asked.ts))
     debit = wallet_pb2.DebitRequest(
         provider=PROVIDER,
         transaction_id=asked.tx_id,
@@ -41,10 +41,10 @@ async def place_bet(context: Context, request: Request, record: RequestRecord) -
         round_id=asked.round_id,
         game_id=asked.game_code,
         table_id=asked.table_id,
-        details=body.details(asked.typed),
         event_time=event_timestamp(asked.bet_time or asked.ts),
         raw_request=body.raw,
     )
+    body.write_details(debit.details, asked.typed)
     try:
         answer = await context.core.debit(debit, request_id=record.request_id)
     except CoreError as error:

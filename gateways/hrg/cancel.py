@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateways.hrg.answers import balance_answer, success
-from gateways.hrg.context import Context, read_request
+from gateways.hrg.context import HRGContext, read_request
 from gateways.hrg.requests import cancel_request
 from gateways.hrg.settings import PROVIDER
 from gateways.hrg.times import event_timestamp, format_time, format_timestamp, now
@@ -27,7 +27,7 @@ from wallet.v1 import wallet_pb2
 REFUSALS_FOR_REVIEW = frozenset({"ALREADY_SETTLED", "PLAYER_MISMATCH", "IDEMPOTENCY_CONFLICT", "CURRENCY_MISMATCH"})
 
 
-async def cancel_bet(context: Context, request: Request, record: RequestRecord) -> Response:
+async def cancel_bet(context: HRGContext, request: Request, record: RequestRecord) -> Response:
     body = await read_request(context, request)
     asked = cancel_request(body.params)
     record.transaction_id = asked.tx_id
@@ -39,10 +39,10 @@ async def cancel_bet(context: Context, request: Request, record: RequestRecord) 
         player_id=player_id,
         round_id=asked.round_id,
         game_id=asked.game_code,
-        details=body.details(asked.typed),
         event_time=event_timestamp(asked.ts),
         raw_request=body.raw,
     )
+    body.write_details(rollback.details, asked.typed)
     try:
         answer = await context.core.rollback(rollback, request_id=record.request_id)
     except CoreError as error:

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateways.hrg.answers import success
-from gateways.hrg.context import Context, read_request
+from gateways.hrg.context import HRGContext, read_request
 from gateways.hrg.requests import EventSettle, event_settle_request
 from gateways.hrg.settings import PROVIDER
 from gateways.hrg.times import event_timestamp
@@ -54,7 +54,7 @@ def _raw_item(item: EventSettle) -> str:
     return _compact_json(item.fields)
 
 
-async def event_settle(context: Context, request: Request, record: RequestRecord) -> Response:
+async def event_settle(context: HRGContext, request: Request, record: RequestRecord) -> Response:
     body = await read_request(context, request)
     asked = event_settle_request(body.params)
     # The batch's `ts` is kept with each item when HRG sent one (as sent: it is descriptive).

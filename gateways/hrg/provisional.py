@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gateways.kit.config import ConfigError, ConfigReader
+from gateways.kit.config import ConfigReader, GatewayConfigError
 
 _CODE = re.compile(r"[0-9]{4}")
 _HEADER_NAME = re.compile(r"[A-Za-z0-9-]{1,64}")
@@ -40,13 +40,13 @@ class Provisional:
         }
         for name, code in codes.items():
             if not _CODE.fullmatch(code):
-                raise ConfigError(f"{name} must be 4 digits, not {code!r}")
+                raise GatewayConfigError(f"{name} must be 4 digits, not {code!r}")
             if code in RESERVED_CODES:
-                raise ConfigError(f"{name} may not be {code!r}: that code has its own meaning at HRG")
+                raise GatewayConfigError(f"{name} may not be {code!r}: that code has its own meaning at HRG")
         if len(set(codes.values())) != len(codes):
-            raise ConfigError(f"provisional codes must differ from each other: {codes}")
+            raise GatewayConfigError(f"provisional codes must differ from each other: {codes}")
         if not _HEADER_NAME.fullmatch(self.secret_header):
-            raise ConfigError(f"secret_header is not a header name: {self.secret_header!r}")
+            raise GatewayConfigError(f"secret_header is not a header name: {self.secret_header!r}")
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object], path: str = "provisional") -> "Provisional":
@@ -58,7 +58,7 @@ class Provisional:
                 auth_failure_code=reader.string("auth_failure_code", cls.auth_failure_code),
                 secret_header=reader.string("secret_header", cls.secret_header),
             )
-        except ConfigError as error:
-            raise ConfigError(f"{path}: {error}") from None
+        except GatewayConfigError as error:
+            raise GatewayConfigError(f"{path}: {error}") from None
         reader.finish()
         return provisional

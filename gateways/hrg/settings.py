@@ -26,8 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gateways.hrg.provisional import Provisional
-from gateways.kit.config import ConfigError, ConfigReader
-from gateways.kit.core_client import CoreSettings
+from gateways.kit.config import ConfigReader, GatewayConfigError
+from gateways.kit.core_connection import CoreConnection
 from gateways.kit.ipallow import IpAllowlist
 from gateways.kit.players import PlayerIds
 
@@ -40,7 +40,7 @@ _SECRET = re.compile(r"[\x21-\x7e]+")
 
 @dataclass(frozen=True)
 class Settings:
-    core: CoreSettings
+    core: CoreConnection
     currency: str
     allowed_ips: IpAllowlist = field(default_factory=IpAllowlist)
     shared_secret: str = field(default="", repr=False)
@@ -54,37 +54,39 @@ class Settings:
 
     def __post_init__(self) -> None:
         if not _PREFIX.fullmatch(self.callback_prefix):
-            raise ConfigError(f"callback_prefix must be a path like '/hrg' (or ''), not {self.callback_prefix!r}")
+            raise GatewayConfigError(
+                f"callback_prefix must be a path like '/hrg' (or ''), not {self.callback_prefix!r}"
+            )
         if self.shared_secret and (
             len(self.shared_secret) < MIN_SECRET_LENGTH or not _SECRET.fullmatch(self.shared_secret)
         ):
-            raise ConfigError(f"shared_secret must be at least {MIN_SECRET_LENGTH} visible ASCII characters")
+            raise GatewayConfigError(f"shared_secret must be at least {MIN_SECRET_LENGTH} visible ASCII characters")
         if self.allow_any_source and not self.allowed_ips.is_open:
-            raise ConfigError("allow_any_source = true contradicts a non-empty allowed_ips")
+            raise GatewayConfigError("allow_any_source = true contradicts a non-empty allowed_ips")
         if self.allowed_ips.is_open and not self.shared_secret and not self.allow_any_source:
-            raise ConfigError(
+            raise GatewayConfigError(
                 "HRG endpoints would be open to anyone: set allowed_ips and/or shared_secret "
                 "(or allow_any_source = true, for a demo only)"
             )
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object], path: str = "gateways.hrg") -> "Settings":
-        """From the `[gateways.hrg]` table; ConfigError names the first bad or unknown key."""
+        """From the `[gateways.hrg]` table; GatewayConfigError names the first bad or unknown key."""
         if not isinstance(data, Mapping):
-            raise ConfigError(f"{path} must be a table")
+            raise GatewayConfigError(f"{path} must be a table")
         section = dict(data)
         # A true/false setting: the kit's ConfigReader has no getter for those, so it is taken out here.
         allow_any_source = section.pop("allow_any_source", False)
         if not isinstance(allow_any_source, bool):
-            raise ConfigError(f"{path}.allow_any_source must be true or false")
+            raise GatewayConfigError(f"{path}.allow_any_source must be true or false")
         reader = ConfigReader(section, path)
         try:
             allowed_ips = IpAllowlist.from_strings(reader.strings("allowed_ips"))
         except ValueError as error:
-            raise ConfigError(f"{reader.path_of('allowed_ips')}: {error}") from error
+            raise GatewayConfigError(f"{reader.path_of('allowed_ips')}: {error}") from error
         try:
             settings = cls(
-                core=CoreSettings.from_mapping(reader.table("core"), reader.path_of("core")),
+                core=CoreConnection.from_mapping(reader.table("core"), reader.path_of("core")),
                 currency=reader.string("currency"),
                 allowed_ips=allowed_ips,
                 shared_secret=reader.optional_string("shared_secret"),
@@ -98,9 +100,9 @@ class Settings:
                 body_limit_bytes=reader.positive_integer("body_limit_bytes", cls.body_limit_bytes),
                 provisional=Provisional.from_mapping(reader.table("provisional"), reader.path_of("provisional")),
             )
-        except ConfigError as error:
+        except GatewayConfigError as error:
             message = str(error)
-            raise ConfigError(message if message.startswith(path) else f"{path}: {message}") from None
+            raise GatewayConfigError(message if message.startswith(path) else f"{path}: {message}") from None
         reader.finish()
         return settings
 

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateways.hrg.answers import balance_answer
-from gateways.hrg.context import Context, read_request
+from gateways.hrg.context import HRGContext, read_request
 from gateways.hrg.requests import SettleRequest, settle_request
 from gateways.hrg.settings import PROVIDER
 from gateways.hrg.times import event_timestamp, format_timestamp
@@ -41,7 +41,7 @@ def _check_stake(asked: SettleRequest, bet: wallet_pb2.Bet, record: RequestRecor
                    bet_amount=asked.bet_amount, stake=bet.stake, win_amount=asked.win_amount)
 
 
-async def settle(context: Context, request: Request, record: RequestRecord) -> Response:
+async def settle(context: HRGContext, request: Request, record: RequestRecord) -> Response:
     body = await read_request(context, request)
     asked = settle_request(body.params)
     record.transaction_id = asked.tx_id
@@ -54,10 +54,10 @@ async def settle(context: Context, request: Request, record: RequestRecord) -> R
         amount=asked.win_amount,
         round_id=asked.round_id,
         game_id=asked.game_code,
-        details=body.details(asked.typed),
         event_time=event_timestamp(asked.ts),
         raw_request=body.raw,
     )
+    body.write_details(credit.details, asked.typed)
     try:
         answer = await context.core.credit(credit, request_id=record.request_id)
     except CoreError as error:

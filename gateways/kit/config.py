@@ -10,7 +10,7 @@ from typing import Final
 _MISSING: Final = object()
 
 
-class ConfigError(ValueError):
+class GatewayConfigError(ValueError):
     """A setting is missing, of the wrong type, out of range or unknown."""
 
 
@@ -19,7 +19,7 @@ class ConfigReader:
 
     def __init__(self, data: Mapping[str, object], path: str) -> None:
         if not isinstance(data, Mapping):
-            raise ConfigError(f"{path} must be a table")
+            raise GatewayConfigError(f"{path} must be a table")
         self._data = data
         self._path = path
         self._read: set[str] = set()
@@ -31,37 +31,37 @@ class ConfigReader:
         self._read.add(key)
         value = self._data.get(key, default)
         if value is _MISSING:
-            raise ConfigError(f"{self._key(key)} is required")
+            raise GatewayConfigError(f"{self._key(key)} is required")
         return value
 
     def string(self, key: str, default: object = _MISSING) -> str:
         value = self._get(key, default)
         if not isinstance(value, str) or not value:
-            raise ConfigError(f"{self._key(key)} must be a non-empty string")
+            raise GatewayConfigError(f"{self._key(key)} must be a non-empty string")
         return value
 
     def optional_string(self, key: str, default: str = "") -> str:
         value = self._get(key, default)
         if not isinstance(value, str):
-            raise ConfigError(f"{self._key(key)} must be a string")
+            raise GatewayConfigError(f"{self._key(key)} must be a string")
         return value
 
     def positive_number(self, key: str, default: object = _MISSING) -> float:
         value = self._get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-            raise ConfigError(f"{self._key(key)} must be a positive number")
+            raise GatewayConfigError(f"{self._key(key)} must be a positive number")
         return float(value)
 
     def positive_integer(self, key: str, default: object = _MISSING) -> int:
         value = self._get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ConfigError(f"{self._key(key)} must be a positive integer")
+            raise GatewayConfigError(f"{self._key(key)} must be a positive integer")
         return value
 
     def strings(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
         value = self._get(key, default)
         if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
-            raise ConfigError(f"{self._key(key)} must be a list of strings")
+            raise GatewayConfigError(f"{self._key(key)} must be a list of strings")
         return tuple(value)
 
     def string_table(self, key: str, default: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -70,14 +70,14 @@ class ConfigReader:
         if not isinstance(value, Mapping) or not all(
             isinstance(k, str) and k and isinstance(v, str) and v for k, v in value.items()
         ):
-            raise ConfigError(f"{self._key(key)} must be a table of non-empty strings")
+            raise GatewayConfigError(f"{self._key(key)} must be a table of non-empty strings")
         return dict(value)
 
     def table(self, key: str) -> Mapping[str, object]:
         """The sub-table `key` (empty when absent), for a nested `from_mapping(table, path)`."""
         value = self._get(key, {})
         if not isinstance(value, Mapping):
-            raise ConfigError(f"{self._key(key)} must be a table")
+            raise GatewayConfigError(f"{self._key(key)} must be a table")
         return value
 
     def path_of(self, key: str) -> str:
@@ -85,7 +85,7 @@ class ConfigReader:
         return self._key(key)
 
     def finish(self) -> None:
-        """ConfigError naming every key of this section that no getter read."""
+        """GatewayConfigError naming every key of this section that no getter read."""
         unknown = sorted(set(self._data) - self._read)
         if unknown:
-            raise ConfigError(f"unknown settings in {self._path}: {', '.join(unknown)}")
+            raise GatewayConfigError(f"unknown settings in {self._path}: {', '.join(unknown)}")

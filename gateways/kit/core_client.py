@@ -1,8 +1,8 @@
 """The one async gRPC client a gateway uses to reach the wallet core.
 
-The channel is plaintext, or TLS when a CA file is configured (mutual TLS with a client
-certificate and key as well). Every call carries the gateway's bearer token and the request id,
-and has a total deadline well under the provider's own timeout. A call that the core answered
+The channel is opened as its CoreConnection says (plaintext, TLS or mutual TLS). Every call
+carries the gateway's bearer token and the request id, and has a total deadline well under the
+provider's own timeout. A call that the core answered
 without deciding anything (UNAVAILABLE, DEADLINE_EXCEEDED, STORE_UNAVAILABLE) is retried with the
 very same request: the core is idempotent on the transaction id, so a retry can never move money
 twice. Every other failure is raised at once as a CoreError.
@@ -10,16 +10,13 @@ twice. Every other failure is raised at once as a CoreError.
 
 import asyncio
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TypeVar
 
 import grpc
 from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from gateways.kit.config import ConfigError, ConfigReader
+from gateways.kit.core_connection import CoreConnection
 from gateways.kit.core_errors import CoreError
 from gateways.kit.metrics import CORE_CALLS, CORE_RETRIES, labelled
 from wallet.v1 import wallet_pb2, wallet_pb2_grpc
@@ -27,60 +24,6 @@ from wallet.v1 import wallet_pb2, wallet_pb2_grpc
 ResponseT = TypeVar("ResponseT", bound=Message)
 
 FIRST_BACKOFF_SECONDS = 0.05
-
-
-@dataclass(frozen=True)
-class CoreSettings:
-    """Where the core is, who the gateway is to it, and how long a call may take."""
-
-    address: str
-    token: str = field(repr=False)
-    deadline_seconds: float = 2.0
-    """Total time for one call, retries included."""
-    attempt_timeout_seconds: float = 1.0
-    """Time for one attempt (capped by what is left of the deadline)."""
-    max_attempts: int = 3
-    tls_ca_file: str = ""
-    """PEM file of the CA that signed the core's certificate; set, the channel is TLS."""
-    tls_cert_file: str = ""
-    """PEM certificate of the gateway, for mutual TLS (with tls_key_file)."""
-    tls_key_file: str = ""
-
-    def __post_init__(self) -> None:
-        if bool(self.tls_cert_file) != bool(self.tls_key_file):
-            raise ConfigError("core TLS: give both cert_file and key_file, or neither")
-        if self.tls_cert_file and not self.tls_ca_file:
-            raise ConfigError("core TLS: a client certificate needs ca_file")
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, object], path: str = "core") -> "CoreSettings":
-        """From a table with `address`, `token` and optionally `deadline_seconds`,
-        `attempt_timeout_seconds`, `max_attempts`, and `ca_file`, `cert_file`, `key_file` for TLS."""
-        reader = ConfigReader(data, path)
-        settings = cls(
-            address=reader.string("address"),
-            token=reader.string("token"),
-            deadline_seconds=reader.positive_number("deadline_seconds", cls.deadline_seconds),
-            attempt_timeout_seconds=reader.positive_number(
-                "attempt_timeout_seconds", cls.attempt_timeout_seconds
-            ),
-            max_attempts=reader.positive_integer("max_attempts", cls.max_attempts),
-            tls_ca_file=reader.optional_string("ca_file"),
-            tls_cert_file=reader.optional_string("cert_file"),
-            tls_key_file=reader.optional_string("key_file"),
-        )
-        reader.finish()
-        return settings
-
-    def credentials(self) -> grpc.ChannelCredentials | None:
-        """TLS credentials read from the configured files (None for plaintext); OSError if unreadable."""
-        if not self.tls_ca_file:
-            return None
-        return grpc.ssl_channel_credentials(
-            root_certificates=Path(self.tls_ca_file).read_bytes(),
-            private_key=Path(self.tls_key_file).read_bytes() if self.tls_key_file else None,
-            certificate_chain=Path(self.tls_cert_file).read_bytes() if self.tls_cert_file else None,
-        )
 
 
 RECONNECT_OPTIONS = (
@@ -100,20 +43,20 @@ class CoreClient:
     opened on first use (inside the running event loop) and closed by `aclose()`.
     """
 
-    def __init__(self, settings: CoreSettings, *, provider: str) -> None:
-        self.settings = settings
+    def __init__(self, connection: CoreConnection, *, provider: str) -> None:
+        self.connection = connection
         self.provider = provider
-        self._credentials = settings.credentials()
-        self._authorization = ("authorization", f"Bearer {settings.token}")
+        self._credentials = connection.credentials()
+        self._authorization = ("authorization", f"Bearer {connection.token}")
         self._channel: grpc.aio.Channel | None = None
         self._stub: wallet_pb2_grpc.WalletServiceStub | None = None
 
     def _open(self) -> grpc.aio.Channel:
         if self._channel is None:
             if self._credentials is None:
-                self._channel = grpc.aio.insecure_channel(self.settings.address, options=RECONNECT_OPTIONS)
+                self._channel = grpc.aio.insecure_channel(self.connection.address, options=RECONNECT_OPTIONS)
             else:
-                self._channel = grpc.aio.secure_channel(self.settings.address, self._credentials,
+                self._channel = grpc.aio.secure_channel(self.connection.address, self._credentials,
                                                         options=RECONNECT_OPTIONS)
         return self._channel
 
@@ -134,16 +77,16 @@ class CoreClient:
 
     async def _call(self, method: str, request: Message, request_id: str, answer: type[ResponseT]) -> ResponseT:
         rpc = getattr(self._wallet(), method)
-        give_up_at = time.monotonic() + self.settings.deadline_seconds
+        give_up_at = time.monotonic() + self.connection.deadline_seconds
         backoff = FIRST_BACKOFF_SECONDS
         attempt = 1
         while True:
-            timeout = min(self.settings.attempt_timeout_seconds, give_up_at - time.monotonic())
+            timeout = min(self.connection.attempt_timeout_seconds, give_up_at - time.monotonic())
             try:
                 response = await rpc(request, timeout=max(timeout, 0.001), metadata=self._metadata(request_id))
             except grpc.aio.AioRpcError as rpc_error:
                 error = CoreError.from_rpc_error(rpc_error)
-                retry = error.nothing_decided and attempt < self.settings.max_attempts
+                retry = error.nothing_decided and attempt < self.connection.max_attempts
                 if not retry or give_up_at - time.monotonic() <= backoff:
                     labelled(CORE_CALLS, self.provider, method, error.reason).inc()
                     raise error from rpc_error
@@ -190,7 +133,7 @@ class CoreClient:
         try:
             response = await stub.Check(
                 health_pb2.HealthCheckRequest(),
-                timeout=self.settings.attempt_timeout_seconds,
+                timeout=self.connection.attempt_timeout_seconds,
                 metadata=self._metadata(request_id),
             )
         except grpc.aio.AioRpcError as rpc_error:

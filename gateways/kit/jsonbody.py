@@ -3,9 +3,12 @@
 Non-integral numbers are parsed as `Decimal`, never `float`, so the text a provider signed and the
 value stored agree. Two more things are refused, because what follows could not carry them: a
 string or key holding a lone surrogate (`"\\ud800"`: not a Unicode character, so it cannot be
-written as UTF-8, signed or sent to the core), and nesting deeper than MAX_DEPTH (kept as a
-protobuf Struct in `details`, a deep value cannot be encoded, or worse, is stored by the core in an
-answer the gateway then cannot decode). Anything else is a Refusal(MALFORMED_REQUEST).
+written as UTF-8, signed or sent to the core), and nesting deeper than MAX_DEPTH (the body's fields
+become a transaction's `details`, which the core refuses deeper: see wallet.contract_limits).
+Anything else is a Refusal(MALFORMED_REQUEST).
+
+A body is decoded once: `body_text` gives the text a request keeps as sent, `parse_json_text` its
+object.
 """
 
 import json
@@ -14,13 +17,14 @@ from decimal import Decimal
 from typing import TypeAlias
 
 from gateways.kit.refusals import GatewayReason, Refusal
+from wallet.contract_limits import DETAILS_MAX_DEPTH
 
 JsonValue: TypeAlias = "bool | int | Decimal | str | list[JsonValue] | dict[str, JsonValue] | None"
 JsonObject: TypeAlias = dict[str, JsonValue]
 
-MAX_DEPTH = 16
-"""Objects and arrays nested deeper than this are refused: no provider sends more than a few levels,
-and protobuf's limit (about 30 levels of a Struct in the core's answers) must never be reached."""
+MAX_DEPTH = DETAILS_MAX_DEPTH
+"""Objects and arrays nested deeper than this are refused (the body object is level 1): the core
+could not keep them in `details`, and no provider sends more than a few levels."""
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 """The only way a surrogate gets into a parsed string: strict UTF-8 decoding refuses encoded ones."""
@@ -45,17 +49,29 @@ def _refuse_constant(name: str) -> JsonValue:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def body_text(body: bytes) -> str:
+    """`body` decoded as UTF-8, or a Refusal(MALFORMED_REQUEST)."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Refusal(GatewayReason.MALFORMED_REQUEST, f"body is not valid JSON: {error}") from error
+
+
 def parse_json_object(body: bytes) -> JsonObject:
     """The JSON object in `body` (UTF-8), or a Refusal(MALFORMED_REQUEST)."""
+    return parse_json_text(body_text(body))
+
+
+def parse_json_text(text: str) -> JsonObject:
+    """The JSON object in `text`, or a Refusal(MALFORMED_REQUEST)."""
     try:
-        text = body.decode("utf-8")
         value: JsonValue = json.loads(
             text,
             parse_float=Decimal,
             parse_constant=_refuse_constant,
             object_pairs_hook=_object_without_duplicates,
         )
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+    except (ValueError, RecursionError) as error:
         raise Refusal(GatewayReason.MALFORMED_REQUEST, f"body is not valid JSON: {error}") from error
     if not isinstance(value, dict):
         raise Refusal(GatewayReason.MALFORMED_REQUEST, "body is not a JSON object")

@@ -1,21 +1,19 @@
 """Exact money on the wire: decimal strings in, decimal strings out; never a float.
 
 An amount a provider sends must be a plain non-negative decimal ("10", "19.50"): no sign, no
-exponent, no NaN or infinity, no spaces, no thousands separators. Whether it has more decimals
-than its currency allows is the core's decision (it knows the scales) and is refused there,
-never rounded here.
+exponent, no NaN or infinity, no spaces, no thousands separators, and no more digits before or
+after its point than the core reads (wallet.contract_limits). Whether it has more decimals than its
+currency allows is the core's decision (it knows the scales) and is refused there, never rounded here.
 """
 
 import re
 from decimal import Decimal
 
 from gateways.kit.refusals import GatewayReason, Refusal
-
-MAX_INTEGER_DIGITS = 20
-MAX_FRACTION_DIGITS = 18
+from wallet.contract_limits import AMOUNT_MAX_DECIMALS, AMOUNT_MAX_INTEGER_DIGITS
 
 _PLAIN_DECIMAL = re.compile(
-    rf"(?:0|[1-9][0-9]{{0,{MAX_INTEGER_DIGITS - 1}}})(?:\.[0-9]{{1,{MAX_FRACTION_DIGITS}}})?"
+    rf"(?:0|[1-9][0-9]{{0,{AMOUNT_MAX_INTEGER_DIGITS - 1}}})(?:\.[0-9]{{1,{AMOUNT_MAX_DECIMALS}}})?"
 )
 
 

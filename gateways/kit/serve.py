@@ -1,4 +1,4 @@
-"""Running a gateway app under uvicorn, alone or beside the others in one event loop."""
+"""The uvicorn configuration a gateway app runs under (`wallet gateway`, `wallet up`)."""
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -20,8 +20,3 @@ def uvicorn_config(app: ASGIApp, *, host: str, port: int) -> uvicorn.Config:
         log_config=None,
         lifespan="on",
     )
-
-
-async def serve(app: ASGIApp, *, host: str, port: int) -> None:
-    """Serve `app` until the process is told to stop (gather several of these to run side by side)."""
-    await uvicorn.Server(uvicorn_config(app, host=host, port=port)).serve()

@@ -47,7 +47,9 @@ def timestamp_ms(value: bytes, unit: TimestampUnit) -> int:
 
 
 @dataclass(frozen=True)
-class Authenticator:
+class SudSignatures:
+    """This app's id and secret, to check the four Sud-* headers against the raw body."""
+
     app_id: str
     secret: str = field(repr=False)
     window: TimestampWindow

@@ -2,43 +2,26 @@
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from gateways.kit.body import read_body
-from gateways.kit.core_client import CoreClient
-from gateways.kit.jsonbody import JsonObject, JsonValue, parse_json_object
+from gateways.kit.context import GatewayContext
+from gateways.kit.jsonbody import JsonValue
 from gateways.kit.logs import log_event
 from gateways.kit.record import RequestRecord
-from gateways.sud.authenticate import Authenticator
+from gateways.kit.request_body import RequestBody, read_request_body
+from gateways.sud.authenticate import SudSignatures
 from gateways.sud.requests import Envelope
 from gateways.sud.settings import PROVIDER, Settings
 
 LOG = logging.getLogger("gateways.sud")
 
-
-@dataclass(frozen=True)
-class Context:
-    settings: Settings
-    core: CoreClient
-    authenticator: Authenticator
+SudContext = GatewayContext[Settings, SudSignatures]
 
 
-@dataclass(frozen=True)
-class SignedBody:
-    """A request that passed the checks: its raw text (kept by the core for disputes) and fields."""
-
-    raw: str
-    params: JsonObject
-
-
-async def read_signed_body(context: Context, request: Request) -> SignedBody:
+async def read_signed_body(context: SudContext, request: Request) -> RequestBody:
     """The body under the size limit, signed by SUD for this app (checked on the raw bytes), as a JSON object."""
-    body = await read_body(request, context.settings.body_limit_bytes)
-    context.authenticator.check(request.headers, body)
-    params = parse_json_object(body)
-    return SignedBody(raw=body.decode("utf-8"), params=params)
+    return await read_request_body(request, context.settings.body_limit_bytes, check_raw=context.authenticator.check)
 
 
 def note_unknown_fields(record: RequestRecord, fields: Sequence[str], **ids: object) -> None:

@@ -20,7 +20,7 @@ from gateways.kit.logs import log_event
 from gateways.kit.record import RequestRecord
 from gateways.kit.refusals import GatewayReason, Refusal
 from gateways.sud.answers import success
-from gateways.sud.context import Context, note_unknown_fields, read_signed_body
+from gateways.sud.context import SudContext, note_unknown_fields, read_signed_body
 from gateways.sud.order_batch_changed import orders_were_changed
 from gateways.sud.order_changed import order_was_changed
 from gateways.sud.requests import ORDER_BATCH_CHANGED, ORDER_CHANGED, USER_SETTLE, envelope
@@ -32,7 +32,7 @@ LOG = logging.getLogger("gateways.sud")
 HANDLERS = {USER_SETTLE: user_settled, ORDER_CHANGED: order_was_changed, ORDER_BATCH_CHANGED: orders_were_changed}
 
 
-async def notify(context: Context, request: Request, record: RequestRecord) -> Response:
+async def notify(context: SudContext, request: Request, record: RequestRecord) -> Response:
     body = await read_signed_body(context, request)
     sent = envelope(body.params)
     record.transaction_id = sent.notify_id or None

@@ -13,12 +13,15 @@ notification before anything moves.
 
 from gateways.kit.core_errors import CoreError
 from gateways.kit.record import RequestRecord
-from gateways.sud.context import Context, SignedBody, note_unknown_fields
+from gateways.kit.request_body import RequestBody
+from gateways.sud.context import SudContext, note_unknown_fields
 from gateways.sud.order_changed import note_status, roll_back
 from gateways.sud.requests import Envelope, order_batch_changed
 
 
-async def orders_were_changed(context: Context, record: RequestRecord, envelope: Envelope, body: SignedBody) -> None:
+async def orders_were_changed(
+    context: SudContext, record: RequestRecord, envelope: Envelope, body: RequestBody
+) -> None:
     batch = order_batch_changed(envelope.data, context.settings.provisional.order_player_field)
     note_unknown_fields(record, batch.unknown, notify_id=envelope.notify_id)
     refused: list[CoreError] = []

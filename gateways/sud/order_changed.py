@@ -20,8 +20,9 @@ from gateways.kit.details import to_struct
 from gateways.kit.jsonbody import JsonObject
 from gateways.kit.logs import log_event
 from gateways.kit.record import RequestRecord
+from gateways.kit.request_body import RequestBody
 from gateways.kit.review import for_review
-from gateways.sud.context import Context, SignedBody, note_unknown_fields, notified
+from gateways.sud.context import SudContext, note_unknown_fields, notified
 from gateways.sud.requests import Envelope, FailedOrder, order_changed
 from gateways.sud.settings import PROVIDER
 from gateways.sud.times import event_time
@@ -39,10 +40,10 @@ def note_status(record: RequestRecord, envelope: Envelope, status: str, **ids: o
 
 
 async def roll_back(
-    context: Context,
+    context: SudContext,
     record: RequestRecord,
     envelope: Envelope,
-    body: SignedBody,
+    body: RequestBody,
     failed: FailedOrder,
     told: JsonObject,
 ) -> wallet_pb2.RollbackResponse:
@@ -62,7 +63,7 @@ async def roll_back(
         provider=PROVIDER,
         transaction_id=failed.out_order_id,
         reference_transaction_id=failed.out_order_id,
-        player_id=settings.players.to_wallet(failed.player_uid),
+        player_id=context.player_id(failed.player_uid),
         currency=settings.currency,
         round_id=failed.round_id,
         game_id=failed.mg_id,
@@ -95,7 +96,7 @@ async def roll_back(
     return answer
 
 
-async def order_was_changed(context: Context, record: RequestRecord, envelope: Envelope, body: SignedBody) -> None:
+async def order_was_changed(context: SudContext, record: RequestRecord, envelope: Envelope, body: RequestBody) -> None:
     changed = order_changed(envelope.data, context.settings.provisional.order_player_field)
     note_unknown_fields(record, changed.unknown, notify_id=envelope.notify_id)
     failed = changed.failed

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gateways.kit.config import ConfigError, ConfigReader
+from gateways.kit.config import ConfigReader, GatewayConfigError
 
 
 class TimestampUnit(StrEnum):
@@ -45,10 +45,11 @@ class Provisional:
         reader = ConfigReader(data, path)
         unit = reader.string("timestamp_unit", cls.timestamp_unit.value)
         if unit not in TimestampUnit.__members__.values():
-            raise ConfigError(f"{path}.timestamp_unit must be one of {[u.value for u in TimestampUnit]}")
+            raise GatewayConfigError(f"{path}.timestamp_unit must be one of {[u.value for u in TimestampUnit]}")
         replay = reader.string("update_score_replay_answer", cls.update_score_replay_answer.value)
         if replay not in ReplayAnswer.__members__.values():
-            raise ConfigError(f"{path}.update_score_replay_answer must be one of {[a.value for a in ReplayAnswer]}")
+            answers = [a.value for a in ReplayAnswer]
+            raise GatewayConfigError(f"{path}.update_score_replay_answer must be one of {answers}")
         provisional = cls(
             timestamp_unit=TimestampUnit(unit),
             update_score_replay_answer=ReplayAnswer(replay),

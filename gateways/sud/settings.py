@@ -23,8 +23,8 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from gateways.kit.config import ConfigError, ConfigReader
-from gateways.kit.core_client import CoreSettings
+from gateways.kit.config import ConfigReader, GatewayConfigError
+from gateways.kit.core_connection import CoreConnection
 from gateways.kit.ipallow import IpAllowlist
 from gateways.kit.players import PlayerIds
 from gateways.sud.provisional import Provisional
@@ -45,7 +45,7 @@ MAX_ID_PREFIX_LENGTH = 8
 
 @dataclass(frozen=True)
 class Settings:
-    core: CoreSettings
+    core: CoreConnection
     app_id: str
     app_secret: str = field(repr=False)
     currency: str
@@ -60,21 +60,23 @@ class Settings:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object], path: str = "gateways.sud") -> "Settings":
-        """From the `[gateways.sud]` table; ConfigError names the first bad or unknown key."""
+        """From the `[gateways.sud]` table; GatewayConfigError names the first bad or unknown key."""
         reader = ConfigReader(data, path)
         try:
             allowed_ips = IpAllowlist.from_strings(reader.strings("allowed_ips"))
         except ValueError as error:
-            raise ConfigError(f"{reader.path_of('allowed_ips')}: {error}") from error
+            raise GatewayConfigError(f"{reader.path_of('allowed_ips')}: {error}") from error
         try:
             points = PointRate.parse(reader.string("point_value"))
         except ValueError as error:
-            raise ConfigError(f"{reader.path_of('point_value')}: {error}") from error
+            raise GatewayConfigError(f"{reader.path_of('point_value')}: {error}") from error
         prefix = reader.optional_string("update_score_id_prefix", UPDATE_SCORE_ID_PREFIX)
         if len(prefix) > MAX_ID_PREFIX_LENGTH:
-            raise ConfigError(f"{reader.path_of('update_score_id_prefix')}: at most {MAX_ID_PREFIX_LENGTH} characters")
+            raise GatewayConfigError(
+                f"{reader.path_of('update_score_id_prefix')}: at most {MAX_ID_PREFIX_LENGTH} characters"
+            )
         settings = cls(
-            core=CoreSettings.from_mapping(reader.table("core"), reader.path_of("core")),
+            core=CoreConnection.from_mapping(reader.table("core"), reader.path_of("core")),
             app_id=reader.string("app_id"),
             app_secret=reader.string("app_secret"),
             currency=reader.string("currency"),

@@ -19,8 +19,9 @@ from gateways.kit.core_errors import CoreError
 from gateways.kit.details import to_struct
 from gateways.kit.logs import log_event
 from gateways.kit.record import RequestRecord
+from gateways.kit.request_body import RequestBody
 from gateways.kit.review import for_review
-from gateways.sud.context import Context, SignedBody, note_unknown_fields, notified
+from gateways.sud.context import SudContext, note_unknown_fields, notified
 from gateways.sud.requests import Envelope, PlayerResult, UserSettle, user_settle
 from gateways.sud.settings import PROVIDER
 from gateways.sud.times import event_time
@@ -33,7 +34,7 @@ SUD_RESENDS_INTO_SUCCESS = frozenset({"TRANSACTION_NOT_FOUND"})
 
 
 def _credit(
-    context: Context, envelope: Envelope, settle: UserSettle, player: PlayerResult, body: SignedBody
+    context: SudContext, envelope: Envelope, settle: UserSettle, player: PlayerResult, body: RequestBody
 ) -> wallet_pb2.CreditRequest:
     settings = context.settings
     told = {**settle.described, **player.sent, **notified(envelope)}
@@ -41,7 +42,7 @@ def _credit(
         provider=PROVIDER,
         transaction_id=player.order_id,
         reference_transaction_id=player.out_order_id,
-        player_id=settings.players.to_wallet(player.uid),
+        player_id=context.player_id(player.uid),
         currency=settings.currency,
         amount=settings.points.to_amount(player.remain_score),
         round_id=settle.match_id,
@@ -53,7 +54,7 @@ def _credit(
     )
 
 
-async def user_settled(context: Context, record: RequestRecord, envelope: Envelope, body: SignedBody) -> None:
+async def user_settled(context: SudContext, record: RequestRecord, envelope: Envelope, body: RequestBody) -> None:
     settle = user_settle(envelope.data)
     note_unknown_fields(record, settle.unknown, notify_id=envelope.notify_id)
     if not settle.players:

@@ -15,10 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateways.kit.core_errors import CoreError
-from gateways.kit.details import to_struct
 from gateways.kit.record import RequestRecord
 from gateways.sud.answers import success
-from gateways.sud.context import Context, note_unknown_fields, read_signed_body
+from gateways.sud.context import SudContext, note_unknown_fields, read_signed_body
 from gateways.sud.provisional import ReplayAnswer
 from gateways.sud.requests import ScoreType, held_by_typed_fields, update_score
 from gateways.sud.settings import PROVIDER
@@ -35,16 +34,16 @@ def _repeated_order(order_id: str) -> CoreError:
     )
 
 
-async def score_updated(context: Context, request: Request, record: RequestRecord) -> Response:
+async def score_updated(context: SudContext, request: Request, record: RequestRecord) -> Response:
     settings = context.settings
     body = await read_signed_body(context, request)
     asked = update_score(body.params)
     record.transaction_id = asked.order_id
     transaction_id = settings.update_score_id_prefix + asked.order_id
     note_unknown_fields(record, asked.unknown, order_id=asked.order_id)
-    player_id = settings.players.to_wallet(asked.uid)
+    player_id = context.player_id(asked.uid)
     amount = settings.points.to_amount(asked.score)
-    details = to_struct(body.params, omit=held_by_typed_fields(body.params))
+    held = held_by_typed_fields(body.params)
     answer: wallet_pb2.DebitResponse | wallet_pb2.CreditResponse
     if asked.type is ScoreType.CONSUME:
         debit = wallet_pb2.DebitRequest(
@@ -55,9 +54,9 @@ async def score_updated(context: Context, request: Request, record: RequestRecor
             amount=amount,
             round_id=asked.round_id,
             game_id=asked.mg_id,
-            details=details,
             raw_request=body.raw,
         )
+        body.write_details(debit.details, held)
         answer = await context.core.debit(debit, request_id=record.request_id)
     else:
         credit = wallet_pb2.CreditRequest(
@@ -68,9 +67,9 @@ async def score_updated(context: Context, request: Request, record: RequestRecor
             amount=amount,
             round_id=asked.round_id,
             game_id=asked.mg_id,
-            details=details,
             raw_request=body.raw,
         )
+        body.write_details(credit.details, held)
         answer = await context.core.credit(credit, request_id=record.request_id)
     record.replay = answer.replay
     if answer.replay and settings.provisional.update_score_replay_answer is ReplayAnswer.DUPLICATE:

@@ -16,7 +16,7 @@ example a file, the body exactly as the vendor's page or seed shows it:
       "moves": {"hrgpl0001": "0.0"}                   # each player's balance change, wallet currency
     }
 
-A provider's test module gives a `Dialect` that signs and sends a body the way that vendor does
+A provider's test module gives a `VendorDialect` that signs and sends a body the way that vendor does
 (with the secret and ids the provider's tests sign with: the file may name them under "signing"),
 and calls `apply_example`: the example moves its money once, and the same request again moves
 nothing and gets the same answer. `core.Debit` steps are the operator's own services debiting over
@@ -76,7 +76,7 @@ def examples_in(folder: Path) -> list[VendorExample]:
     return examples
 
 
-class Dialect(Protocol):
+class VendorDialect(Protocol):
     """How one provider sends a request and how its users map to wallet accounts."""
 
     provider: str
@@ -90,7 +90,7 @@ class Dialect(Protocol):
         ...
 
 
-async def _core_debit(core: CoreHandle, dialect: Dialect, body: dict[str, Any]) -> None:
+async def _core_debit(core: CoreHandle, dialect: VendorDialect, body: dict[str, Any]) -> None:
     await core.stub.Debit(
         wallet_pb2.DebitRequest(
             provider=dialect.provider,
@@ -103,11 +103,11 @@ async def _core_debit(core: CoreHandle, dialect: Dialect, body: dict[str, Any]) 
     )
 
 
-async def _balances(core: CoreHandle, dialect: Dialect, users: list[str]) -> dict[str, Decimal]:
+async def _balances(core: CoreHandle, dialect: VendorDialect, users: list[str]) -> dict[str, Decimal]:
     return {user: await core.balance(dialect.wallet_player_id(user), dialect.currency) for user in users}
 
 
-async def apply_example(core: CoreHandle, dialect: Dialect, example: VendorExample) -> None:
+async def apply_example(core: CoreHandle, dialect: VendorDialect, example: VendorExample) -> None:
     """The example is answered `answer`, moves exactly `moves`, and a repeat moves nothing again."""
     for user, balance in example.players.items():
         await core.open_account(dialect.wallet_player_id(user), dialect.currency, str(balance))

@@ -1,6 +1,6 @@
 import pytest
 
-from gateways.aigame.authenticate import Authenticator
+from gateways.aigame.authenticate import AgentSignatures
 from gateways.aigame.provisional import NestedSigning
 from gateways.kit.jsonbody import JsonObject
 from gateways.kit.refusals import GatewayReason, Refusal
@@ -8,7 +8,7 @@ from gateways.kit.timestamps import TimestampWindow
 from tests.gateways.aigame.vendor import vendor_sign
 
 NOW_MS = 1_732_589_849_000
-AUTHENTICATOR = Authenticator(
+AUTHENTICATOR = AgentSignatures(
     agents={"agent001": "k1", "agent002": "k2"},
     window=TimestampWindow(600, clock=lambda: NOW_MS / 1000),
     nested=NestedSigning.SORTED_COMPACT_JSON,

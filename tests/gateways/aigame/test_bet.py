@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from gateways.kit.details import from_struct
+from gateways.kit.jsonbody import MAX_DEPTH
 from tests.gateways.aigame.conftest import AIGame, new_id
 from wallet.v1 import wallet_pb2 as pb
 
@@ -91,3 +92,17 @@ async def test_a_signed_bet_nested_too_deep_is_a_parameter_error_and_takes_nothi
     assert await aigame.code("bet", aigame.vendor.bet(user, bet, "1.00", bet_detail={"x": deep})) == 408000
     assert await aigame.balance_of(user) == Decimal("100.00")
     assert await aigame.code("bet", aigame.vendor.bet(user, bet, "1.00", bet_detail={"x": [[1]]})) == 200
+
+
+async def test_a_bet_nested_as_deep_as_the_core_keeps_details_is_taken_and_read_back(aigame: AIGame) -> None:
+    # The gateway's depth limit is the core's `details` limit (wallet.contract_limits): the deepest
+    # body it reads is stored, and the core's answer holding it is read back.
+    user = await aigame.player("100.00")
+    deepest: dict[str, object] = {}
+    for _ in range(MAX_DEPTH - 2):  # the body is level 1, bet_detail level 2
+        deepest = {"x": deepest}
+    bet = new_id()
+    assert await aigame.code("bet", aigame.vendor.bet(user, bet, "1.00", bet_detail={"x": deepest})) == 408000
+    assert await aigame.code("bet", aigame.vendor.bet(user, bet, "1.00", bet_detail=deepest)) == 200
+    assert from_struct((await aigame.stored(bet)).transaction.details)["bet_detail"] == deepest
+    assert await aigame.balance_of(user) == Decimal("99.00")

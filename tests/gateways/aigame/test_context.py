@@ -4,26 +4,27 @@ import pytest
 from starlette.requests import Request
 from starlette.types import Message
 
-from gateways.aigame.authenticate import Authenticator
-from gateways.aigame.context import Context, SignedBody, read_signed_body
+from gateways.aigame.authenticate import AgentSignatures
+from gateways.aigame.context import AIGameContext, details_omitted, read_signed_body
 from gateways.aigame.settings import Settings
 from gateways.kit.core_client import CoreClient
 from gateways.kit.details import from_struct, to_struct
 from gateways.kit.ratelimit import RateLimiter
 from gateways.kit.refusals import GatewayReason, Refusal
+from gateways.kit.request_body import RequestBody
 from gateways.kit.timestamps import TimestampWindow
 from tests.gateways.aigame.vendor import AGENT_ID, SECRET, Vendor
 from wallet.v1 import wallet_pb2 as pb
 
 
-def context(body_limit: int = 65536) -> Context:
+def context(body_limit: int = 65536) -> AIGameContext:
     settings = Settings.from_mapping(
         {"core": {"address": "127.0.0.1:1", "token": "t"}, "agents": {AGENT_ID: SECRET}, "body_limit_bytes": body_limit}
     )
-    return Context(
+    return AIGameContext(
         settings=settings,
         core=CoreClient(settings.core, provider="aigame"),
-        authenticator=Authenticator(settings.agents, TimestampWindow(600), settings.provisional.nested_signing),
+        authenticator=AgentSignatures(settings.agents, TimestampWindow(600), settings.provisional.nested_signing),
         detail_limiter=RateLimiter("1 per 5 seconds"),
     )
 
@@ -40,9 +41,9 @@ async def test_the_raw_body_is_kept_exactly_and_the_details_leave_out_the_envelo
     raw = json.dumps(params, indent=2)
     signed = await read_signed_body(context(), request(raw.encode()))
     assert signed.raw == raw
-    assert signed.agent_id == AGENT_ID
+    assert signed.params["agent_id"] == AGENT_ID
     credit = pb.CreditRequest()
-    signed.write_details(credit.details, frozenset({"user_id", "win_amount"}))
+    signed.write_details(credit.details, details_omitted(frozenset({"user_id", "win_amount"})))
     details = from_struct(credit.details)
     left_out = ("agent_id", "timestamp", "sign", "user_id", "win_amount")
     assert details == {key: value for key, value in params.items() if key not in left_out}
@@ -51,9 +52,9 @@ async def test_the_raw_body_is_kept_exactly_and_the_details_leave_out_the_envelo
 
 
 async def test_details_are_set_on_the_request_even_when_empty() -> None:
-    signed = SignedBody(raw="{}", params={"sign": "abc", "agent_id": AGENT_ID, "user_id": "u1"}, agent_id=AGENT_ID)
+    signed = RequestBody(raw="{}", params={"sign": "abc", "agent_id": AGENT_ID, "user_id": "u1"})
     debit = pb.DebitRequest()
-    signed.write_details(debit.details, frozenset({"user_id"}))
+    signed.write_details(debit.details, details_omitted(frozenset({"user_id"})))
     assert debit.HasField("details")
     assert debit.SerializeToString() == pb.DebitRequest(details=to_struct({})).SerializeToString()
 

@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message as AsgiMessage
 
-from gateways.aigame.authenticate import Authenticator
+from gateways.aigame.authenticate import AgentSignatures
 from gateways.aigame.bet import bet
-from gateways.aigame.context import Context
+from gateways.aigame.context import AIGameContext
 from gateways.aigame.payout import payout
 from gateways.aigame.refund import refund
 from gateways.aigame.settings import PROVIDER, Settings
@@ -51,16 +51,16 @@ class CapturingCore(CoreClient):
         return pb.RollbackResponse(transaction=ANSWER)
 
 
-Handler = Callable[[Context, Request, RequestRecord], Awaitable[Response]]
+Handler = Callable[[AIGameContext, Request, RequestRecord], Awaitable[Response]]
 
 
 async def sent_for(handler: Handler, body: dict[str, Any]) -> tuple[Message, str]:
     settings = Settings.from_mapping({"core": {"address": "127.0.0.1:1", "token": "t"}, "agents": {AGENT_ID: SECRET}})
     core = CapturingCore(settings)
-    context = Context(
+    context = AIGameContext(
         settings=settings,
         core=core,
-        authenticator=Authenticator(settings.agents, TimestampWindow(600), settings.provisional.nested_signing),
+        authenticator=AgentSignatures(settings.agents, TimestampWindow(600), settings.provisional.nested_signing),
         detail_limiter=RateLimiter("1 per 5 seconds"),
     )
     raw = json.dumps(body)

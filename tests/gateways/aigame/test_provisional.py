@@ -1,7 +1,7 @@
 import pytest
 
 from gateways.aigame.provisional import NestedSigning, Provisional
-from gateways.kit.config import ConfigError
+from gateways.kit.config import GatewayConfigError
 
 
 def test_the_defaults_are_the_values_aigame_md_marks_provisional() -> None:
@@ -37,5 +37,5 @@ def test_each_value_can_be_overridden() -> None:
     "data", [{"nested_signing": "json"}, {"bet_failure_code": "800106"}, {"bet_path": ""}, {"bet_codes": 1}]
 )
 def test_bad_overrides_are_refused(data: dict[str, object]) -> None:
-    with pytest.raises(ConfigError):
+    with pytest.raises(GatewayConfigError):
         Provisional.from_mapping(data)

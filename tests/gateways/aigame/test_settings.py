@@ -3,8 +3,8 @@ from typing import Any
 import pytest
 
 from gateways.aigame.settings import DEFAULT_CURRENCIES, Settings
-from gateways.kit.config import ConfigError
-from gateways.kit.core_client import CoreSettings
+from gateways.kit.config import GatewayConfigError
+from gateways.kit.core_connection import CoreConnection
 from gateways.kit.ipallow import IpAllowlist
 from gateways.kit.players import PlayerIds
 
@@ -13,7 +13,7 @@ MINIMAL: dict[str, Any] = {"core": {"address": "127.0.0.1:50051", "token": "core
 
 def test_a_minimal_section_takes_the_defaults() -> None:
     settings = Settings.from_mapping(MINIMAL)
-    assert settings.core == CoreSettings("127.0.0.1:50051", "core-token")
+    assert settings.core == CoreConnection("127.0.0.1:50051", "core-token")
     assert settings.core.deadline_seconds == 2.0
     assert dict(settings.agents) == {"agent001": "s1"}
     assert settings.allowed_ips.is_open
@@ -75,5 +75,5 @@ def test_secrets_stay_out_of_the_settings_text() -> None:
     ],
 )
 def test_bad_settings_are_refused_naming_the_key(change: dict[str, Any], names: str) -> None:
-    with pytest.raises(ConfigError, match=names.replace(".", r"\.")):
+    with pytest.raises(GatewayConfigError, match=names.replace(".", r"\.")):
         Settings.from_mapping({**MINIMAL, **change})

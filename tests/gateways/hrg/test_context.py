@@ -3,26 +3,36 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from google.protobuf.struct_pb2 import Struct
 from starlette.requests import Request
 from starlette.types import Message
 
 from gateways.hrg import Settings
 from gateways.hrg.authenticate import SharedSecret
-from gateways.hrg.context import Context, read_request
+from gateways.hrg.context import HRGContext, read_request
 from gateways.kit.core_client import CoreClient
 from gateways.kit.details import from_struct
 from gateways.kit.refusals import GatewayReason, Refusal
+from gateways.kit.request_body import RequestBody
 from gateways.kit.timestamps import TimestampWindow
+from wallet.v1 import wallet_pb2 as pb
 
 SECRET = "a-shared-secret-of-some-length"
 
 
-def context(body_limit: int = 1024) -> Context:
+def details_of(body: RequestBody, typed: frozenset[str]) -> Struct:
+    """What a settle keeps in its `details` for `body`, when the request holds `typed` in fields of its own."""
+    credit = pb.CreditRequest()
+    body.write_details(credit.details, typed)
+    return credit.details
+
+
+def context(body_limit: int = 1024) -> HRGContext:
     settings = Settings.from_mapping({
         "core": {"address": "127.0.0.1:1", "token": "t"}, "currency": "USD", "shared_secret": SECRET,
         "body_limit_bytes": body_limit, "player_id_prefix": "hrg-",
     })
-    return Context(settings, CoreClient(settings.core, provider="hrg"), SharedSecret("X-HRG-Secret", SECRET),
+    return HRGContext(settings, CoreClient(settings.core, provider="hrg"), SharedSecret("X-HRG-Secret", SECRET),
                    TimestampWindow(300))
 
 
@@ -48,8 +58,8 @@ async def test_a_request_is_its_raw_text_and_its_fields() -> None:
     assert body.raw == raw
     assert body.params["odds"] == Decimal("-1.5")
     others = {"odds": "-1.5", "result": ["H03"], "名": "值"}
-    assert from_struct(body.details(frozenset())) == {"userId": "hrgpl0001", **others}
-    assert from_struct(body.details(frozenset({"userId"}))) == others
+    assert from_struct(details_of(body, frozenset())) == {"userId": "hrgpl0001", **others}
+    assert from_struct(details_of(body, frozenset({"userId"}))) == others
 
 
 @pytest.mark.parametrize("secret", [None, "wrong-secret-of-some-length"])

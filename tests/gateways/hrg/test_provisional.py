@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from gateways.hrg.provisional import Provisional
-from gateways.kit.config import ConfigError
+from gateways.kit.config import GatewayConfigError
 
 
 def test_the_defaults_are_hrg_md_s_provisional_values() -> None:
@@ -39,5 +39,5 @@ def test_every_value_can_be_overridden() -> None:
     ],
 )
 def test_bad_values_are_refused_naming_the_section(overrides: dict[str, object]) -> None:
-    with pytest.raises(ConfigError, match=r"gateways\.hrg\.provisional"):
+    with pytest.raises(GatewayConfigError, match=r"gateways\.hrg\.provisional"):
         Provisional.from_mapping(overrides, "gateways.hrg.provisional")

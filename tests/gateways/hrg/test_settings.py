@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from gateways.hrg import Settings
-from gateways.kit.config import ConfigError
+from gateways.kit.config import GatewayConfigError
 
 CORE = {"address": "127.0.0.1:50051", "token": "demo-hrg-gateway-token"}
 SECRET = "a-shared-secret-of-some-length"
@@ -60,9 +60,9 @@ def test_a_shared_secret_alone_guards_the_endpoints() -> None:
 
 
 def test_open_endpoints_are_refused_unless_asked_for() -> None:
-    with pytest.raises(ConfigError, match="open to anyone"):
+    with pytest.raises(GatewayConfigError, match="open to anyone"):
         Settings.from_mapping(section(allowed_ips=[]))
-    with pytest.raises(ConfigError, match="open to anyone"):
+    with pytest.raises(GatewayConfigError, match="open to anyone"):
         Settings.from_mapping({"core": CORE, "currency": "USD"})
     settings = Settings.from_mapping(section(allowed_ips=[], allow_any_source=True))
     assert settings.allowed_ips.is_open and settings.allow_any_source
@@ -70,7 +70,7 @@ def test_open_endpoints_are_refused_unless_asked_for() -> None:
 
 def test_settings_made_in_code_are_refused_open_too() -> None:
     settings = Settings.from_mapping(section())
-    with pytest.raises(ConfigError, match="open to anyone"):
+    with pytest.raises(GatewayConfigError, match="open to anyone"):
         replace(settings, allowed_ips=replace(settings.allowed_ips, networks=()))
 
 
@@ -98,7 +98,7 @@ def test_settings_made_in_code_are_refused_open_too() -> None:
     ],
 )
 def test_bad_settings_are_refused_naming_the_key(overrides: dict[str, Any], problem: str) -> None:
-    with pytest.raises(ConfigError, match=r"gateways\.hrg") as refused:
+    with pytest.raises(GatewayConfigError, match=r"gateways\.hrg") as refused:
         Settings.from_mapping(section(**overrides))
     assert problem in str(refused.value)
 
@@ -106,10 +106,10 @@ def test_bad_settings_are_refused_naming_the_key(overrides: dict[str, Any], prob
 def test_a_currency_is_required() -> None:
     mapping = section()
     del mapping["currency"]
-    with pytest.raises(ConfigError, match=r"gateways\.hrg\.currency is required"):
+    with pytest.raises(GatewayConfigError, match=r"gateways\.hrg\.currency is required"):
         Settings.from_mapping(mapping)
 
 
 def test_the_section_must_be_a_table() -> None:
-    with pytest.raises(ConfigError, match="must be a table"):
+    with pytest.raises(GatewayConfigError, match="must be a table"):
         Settings.from_mapping(["currency"])  # type: ignore[arg-type]

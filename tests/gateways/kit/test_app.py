@@ -4,7 +4,8 @@ import httpx
 import pytest
 from starlette.types import Message
 
-from gateways.kit.core_client import CoreClient, CoreSettings
+from gateways.kit.core_client import CoreClient
+from gateways.kit.core_connection import CoreConnection
 from gateways.kit.ipallow import IpAllowlist
 from tests.gateways.kit.sample_gateway import PROVIDER, sample_app
 from tests.gateways.kit.scripted_core import Scripted, dead_address, scripted_core
@@ -15,7 +16,7 @@ PROXY = "10.0.0.1"
 
 @pytest.fixture
 async def core() -> AsyncIterator[CoreClient]:
-    client = CoreClient(CoreSettings(await dead_address(), "token", deadline_seconds=0.5), provider=PROVIDER)
+    client = CoreClient(CoreConnection(await dead_address(), "token", deadline_seconds=0.5), provider=PROVIDER)
     yield client
     await client.aclose()
 
@@ -55,7 +56,7 @@ async def test_the_core_client_is_closed_at_shutdown() -> None:
 
 
 async def assert_closed_at_shutdown(running: Scripted) -> None:
-    core = CoreClient(CoreSettings(running.address, "token"), provider=PROVIDER)
+    core = CoreClient(CoreConnection(running.address, "token"), provider=PROVIDER)
     assert await core.answers(request_id="r")
     assert core._channel is not None
     incoming: list[Message] = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]

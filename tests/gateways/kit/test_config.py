@@ -1,6 +1,6 @@
 import pytest
 
-from gateways.kit.config import ConfigError, ConfigReader
+from gateways.kit.config import ConfigReader, GatewayConfigError
 
 
 def test_typed_values_are_read_and_defaults_apply() -> None:
@@ -45,22 +45,22 @@ def test_typed_values_are_read_and_defaults_apply() -> None:
     ],
 )
 def test_wrong_types_are_refused_with_the_full_key(getter: str, value: object) -> None:
-    with pytest.raises(ConfigError, match=r"gateways\.test\.key"):
+    with pytest.raises(GatewayConfigError, match=r"gateways\.test\.key"):
         getattr(ConfigReader({"key": value}, "gateways.test"), getter)("key")
 
 
 def test_a_missing_required_value_is_refused() -> None:
-    with pytest.raises(ConfigError, match=r"gateways\.test\.key is required"):
+    with pytest.raises(GatewayConfigError, match=r"gateways\.test\.key is required"):
         ConfigReader({}, "gateways.test").string("key")
 
 
 def test_unknown_keys_are_refused() -> None:
     reader = ConfigReader({"known": "x", "tiemstamp_window": 5}, "gateways.test")
     reader.string("known")
-    with pytest.raises(ConfigError, match="tiemstamp_window"):
+    with pytest.raises(GatewayConfigError, match="tiemstamp_window"):
         reader.finish()
 
 
 def test_a_section_must_be_a_table() -> None:
-    with pytest.raises(ConfigError):
+    with pytest.raises(GatewayConfigError):
         ConfigReader(["not", "a", "table"], "gateways.test")  # type: ignore[arg-type]

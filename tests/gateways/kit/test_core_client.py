@@ -7,8 +7,9 @@ import grpc
 import pytest
 import trustme
 
-from gateways.kit.config import ConfigError
-from gateways.kit.core_client import CoreClient, CoreSettings
+from gateways.kit.config import GatewayConfigError
+from gateways.kit.core_client import CoreClient
+from gateways.kit.core_connection import CoreConnection
 from gateways.kit.core_errors import CoreError
 from tests.gateways.kit.scripted_core import Fail, Scripted, Stall, Step, balance_answer, dead_address, scripted_core
 from tests.gateways.metric_samples import sample
@@ -26,7 +27,7 @@ async def scripted() -> AsyncIterator[Scripted]:
 
 @pytest.fixture
 async def client(scripted: Scripted) -> AsyncIterator[CoreClient]:
-    settings = CoreSettings(scripted.address, "token-1", deadline_seconds=1.0, attempt_timeout_seconds=0.3)
+    settings = CoreConnection(scripted.address, "token-1", deadline_seconds=1.0, attempt_timeout_seconds=0.3)
     core = CoreClient(settings, provider="kit-test")
     yield core
     await core.aclose()
@@ -43,7 +44,7 @@ async def test_each_call_carries_the_token_and_the_request_id(scripted: Scripted
 
 
 async def test_calls_share_one_stub_per_channel_and_a_closed_client_opens_a_new_one(scripted: Scripted) -> None:
-    core = CoreClient(CoreSettings(scripted.address, "token-1"), provider="kit-test")
+    core = CoreClient(CoreConnection(scripted.address, "token-1"), provider="kit-test")
     try:
         scripted.wallet.script = [balance_answer("1.00"), balance_answer("2.00"), balance_answer("3.00")]
         assert (await core.get_balance(REQUEST, request_id="req-a")).account.balance == "1.00"
@@ -122,7 +123,7 @@ async def test_a_stalled_core_is_given_up_on_within_the_deadline(scripted: Scrip
 
 
 async def test_an_unreachable_core_is_unavailable() -> None:
-    core = CoreClient(CoreSettings(await dead_address(), "token", deadline_seconds=0.5), provider="kit-test")
+    core = CoreClient(CoreConnection(await dead_address(), "token", deadline_seconds=0.5), provider="kit-test")
     try:
         with pytest.raises(CoreError) as raised:
             await core.get_balance(REQUEST, request_id="req-7")
@@ -140,7 +141,7 @@ async def test_a_core_answers_when_its_health_says_serving(scripted: Scripted, c
 
 async def test_a_core_without_the_health_service_still_answers() -> None:
     async with scripted_core(with_health=False) as running:
-        core = CoreClient(CoreSettings(running.address, "token"), provider="kit-test")
+        core = CoreClient(CoreConnection(running.address, "token"), provider="kit-test")
         try:
             assert await core.answers(request_id="req-11")
         finally:
@@ -148,10 +149,10 @@ async def test_a_core_without_the_health_service_still_answers() -> None:
 
 
 def test_settings_are_read_from_a_mapping_with_defaults() -> None:
-    settings = CoreSettings.from_mapping({"address": "127.0.0.1:50051", "token": "t0ken"})
-    assert settings == CoreSettings("127.0.0.1:50051", "t0ken", 2.0, 1.0, 3)
+    settings = CoreConnection.from_mapping({"address": "127.0.0.1:50051", "token": "t0ken"})
+    assert settings == CoreConnection("127.0.0.1:50051", "t0ken", 2.0, 1.0, 3)
     assert "t0ken" not in repr(settings)
-    custom = CoreSettings.from_mapping(
+    custom = CoreConnection.from_mapping(
         {"address": "core:1", "token": "t", "deadline_seconds": 1.5, "attempt_timeout_seconds": 0.5, "max_attempts": 2}
     )
     assert (custom.deadline_seconds, custom.attempt_timeout_seconds, custom.max_attempts) == (1.5, 0.5, 2)
@@ -168,8 +169,8 @@ def test_settings_are_read_from_a_mapping_with_defaults() -> None:
     ],
 )
 def test_bad_settings_are_refused(data: dict[str, object]) -> None:
-    with pytest.raises(ConfigError):
-        CoreSettings.from_mapping(data)
+    with pytest.raises(GatewayConfigError):
+        CoreConnection.from_mapping(data)
 
 
 @dataclass
@@ -200,7 +201,7 @@ def pki(tmp_path: Path) -> Pki:
     )
 
 
-async def balance_over(settings: CoreSettings, running: Scripted) -> str:
+async def balance_over(settings: CoreConnection, running: Scripted) -> str:
     running.wallet.script = [balance_answer("3.00")]
     core = CoreClient(settings, provider="kit-test")
     try:
@@ -211,21 +212,21 @@ async def balance_over(settings: CoreSettings, running: Scripted) -> str:
 
 async def test_the_channel_speaks_tls_when_given_the_cores_ca(pki: Pki) -> None:
     async with scripted_core(credentials=pki.server) as running:
-        settings = CoreSettings.from_mapping({"address": running.address, "token": "t", "ca_file": str(pki.ca)})
+        settings = CoreConnection.from_mapping({"address": running.address, "token": "t", "ca_file": str(pki.ca)})
         assert await balance_over(settings, running) == "3.00"
-        plaintext = CoreSettings(running.address, "t", deadline_seconds=0.5)
+        plaintext = CoreConnection(running.address, "t", deadline_seconds=0.5)
         with pytest.raises(CoreError):
             await balance_over(plaintext, running)
 
 
 async def test_mutual_tls_presents_the_gateways_certificate(pki: Pki) -> None:
     async with scripted_core(credentials=pki.mutual) as running:
-        mutual = CoreSettings(
+        mutual = CoreConnection(
             running.address, "t", tls_ca_file=str(pki.ca), tls_cert_file=str(pki.client_cert),
             tls_key_file=str(pki.client_key),
         )
         assert await balance_over(mutual, running) == "3.00"
-        without_certificate = CoreSettings(running.address, "t", deadline_seconds=0.5, tls_ca_file=str(pki.ca))
+        without_certificate = CoreConnection(running.address, "t", deadline_seconds=0.5, tls_ca_file=str(pki.ca))
         with pytest.raises(CoreError) as refused:
             await balance_over(without_certificate, running)
         assert refused.value.nothing_decided
@@ -235,10 +236,10 @@ async def test_mutual_tls_presents_the_gateways_certificate(pki: Pki) -> None:
     "tls", [{"cert_file": "c.pem"}, {"cert_file": "c.pem", "key_file": "k.pem"}, {"ca_file": "ca.pem", "key_file": "k"}]
 )
 def test_incomplete_tls_settings_are_refused(tls: dict[str, str]) -> None:
-    with pytest.raises(ConfigError, match="TLS"):
-        CoreSettings.from_mapping({"address": "core:1", "token": "t", **tls})
+    with pytest.raises(GatewayConfigError, match="TLS"):
+        CoreConnection.from_mapping({"address": "core:1", "token": "t", **tls})
 
 
 def test_an_unreadable_ca_file_stops_the_client_at_construction(tmp_path: Path) -> None:
     with pytest.raises(OSError):
-        CoreClient(CoreSettings("core:1", "t", tls_ca_file=str(tmp_path / "missing.pem")), provider="kit-test")
+        CoreClient(CoreConnection("core:1", "t", tls_ca_file=str(tmp_path / "missing.pem")), provider="kit-test")

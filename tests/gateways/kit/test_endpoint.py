@@ -4,7 +4,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from gateways.kit.core_client import CoreClient, CoreSettings
+from gateways.kit.core_client import CoreClient
+from gateways.kit.core_connection import CoreConnection
 from gateways.kit.endpoint import dialect_endpoint
 from gateways.kit.ipallow import IpAllowlist
 from tests.gateways.kit.sample_gateway import SAMPLE_DIALECT, operation, sample_app
@@ -13,7 +14,7 @@ from tests.gateways.kit.scripted_core import dead_address
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    core = CoreClient(CoreSettings(await dead_address(), "token"), provider="kit-sample")
+    core = CoreClient(CoreConnection(await dead_address(), "token"), provider="kit-sample")
     app = sample_app(core, allowlist=IpAllowlist.from_strings(["203.0.113.0/24"]))
     transport = httpx.ASGITransport(app=app, client=("203.0.113.5", 5000))
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
@@ -41,7 +42,7 @@ async def test_a_crash_is_logged_with_its_traceback(
 
 
 async def test_a_source_outside_the_allowlist_is_refused_before_the_handler() -> None:
-    core = CoreClient(CoreSettings(await dead_address(), "token"), provider="kit-sample")
+    core = CoreClient(CoreConnection(await dead_address(), "token"), provider="kit-sample")
     app = sample_app(core, allowlist=IpAllowlist.from_strings(["203.0.113.0/24"]))
     transport = httpx.ASGITransport(app=app, client=("192.0.2.1", 5000))
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:

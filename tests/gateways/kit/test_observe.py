@@ -4,7 +4,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from gateways.kit.core_client import CoreClient, CoreSettings
+from gateways.kit.core_client import CoreClient
+from gateways.kit.core_connection import CoreConnection
 from tests.gateways.kit.sample_gateway import PROVIDER, sample_app
 from tests.gateways.kit.scripted_core import dead_address
 from tests.gateways.metric_samples import sample
@@ -12,7 +13,7 @@ from tests.gateways.metric_samples import sample
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    core = CoreClient(CoreSettings(await dead_address(), "core-token-secret"), provider=PROVIDER)
+    core = CoreClient(CoreConnection(await dead_address(), "core-token-secret"), provider=PROVIDER)
     transport = httpx.ASGITransport(app=sample_app(core), client=("203.0.113.5", 5000))
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
         yield http

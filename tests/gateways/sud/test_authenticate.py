@@ -9,7 +9,7 @@ from starlette.datastructures import Headers
 
 from gateways.kit.refusals import GatewayReason, Refusal
 from gateways.kit.timestamps import TimestampWindow
-from gateways.sud.authenticate import Authenticator, timestamp_ms
+from gateways.sud.authenticate import SudSignatures, timestamp_ms
 from gateways.sud.provisional import TimestampUnit
 from tests.gateways.sud.vendor import APP_ID, SECRET, Vendor, spoilt
 
@@ -17,8 +17,8 @@ NOW = 1_700_000_000.0
 BODY = b'{"notify_id": "n1", "data": {"score": 10}}'
 
 
-def authenticator(unit: TimestampUnit = TimestampUnit.AUTO, seconds: float = 600) -> Authenticator:
-    return Authenticator(app_id=APP_ID, secret=SECRET, window=TimestampWindow(seconds, clock=lambda: NOW), unit=unit)
+def authenticator(unit: TimestampUnit = TimestampUnit.AUTO, seconds: float = 600) -> SudSignatures:
+    return SudSignatures(app_id=APP_ID, secret=SECRET, window=TimestampWindow(seconds, clock=lambda: NOW), unit=unit)
 
 
 def signed(body: bytes = BODY, *, timestamp: str = str(int(NOW * 1000)), app_id: str = APP_ID) -> dict[str, str]:
@@ -141,5 +141,5 @@ def test_the_secret_is_not_in_the_repr() -> None:
 
 
 def test_the_real_clock_is_used_by_default() -> None:
-    live = Authenticator(app_id=APP_ID, secret=SECRET, window=TimestampWindow(600), unit=TimestampUnit.AUTO)
+    live = SudSignatures(app_id=APP_ID, secret=SECRET, window=TimestampWindow(600), unit=TimestampUnit.AUTO)
     live.check(Headers(Vendor().headers(BODY, timestamp=str(int(time.time() * 1000)))), BODY)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateways.kit.config import ConfigError
+from gateways.kit.config import GatewayConfigError
 from gateways.sud.provisional import Provisional, ReplayAnswer, TimestampUnit
 
 
@@ -32,5 +32,5 @@ def test_every_value_can_be_overridden() -> None:
     ],
 )
 def test_bad_values_are_refused(data: dict[str, object], message: str) -> None:
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(GatewayConfigError, match=message):
         Provisional.from_mapping(data)

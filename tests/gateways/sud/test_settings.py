@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from gateways.kit.config import ConfigError
+from gateways.kit.config import GatewayConfigError
 from gateways.sud import Settings
 from gateways.sud.provisional import TimestampUnit
 
@@ -84,5 +84,5 @@ def test_secrets_are_not_in_the_repr() -> None:
 )
 def test_bad_settings_are_refused_by_name(overrides: dict[str, Any], message: str) -> None:
     data = {key: value for key, value in minimal(**overrides).items() if value is not None}
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(GatewayConfigError, match=message):
         Settings.from_mapping(data)

@@ -1,0 +1,67 @@
+"""Where a gateway finds the wallet core, who it is to the core, and how long a call may take.
+
+Read from a gateway's `[gateways.<name>.core]` table. The channel is plaintext, or TLS when a CA file
+is configured (mutual TLS with a client certificate and key as well).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+
+from gateways.kit.config import ConfigReader, GatewayConfigError
+
+
+@dataclass(frozen=True)
+class CoreConnection:
+    """Where the core is, who the gateway is to it, and how long a call may take."""
+
+    address: str
+    token: str = field(repr=False)
+    deadline_seconds: float = 2.0
+    """Total time for one call, retries included."""
+    attempt_timeout_seconds: float = 1.0
+    """Time for one attempt (capped by what is left of the deadline)."""
+    max_attempts: int = 3
+    tls_ca_file: str = ""
+    """PEM file of the CA that signed the core's certificate; set, the channel is TLS."""
+    tls_cert_file: str = ""
+    """PEM certificate of the gateway, for mutual TLS (with tls_key_file)."""
+    tls_key_file: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.tls_cert_file) != bool(self.tls_key_file):
+            raise GatewayConfigError("core TLS: give both cert_file and key_file, or neither")
+        if self.tls_cert_file and not self.tls_ca_file:
+            raise GatewayConfigError("core TLS: a client certificate needs ca_file")
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object], path: str = "core") -> "CoreConnection":
+        """From a table with `address`, `token` and optionally `deadline_seconds`,
+        `attempt_timeout_seconds`, `max_attempts`, and `ca_file`, `cert_file`, `key_file` for TLS."""
+        reader = ConfigReader(data, path)
+        connection = cls(
+            address=reader.string("address"),
+            token=reader.string("token"),
+            deadline_seconds=reader.positive_number("deadline_seconds", cls.deadline_seconds),
+            attempt_timeout_seconds=reader.positive_number(
+                "attempt_timeout_seconds", cls.attempt_timeout_seconds
+            ),
+            max_attempts=reader.positive_integer("max_attempts", cls.max_attempts),
+            tls_ca_file=reader.optional_string("ca_file"),
+            tls_cert_file=reader.optional_string("cert_file"),
+            tls_key_file=reader.optional_string("key_file"),
+        )
+        reader.finish()
+        return connection
+
+    def credentials(self) -> grpc.ChannelCredentials | None:
+        """TLS credentials read from the configured files (None for plaintext); OSError if unreadable."""
+        if not self.tls_ca_file:
+            return None
+        return grpc.ssl_channel_credentials(
+            root_certificates=Path(self.tls_ca_file).read_bytes(),
+            private_key=Path(self.tls_key_file).read_bytes() if self.tls_key_file else None,
+            certificate_chain=Path(self.tls_cert_file).read_bytes() if self.tls_cert_file else None,
+        )
