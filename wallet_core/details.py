@@ -15,7 +15,9 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
-MAX_DEPTH = 24
+from wallet.contract_limits import DETAILS_MAX_DEPTH
+
+MAX_DEPTH = DETAILS_MAX_DEPTH  # the gateways refuse a deeper body first (wallet/contract_limits.py)
 _NOT_FINITE = "details holds a number JSON cannot carry (NaN, Infinity)"
 _EXACT_DOUBLE_LIMIT = 2.0**53  # beyond it a double is not one integer but a range of them
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from decimal import Context, Decimal
 
+from wallet.contract_limits import AMOUNT_MAX_DECIMALS, AMOUNT_MAX_INTEGER_DIGITS
 from wallet_core.errors import Reason, WalletError
 
 # Plain decimal notation only: ASCII digits with an optional fraction. No sign, exponent,
 # NaN/Infinity, spaces, thousands separators or non-ASCII digits (which Decimal would accept).
 _DECIMAL = re.compile(r"([0-9]+)(?:\.([0-9]+))?")
-MAX_DIGITS = 18  # minor units stay well inside a signed 64-bit integer
-MAX_DECIMALS = 30
+MAX_DIGITS = AMOUNT_MAX_INTEGER_DIGITS  # minor units stay well inside a signed 64-bit integer
+MAX_DECIMALS = AMOUNT_MAX_DECIMALS
 # Wide enough that no operation below ever rounds (the default context keeps 28 digits).
 _EXACT = Context(prec=MAX_DIGITS + MAX_DECIMALS + 4)
 # Minor units, not the major amount, must fit: "999999999999999999" USD is 10**20 cents.
