@@ -125,6 +125,13 @@ def balance(address: str, player: str) -> Decimal:
     return Decimal(answer.account.balance)
 
 
+def refusal_logged_as_shown() -> dict[str, Any]:
+    """The README's example of a refusal's log line, less what changes from request to request."""
+    section = README.read_text().split("\n### Why was it refused?\n", 1)[1]
+    shown = json.loads(re.findall(r"```json\n(.*?)\n```", section, flags=re.DOTALL)[0])
+    return {key: value for key, value in shown.items() if key not in {"time", "request_id", "latency_ms"}}
+
+
 def logged(log: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
 
@@ -137,7 +144,7 @@ def test_the_readme_examples_run_against_wallet_up_which_stops_cleanly_on_sigint
         wait_until_up(addresses, process, log)
 
         scripts = try_it(addresses)
-        assert sum(len(expected) for _, expected in scripts.values()) == 16
+        assert sum(len(expected) for _, expected in scripts.values()) == 17
         for title, (stdout, stderr) in run_side_by_side(scripts, tmp_path, addresses).items():
             answers, expected = stdout.splitlines(), scripts[title][1]
             assert len(answers) == len(expected), f"{title}\nstdout:\n{stdout}\nstderr:\n{stderr}"
@@ -159,6 +166,8 @@ def test_the_readme_examples_run_against_wallet_up_which_stops_cleanly_on_sigint
     assert listening == {addresses["core"], f"http://{addresses['metrics']}/metrics",
                          *(f"http://{addresses[name]}" for name in ("aigame", "hrg", "sud"))}
     assert "stopping" in [record["message"] for record in records]
+    refusal = refusal_logged_as_shown()
+    assert [record for record in records if refusal.items() <= record.items()] != [], refusal
     # Not even a warning: every demo gateway has its allowlist (no "any address may call" at each start).
     assert [record for record in records if record["level"] in {"WARNING", "ERROR", "CRITICAL"}] == [], \
         log.read_text()
