@@ -24,7 +24,7 @@ from starlette.applications import Starlette
 from gateways.kit.serve import uvicorn_config
 from wallet_cli import report_text
 from wallet_cli import sign as signing
-from wallet_cli.database import require_current_schema, safe, with_async_driver
+from wallet_cli.database import require_current_schema, require_sqlite_folder, safe, with_async_driver
 from wallet_cli.errors import CommandError
 from wallet_cli.ports import require_free
 from wallet_core import server
@@ -49,7 +49,9 @@ def core_settings(config: Mapping[str, Any]) -> CoreSettings:
         settings = CoreSettings.from_mapping(config.get("core", {}))
     except (ConfigError, TypeError, ValueError) as error:
         raise CommandError(f"configuration: {error}") from None
-    return dataclasses.replace(settings, database_url=with_async_driver(settings.database_url))
+    database_url = with_async_driver(settings.database_url)
+    require_sqlite_folder(database_url)
+    return dataclasses.replace(settings, database_url=database_url)
 
 
 def _core_listens(settings: CoreSettings) -> list[tuple[str, str]]:

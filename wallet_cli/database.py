@@ -19,7 +19,6 @@ ASYNC_DRIVERS = {"postgresql": "asyncpg", "sqlite": "aiosqlite"}
 """The one driver the wallet runs each store with (it is asynchronous throughout)."""
 ALIASES = {"postgres": "postgresql"}
 UPGRADE = "run `wallet db upgrade` first"
-MISSING_SCHEMA_SQLSTATES = {"42P01", "3F000"}  # undefined table, invalid schema name
 
 
 def with_async_driver(database_url: str) -> str:
@@ -58,12 +57,25 @@ async def require_current_schema(database_url: str) -> None:
         raise CommandError(f"the database {safe(database_url)} is not at the newest schema: {UPGRADE}")
 
 
-def _missing_sqlite_file(database_url: str) -> str | None:
+def require_sqlite_folder(database_url: str) -> None:
+    """Refuse (CommandError) a SQLite file in a folder that does not exist: SQLite cannot create it, and
+    a failed connect leaves aiosqlite's thread answering after the command's event loop has closed."""
+    path = _sqlite_path(database_url)
+    if path is not None and not path.parent.is_dir():
+        raise CommandError(f"cannot open the SQLite database {path}: its folder {path.parent} does not exist")
+
+
+def _missing_sqlite_file(database_url: str) -> Path | None:
     """The path of a SQLite database file that does not exist (connecting would create it empty)."""
+    path = _sqlite_path(database_url)
+    return None if path is None or path.exists() else path
+
+
+def _sqlite_path(database_url: str) -> Path | None:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
-    return None if Path(url.database).exists() else url.database
+    return Path(url.database)
 
 
 @contextmanager
@@ -102,10 +114,6 @@ def _explain_refusal(error: SQLAlchemyError, database_url: str) -> str:
     if sqlstate == "3D000":  # invalid catalog name: no such database
         return f"{cause} at {where}: create it (e.g. createdb {make_url(database_url).database}), " \
                "then run `wallet db upgrade`"
-    if sqlstate in MISSING_SCHEMA_SQLSTATES or cause.startswith("no such table"):
-        return f"the database at {where} has no wallet schema ({cause}): {UPGRADE}"
-    if cause == "unable to open database file":
-        return f"cannot open the SQLite database {where} (does its folder exist?)"
     return f"the database at {where} cannot be used: {cause}"
 
 

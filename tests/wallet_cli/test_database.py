@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from wallet_cli.database import explain, with_async_driver
@@ -25,9 +27,13 @@ def test_another_driver_or_database_is_a_command_error(url: str) -> None:
         with_async_driver(url)
 
 
-def test_what_is_not_about_the_database_is_left_alone() -> None:
+def test_a_connection_failure_is_said_in_one_line_and_the_rest_left_alone() -> None:
     url = "postgresql://postgres:secret@db:5432/wallet"
     assert explain(TimeoutError(), url) == "the database server at postgresql://postgres:***@db:5432/wallet " \
                                            "did not answer in time"
+    assert explain(socket.gaierror(-2, "Name or service not known"), url) == \
+        "the database host of postgresql://postgres:***@db:5432/wallet is unknown (Name or service not known)"
+    assert explain(ConnectionResetError(104, "Connection reset by peer"), "sqlite:///w.db") == \
+        "the connection to the database at w.db failed: Connection reset by peer"
     assert explain(BrokenPipeError(32, "Broken pipe"), url) is None  # stdout's reader left
     assert explain(ValueError("a bug"), url) is None

@@ -91,7 +91,7 @@ def test_a_sqlite_file_that_does_not_exist_is_not_created(tmp_path: Path) -> Non
     assert not database.exists()
     folder = tmp_path / "no" / "such" / "folder" / "wallet.db"
     line = refused_in_one_line(run("db", "upgrade", "--database-url", f"sqlite:///{folder}", cwd=tmp_path))
-    assert line == f"wallet: cannot open the SQLite database {folder} (does its folder exist?)"
+    assert line == f"wallet: cannot open the SQLite database {folder}: its folder {folder.parent} does not exist"
 
 
 def test_a_database_not_migrated_says_wallet_db_upgrade(tmp_path: Path) -> None:
