@@ -60,7 +60,7 @@ def uses_postgres(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # So that `-m "not postgres"` (make unit) leaves out every test that needs the server.
     for item in items:
-        if uses_postgres(item) and "postgres" not in item.keywords:
+        if uses_postgres(item) and item.get_closest_marker("postgres") is None:
             item.add_marker(pytest.mark.postgres)
 
 
