@@ -1,7 +1,8 @@
 """Whether the addresses a command is about to listen on are free, checked before anything starts.
 
-Without it a second `wallet up` migrated the database and logged "core listening" (the core's port is
-opened with SO_REUSEPORT, so it was shared, not refused) before the metrics port failed with a traceback.
+The core opens its port with SO_REUSEPORT, so a second core on a taken port shares it instead of
+failing: a second `wallet up` would migrate the database and log "core listening" before its metrics
+port failed. Trying every address first gives one clear line and starts nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ def require_free(listens: Iterable[tuple[str, str]], *, shared: frozenset[str] =
     (several `wallet core` on one port, docs/operations.md); anything else on it is still refused."""
     for what, listen in listens:
         host, _, port = listen.rpartition(":")
+        if not port.isdigit():
+            raise CommandError(f"{what}: listen on \"HOST:PORT\", not {listen!r}")
         try:
             _try_binding(host.strip("[]"), int(port), reuse_port=what in shared)
         except OSError as error:

@@ -150,3 +150,6 @@ def test_wallet_core_and_wallet_gateway_refuse_a_taken_port(tmp_path: Path) -> N
     with taken(addresses["sud"]):
         line = refused_in_one_line(run("gateway", "sud", "--config", str(config), cwd=tmp_path))
     assert line == f"wallet: {addresses['sud']} (sud gateway) is already in use: is another wallet running?"
+    config.write_text(config.read_text().replace(f'"{addresses["metrics"]}"', '"127.0.0.1:metrics"'))
+    line = refused_in_one_line(run("core", "--config", str(config), cwd=tmp_path))
+    assert line == "wallet: core metrics: listen on \"HOST:PORT\", not '127.0.0.1:metrics'"
