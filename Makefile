@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUF := node_modules/.bin/buf
 
-.PHONY: setup run test lint protos bench faults soak clean
+.PHONY: setup run test unit lint protos bench faults soak clean
 
 setup: $(VENV)/.installed $(BUF)
 
@@ -23,10 +23,22 @@ $(BUF): package.json
 run: setup
 	$(VENV)/bin/wallet up
 
-## The whole test suite, then the linters and the generated-code check.
+# The coverage `make test` requires, in % of the lines of wallet_core/, gateways/ and wallet_cli/ (the
+# `wallet` processes the tests start included): a little below what it measured (98.1 % with PostgreSQL,
+# 96.5 % without it), to be raised as it grows.
+COV_FLOOR ?= 96
+
+## The whole test suite with coverage (it fails below COV_FLOOR), then the linters and the generated-code
+## check. It ends with the reasons of any skip and a line saying whether the PostgreSQL tests ran.
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -rs --cov --cov-fail-under=$(COV_FLOOR)
 	$(MAKE) --no-print-directory lint
+
+## The quick loop while writing code, a minute or so: the unit tests alone, without PostgreSQL, coverage
+## or the folders whose tests start processes (the benchmark, the fault drills, the `wallet` command).
+## Not a substitute for `make test`.
+unit: setup
+	$(PY) -m pytest -q -rs -m "not postgres" --ignore=tests/bench --ignore=tests/faults --ignore=tests/wallet_cli
 
 # What `buf breaking` compares the contract with: main by default (a branch is checked against it).
 BUF_AGAINST ?= .git\#branch=main

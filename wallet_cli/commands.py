@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import importlib
 import ipaddress
 import json
@@ -18,12 +19,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import uvicorn
-from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
 from gateways.kit.serve import uvicorn_config
 from wallet_cli import report_text
 from wallet_cli import sign as signing
+from wallet_cli.database import require_current_schema, require_sqlite_folder, safe, with_async_driver
+from wallet_cli.errors import CommandError
+from wallet_cli.ports import require_free
 from wallet_core import bootstrap, server
 from wallet_core.config import ConfigError, CoreSettings
 from wallet_core.domain import Kind
@@ -40,15 +43,19 @@ log = logging.getLogger("wallet")
 GATEWAY_NAMES = ("aigame", "hrg", "sud")
 
 
-class CommandError(Exception):
-    """A command cannot run; the message tells the operator why."""
-
-
 def core_settings(config: Mapping[str, Any]) -> CoreSettings:
     try:
-        return CoreSettings.from_mapping(config.get("core", {}))
+        settings = CoreSettings.from_mapping(config.get("core", {}))
     except (ConfigError, TypeError, ValueError) as error:
         raise CommandError(f"configuration: {error}") from None
+    database_url = with_async_driver(settings.database_url)
+    require_sqlite_folder(database_url)
+    return dataclasses.replace(settings, database_url=database_url)
+
+
+def _core_listens(settings: CoreSettings) -> list[tuple[str, str]]:
+    metrics = [("core metrics", settings.metrics_listen)] if settings.metrics_listen else []
+    return [("core", settings.listen), *metrics]
 
 
 # --- serving -----------------------------------------------------------------------
@@ -56,10 +63,12 @@ def core_settings(config: Mapping[str, Any]) -> CoreSettings:
 async def core(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
     settings = core_settings(config)
     _refuse_public_demo(is_demo, [settings.listen])
+    # Several cores may share one port (SO_REUSEPORT, docs/operations.md); a metrics port is one process's.
+    require_free(_core_listens(settings), shared=frozenset({"core"}))
     if is_demo:
         await migrate.upgrade(settings.database_url)
-    elif not await migrate.is_current(settings.database_url):
-        raise CommandError("the database is not at the newest schema: run `wallet db upgrade` first")
+    else:
+        await require_current_schema(settings.database_url)
     await server.serve(settings)
     return 0
 
@@ -67,6 +76,7 @@ async def core(args: argparse.Namespace, config: Mapping[str, Any], is_demo: boo
 async def gateway(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
     listen, app = _gateway_app(args.name, config)
     _refuse_public_demo(is_demo, [listen])
+    require_free([(f"{args.name} gateway", listen)])
     await _serve_apps({args.name: (listen, app)})
     return 0
 
@@ -76,13 +86,15 @@ async def up(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool)
     settings = core_settings(config)
     apps = {name: _gateway_app(name, config) for name in GATEWAY_NAMES if name in config.get("gateways", {})}
     _refuse_public_demo(is_demo, [settings.listen, *(listen for listen, _ in apps.values())])
+    # Every port before anything starts: `wallet up` is one wallet, it shares no port with another.
+    require_free([*_core_listens(settings), *((f"{name} gateway", listen) for name, (listen, _) in apps.items())])
     await migrate.upgrade(settings.database_url)
     running = await server.start(settings)
     server.serve_metrics(settings)
     try:
         await _seed_demo(running.ledger, config.get("demo", {}))
         log.info("wallet up", extra={"core": settings.listen, **{name: listen for name, (listen, _) in apps.items()},
-                                     "database": _safe_url(settings.database_url)})
+                                     "database": safe(settings.database_url)})
         await _serve_apps(apps)
     finally:
         await running.stop(settings.shutdown_grace_seconds)
@@ -188,14 +200,13 @@ async def sign(args: argparse.Namespace, config: Mapping[str, Any], is_demo: boo
 async def db_upgrade(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
     settings = core_settings(config)
     await migrate.upgrade(settings.database_url)
-    print(f"database at the newest schema: {_safe_url(settings.database_url)}")
+    print(f"database at the newest schema: {safe(settings.database_url)}")
     return 0
 
 
 async def _ledger(config: Mapping[str, Any]) -> Ledger:
     settings = core_settings(config)
-    if not await migrate.is_current(settings.database_url):
-        raise CommandError("the database is not at the newest schema: run `wallet db upgrade` first")
+    await require_current_schema(settings.database_url)
     return await bootstrap.ledger_for(settings.database_url, settings.currencies)
 
 
@@ -245,6 +256,7 @@ async def raw_request(args: argparse.Namespace, config: Mapping[str, Any], is_de
 
 async def verify(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
     settings = core_settings(config)
+    await require_current_schema(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
         checked, mismatches = await find_mismatches(engine)
@@ -264,8 +276,7 @@ async def report(args: argparse.Namespace, config: Mapping[str, Any], is_demo: b
     if since >= until:
         raise CommandError(f"--since {since.isoformat()} is not before --until {until.isoformat()}")
     settings = core_settings(config)
-    if not await migrate.is_current(settings.database_url):
-        raise CommandError("the database is not at the newest schema: run `wallet db upgrade` first")
+    await require_current_schema(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
         found = await build_report(engine, since=since, until=until,
@@ -291,6 +302,3 @@ def minutes(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number of minutes: {text!r}")
     return int(text)
 
-
-def _safe_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)

@@ -24,15 +24,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import sys
+import tomllib
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, NoReturn
 
 import uvloop
+from sqlalchemy.exc import SQLAlchemyError
 
-from wallet_cli import commands, logs
+from wallet_cli import commands, database, logs
 from wallet_cli.config import load
+from wallet_cli.errors import CommandError
 from wallet_cli.heap import collector_tuned_for_serving
+from wallet_core.config import DEFAULT_DATABASE_URL
 from wallet_core.domain import Kind
 
 SERVING = {"core", "gateway", "up"}
@@ -98,10 +103,15 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> NoReturn:
     args = parser().parse_args(argv)
     logs.configure(args.log_level)
-    config, is_demo = load(args.config, args.database_url)
+    try:
+        config, is_demo = load(args.config, args.database_url)
+    except OSError as error:
+        _fail(f"the configuration {args.config}: {error.strerror}")
+    except tomllib.TOMLDecodeError as error:
+        _fail(f"the configuration {args.config} is not valid TOML: {error}")
     handlers: dict[str, Callable[..., Coroutine[Any, Any, int]]] = {
         "core": commands.core,
         "gateway": commands.gateway,
@@ -119,9 +129,25 @@ def main(argv: list[str] | None = None) -> None:
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner, \
                 collector_tuned_for_serving() if args.command in SERVING else contextlib.nullcontext():
             code = runner.run(handlers[args.command](args, config, is_demo))
-    except commands.CommandError as error:
-        print(f"wallet: {error}", file=sys.stderr)
-        code = 2
+    except CommandError as error:
+        _fail(str(error))
+    except BrokenPipeError:  # the reader left (`wallet report | head`): Python's advice, stdout to devnull
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    except (SQLAlchemyError, OSError) as error:
+        # What an operator meets first: a database that is down, missing or not migrated, a file not there.
+        explained = database.explain(error, config.get("core", {}).get("database_url", DEFAULT_DATABASE_URL))
+        if explained is None and isinstance(error, OSError) and error.filename:
+            explained = f"{error.filename}: {error.strerror}"
+        if explained is None:
+            raise
+        _fail(explained)
     except KeyboardInterrupt:
         code = 130
     sys.exit(code)
+
+
+def _fail(message: str) -> NoReturn:
+    """One line on stderr, never a traceback: the command could not run."""
+    print(f"wallet: {message}", file=sys.stderr)
+    sys.exit(2)
