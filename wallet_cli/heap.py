@@ -1,7 +1,7 @@
 """Keeping the cyclic garbage collector out of the way of a process that serves calls (the core,
 a gateway, `wallet up`), applied by `wallet` around those commands.
 
-Measured under load (`python -m bench.profile_gateway`), the collector cost a gateway about 80 µs
+Measured under load (a gateway profiler since removed; its figures are in docs/performance.md), the collector cost a gateway about 80 µs
 of CPU per request, though requests leave no reference cycles behind (the core is the same case:
 see docs/performance.md):
 
