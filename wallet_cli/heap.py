@@ -1,9 +1,9 @@
 """Keeping the cyclic garbage collector out of the way of a process that serves calls (the core,
 a gateway, `wallet up`), applied by `wallet` around those commands.
 
-Measured under load (a gateway profiler since removed; its figures are in docs/performance.md), the collector cost a gateway about 80 µs
-of CPU per request, though requests leave no reference cycles behind (the core is the same case:
-see docs/performance.md):
+Measured under load, the collector cost a gateway about 80 µs of CPU per request, though requests
+leave no reference cycles behind (the core is the same case; the figures are in
+docs/performance.md):
 
 - Every full pass walked the few hundred thousand objects built at start (modules, gRPC, protobuf,
   Starlette, SQLAlchemy): about 50 ms a pass. Frozen (`gc.freeze`) before serving starts, they are
