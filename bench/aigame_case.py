@@ -31,11 +31,14 @@ class AIGameCase:
         for i in range(count):
             bet_id = payloads.transaction_id(name, i, at)
             win = "2.00" if i % 2 == 0 else "0"
-            pairs.append((
-                payloads.http_post(spec["address"], spec["bet_path"], payloads.aigame_bet(who[i], bet_id, at)),
-                payloads.http_post(spec["address"], spec["payout_path"],
-                                   payloads.aigame_payout(who[i], bet_id, win, at)),
-            ))
+            pairs.append(
+                (
+                    payloads.http_post(spec["address"], spec["bet_path"], payloads.aigame_bet(who[i], bet_id, at)),
+                    payloads.http_post(
+                        spec["address"], spec["payout_path"], payloads.aigame_payout(who[i], bet_id, win, at)
+                    ),
+                )
+            )
         return pairs
 
     async def prepare(self) -> None:
@@ -74,8 +77,9 @@ class AIGameCase:
 
     async def run(self) -> dict[str, Any]:
         tally = Tally()
-        elapsed, cpu = await drive(len(self.bets), self.concurrency, self._step(self.bets, tally),
-                                   self.spec.get("max_seconds"))
+        elapsed, cpu = await drive(
+            len(self.bets), self.concurrency, self._step(self.bets, tally), self.spec.get("max_seconds")
+        )
         return tally.figures(elapsed, cpu)
 
     async def close(self) -> None:

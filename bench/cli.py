@@ -24,28 +24,44 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m bench",
         description="Measure the wallet on this machine (docs/performance.md): core Debit over gRPC, hot balance, "
-                    "the AIGame gateway end to end, SQLite, the echo and driver baselines, memory and size.")
+        "the AIGame gateway end to end, SQLite, the echo and driver baselines, memory and size.",
+    )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="a smoke run: a few hundred requests, SQLite only")
     mode.add_argument("--long", action="store_true", help="the default run plus 1,000,000 transactions for memory")
-    mode.add_argument("--cpu-per-debit", type=Path, metavar="BEFORE",
-                      help="instead of the run: the core's CPU per Debit of this checkout against the checkout "
-                           "BEFORE (e.g. from `git worktree add`), in alternating pairs; the ratio after / before")
-    p.add_argument("--output", type=Path,
-                   help=f"the JSON file (default: {RESULTS}, with --cpu-per-debit {PAIRS_RESULTS})")
-    p.add_argument("--postgres-url", default=os.environ.get("WALLET_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
-                   help="a PostgreSQL server to create the run's database on (default: $WALLET_BENCH_POSTGRES_URL "
-                        "or %(default)s); the database is dropped afterwards")
-    p.add_argument("--core-processes", type=int,
-                   help="core processes sharing the port (SO_REUSEPORT) on PostgreSQL, and echo processes (default 2)")
+    mode.add_argument(
+        "--cpu-per-debit",
+        type=Path,
+        metavar="BEFORE",
+        help="instead of the run: the core's CPU per Debit of this checkout against the checkout "
+        "BEFORE (e.g. from `git worktree add`), in alternating pairs; the ratio after / before",
+    )
+    p.add_argument(
+        "--output", type=Path, help=f"the JSON file (default: {RESULTS}, with --cpu-per-debit {PAIRS_RESULTS})"
+    )
+    p.add_argument(
+        "--postgres-url",
+        default=os.environ.get("WALLET_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        help="a PostgreSQL server to create the run's database on (default: $WALLET_BENCH_POSTGRES_URL "
+        "or %(default)s); the database is dropped afterwards",
+    )
+    p.add_argument(
+        "--core-processes",
+        type=int,
+        help="core processes sharing the port (SO_REUSEPORT) on PostgreSQL, and echo processes (default 2)",
+    )
     p.add_argument("--connections", type=int, help="gRPC connections of the generator (default 8)")
     p.add_argument("--core-pool-size", type=int, help="the core's database pool_size (default: the core's own)")
     p.add_argument("--log-level", default="INFO", help="the servers' log level (default INFO, as in production)")
     p.add_argument("--keep", action="store_true", help="keep the run directory (configs, server logs)")
     pairs = p.add_argument_group("--cpu-per-debit")
     pairs.add_argument("--pairs", type=int, default=3, help="alternating pairs (default %(default)s)")
-    pairs.add_argument("--store", choices=("postgresql", "sqlite"), default="postgresql",
-                       help="each core's database (default %(default)s)")
+    pairs.add_argument(
+        "--store",
+        choices=("postgresql", "sqlite"),
+        default="postgresql",
+        help="each core's database (default %(default)s)",
+    )
     pairs.add_argument("--seconds", type=float, default=8.0, help="a case's length (default %(default)s)")
     pairs.add_argument("--concurrency", type=int, default=64, help="Debits in flight (default %(default)s)")
     return p
@@ -54,8 +70,15 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     if args.cpu_per_debit:
-        settings = Settings(args.cpu_per_debit.resolve(), args.store, args.postgres_url, args.pairs, args.seconds,
-                            args.concurrency, args.log_level.upper())
+        settings = Settings(
+            args.cpu_per_debit.resolve(),
+            args.store,
+            args.postgres_url,
+            args.pairs,
+            args.seconds,
+            args.concurrency,
+            args.log_level.upper(),
+        )
         try:
             _exit(compare(settings, (args.output or PAIRS_RESULTS).resolve()))
         except NotACheckout as error:

@@ -19,13 +19,25 @@ CLIENTS = (
 
 
 def write_core_config(path: Path, database_url: str, port: int, pool_size: int | None = None) -> Path:
-    return write_config(path, core=core_section(port=port, database_url=database_url,
-                                                currencies={payloads.CURRENCY: 2}, clients=CLIENTS,
-                                                pool_size=pool_size))
+    return write_config(
+        path,
+        core=core_section(
+            port=port,
+            database_url=database_url,
+            currencies={payloads.CURRENCY: 2},
+            clients=CLIENTS,
+            pool_size=pool_size,
+        ),
+    )
 
 
 def write_gateway_config(path: Path, port: int, core_port: int) -> Path:
     """The AIGame gateway in front of the core, accepting the bench's agent from loopback."""
-    aigame = gateway_section(port=port, core_port=core_port, token=GATEWAY_TOKEN, allowed_ips=["127.0.0.1"],
-                             agents={payloads.AIGAME_AGENT: payloads.AIGAME_SECRET})
+    aigame = gateway_section(
+        port=port,
+        core_port=core_port,
+        token=GATEWAY_TOKEN,
+        allowed_ips=["127.0.0.1"],
+        agents={payloads.AIGAME_AGENT: payloads.AIGAME_SECRET},
+    )
     return write_config(path, gateways={"aigame": aigame})

@@ -20,8 +20,9 @@ from devstack.processes import Server
 DbPids = Callable[[], Awaitable[list[int]]]
 
 
-async def _snapshot(servers: Sequence[Server], db_pids: DbPids | None
-                    ) -> tuple[dict[str, float], dict[int, float], float, float]:
+async def _snapshot(
+    servers: Sequence[Server], db_pids: DbPids | None
+) -> tuple[dict[str, float], dict[int, float], float, float]:
     cpu: dict[str, float] = {}
     for server in servers:
         cpu[f"server_{server.name}"] = cpu.get(f"server_{server.name}", 0.0) + cpu_seconds(server.pid)
@@ -30,8 +31,16 @@ async def _snapshot(servers: Sequence[Server], db_pids: DbPids | None
     return cpu, backends, busy, asyncio.get_running_loop().time()
 
 
-async def measure(generator: Generator, task: dict[str, Any], *, section: str, label: str, store: str,
-                  servers: Sequence[Server], db_pids: DbPids | None) -> tuple[Row, dict[str, Any]]:
+async def measure(
+    generator: Generator,
+    task: dict[str, Any],
+    *,
+    section: str,
+    label: str,
+    store: str,
+    servers: Sequence[Server],
+    db_pids: DbPids | None,
+) -> tuple[Row, dict[str, Any]]:
     """Prepare `task` in the generator, then run it between two readings of every CPU counter.
     Returns the row and whatever else the generator reported (e.g. balances seen)."""
     await generator.prepare(task)
@@ -49,8 +58,18 @@ async def measure(generator: Generator, task: dict[str, Any], *, section: str, l
     cpu["machine"] = busy_after - busy_before
     cpu["generator"] = result.pop("generator_cpu_s")
     row = Row(
-        section, label, store, task.get("concurrency", 0), task.get("connections", task.get("concurrency", 0)),
-        result.pop("requests"), result.pop("ok"), result.pop("failed"), result.pop("errors"),
-        result.pop("elapsed_s"), ended - started, result.pop("latencies_us"), cpu,
+        section,
+        label,
+        store,
+        task.get("concurrency", 0),
+        task.get("connections", task.get("concurrency", 0)),
+        result.pop("requests"),
+        result.pop("ok"),
+        result.pop("failed"),
+        result.pop("errors"),
+        result.pop("elapsed_s"),
+        ended - started,
+        result.pop("latencies_us"),
+        cpu,
     )
     return row, result

@@ -89,13 +89,17 @@ def summary(pairs: list[Pair]) -> dict[str, Any]:
 
 
 def describe(number: int, pair: Pair) -> str:
-    return (f"  pair {number} ({pair.first} first): before {pair.before.core_us:,.0f} µs ({pair.before.rps:,.0f}/s), "
-            f"after {pair.after.core_us:,.0f} µs ({pair.after.rps:,.0f}/s), ratio {pair.ratio:.2f}")
+    return (
+        f"  pair {number} ({pair.first} first): before {pair.before.core_us:,.0f} µs ({pair.before.rps:,.0f}/s), "
+        f"after {pair.after.core_us:,.0f} µs ({pair.after.rps:,.0f}/s), ratio {pair.ratio:.2f}"
+    )
 
 
 def render(pairs: list[Pair], settings: Settings) -> str:
-    lines = [f"core CPU per Debit, {settings.store}, {settings.concurrency} concurrent, {settings.seconds:g} s a case; "
-             f"before = {settings.before}, after = {ROOT}"]
+    lines = [
+        f"core CPU per Debit, {settings.store}, {settings.concurrency} concurrent, {settings.seconds:g} s a case; "
+        f"before = {settings.before}, after = {ROOT}"
+    ]
     lines += [describe(i + 1, pair) for i, pair in enumerate(pairs)]
     lines.append(f"after / before: mean ratio {summary(pairs)['mean_ratio']}")
     return "\n".join(lines)
@@ -129,27 +133,44 @@ async def _open_accounts(address: str) -> None:
     async with grpc.aio.insecure_channel(address) as channel:
         stub = wallet_pb2_grpc.WalletServiceStub(channel)
         for start in range(0, PLAYERS, 200):
-            await asyncio.gather(*(stub.CreateAccount(
-                pb.CreateAccountRequest(player_id=payloads.player_id(i), currency=payloads.CURRENCY,
-                                        initial_balance=balance), metadata=metadata, timeout=30)
-                for i in range(start, min(start + 200, PLAYERS))))
+            await asyncio.gather(
+                *(
+                    stub.CreateAccount(
+                        pb.CreateAccountRequest(
+                            player_id=payloads.player_id(i), currency=payloads.CURRENCY, initial_balance=balance
+                        ),
+                        metadata=metadata,
+                        timeout=30,
+                    )
+                    for i in range(start, min(start + 200, PLAYERS))
+                )
+            )
 
 
 async def _start(side: Side, settings: Settings, workdir: Path) -> None:
     config = configs.write_core_config(workdir / f"{side.name}.toml", side.database.url, side.port)
     await migrate(config, code=side.code, cwd=workdir)
-    (side.core,) = await start_cores(config, side.port, [workdir / f"{side.name}.log"], log_level=settings.log_level,
-                                     code=side.code, cwd=workdir)
+    (side.core,) = await start_cores(
+        config, side.port, [workdir / f"{side.name}.log"], log_level=settings.log_level, code=side.code, cwd=workdir
+    )
     await _open_accounts(side.address)
 
 
 async def _case(generator: Generator, side: Side, settings: Settings, name: str, warmup: int) -> Case:
     assert side.core is not None
-    task = grpc_task(name, side.address, concurrency=settings.concurrency,
-                     requests=int(settings.seconds * REQUESTS_PER_SECOND), warmup=warmup, connections=8,
-                     players=PLAYERS, max_seconds=settings.seconds)
-    row, _ = await measure(generator, task, section="cpu-pairs", label=side.name, store=settings.store,
-                           servers=[side.core], db_pids=None)
+    task = grpc_task(
+        name,
+        side.address,
+        concurrency=settings.concurrency,
+        requests=int(settings.seconds * REQUESTS_PER_SECOND),
+        warmup=warmup,
+        connections=8,
+        players=PLAYERS,
+        max_seconds=settings.seconds,
+    )
+    row, _ = await measure(
+        generator, task, section="cpu-pairs", label=side.name, store=settings.store, servers=[side.core], db_pids=None
+    )
     return Case(side.name, row.cpu_us_per_request["server"], row.rps, row.requests, row.failed)
 
 
@@ -166,8 +187,10 @@ async def compare(settings: Settings, output: Path) -> int:
             await _start(sides[name], settings, workdir)
         pairs: list[Pair] = []
         for i in range(settings.pairs):
-            cases = {name: await _case(generator, sides[name], settings, f"{name}-p{i}", WARMUP if i == 0 else 0)
-                     for name in order(i)}
+            cases = {
+                name: await _case(generator, sides[name], settings, f"{name}-p{i}", WARMUP if i == 0 else 0)
+                for name in order(i)
+            }
             pairs.append(Pair(order(i)[0], cases[BEFORE], cases[AFTER]))
             print(describe(i + 1, pairs[-1]), flush=True)
     finally:
@@ -179,10 +202,15 @@ async def compare(settings: Settings, output: Path) -> int:
             await drop_database(side.database, settings.postgres_url)
         shutil.rmtree(workdir, ignore_errors=True)
     print(render(pairs, settings))
-    results = {"schema": "wallet-bench-cpu-pairs/1", "settings": {**asdict(settings), "before": str(settings.before),
-                                                                 "after": str(ROOT)},
-               "pairs": [{"first": p.first, "before": asdict(p.before), "after": asdict(p.after),
-                          "ratio": round(p.ratio, 3)} for p in pairs], **summary(pairs)}
+    results = {
+        "schema": "wallet-bench-cpu-pairs/1",
+        "settings": {**asdict(settings), "before": str(settings.before), "after": str(ROOT)},
+        "pairs": [
+            {"first": p.first, "before": asdict(p.before), "after": asdict(p.after), "ratio": round(p.ratio, 3)}
+            for p in pairs
+        ],
+        **summary(pairs),
+    }
     await asyncio.to_thread(output.write_text, json.dumps(results, indent=2) + "\n")
     failed = sum(case.failed for pair in pairs for case in (pair.before, pair.after))
     if failed:

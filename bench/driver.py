@@ -91,9 +91,21 @@ class DriverCase:
         columns = list(zip(*sorted(debits, key=lambda debit: debit[1]), strict=True))
         game = payloads.GAME
         rows = await connection.fetch(
-            GROUP_COMMIT, list(columns[0]), list(columns[1]), list(columns[2]), list(columns[3]), list(columns[4]),
-            payloads.AMOUNT_MINOR, payloads.CURRENCY, "bench-driver", datetime.now(UTC), str(game["round_id"]),
-            game["game_id"], game["inst_id"], debits[0][5])
+            GROUP_COMMIT,
+            list(columns[0]),
+            list(columns[1]),
+            list(columns[2]),
+            list(columns[3]),
+            list(columns[4]),
+            payloads.AMOUNT_MINOR,
+            payloads.CURRENCY,
+            "bench-driver",
+            datetime.now(UTC),
+            str(game["round_id"]),
+            game["game_id"],
+            game["inst_id"],
+            debits[0][5],
+        )
         return len(rows)
 
     async def _one(self, connection: asyncpg.Connection, debit: tuple[Any, ...]) -> bool:
@@ -102,8 +114,21 @@ class DriverCase:
         game = payloads.GAME
         if self.variant == "1-statement":
             row = await connection.fetchval(
-                ONE_STATEMENT, provider, tx_id, player, payloads.CURRENCY, amount, request_hash,
-                str(game["round_id"]), game["game_id"], game["inst_id"], details, raw, event_time, now)
+                ONE_STATEMENT,
+                provider,
+                tx_id,
+                player,
+                payloads.CURRENCY,
+                amount,
+                request_hash,
+                str(game["round_id"]),
+                game["game_id"],
+                game["inst_id"],
+                details,
+                raw,
+                event_time,
+                now,
+            )
             return row is not None
         async with connection.transaction():
             bet_id = None
@@ -119,8 +144,24 @@ class DriverCase:
             if self.variant == "core-statements":
                 bet_id = await connection.fetchval(BET, provider, tx_id, player, payloads.CURRENCY, amount, now)
             stored = await connection.fetchval(
-                TRANSACTION, provider, tx_id, request_hash, account_id, bet_id, player, payloads.CURRENCY, amount,
-                balance, str(game["round_id"]), game["game_id"], game["inst_id"], details, raw, event_time, now)
+                TRANSACTION,
+                provider,
+                tx_id,
+                request_hash,
+                account_id,
+                bet_id,
+                player,
+                payloads.CURRENCY,
+                amount,
+                balance,
+                str(game["round_id"]),
+                game["game_id"],
+                game["inst_id"],
+                details,
+                raw,
+                event_time,
+                now,
+            )
             await connection.execute(ENTRY, account_id, stored, amount, balance, now)
         return True
 
@@ -131,7 +172,7 @@ class DriverCase:
 
         async def step(k: int, i: int) -> None:
             """One debit, or one batch of them: each debit's latency is its batch's."""
-            chunk = debits[i * batch:(i + 1) * batch]
+            chunk = debits[i * batch : (i + 1) * batch]
             started = clock()
             try:
                 async with pool.acquire() as connection:
@@ -150,8 +191,12 @@ class DriverCase:
 
     async def run(self) -> dict[str, Any]:
         tally = Tally()
-        elapsed, cpu = await drive(-(-len(self.debits) // self.batch), self.workers, self._step(self.debits, tally),
-                                   self.spec.get("max_seconds"))
+        elapsed, cpu = await drive(
+            -(-len(self.debits) // self.batch),
+            self.workers,
+            self._step(self.debits, tally),
+            self.spec.get("max_seconds"),
+        )
         return tally.figures(elapsed, cpu)
 
     async def close(self) -> None:

@@ -44,8 +44,9 @@ async def serve(listen: str) -> None:
 
 async def start_echo(port: int, workdir: Path, index: int = 0) -> Server:
     """One echo process (several may share `port`), not yet awaited."""
-    return await spawn("echo", ["-m", "bench.echo_server", "--listen", f"127.0.0.1:{port}"],
-                       workdir / f"echo-{index}.log")
+    return await spawn(
+        "echo", ["-m", "bench.echo_server", "--listen", f"127.0.0.1:{port}"], workdir / f"echo-{index}.log"
+    )
 
 
 def main() -> None:

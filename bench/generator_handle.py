@@ -25,8 +25,14 @@ class Generator:
     async def start(cls, *, env: dict[str, str] | None = None, cwd: Path | None = None) -> Generator:
         """In `child_environment()` unless `env` is given."""
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.generator", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            env=child_environment() if env is None else env, cwd=cwd, limit=2**24,
+            sys.executable,
+            "-m",
+            "bench.generator",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            env=child_environment() if env is None else env,
+            cwd=cwd,
+            limit=2**24,
         )
         return cls(process)
 

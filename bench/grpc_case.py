@@ -108,8 +108,9 @@ class GrpcCase:
         tally = Tally()
         if self.keep:
             self.responses[:] = [None] * len(self.messages)
-        elapsed, cpu = await drive(len(self.messages), self.concurrency, self._step(self.messages, tally),
-                                   self.spec.get("max_seconds"))
+        elapsed, cpu = await drive(
+            len(self.messages), self.concurrency, self._step(self.messages, tally), self.spec.get("max_seconds")
+        )
         figures = tally.figures(elapsed, cpu)
         if self.keep:
             figures["balances_after"] = balances_after(self.responses)

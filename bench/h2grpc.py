@@ -115,8 +115,11 @@ class H2Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's transports do not subclass it
         settings = struct.pack(">HIHI", SETTINGS_ENABLE_PUSH, 0, SETTINGS_INITIAL_WINDOW_SIZE, MAX_WINDOW)
-        self.transport.write(PREFACE + frame(SETTINGS, 0, 0, settings)
-                        + frame(WINDOW_UPDATE, 0, 0, struct.pack(">I", MAX_WINDOW - DEFAULT_WINDOW)))
+        self.transport.write(
+            PREFACE
+            + frame(SETTINGS, 0, 0, settings)
+            + frame(WINDOW_UPDATE, 0, 0, struct.pack(">I", MAX_WINDOW - DEFAULT_WINDOW))
+        )
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._fail(ConnectionFailed(f"connection lost: {exc or 'closed by the server'}"))
@@ -131,7 +134,7 @@ class H2Connection(asyncio.Protocol):
             end = offset + 9 + length
             if end > size:
                 break
-            self._frame(kind, flags, stream_id & 0x7FFFFFFF, bytes(buffer[offset + 9:end]))
+            self._frame(kind, flags, stream_id & 0x7FFFFFFF, bytes(buffer[offset + 9 : end]))
             offset = end
         if offset:
             del buffer[:offset]
@@ -156,8 +159,9 @@ class H2Connection(asyncio.Protocol):
 
     def _may_send(self, body: bytes) -> bool:
         """Within the server's flow-control windows and its limit of concurrent streams."""
-        return len(body) <= self.send_window and len(body) <= self.stream_window and (
-            self.open_streams < self.max_streams)
+        return (
+            len(body) <= self.send_window and len(body) <= self.stream_window and (self.open_streams < self.max_streams)
+        )
 
     def close(self) -> None:
         if self.transport is not None:
@@ -167,8 +171,7 @@ class H2Connection(asyncio.Protocol):
         assert self.transport is not None
         self.send_window -= len(body)
         self.open_streams += 1
-        self.transport.write(frame(HEADERS, END_HEADERS, stream_id, headers)
-                             + frame(DATA, END_STREAM, stream_id, body))
+        self.transport.write(frame(HEADERS, END_HEADERS, stream_id, headers) + frame(DATA, END_STREAM, stream_id, body))
 
     def _flush_pending(self) -> None:
         while self.pending and self.failure is None:
@@ -209,8 +212,10 @@ class H2Connection(asyncio.Protocol):
                     stream.future.set_result(None)
         elif kind == GOAWAY:
             last_stream, code = struct.unpack_from(">II", payload)
-            self._fail(ConnectionFailed(f"GOAWAY (error code {code}): {payload[8:].decode('latin-1')}"),
-                       after_stream=last_stream & 0x7FFFFFFF)
+            self._fail(
+                ConnectionFailed(f"GOAWAY (error code {code}): {payload[8:].decode('latin-1')}"),
+                after_stream=last_stream & 0x7FFFFFFF,
+            )
         # PRIORITY, PUSH_PROMISE (disabled), CONTINUATION of skipped headers: nothing to do
 
     def _data(self, flags: int, stream_id: int, payload: bytes) -> None:
@@ -222,7 +227,7 @@ class H2Connection(asyncio.Protocol):
         if stream is None:
             return
         if flags & PADDED:
-            payload = payload[1:len(payload) - payload[0]]
+            payload = payload[1 : len(payload) - payload[0]]
         stream.data += payload
         stream.got_message = True
         if flags & END_STREAM:

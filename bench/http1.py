@@ -45,7 +45,7 @@ class Http1Connection(asyncio.Protocol):
         if len(buffer) < total:
             return
         status = int(buffer[9:12])
-        body = bytes(buffer[head_end + 4:total])
+        body = bytes(buffer[head_end + 4 : total])
         del buffer[:total]
         waiter, self.waiter = self.waiter, None
         if not waiter.done():

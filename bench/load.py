@@ -42,13 +42,19 @@ class Tally:
 
     def figures(self, elapsed: float, cpu: float) -> dict[str, Any]:
         return {
-            "requests": len(self.latencies), "ok": self.ok, "failed": self.failed, "errors": self.errors,
-            "elapsed_s": elapsed, "generator_cpu_s": cpu, "latencies_us": [ns // 1000 for ns in self.latencies],
+            "requests": len(self.latencies),
+            "ok": self.ok,
+            "failed": self.failed,
+            "errors": self.errors,
+            "elapsed_s": elapsed,
+            "generator_cpu_s": cpu,
+            "latencies_us": [ns // 1000 for ns in self.latencies],
         }
 
 
-async def drive(items: int, concurrency: int, step: Callable[[int, int], Awaitable[None]],
-                max_seconds: float | None = None) -> tuple[float, float]:
+async def drive(
+    items: int, concurrency: int, step: Callable[[int, int], Awaitable[None]], max_seconds: float | None = None
+) -> tuple[float, float]:
     """Run `step(worker, item)` for the items over `concurrency` workers, taking no new item after
     `max_seconds`: (wall s, own CPU s)."""
     remaining = iter(range(items))

@@ -17,6 +17,7 @@ async def memory(bench: Bench) -> None:
     cores = await start_cores(bench, store, "core-memory")
     checkpoints: list[dict[str, Any]] = []
     try:
+
         def rss_mb() -> float:
             return round(max(rss_bytes(server.pid) for server in cores.servers) / MB, 1)
 
@@ -27,15 +28,34 @@ async def memory(bench: Bench) -> None:
         chunk_seconds = plan.memory_seconds / chunks if plan.memory_seconds else None
         for chunk in range(chunks):
             count = min(plan.memory_checkpoint, plan.memory_transactions - done)
-            task = grpc_task(f"mem{chunk}", cores.address, concurrency=plan.memory_concurrency, requests=count,
-                             warmup=0, connections=plan.connections, players=plan.players, max_seconds=chunk_seconds)
-            row, _ = await bench.run(task, section="memory", label=f"memory, chunk {chunk + 1} of {chunks}",
-                                     store=store.kind, servers=cores.servers, db_pids=bench.db_pids(store))
+            task = grpc_task(
+                f"mem{chunk}",
+                cores.address,
+                concurrency=plan.memory_concurrency,
+                requests=count,
+                warmup=0,
+                connections=plan.connections,
+                players=plan.players,
+                max_seconds=chunk_seconds,
+            )
+            row, _ = await bench.run(
+                task,
+                section="memory",
+                label=f"memory, chunk {chunk + 1} of {chunks}",
+                store=store.kind,
+                servers=cores.servers,
+                db_pids=bench.db_pids(store),
+            )
             done += row.requests
-            checkpoints.append({
-                "transactions": done, "rss_mb": rss_mb(), "rps": round(row.rps, 1),
-                "p99_ms": round(row.latency["p99_ms"], 2), "failed": row.failed,
-            })
+            checkpoints.append(
+                {
+                    "transactions": done,
+                    "rss_mb": rss_mb(),
+                    "rps": round(row.rps, 1),
+                    "p99_ms": round(row.latency["p99_ms"], 2),
+                    "failed": row.failed,
+                }
+            )
             if row.failed:
                 bench.problems.append(f"memory chunk {chunk}: {row.failed} debits failed")
         sizes_after = await store.size_bytes()
@@ -55,5 +75,7 @@ async def memory(bench: Bench) -> None:
         "db_bytes_per_transaction": round(sum(grown.values()) / max(done, 1), 1),
         "db_bytes_per_transaction_by_table": {t: round(b / max(done, 1), 1) for t, b in sorted(grown.items())},
     }
-    bench.say(f"memory: RSS {checkpoints[0]['rss_mb']} -> {last['rss_mb']} MB over {done:,} debits; "
-              f"{bench.facts['memory']['db_bytes_per_transaction']} database bytes per transaction")
+    bench.say(
+        f"memory: RSS {checkpoints[0]['rss_mb']} -> {last['rss_mb']} MB over {done:,} debits; "
+        f"{bench.facts['memory']['db_bytes_per_transaction']} database bytes per transaction"
+    )

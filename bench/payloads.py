@@ -68,8 +68,14 @@ def aigame_sign(params: Mapping[str, Any], secret: str) -> str:
 
 def aigame_bet(user_id: str, bet_txn_id: str, at_ms: int) -> dict[str, Any]:
     params: dict[str, Any] = {
-        "agent_id": AIGAME_AGENT, "user_id": user_id, **GAME, "bet_txn_id": bet_txn_id, "bet_amount": AMOUNT,
-        "bet_time": at_ms, "currency": CURRENCY, "timestamp": at_ms,
+        "agent_id": AIGAME_AGENT,
+        "user_id": user_id,
+        **GAME,
+        "bet_txn_id": bet_txn_id,
+        "bet_amount": AMOUNT,
+        "bet_time": at_ms,
+        "currency": CURRENCY,
+        "timestamp": at_ms,
     }
     params["sign"] = aigame_sign(params, AIGAME_SECRET)
     return params
@@ -77,8 +83,14 @@ def aigame_bet(user_id: str, bet_txn_id: str, at_ms: int) -> dict[str, Any]:
 
 def aigame_payout(user_id: str, bet_txn_id: str, win: str, at_ms: int) -> dict[str, Any]:
     params: dict[str, Any] = {
-        "agent_id": AIGAME_AGENT, "user_id": user_id, **GAME, "bet_txn_id": bet_txn_id, "win_amount": win,
-        "pay_out_time": at_ms, "currency": CURRENCY, "timestamp": at_ms,
+        "agent_id": AIGAME_AGENT,
+        "user_id": user_id,
+        **GAME,
+        "bet_txn_id": bet_txn_id,
+        "win_amount": win,
+        "pay_out_time": at_ms,
+        "currency": CURRENCY,
+        "timestamp": at_ms,
     }
     params["sign"] = aigame_sign(params, AIGAME_SECRET)
     return params
@@ -99,11 +111,21 @@ def debit_message(transaction_id: str, player: str, at_ms: int) -> bytes:
     details.update(bet_details(params))
     event_time = timestamp_pb2.Timestamp()
     event_time.FromMilliseconds(at_ms)
-    return bytes(pb.DebitRequest(
-        provider=PROVIDER, transaction_id=transaction_id, player_id=player, currency=CURRENCY, amount=AMOUNT,
-        round_id=str(GAME["round_id"]), game_id=str(GAME["game_id"]), table_id=str(GAME["inst_id"]),
-        details=details, event_time=event_time, raw_request=json.dumps(params, separators=(",", ":")),
-    ).SerializeToString())
+    return bytes(
+        pb.DebitRequest(
+            provider=PROVIDER,
+            transaction_id=transaction_id,
+            player_id=player,
+            currency=CURRENCY,
+            amount=AMOUNT,
+            round_id=str(GAME["round_id"]),
+            game_id=str(GAME["game_id"]),
+            table_id=str(GAME["inst_id"]),
+            details=details,
+            event_time=event_time,
+            raw_request=json.dumps(params, separators=(",", ":")),
+        ).SerializeToString()
+    )
 
 
 def debit_messages(case: str, count: int, players: int, *, player: str | None = None) -> list[bytes]:
@@ -115,6 +137,7 @@ def debit_messages(case: str, count: int, players: int, *, player: str | None = 
 
 def http_post(host: str, path: str, body: Mapping[str, Any]) -> bytes:
     raw = json.dumps(body, separators=(",", ":")).encode()
-    head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(raw)}\r\n\r\n")
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {len(raw)}\r\n\r\n"
+    )
     return head.encode() + raw

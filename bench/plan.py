@@ -61,9 +61,22 @@ def long() -> Plan:
 def quick() -> Plan:
     """Seconds, SQLite only: every code path of the default run with a few hundred requests."""
     return Plan(
-        mode="quick", postgres=False, players=200, rounds=2, case_seconds=10.0, concurrencies=(1, 8),
-        requests={1: 60, 8: 200}, warmup={1: 10, 8: 40}, hot_concurrency=16, hot_requests=200,
-        gateway_concurrencies=(1, 8), gateway_requests={1: 20, 8: 100}, sqlite_concurrencies=(8,),
-        sqlite_requests={8: 200}, memory_transactions=300, memory_checkpoint=100, memory_concurrency=8,
+        mode="quick",
+        postgres=False,
+        players=200,
+        rounds=2,
+        case_seconds=10.0,
+        concurrencies=(1, 8),
+        requests={1: 60, 8: 200},
+        warmup={1: 10, 8: 40},
+        hot_concurrency=16,
+        hot_requests=200,
+        gateway_concurrencies=(1, 8),
+        gateway_requests={1: 20, 8: 100},
+        sqlite_concurrencies=(8,),
+        sqlite_requests={8: 200},
+        memory_transactions=300,
+        memory_checkpoint=100,
+        memory_concurrency=8,
         memory_seconds=30.0,
     )

@@ -8,18 +8,44 @@ from typing import Any
 from bench.rows import Row
 from bench.targets import Target
 
-COLUMNS = ("case", "store", "conc", "requests", "failed", "req/s", "p50 ms", "p99 ms", "gen %", "server %",
-           "db %", "other %", "server µs/req", "db µs/req", "ceiling/s")
+COLUMNS = (
+    "case",
+    "store",
+    "conc",
+    "requests",
+    "failed",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "gen %",
+    "server %",
+    "db %",
+    "other %",
+    "server µs/req",
+    "db µs/req",
+    "ceiling/s",
+)
 
 
 def _cells(row: Row) -> list[str]:
     latency, cpu, per = row.latency, row.cpu_pct, row.cpu_us_per_request
     postgres = row.store == "postgresql"
     return [
-        row.label, row.store, str(row.concurrency), f"{row.requests:,}", f"{row.failed:,}",
-        f"{row.rps:,.0f}", f"{latency['p50_ms']:.2f}", f"{latency['p99_ms']:.2f}", f"{cpu['generator']:.0f}",
-        f"{cpu['server']:.0f}", f"{cpu['database']:.0f}" if postgres else "-", f"{cpu['other']:.0f}",
-        f"{per['server']:,.0f}", f"{per['database']:,.0f}" if postgres else "-", f"{row.ceiling_rps:,.0f}",
+        row.label,
+        row.store,
+        str(row.concurrency),
+        f"{row.requests:,}",
+        f"{row.failed:,}",
+        f"{row.rps:,.0f}",
+        f"{latency['p50_ms']:.2f}",
+        f"{latency['p99_ms']:.2f}",
+        f"{cpu['generator']:.0f}",
+        f"{cpu['server']:.0f}",
+        f"{cpu['database']:.0f}" if postgres else "-",
+        f"{cpu['other']:.0f}",
+        f"{per['server']:,.0f}",
+        f"{per['database']:,.0f}" if postgres else "-",
+        f"{row.ceiling_rps:,.0f}",
     ]
 
 
@@ -60,8 +86,12 @@ def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]
         f"Python {machine['python']}, PostgreSQL {machine.get('postgresql', '-')}, "
         f"load average at start {machine['load_average_at_start']}",
         f"code: {results['code']['git_head']}"
-        + (f" + changes in {len(results['code']['changed_since_head'])} files" if results["code"]["changed_since_head"]
-           else "") + f" (sources {results['code']['source_digest']})",
+        + (
+            f" + changes in {len(results['code']['changed_since_head'])} files"
+            if results["code"]["changed_since_head"]
+            else ""
+        )
+        + f" (sources {results['code']['source_digest']})",
         f"processes: {_processes(results['plan'])}; the generator's gRPC connections: {results['plan']['connections']}",
         "",
         table(rows),
@@ -78,22 +108,33 @@ def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]
     out += [f"  {name:<40} {value if value is not None else 'n/a'}" for name, value in results["ratios"].items()]
     hot = results.get("hot_balance")
     if hot:
-        out += ["", f"hot balance: {hot['debits_taken']:,} debits taken, {hot['debits_refused']:,} refused "
-                f"(the balance covered {hot['debits_the_balance_covered']:,}); final balance "
-                f"{hot['final_balance_minor']} minor units, lowest balance_after {hot['lowest_balance_after_minor']}; "
-                f"no overdraft: {'yes' if hot['no_overdraft'] else 'NO'}"]
+        out += [
+            "",
+            f"hot balance: {hot['debits_taken']:,} debits taken, {hot['debits_refused']:,} refused "
+            f"(the balance covered {hot['debits_the_balance_covered']:,}); final balance "
+            f"{hot['final_balance_minor']} minor units, lowest balance_after {hot['lowest_balance_after_minor']}; "
+            f"no overdraft: {'yes' if hot['no_overdraft'] else 'NO'}",
+        ]
     memory = results.get("memory")
     if memory:
         points = ", ".join(f"{c['transactions']:,}: {c['rss_mb']} MB" for c in memory["checkpoints"])
-        out += ["", f"core RSS by debits served ({memory['store']}): {points}",
-                f"database bytes per transaction: {memory['db_bytes_per_transaction']:,} "
-                f"({', '.join(f'{t} {b:,}' for t, b in memory['db_bytes_per_transaction_by_table'].items() if b)})"]
+        out += [
+            "",
+            f"core RSS by debits served ({memory['store']}): {points}",
+            f"database bytes per transaction: {memory['db_bytes_per_transaction']:,} "
+            f"({', '.join(f'{t} {b:,}' for t, b in memory['db_bytes_per_transaction_by_table'].items() if b)})",
+        ]
     if "sqlite_bytes_per_transaction" in results:
         out.append(f"SQLite file bytes per transaction: {results['sqlite_bytes_per_transaction']:,}")
     checks = results.get("ledger_checks", {})
     if checks:
-        out += ["", "ledger checks (wallet verify): " + ", ".join(
-            f"{store}: {c['accounts']:,} accounts, {c['mismatches']} mismatches" for store, c in checks.items())]
+        out += [
+            "",
+            "ledger checks (wallet verify): "
+            + ", ".join(
+                f"{store}: {c['accounts']:,} accounts, {c['mismatches']} mismatches" for store, c in checks.items()
+            ),
+        ]
     out += ["", "targets:"]
     width = max(len(t.name) for t in targets)
     out += [f"  [{t.status:^12}] {t.name:<{width}}  wanted {t.wanted:<18} measured {t.measured}" for t in targets]

@@ -54,8 +54,7 @@ class Row:
     @property
     def cpu_us_per_request(self) -> dict[str, float]:
         """CPU per request (µs) of each component: far less sensitive to other load than req/s."""
-        per = {name: 1e6 * seconds / max(self.requests, 1) for name, seconds in self.cpu_s.items()
-               if name != "machine"}
+        per = {name: 1e6 * seconds / max(self.requests, 1) for name, seconds in self.cpu_s.items() if name != "machine"}
         per["server"] = sum(v for k, v in per.items() if k.startswith("server_"))
         return {k: round(v, 1) for k, v in per.items()}
 
@@ -70,11 +69,23 @@ class Row:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "section": self.section, "label": self.label, "store": self.store, "concurrency": self.concurrency,
-            "connections": self.connections, "rounds": self.rounds, "requests": self.requests, "ok": self.ok,
-            "failed": self.failed, "errors": self.errors, "elapsed_s": self.elapsed_s, "rps": self.rps,
-            **self.latency, "cpu_pct": self.cpu_pct, "cpu_us_per_request": self.cpu_us_per_request,
-            "ceiling_rps": self.ceiling_rps, **self.notes,
+            "section": self.section,
+            "label": self.label,
+            "store": self.store,
+            "concurrency": self.concurrency,
+            "connections": self.connections,
+            "rounds": self.rounds,
+            "requests": self.requests,
+            "ok": self.ok,
+            "failed": self.failed,
+            "errors": self.errors,
+            "elapsed_s": self.elapsed_s,
+            "rps": self.rps,
+            **self.latency,
+            "cpu_pct": self.cpu_pct,
+            "cpu_us_per_request": self.cpu_us_per_request,
+            "ceiling_rps": self.ceiling_rps,
+            **self.notes,
         }
 
 
@@ -89,8 +100,19 @@ def merge(rows: Sequence[Row]) -> Row:
         for why, count in row.errors.items():
             errors[why] = errors.get(why, 0) + count
     return Row(
-        first.section, first.label, first.store, first.concurrency, first.connections,
-        sum(r.requests for r in rows), sum(r.ok for r in rows), sum(r.failed for r in rows), errors,
-        sum(r.elapsed_s for r in rows), sum(r.wall_s for r in rows), [us for r in rows for us in r.latencies_us],
-        cpu, rounds=sum(r.rounds for r in rows), notes=dict(first.notes),
+        first.section,
+        first.label,
+        first.store,
+        first.concurrency,
+        first.connections,
+        sum(r.requests for r in rows),
+        sum(r.ok for r in rows),
+        sum(r.failed for r in rows),
+        errors,
+        sum(r.elapsed_s for r in rows),
+        sum(r.wall_s for r in rows),
+        [us for r in rows for us in r.latencies_us],
+        cpu,
+        rounds=sum(r.rounds for r in rows),
+        notes=dict(first.notes),
     )

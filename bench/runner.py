@@ -57,14 +57,17 @@ async def run(plan: Plan, postgres_url: str, output: Path, keep_workdir: bool = 
     assert bench is not None
     code["source_digest_at_end"] = await asyncio.to_thread(digest)
     if code["source_digest_at_end"] != code["source_digest"]:
-        bench.warnings.append("the code under test changed during the run: rows measured before and after the "
-                              "change are different programs; run again on a quiet tree")
+        bench.warnings.append(
+            "the code under test changed during the run: rows measured before and after the "
+            "change are different programs; run again on a quiet tree"
+        )
     bench.facts["code"] = code
     results = _results(bench, plan, machine, started_at, time.monotonic() - started, output)
     rows = bench.rows
     checks = results.get("ledger_checks", {})
-    bench.problems += [f"wallet verify on {s}: {c['mismatches']} mismatches" for s, c in checks.items()
-                       if c["mismatches"]]
+    bench.problems += [
+        f"wallet verify on {s}: {c['mismatches']} mismatches" for s, c in checks.items() if c["mismatches"]
+    ]
     found = targets.evaluate(rows, bench.facts)
     results["targets"] = [t.as_json() for t in found]
     results["problems"] = bench.problems
@@ -87,8 +90,9 @@ async def _sections(bench: Bench, store: Store) -> None:
     await memory(bench)
 
 
-def _results(bench: Bench, plan: Plan, machine: dict[str, Any], started_at: datetime, duration: float,
-             output: Path) -> dict[str, Any]:
+def _results(
+    bench: Bench, plan: Plan, machine: dict[str, Any], started_at: datetime, duration: float, output: Path
+) -> dict[str, Any]:
     return {
         "schema": "wallet-bench/1",
         "mode": plan.mode,
@@ -115,4 +119,3 @@ def _json(results: dict[str, Any]) -> str:
         return value
 
     return json.dumps(clean(results), indent=2) + "\n"
-

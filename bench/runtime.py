@@ -47,14 +47,25 @@ class Bench:
         self.skipped.append({"section": section, "reason": reason})
         self.say(f"skipped {section}: {reason}")
 
-    async def run(self, task: dict[str, Any], *, section: str, label: str, store: str,
-                  servers: list[Server], db_pids: DbPids | None) -> tuple[Row, dict[str, Any]]:
-        row, extra = await measure(self.generator, task, section=section, label=label, store=store, servers=servers,
-                                   db_pids=db_pids)
+    async def run(
+        self,
+        task: dict[str, Any],
+        *,
+        section: str,
+        label: str,
+        store: str,
+        servers: list[Server],
+        db_pids: DbPids | None,
+    ) -> tuple[Row, dict[str, Any]]:
+        row, extra = await measure(
+            self.generator, task, section=section, label=label, store=store, servers=servers, db_pids=db_pids
+        )
         latency, cpu = row.latency, row.cpu_pct
-        self.say(f"{label} c={row.concurrency}: {row.rps:,.0f}/s p50 {latency['p50_ms']:.2f} ms p99 "
-                 f"{latency['p99_ms']:.2f} ms ({row.failed} failed of {row.requests:,}); CPU % gen "
-                 f"{cpu['generator']:.0f} server {cpu['server']:.0f} db {cpu['database']:.0f} other {cpu['other']:.0f}")
+        self.say(
+            f"{label} c={row.concurrency}: {row.rps:,.0f}/s p50 {latency['p50_ms']:.2f} ms p99 "
+            f"{latency['p99_ms']:.2f} ms ({row.failed} failed of {row.requests:,}); CPU % gen "
+            f"{cpu['generator']:.0f} server {cpu['server']:.0f} db {cpu['database']:.0f} other {cpu['other']:.0f}"
+        )
         return row, extra
 
 
@@ -81,13 +92,36 @@ async def start_cores(bench: Bench, store: Store, name: str) -> Cores:
     return Cores(await start_core_processes(config, port, logs, log_level=bench.plan.log_level), port)
 
 
-def grpc_task(name: str, address: str, *, concurrency: int, requests: int, warmup: int, connections: int,
-              players: int, path: str = DEBIT_PATH, token: str = configs.BENCH_TOKEN, player: str | None = None,
-              keep_responses: bool = False, client: str = "h2", max_seconds: float | None = None) -> dict[str, Any]:
+def grpc_task(
+    name: str,
+    address: str,
+    *,
+    concurrency: int,
+    requests: int,
+    warmup: int,
+    connections: int,
+    players: int,
+    path: str = DEBIT_PATH,
+    token: str = configs.BENCH_TOKEN,
+    player: str | None = None,
+    keep_responses: bool = False,
+    client: str = "h2",
+    max_seconds: float | None = None,
+) -> dict[str, Any]:
     return {
-        "kind": "grpc", "name": name, "address": address, "path": path, "token": token,
-        "players": players, "player": player, "concurrency": concurrency, "requests": requests, "warmup": warmup,
-        "connections": min(connections, concurrency), "keep_responses": keep_responses, "client": client,
+        "kind": "grpc",
+        "name": name,
+        "address": address,
+        "path": path,
+        "token": token,
+        "players": players,
+        "player": player,
+        "concurrency": concurrency,
+        "requests": requests,
+        "warmup": warmup,
+        "connections": min(connections, concurrency),
+        "keep_responses": keep_responses,
+        "client": client,
         "max_seconds": max_seconds,
     }
 

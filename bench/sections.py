@@ -27,12 +27,21 @@ def _share(total: int, rounds: int) -> int:
     return max(1, total // rounds)
 
 
-def _driver_task(bench: Bench, name: str, variant: str, c: int, requests: int, warmup: int,
-                 seconds: float) -> dict[str, Any]:
+def _driver_task(
+    bench: Bench, name: str, variant: str, c: int, requests: int, warmup: int, seconds: float
+) -> dict[str, Any]:
     return {
-        "kind": "driver", "name": name, "variant": variant, "dsn": dsn(bench.store.url), "players": bench.plan.players,
-        "concurrency": c, "connections": min(c, bench.plan.driver_pool), "requests": requests, "warmup": warmup,
-        "pool_size": bench.plan.driver_pool, "max_seconds": seconds,
+        "kind": "driver",
+        "name": name,
+        "variant": variant,
+        "dsn": dsn(bench.store.url),
+        "players": bench.plan.players,
+        "concurrency": c,
+        "connections": min(c, bench.plan.driver_pool),
+        "requests": requests,
+        "warmup": warmup,
+        "pool_size": bench.plan.driver_pool,
+        "max_seconds": seconds,
     }
 
 
@@ -53,21 +62,50 @@ async def baselines_and_core(bench: Bench, cores: Cores) -> None:
             requests, seconds = _share(plan.requests_at(c), plan.rounds), plan.case_seconds / plan.rounds
             for r in range(plan.rounds):
                 warmup = plan.warmup_at(c) if r == 0 else 0
-                echo_task = grpc_task(f"echo-c{c}-r{r}", f"127.0.0.1:{echo_port}", concurrency=c, requests=requests,
-                                      warmup=warmup, connections=plan.connections, players=plan.players,
-                                      path=ECHO_PATH, max_seconds=seconds)
-                row, _ = await bench.run(echo_task, section="echo", label="gRPC echo (baseline)", store="-",
-                                         servers=echo, db_pids=None)
+                echo_task = grpc_task(
+                    f"echo-c{c}-r{r}",
+                    f"127.0.0.1:{echo_port}",
+                    concurrency=c,
+                    requests=requests,
+                    warmup=warmup,
+                    connections=plan.connections,
+                    players=plan.players,
+                    path=ECHO_PATH,
+                    max_seconds=seconds,
+                )
+                row, _ = await bench.run(
+                    echo_task, section="echo", label="gRPC echo (baseline)", store="-", servers=echo, db_pids=None
+                )
                 parts.setdefault("echo", []).append(row)
                 if store.kind == "postgresql":
                     task = _driver_task(bench, f"driver-c{c}-r{r}", "3-statements", c, requests, warmup, seconds)
-                    row, _ = await bench.run(task, section="driver-3-statements", label="asyncpg debit, 3 statements",
-                                             store=store.kind, servers=[], db_pids=bench.db_pids(store))
+                    row, _ = await bench.run(
+                        task,
+                        section="driver-3-statements",
+                        label="asyncpg debit, 3 statements",
+                        store=store.kind,
+                        servers=[],
+                        db_pids=bench.db_pids(store),
+                    )
                     parts.setdefault("driver", []).append(row)
-                task = grpc_task(f"core-c{c}-r{r}", cores.address, concurrency=c, requests=requests, warmup=warmup,
-                                 connections=plan.connections, players=plan.players, max_seconds=seconds)
-                row, _ = await bench.run(task, section="core", label=f"core Debit, {store.kind}", store=store.kind,
-                                         servers=cores.servers, db_pids=bench.db_pids(store))
+                task = grpc_task(
+                    f"core-c{c}-r{r}",
+                    cores.address,
+                    concurrency=c,
+                    requests=requests,
+                    warmup=warmup,
+                    connections=plan.connections,
+                    players=plan.players,
+                    max_seconds=seconds,
+                )
+                row, _ = await bench.run(
+                    task,
+                    section="core",
+                    label=f"core Debit, {store.kind}",
+                    store=store.kind,
+                    servers=cores.servers,
+                    db_pids=bench.db_pids(store),
+                )
                 parts.setdefault("core", []).append(row)
             for kind, rows in parts.items():
                 merged = merge(rows)
@@ -85,17 +123,33 @@ async def _extras(bench: Bench, echo: list[Server], echo_port: int) -> None:
     plan, c = bench.plan, max(bench.plan.concurrencies)
     requests, seconds = plan.requests_at(c), plan.case_seconds
     if plan.grpcio_comparison:
-        task = grpc_task(f"echo-grpcio-c{c}", f"127.0.0.1:{echo_port}", concurrency=c, requests=requests,
-                         warmup=plan.warmup_at(c), connections=plan.connections, players=plan.players,
-                         path=ECHO_PATH, client="grpcio", max_seconds=seconds)
-        row, _ = await bench.run(task, section="echo-grpcio", label="gRPC echo, grpc.aio generator", store="-",
-                                 servers=echo, db_pids=None)
+        task = grpc_task(
+            f"echo-grpcio-c{c}",
+            f"127.0.0.1:{echo_port}",
+            concurrency=c,
+            requests=requests,
+            warmup=plan.warmup_at(c),
+            connections=plan.connections,
+            players=plan.players,
+            path=ECHO_PATH,
+            client="grpcio",
+            max_seconds=seconds,
+        )
+        row, _ = await bench.run(
+            task, section="echo-grpcio", label="gRPC echo, grpc.aio generator", store="-", servers=echo, db_pids=None
+        )
         bench.rows.append(row)
     if bench.store.kind == "postgresql":
         for variant in ("core-statements", "1-statement", "group-commit"):
             task = _driver_task(bench, f"driver-{variant}-c{c}", variant, c, requests, plan.warmup_at(c), seconds)
-            row, _ = await bench.run(task, section=f"driver-{variant}", label=f"asyncpg debit, {variant}",
-                                     store="postgresql", servers=[], db_pids=bench.db_pids(bench.store))
+            row, _ = await bench.run(
+                task,
+                section=f"driver-{variant}",
+                label=f"asyncpg debit, {variant}",
+                store="postgresql",
+                servers=[],
+                db_pids=bench.db_pids(bench.store),
+            )
             bench.rows.append(row)
 
 
@@ -103,8 +157,9 @@ async def _check_stored(bench: Bench, store: Store, row: Row, cases: list[str]) 
     """The ledger holds exactly the debits of these cases that were answered OK."""
     row.notes["stored"] = await store.outcomes(payloads.PROVIDER, cases)
     if row.notes["stored"].get("completed", 0) != row.ok:
-        bench.problems.append(f"{', '.join(cases)}: {row.ok} debits answered OK, the ledger holds "
-                              f"{row.notes['stored']}")
+        bench.problems.append(
+            f"{', '.join(cases)}: {row.ok} debits answered OK, the ledger holds {row.notes['stored']}"
+        )
 
 
 def hot_player_balance(bench: Bench) -> int:
@@ -115,17 +170,31 @@ def hot_player_balance(bench: Bench) -> int:
 async def hot_balance(bench: Bench, cores: Cores) -> None:
     """Section 2: concurrent debits on one player whose balance runs out: never below zero."""
     plan, store = bench.plan, bench.store
-    task = grpc_task("hot", cores.address, concurrency=plan.hot_concurrency, requests=plan.hot_requests, warmup=0,
-                     connections=plan.connections, players=plan.players, player=payloads.HOT_PLAYER,
-                     keep_responses=True, max_seconds=plan.hot_seconds)
-    row, extra = await bench.run(task, section="hot", label="hot balance, one player", store=store.kind,
-                                 servers=cores.servers, db_pids=bench.db_pids(store))
+    task = grpc_task(
+        "hot",
+        cores.address,
+        concurrency=plan.hot_concurrency,
+        requests=plan.hot_requests,
+        warmup=0,
+        connections=plan.connections,
+        players=plan.players,
+        player=payloads.HOT_PLAYER,
+        keep_responses=True,
+        max_seconds=plan.hot_seconds,
+    )
+    row, extra = await bench.run(
+        task,
+        section="hot",
+        label="hot balance, one player",
+        store=store.kind,
+        servers=cores.servers,
+        db_pids=bench.db_pids(store),
+    )
     answers = extra["balances_after"]
     proof = await hot_balance_proof(store, payloads.HOT_PLAYER, hot_player_balance(bench), payloads.AMOUNT_MINOR)
     proof["answers_lowest_balance_after"] = answers["lowest"]
     proof["answers_below_zero"] = answers["negative"]
-    proof["no_overdraft"] = bool(proof["no_overdraft"] and answers["negative"] == 0
-                                 and row.ok == proof["debits_taken"])
+    proof["no_overdraft"] = bool(proof["no_overdraft"] and answers["negative"] == 0 and row.ok == proof["debits_taken"])
     row.notes["no_overdraft"] = proof["no_overdraft"]
     bench.facts["hot_balance"] = proof
     if not proof["no_overdraft"]:
@@ -151,21 +220,34 @@ async def gateway_end_to_end(bench: Bench, cores: Cores) -> None:
     plan, store, port = bench.plan, bench.store, free_port()
     config = configs.write_gateway_config(bench.workdir / "gateway.toml", port, cores.port)
     try:
-        gateway = await start_gateway("aigame", config, port, bench.workdir / "gateway.log", log_level=plan.log_level,
-                                      server_name="gateway")
+        gateway = await start_gateway(
+            "aigame", config, port, bench.workdir / "gateway.log", log_level=plan.log_level, server_name="gateway"
+        )
     except ServerFailed as error:
         bench.skip("gateway", f"gateway not available: {error}")
         return
     try:
         for c in plan.gateway_concurrencies:
             task = {
-                "kind": "aigame", "name": f"gw-c{c}", "address": f"127.0.0.1:{port}", "bet_path": BET_PATH,
-                "payout_path": PAYOUT_PATH, "players": plan.players, "concurrency": c,
-                "requests": plan.gateway_requests[c], "warmup": min(plan.warmup_at(c), plan.gateway_requests[c]),
+                "kind": "aigame",
+                "name": f"gw-c{c}",
+                "address": f"127.0.0.1:{port}",
+                "bet_path": BET_PATH,
+                "payout_path": PAYOUT_PATH,
+                "players": plan.players,
+                "concurrency": c,
+                "requests": plan.gateway_requests[c],
+                "warmup": min(plan.warmup_at(c), plan.gateway_requests[c]),
                 "max_seconds": plan.case_seconds,
             }
-            row, _ = await bench.run(task, section="gateway", label=f"AIGame bet+payout, HTTP, {store.kind}",
-                                     store=store.kind, servers=[gateway, *cores.servers], db_pids=bench.db_pids(store))
+            row, _ = await bench.run(
+                task,
+                section="gateway",
+                label=f"AIGame bet+payout, HTTP, {store.kind}",
+                store=store.kind,
+                servers=[gateway, *cores.servers],
+                db_pids=bench.db_pids(store),
+            )
             row.notes["stored"] = await store.outcomes("aigame", [f"gw-c{c}"])
             bench.rows.append(row)
     finally:
@@ -183,11 +265,19 @@ async def embedded(bench: Bench) -> None:
         before = await store.size_bytes()
         for c in plan.sqlite_concurrencies:
             name = f"sqlite-c{c}"
-            task = grpc_task(name, cores.address, concurrency=c, requests=plan.sqlite_requests[c],
-                             warmup=plan.warmup_at(c), connections=plan.connections, players=plan.players,
-                             max_seconds=plan.case_seconds)
-            row, _ = await bench.run(task, section="sqlite", label="core Debit, sqlite", store="sqlite",
-                                     servers=cores.servers, db_pids=None)
+            task = grpc_task(
+                name,
+                cores.address,
+                concurrency=c,
+                requests=plan.sqlite_requests[c],
+                warmup=plan.warmup_at(c),
+                connections=plan.connections,
+                players=plan.players,
+                max_seconds=plan.case_seconds,
+            )
+            row, _ = await bench.run(
+                task, section="sqlite", label="core Debit, sqlite", store="sqlite", servers=cores.servers, db_pids=None
+            )
             await _check_stored(bench, store, row, [name])
             bench.rows.append(row)
             debits += row.requests + plan.warmup_at(c)

@@ -33,4 +33,3 @@ def own_cpu_seconds() -> float:
 
 def rate(count: int, seconds: float) -> float:
     return count / seconds if seconds > 0 else 0.0
-

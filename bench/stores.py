@@ -49,14 +49,29 @@ class Store(Database):
         try:
             async with engine.begin() as connection:
                 last_id = (await connection.execute(select(func.coalesce(func.max(accounts.c.id), 0)))).scalar_one()
-                await connection.execute(insert(accounts), [
-                    {"player_id": player, "currency": currency, "balance": minor, "created_at": at}
-                    for player, minor in balances])
+                await connection.execute(
+                    insert(accounts),
+                    [
+                        {"player_id": player, "currency": currency, "balance": minor, "created_at": at}
+                        for player, minor in balances
+                    ],
+                )
                 opened = await connection.execute(
-                    select(accounts.c.id, accounts.c.balance).where(accounts.c.id > last_id, accounts.c.balance != 0))
-                await connection.execute(insert(entries), [
-                    {"account_id": account_id, "transaction_id": None, "amount": minor, "balance_after": minor,
-                     "created_at": at} for account_id, minor in opened])
+                    select(accounts.c.id, accounts.c.balance).where(accounts.c.id > last_id, accounts.c.balance != 0)
+                )
+                await connection.execute(
+                    insert(entries),
+                    [
+                        {
+                            "account_id": account_id,
+                            "transaction_id": None,
+                            "amount": minor,
+                            "balance_after": minor,
+                            "created_at": at,
+                        }
+                        for account_id, minor in opened
+                    ],
+                )
         finally:
             await engine.dispose()
 
@@ -77,7 +92,9 @@ class Store(Database):
             rows = await self.query(
                 "SELECT status, error_reason, count(*) FROM transactions WHERE provider = :provider "
                 "AND substr(transaction_id, 9, 10) = :mark GROUP BY status, error_reason",
-                provider=provider, mark=payloads.case_mark(case))
+                provider=provider,
+                mark=payloads.case_mark(case),
+            )
             found.update({str(reason or status): int(count) for status, reason, count in rows})
         return dict(found)
 
@@ -90,7 +107,8 @@ class Store(Database):
             return {"file": self.path.stat().st_size}
         rows = await self.query(
             "SELECT relname, pg_table_size(oid), pg_indexes_size(oid) FROM pg_class "
-            f"WHERE relname IN {LEDGER_TABLES} AND relkind = 'r'")  # the tuple's repr: fixed names, SQL's syntax
+            f"WHERE relname IN {LEDGER_TABLES} AND relkind = 'r'"
+        )  # the tuple's repr: fixed names, SQL's syntax
         sizes = {}
         for name, table, indexes in rows:  # the table with its TOAST, then its indexes
             sizes[f"{name}"], sizes[f"{name} indexes"] = int(table), int(indexes)
@@ -118,14 +136,16 @@ class PostgresServer:
         assert self.connection is not None
         rows = await self.connection.fetch(
             "SELECT name, current_setting(name) AS value FROM pg_settings WHERE name IN "
-            "('server_version', 'synchronous_commit', 'fsync', 'shared_buffers', 'max_connections', 'commit_delay')")
+            "('server_version', 'synchronous_commit', 'fsync', 'shared_buffers', 'max_connections', 'commit_delay')"
+        )
         return {str(r["name"]): str(r["value"]) for r in rows}
 
     async def backend_pids(self) -> list[int]:
         """The server processes serving the run's database (but this watching connection)."""
         assert self.connection is not None
         rows = await self.connection.fetch(
-            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", self.database)
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", self.database
+        )
         return [int(r["pid"]) for r in rows]
 
     async def drop(self) -> None:
@@ -143,14 +163,18 @@ async def sqlite_store(path: Path) -> Store:
 async def hot_balance_proof(store: Store, player: str, initial_minor: int, amount_minor: int) -> dict[str, Any]:
     """What the ledger says about the hot player after the run: every debit the balance covered was
     taken, no more, and no balance (stored or answered) was ever below zero."""
-    (account_id, balance), = await store.query(
-        "SELECT id, balance FROM accounts WHERE player_id = :p", p=player)
-    (entry_count, lowest, total), = await store.query(
-        "SELECT count(*), min(balance_after), coalesce(sum(amount), 0) FROM entries WHERE account_id = :a",
-        a=account_id)
-    outcomes = {str(reason or status): int(n) for status, reason, n in await store.query(
-        "SELECT status, error_reason, count(*) FROM transactions WHERE player_id = :p AND kind = 'debit' "
-        "GROUP BY status, error_reason", p=player)}
+    ((account_id, balance),) = await store.query("SELECT id, balance FROM accounts WHERE player_id = :p", p=player)
+    ((entry_count, lowest, total),) = await store.query(
+        "SELECT count(*), min(balance_after), coalesce(sum(amount), 0) FROM entries WHERE account_id = :a", a=account_id
+    )
+    outcomes = {
+        str(reason or status): int(n)
+        for status, reason, n in await store.query(
+            "SELECT status, error_reason, count(*) FROM transactions WHERE player_id = :p AND kind = 'debit' "
+            "GROUP BY status, error_reason",
+            p=player,
+        )
+    }
     taken = outcomes.get("completed", 0)
     covered = initial_minor // amount_minor
     attempts = sum(outcomes.values())
@@ -164,7 +188,10 @@ async def hot_balance_proof(store: Store, player: str, initial_minor: int, amoun
         "lowest_balance_after_minor": int(lowest) if lowest is not None else None,
         "entries": int(entry_count),
         "entries_sum_equals_balance": int(total) == int(balance),
-        "no_overdraft": (int(balance) >= 0 and (lowest is None or int(lowest) >= 0)
-                         and taken == min(attempts, covered)
-                         and int(balance) == initial_minor - taken * amount_minor),
+        "no_overdraft": (
+            int(balance) >= 0
+            and (lowest is None or int(lowest) >= 0)
+            and taken == min(attempts, covered)
+            and int(balance) == initial_minor - taken * amount_minor
+        ),
     }

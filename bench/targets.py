@@ -93,17 +93,25 @@ def evaluate(rows: Sequence[Row], facts: dict[str, Any]) -> list[Target]:
     targets = [
         _rate("core Debit, PostgreSQL, 64 concurrent", core, 4000, why_pg),
         _latency("core Debit, PostgreSQL, 64 concurrent: p99", core, "p99_ms", 20, why_pg),
-        _check("core Debit / gRPC echo, 64 concurrent", ">= 0.60", share, share is not None and share >= 0.6, "",
-               why_pg),
+        _check(
+            "core Debit / gRPC echo, 64 concurrent", ">= 0.60", share, share is not None and share >= 0.6, "", why_pg
+        ),
         _rate("hot balance, 64 concurrent on one player", hot, 2000, why_pg),
-        Target("hot balance: no overdraft", "never below zero",
-               "proved" if proof and proof["no_overdraft"] else ("OVERDRAFT OR MISCOUNT" if proof else "not run"),
-               (MET if proof["no_overdraft"] else NOT_MET) if proof else NOT_MEASURED),
+        Target(
+            "hot balance: no overdraft",
+            "never below zero",
+            "proved" if proof and proof["no_overdraft"] else ("OVERDRAFT OR MISCOUNT" if proof else "not run"),
+            (MET if proof["no_overdraft"] else NOT_MET) if proof else NOT_MEASURED,
+        ),
         _rate("AIGame end to end, 64 connections", gw64, 2500, "gateway not run on PostgreSQL"),
         _latency("AIGame end to end, 64 connections: p99", gw64, "p99_ms", 30, "gateway not run on PostgreSQL"),
         _latency("AIGame end to end, 1 connection: p50", gw1, "p50_ms", 2, "gateway not run on PostgreSQL"),
-        _rate(f"core Debit, SQLite (best: {sqlite.concurrency} concurrent)" if sqlite else "core Debit, SQLite",
-              sqlite, 2000, "not run"),
+        _rate(
+            f"core Debit, SQLite (best: {sqlite.concurrency} concurrent)" if sqlite else "core Debit, SQLite",
+            sqlite,
+            2000,
+            "not run",
+        ),
         _memory_target(memory),
         _bytes_target(memory),
     ]

@@ -33,8 +33,14 @@ async def check_checkout(code: Path, cwd: Path) -> None:
     if missing:
         raise NotACheckout(f"{code} is not a checkout of the wallet: no {', '.join(missing)}")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", _PRINT_FILES, cwd=cwd, env=child_environment(code),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-c",
+        _PRINT_FILES,
+        cwd=cwd,
+        env=child_environment(code),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     out, _ = await process.communicate()
     if process.returncode != 0:
         raise NotACheckout(f"the wallet's packages of {code} do not import:\n{out.decode(errors='replace')}")

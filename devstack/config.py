@@ -27,22 +27,43 @@ class Identity:
     admin: bool = False
 
     def as_toml(self) -> Section:
-        return {"name": self.name, "token": self.token, "providers": list(self.providers),
-                **({"admin": True} if self.admin else {})}
+        return {
+            "name": self.name,
+            "token": self.token,
+            "providers": list(self.providers),
+            **({"admin": True} if self.admin else {}),
+        }
 
 
-def core_section(*, port: int, database_url: str, currencies: Mapping[str, int], clients: Sequence[Identity],
-                 shutdown_grace_seconds: float = 5.0, pool_size: int | None = None) -> Section:
+def core_section(
+    *,
+    port: int,
+    database_url: str,
+    currencies: Mapping[str, int],
+    clients: Sequence[Identity],
+    shutdown_grace_seconds: float = 5.0,
+    pool_size: int | None = None,
+) -> Section:
     """`[core]`: None settings are left to the core's defaults."""
     return {
-        "listen": f"{LOOPBACK}:{port}", "database_url": database_url,
-        "shutdown_grace_seconds": shutdown_grace_seconds, "pool_size": pool_size,
-        "currencies": dict(currencies), "clients": [client.as_toml() for client in clients],
+        "listen": f"{LOOPBACK}:{port}",
+        "database_url": database_url,
+        "shutdown_grace_seconds": shutdown_grace_seconds,
+        "pool_size": pool_size,
+        "currencies": dict(currencies),
+        "clients": [client.as_toml() for client in clients],
     }
 
 
-def gateway_section(*, port: int, core_port: int, token: str, allowed_ips: Sequence[str] = (f"{LOOPBACK}/32",),
-                    core_client: Mapping[str, Any] | None = None, **settings: Any) -> Section:
+def gateway_section(
+    *,
+    port: int,
+    core_port: int,
+    token: str,
+    allowed_ips: Sequence[str] = (f"{LOOPBACK}/32",),
+    core_client: Mapping[str, Any] | None = None,
+    **settings: Any,
+) -> Section:
     """`[gateways.NAME]`: listening on loopback, reaching the core with `token`; `core_client` adds
     to its `[gateways.NAME.core]` (deadlines), `settings` to the gateway's own table."""
     core = {"address": f"{LOOPBACK}:{core_port}", "token": token, **(core_client or {})}

@@ -18,8 +18,11 @@ START_TIMEOUT_SECONDS = 60.0
 POLL_SECONDS = 0.2
 CALL_TIMEOUT_SECONDS = 5.0
 # A server that is still starting refuses connections: retry often instead of gRPC's backoff (up to 2 min).
-_QUICK_RECONNECT = [("grpc.initial_reconnect_backoff_ms", 100), ("grpc.min_reconnect_backoff_ms", 100),
-                    ("grpc.max_reconnect_backoff_ms", 500)]
+_QUICK_RECONNECT = [
+    ("grpc.initial_reconnect_backoff_ms", 100),
+    ("grpc.min_reconnect_backoff_ms", 100),
+    ("grpc.max_reconnect_backoff_ms", 500),
+]
 
 
 def _check_alive(servers: Sequence[Server]) -> None:
@@ -31,8 +34,9 @@ def _late(server: Server, port: int) -> ServerFailed:
     return ServerFailed(f"{server.name} did not answer on port {port}:\n{server.log_tail()}")
 
 
-async def wait_grpc(servers: Sequence[Server], port: int, *, service: str = "",
-                    within_seconds: float = START_TIMEOUT_SECONDS) -> None:
+async def wait_grpc(
+    servers: Sequence[Server], port: int, *, service: str = "", within_seconds: float = START_TIMEOUT_SECONDS
+) -> None:
     """Until the health service on `port` answers SERVING for `service` ("": the server as a whole),
     or one of `servers` (the processes that may answer there) dies."""
     deadline = time.monotonic() + within_seconds
@@ -41,8 +45,9 @@ async def wait_grpc(servers: Sequence[Server], port: int, *, service: str = "",
         while True:
             _check_alive(servers)
             try:
-                answer = await health.Check(health_pb2.HealthCheckRequest(service=service),
-                                            timeout=CALL_TIMEOUT_SECONDS)
+                answer = await health.Check(
+                    health_pb2.HealthCheckRequest(service=service), timeout=CALL_TIMEOUT_SECONDS
+                )
                 if answer.status == health_pb2.HealthCheckResponse.SERVING:
                     return
             except grpc.aio.AioRpcError:
@@ -52,12 +57,14 @@ async def wait_grpc(servers: Sequence[Server], port: int, *, service: str = "",
             await asyncio.sleep(POLL_SECONDS)
 
 
-async def wait_http(server: Server, port: int, path: str = "/healthz",
-                    within_seconds: float = START_TIMEOUT_SECONDS) -> None:
+async def wait_http(
+    server: Server, port: int, path: str = "/healthz", within_seconds: float = START_TIMEOUT_SECONDS
+) -> None:
     """Until `GET path` answers 200 (a gateway's /healthz: once it listens and its core answers)."""
     deadline = time.monotonic() + within_seconds
-    async with httpx.AsyncClient(base_url=f"http://{LOOPBACK}:{port}", timeout=CALL_TIMEOUT_SECONDS,
-                                 trust_env=False) as client:  # no proxy from the environment for loopback
+    async with httpx.AsyncClient(
+        base_url=f"http://{LOOPBACK}:{port}", timeout=CALL_TIMEOUT_SECONDS, trust_env=False
+    ) as client:  # no proxy from the environment for loopback
         while True:
             server.check_alive()
             try:
@@ -70,8 +77,9 @@ async def wait_http(server: Server, port: int, path: str = "/healthz",
             await asyncio.sleep(POLL_SECONDS)
 
 
-async def all_logged(servers: Sequence[Server], text: str, hint: str,
-                     within_seconds: float = START_TIMEOUT_SECONDS) -> None:
+async def all_logged(
+    servers: Sequence[Server], text: str, hint: str, within_seconds: float = START_TIMEOUT_SECONDS
+) -> None:
     """Until every server's log holds `text` (that it listens: with SO_REUSEPORT a call reaches one)."""
     deadline = time.monotonic() + within_seconds
     while not all(text in s.log.read_text(errors="replace") for s in servers):

@@ -60,17 +60,26 @@ def child_environment(code: Path = ROOT) -> dict[str, str]:
     win over this one's), then this repository (`bench` and `faults` importable from any directory);
     warnings off (they would go to the servers' logs on every call)."""
     paths = [str(code), str(ROOT), os.environ.get("PYTHONPATH", "")]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in dict.fromkeys(paths) if p),
-            "PYTHONWARNINGS": "ignore"}
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in dict.fromkeys(paths) if p),
+        "PYTHONWARNINGS": "ignore",
+    }
 
 
-async def spawn(name: str, args: list[str], log: Path, *, env: dict[str, str] | None = None,
-                cwd: Path | None = None) -> Server:
+async def spawn(
+    name: str, args: list[str], log: Path, *, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> Server:
     """`python <args>` with its output appended to `log`; in `child_environment()` unless `env` is given.
     A process run from another checkout needs a `cwd` outside this one (`python -m` puts it first)."""
     with log.open("ab") as sink:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, *args, stdin=asyncio.subprocess.DEVNULL, stdout=sink, stderr=sink,
-            env=child_environment() if env is None else env, cwd=cwd,
+            sys.executable,
+            *args,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=sink,
+            stderr=sink,
+            env=child_environment() if env is None else env,
+            cwd=cwd,
         )
     return Server(name, process, log)

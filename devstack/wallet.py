@@ -19,16 +19,22 @@ def wallet_args(*args: str) -> list[str]:
 async def migrate(config: Path, *, code: Path = ROOT, cwd: Path | None = None) -> None:
     """`wallet db upgrade` on the database of `config`, with the migrations of the checkout `code`."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, *wallet_args("db", "upgrade", "--config", str(config), "--log-level", "WARNING"),
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        env=child_environment(code), cwd=cwd)
+        sys.executable,
+        *wallet_args("db", "upgrade", "--config", str(config), "--log-level", "WARNING"),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env=child_environment(code),
+        cwd=cwd,
+    )
     output, _ = await process.communicate()
     if process.returncode != 0:
         raise ServerFailed(f"wallet db upgrade exited with {process.returncode}:\n{output.decode(errors='replace')}")
 
 
-async def start_cores(config: Path, port: int, logs: list[Path], *, log_level: str = "INFO",
-                      code: Path = ROOT, cwd: Path | None = None) -> list[Server]:
+async def start_cores(
+    config: Path, port: int, logs: list[Path], *, log_level: str = "INFO", code: Path = ROOT, cwd: Path | None = None
+) -> list[Server]:
     """One core process per log, all on `port` (SO_REUSEPORT) of the same `config`, run from the
     checkout `code`; returned once they serve: the health service answers and, with several
     processes (a health check reaches one of them), every log says it listens. None is left
@@ -37,8 +43,15 @@ async def start_cores(config: Path, port: int, logs: list[Path], *, log_level: s
     servers: list[Server] = []
     try:
         for log in logs:
-            servers.append(await spawn("core", wallet_args("core", "--config", str(config), "--log-level", log_level),
-                                       log, env=env, cwd=cwd))
+            servers.append(
+                await spawn(
+                    "core",
+                    wallet_args("core", "--config", str(config), "--log-level", log_level),
+                    log,
+                    env=env,
+                    cwd=cwd,
+                )
+            )
         await wait_grpc(servers, port)
         if len(servers) > 1:
             await all_logged(servers, "core listening", "is the log level above INFO?")
@@ -53,12 +66,14 @@ async def start_core(config: Path, port: int, log: Path, *, log_level: str = "IN
     return core
 
 
-async def start_gateway(name: str, config: Path, port: int, log: Path, *, log_level: str = "INFO",
-                        server_name: str | None = None) -> Server:
+async def start_gateway(
+    name: str, config: Path, port: int, log: Path, *, log_level: str = "INFO", server_name: str | None = None
+) -> Server:
     """The gateway `name` of `config` (a `Server` named `server_name`, else `name`), returned once its
     /healthz answers 200 (it listens and its core answers); stopped again when it never does."""
-    gateway = await spawn(server_name or name,
-                          wallet_args("gateway", name, "--config", str(config), "--log-level", log_level), log)
+    gateway = await spawn(
+        server_name or name, wallet_args("gateway", name, "--config", str(config), "--log-level", log_level), log
+    )
     try:
         await wait_http(gateway, port)
     except BaseException:

@@ -39,28 +39,54 @@ class Aigame:
         self.base_url = base_url
 
     async def _send(self, path: str, payload: JsonObject, *, refused: tuple[int, ...] = ()) -> Answer:
-        params = signed_aigame(payload, agent_id=AIGAME_AGENT, secret=AIGAME_SECRET,
-                               nested=PROVISIONAL.nested_signing, now_ms=now_ms())
+        params = signed_aigame(
+            payload, agent_id=AIGAME_AGENT, secret=AIGAME_SECRET, nested=PROVISIONAL.nested_signing, now_ms=now_ms()
+        )
         reply = await post(self.client, self.base_url + path, to_json(params).encode())
         return judge(reply, "code", SUCCESS, refused=refused, retryable=(SERVICE_EXCEPTION,))
 
     async def bet(self, r: Round, op: Operation) -> Answer:
         stake = money(op.amount)
-        return await self._send(PROVISIONAL.bet_path, {
-            "user_id": r.player, "currency": CURRENCY, **TABLE, "bet_txn_id": op.transaction_id,
-            "bet_amount": stake, "bet_time": now_ms(), "bet_detail": {"Banker": stake},
-        }, refused=(PROVISIONAL.insufficient_balance_code, PROVISIONAL.bet_failure_code))
+        return await self._send(
+            PROVISIONAL.bet_path,
+            {
+                "user_id": r.player,
+                "currency": CURRENCY,
+                **TABLE,
+                "bet_txn_id": op.transaction_id,
+                "bet_amount": stake,
+                "bet_time": now_ms(),
+                "bet_detail": {"Banker": stake},
+            },
+            refused=(PROVISIONAL.insufficient_balance_code, PROVISIONAL.bet_failure_code),
+        )
 
     async def settle(self, r: Round, op: Operation) -> Answer:
-        return await self._send(PAYOUT_PATH, {
-            "user_id": r.player, "currency": CURRENCY, **TABLE, "bet_txn_id": op.transaction_id,
-            "win_amount": money(op.amount), "pay_out_time": now_ms(),
-        })
+        return await self._send(
+            PAYOUT_PATH,
+            {
+                "user_id": r.player,
+                "currency": CURRENCY,
+                **TABLE,
+                "bet_txn_id": op.transaction_id,
+                "win_amount": money(op.amount),
+                "pay_out_time": now_ms(),
+            },
+        )
 
     async def cancel(self, r: Round, op: Operation) -> Answer:
         paid = sum((o.amount for o in r.ops if o.kind is Kind.CREDIT), ZERO)
-        return await self._send(REFUND_PATH, {
-            "user_id": r.player, "currency": CURRENCY, "game_id": TABLE["game_id"], "bet_txn_id": op.transaction_id,
-            "bet_amount": money(op.amount), "win_amount": money(paid) if op.reverses else "0",
-            "status": 1 if op.reverses else 0, "bet_time": now_ms() - 1000, "refund_time": now_ms(),
-        })
+        return await self._send(
+            REFUND_PATH,
+            {
+                "user_id": r.player,
+                "currency": CURRENCY,
+                "game_id": TABLE["game_id"],
+                "bet_txn_id": op.transaction_id,
+                "bet_amount": money(op.amount),
+                "win_amount": money(paid) if op.reverses else "0",
+                "status": 1 if op.reverses else 0,
+                "bet_time": now_ms() - 1000,
+                "refund_time": now_ms(),
+            },
+        )

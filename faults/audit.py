@@ -66,8 +66,9 @@ class Audit:
         else:
             self.duplicated += abs(actual - expected)
             what = "duplicated"
-        self.problems.append(f"{what}: {op} should have changed the balance by {expected}, "
-                             f"stored {stored.status} {actual}")
+        self.problems.append(
+            f"{what}: {op} should have changed the balance by {expected}, stored {stored.status} {actual}"
+        )
 
 
 def _stored(ledger: LedgerView, key: Key, claimed: set[Key]) -> Stored:
@@ -100,13 +101,19 @@ def _check_round(r: Round, ledger: LedgerView, audit: Audit, claimed: set[Key]) 
             expected = op.amount if acked else stored.change  # an unresolved credit is reported above
             paid += expected
         else:
-            expected = ((r.bet.amount if taken and r.bet else ZERO) - (paid if op.reverses else ZERO)) \
-                if acked else stored.change
+            expected = (
+                ((r.bet.amount if taken and r.bet else ZERO) - (paid if op.reverses else ZERO))
+                if acked
+                else stored.change
+            )
         if acked:
             audit.acknowledged += 1
             audit.retried_to_success += op.acked_on_attempt > 1
-            fine_status = stored.status in ("completed", "tombstone") if op.kind is Kind.ROLLBACK \
+            fine_status = (
+                stored.status in ("completed", "tombstone")
+                if op.kind is Kind.ROLLBACK
                 else stored.status == "completed"
+            )
             if not fine_status:
                 audit.problems.append(f"acknowledged but stored {stored.status}: {op}")
             elif stored.change == expected:
@@ -114,8 +121,13 @@ def _check_round(r: Round, ledger: LedgerView, audit: Audit, claimed: set[Key]) 
         audit.note_difference(op, expected, stored)
 
 
-def audit(rounds: Iterable[Round], ledger: LedgerView, expected_balances: Mapping[str, Decimal],
-          *, all_rounds: Iterable[Round] | None = None) -> Audit:
+def audit(
+    rounds: Iterable[Round],
+    ledger: LedgerView,
+    expected_balances: Mapping[str, Decimal],
+    *,
+    all_rounds: Iterable[Round] | None = None,
+) -> Audit:
     """Check `rounds` against `ledger`. Transactions no operation of `all_rounds` (default: `rounds`)
     asked for, repeated keys and every player's balance are checked too."""
     result = Audit()

@@ -24,26 +24,44 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m faults",
         description="Kill the core and the gateways and restart PostgreSQL under a provider simulator's load, "
-                    "then check that no acknowledged money was lost or applied twice (docs/faults.md).")
+        "then check that no acknowledged money was lost or applied twice (docs/faults.md).",
+    )
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--short", action="store_true", help="every fault once with a second of load around it "
-                                                            "(what the test suite runs)")
-    mode.add_argument("--soak", type=float, metavar="SECONDS",
-                      help="instead of the drills: mixed load for SECONDS with wallet verify every minute")
-    p.add_argument("--store", choices=["postgresql", "sqlite", "both"],
-                   help="drills: both (default); soak: postgresql (default)")
-    p.add_argument("--postgres-url", default=os.environ.get("WALLET_FAULTS_POSTGRES_URL", DEFAULT_POSTGRES_URL),
-                   help="the PostgreSQL server the run creates its database on (default: "
-                        "$WALLET_FAULTS_POSTGRES_URL or %(default)s); the database is dropped afterwards")
-    p.add_argument("--postgres-restart", choices=[r.value for r in plans.PostgresRestart],
-                   default=plans.PostgresRestart.YES.value,
-                   help="restart the PostgreSQL server: yes (default), if-alone (only when no other client is "
-                        "connected), no")
-    p.add_argument("--only", nargs="+", choices=DRILL_KEYS, metavar="DRILL",
-                   help=f"run only these drills: {', '.join(DRILL_KEYS)}")
+    mode.add_argument(
+        "--short",
+        action="store_true",
+        help="every fault once with a second of load around it (what the test suite runs)",
+    )
+    mode.add_argument(
+        "--soak",
+        type=float,
+        metavar="SECONDS",
+        help="instead of the drills: mixed load for SECONDS with wallet verify every minute",
+    )
+    p.add_argument(
+        "--store", choices=["postgresql", "sqlite", "both"], help="drills: both (default); soak: postgresql (default)"
+    )
+    p.add_argument(
+        "--postgres-url",
+        default=os.environ.get("WALLET_FAULTS_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        help="the PostgreSQL server the run creates its database on (default: "
+        "$WALLET_FAULTS_POSTGRES_URL or %(default)s); the database is dropped afterwards",
+    )
+    p.add_argument(
+        "--postgres-restart",
+        choices=[r.value for r in plans.PostgresRestart],
+        default=plans.PostgresRestart.YES.value,
+        help="restart the PostgreSQL server: yes (default), if-alone (only when no other client is connected), no",
+    )
+    p.add_argument(
+        "--only", nargs="+", choices=DRILL_KEYS, metavar="DRILL", help=f"run only these drills: {', '.join(DRILL_KEYS)}"
+    )
     p.add_argument("--load-seconds", type=float, help="load before and after each fault (default 3, short 1)")
-    p.add_argument("--outage-seconds", type=float,
-                   help="how long the core-outage drill keeps the core down (default 30; 0: no such drill)")
+    p.add_argument(
+        "--outage-seconds",
+        type=float,
+        help="how long the core-outage drill keeps the core down (default 30; 0: no such drill)",
+    )
     p.add_argument("--verify-every", type=float, help="soak: seconds between two wallet verify (default 60)")
     p.add_argument("--workdir", type=Path, help="keep the configuration and the servers' logs here")
     return p
@@ -57,8 +75,12 @@ def plan_from(args: argparse.Namespace) -> plans.Plan:
     if args.outage_seconds is not None:
         plan = replace(plan, outage_seconds=args.outage_seconds)
     if args.only:
-        plan = replace(plan, only=tuple(args.only), baseline="baseline" in args.only,
-                       outage_seconds=plan.outage_seconds or plans.Plan.outage_seconds)
+        plan = replace(
+            plan,
+            only=tuple(args.only),
+            baseline="baseline" in args.only,
+            outage_seconds=plan.outage_seconds or plans.Plan.outage_seconds,
+        )
     if args.load_seconds is not None:
         plan = replace(plan, load_seconds=args.load_seconds)
     if args.verify_every is not None:

@@ -35,8 +35,9 @@ class Cluster:
         self.core = await start_core(self.config, self.ports.core, self.workdir / "core.log", log_level=self.log_level)
 
     async def start_gateway(self, name: str) -> None:
-        self.gateways[name] = await start_gateway(name, self.config, self.ports.gateways[name],
-                                                  self.workdir / f"{name}.log", log_level=self.log_level)
+        self.gateways[name] = await start_gateway(
+            name, self.config, self.ports.gateways[name], self.workdir / f"{name}.log", log_level=self.log_level
+        )
 
     async def kill_core(self) -> None:
         await self._core().kill()

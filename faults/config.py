@@ -45,8 +45,17 @@ def pick_ports() -> StackPorts:
 
 
 def write_stack_config(path: Path, database_url: str, ports: StackPorts) -> Path:
-    core = core_section(port=ports.core, database_url=database_url, currencies={CURRENCY: 2}, clients=CLIENTS,
-                        shutdown_grace_seconds=2)
-    gateways = {name: gateway_section(port=ports.gateways[name], core_port=ports.core, token=gateway_token(name),
-                                      core_client=CORE_CLIENT, **GATEWAY_SETTINGS[name]) for name in GATEWAYS}
+    core = core_section(
+        port=ports.core, database_url=database_url, currencies={CURRENCY: 2}, clients=CLIENTS, shutdown_grace_seconds=2
+    )
+    gateways = {
+        name: gateway_section(
+            port=ports.gateways[name],
+            core_port=ports.core,
+            token=gateway_token(name),
+            core_client=CORE_CLIENT,
+            **GATEWAY_SETTINGS[name],
+        )
+        for name in GATEWAYS
+    }
     return write_config(path, core=core, gateways=gateways)

@@ -14,4 +14,3 @@ async def fresh_store(kind: str, server_url: str, workdir: Path) -> Database:
     if kind == SQLITE:
         return await sqlite_database(workdir / "wallet.db")
     return await create_postgres_database(server_url, DATABASE_PREFIX)
-

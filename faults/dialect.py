@@ -29,8 +29,14 @@ def money(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
 
-def judge(reply: Reply, code_field: str, success: object, *, refused: Collection[object] = (),
-          retryable: Collection[object] = ()) -> Answer:
+def judge(
+    reply: Reply,
+    code_field: str,
+    success: object,
+    *,
+    refused: Collection[object] = (),
+    retryable: Collection[object] = (),
+) -> Answer:
     """The verdict on a reply: `success` acknowledges; a code in `refused` is a decided refusal; anything
     else is retried. Codes outside `retryable` (and refusals: the simulator never asks for one) are
     marked unexpected. A reply without a body is retried: expected under faults when the wire failed

@@ -61,8 +61,10 @@ async def kill_core(env: Env) -> Injection:
     probes = await probe_gateways(env.sim)
     started = time.monotonic()
     await env.cluster.start_core()
-    notes = [f"{in_flight} requests in flight at the kill",
-             f"core serving again {time.monotonic() - started:.1f} s after its restart began"]
+    notes = [
+        f"{in_flight} requests in flight at the kill",
+        f"core serving again {time.monotonic() - started:.1f} s after its restart began",
+    ]
     return Injection(1, [*notes, _recovered(await env.sim.recovery(GATEWAYS, RECOVERY_LIMIT_SECONDS))], probes)
 
 
@@ -74,9 +76,13 @@ async def core_outage(env: Env) -> Injection:
     await env.cluster.start_core()
     recovered = await env.sim.recovery(GATEWAYS, RECOVERY_LIMIT_SECONDS)
     limit = DEADLINE_SECONDS + SLACK_SECONDS
-    late = [f"{gateway} answered again only {recovered[gateway]:.1f} s after the core was back (limit {limit} s)"
-            if gateway in recovered else f"{gateway} did not answer again within {RECOVERY_LIMIT_SECONDS:.0f} s"
-            for gateway in GATEWAYS if recovered.get(gateway, RECOVERY_LIMIT_SECONDS) > limit]
+    late = [
+        f"{gateway} answered again only {recovered[gateway]:.1f} s after the core was back (limit {limit} s)"
+        if gateway in recovered
+        else f"{gateway} did not answer again within {RECOVERY_LIMIT_SECONDS:.0f} s"
+        for gateway in GATEWAYS
+        if recovered.get(gateway, RECOVERY_LIMIT_SECONDS) > limit
+    ]
     return Injection(1, [f"core down {env.plan.outage_seconds:.0f} s", _recovered(recovered)], problems=late)
 
 
@@ -101,8 +107,13 @@ async def restart_postgres(env: Env) -> Injection:
         return Injection(skipped=reason)
     in_flight = await env.sim.wait_in_flight(GATEWAYS)
     away = await postgres.restart(env.server_url)
-    return Injection(1, [f"{in_flight} requests in flight at the restart",
-                         f"PostgreSQL answering again {away:.1f} s after the restart began"])
+    return Injection(
+        1,
+        [
+            f"{in_flight} requests in flight at the restart",
+            f"PostgreSQL answering again {away:.1f} s after the restart began",
+        ],
+    )
 
 
 async def freeze_core(env: Env) -> Injection:
@@ -121,8 +132,10 @@ def drills_for(store: Database, plan: Plan) -> list[Drill]:
     if plan.gateway_kills_together:
         chosen.append(Drill("gateway-kill", "gateways SIGKILL + restart", kill_gateways(GATEWAYS), GATEWAYS))
     else:
-        chosen += [Drill("gateway-kill", f"{name} gateway SIGKILL + restart", kill_gateways((name,)), (name,))
-                   for name in GATEWAYS]
+        chosen += [
+            Drill("gateway-kill", f"{name} gateway SIGKILL + restart", kill_gateways((name,)), (name,))
+            for name in GATEWAYS
+        ]
     if store.kind == "postgresql" and plan.postgres_restart is not PostgresRestart.NO:
         chosen.append(Drill("postgres-restart", "PostgreSQL restart", restart_postgres))
     chosen.append(Drill("core-freeze", "core frozen (SIGSTOP)", freeze_core))

@@ -67,8 +67,10 @@ async def environment(kind: str, plan: Plan, server_url: str, workdir: Path) -> 
             everyone = [player for group in who.values() for player in group]
             await admin.open_accounts(everyone, OPENING_BALANCE)
             log = OperationLog(opening=dict.fromkeys(everyone, OPENING_BALANCE))
-            bets: dict[str, BetDialect] = {"aigame": Aigame(client, ports.gateway_url("aigame")),
-                                           "hrg": Hrg(client, ports.gateway_url("hrg"))}
+            bets: dict[str, BetDialect] = {
+                "aigame": Aigame(client, ports.gateway_url("aigame")),
+                "hrg": Hrg(client, ports.gateway_url("hrg")),
+            }
             sim = Simulator(log, bets, Sud(client, ports.gateway_url("sud")), operator, who, plan)
             yield Env(plan, store, server_url, config, cluster, sim, admin, everyone)
         finally:

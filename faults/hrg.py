@@ -34,23 +34,54 @@ class Hrg:
 
     async def bet(self, r: Round, op: Operation) -> Answer:
         at = format_time(now())
-        return await self._send("place_bet", {
-            "ts": at, **GAME, "userId": r.player, "roundId": f"R-{op.transaction_id}", "txId": op.transaction_id,
-            "tableId": "T01", "betTime": at, "betAmount": money(op.amount), "category": "BANKER",
-        }, refused=(BET_FAILED,))
+        return await self._send(
+            "place_bet",
+            {
+                "ts": at,
+                **GAME,
+                "userId": r.player,
+                "roundId": f"R-{op.transaction_id}",
+                "txId": op.transaction_id,
+                "tableId": "T01",
+                "betTime": at,
+                "betAmount": money(op.amount),
+                "category": "BANKER",
+            },
+            refused=(BET_FAILED,),
+        )
 
     async def settle(self, r: Round, op: Operation) -> Answer:
         at = format_time(now())
         stake = money(r.bet.amount if r.bet else op.amount)
         won = op.amount > 0
-        return await self._send("settle", {
-            "ts": at, "userId": r.player, "txId": op.transaction_id, "roundId": f"R-{op.transaction_id}",
-            "betTime": at, "roundStartTime": at, **GAME, "betAmount": stake, "validBetAmount": stake,
-            "winAmount": money(op.amount), "odds": "0.95" if won else "-1.0", "status": "WIN" if won else "LOSE",
-            "result": ["H03", "C01", "C05", "S05"], "commission": "0.00",
-        })
+        return await self._send(
+            "settle",
+            {
+                "ts": at,
+                "userId": r.player,
+                "txId": op.transaction_id,
+                "roundId": f"R-{op.transaction_id}",
+                "betTime": at,
+                "roundStartTime": at,
+                **GAME,
+                "betAmount": stake,
+                "validBetAmount": stake,
+                "winAmount": money(op.amount),
+                "odds": "0.95" if won else "-1.0",
+                "status": "WIN" if won else "LOSE",
+                "result": ["H03", "C01", "C05", "S05"],
+                "commission": "0.00",
+            },
+        )
 
     async def cancel(self, r: Round, op: Operation) -> Answer:
-        return await self._send("cancel_bet", {
-            "ts": format_time(now()), "reason": "TIMEOUT", "userId": r.player, "txId": op.transaction_id, **GAME,
-        })
+        return await self._send(
+            "cancel_bet",
+            {
+                "ts": format_time(now()),
+                "reason": "TIMEOUT",
+                "userId": r.player,
+                "txId": op.transaction_id,
+                **GAME,
+            },
+        )

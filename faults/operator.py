@@ -16,8 +16,11 @@ from wallet.v1 import wallet_pb2 as pb
 from wallet.v1 import wallet_pb2_grpc
 
 ATTEMPT_SECONDS = 2.0
-FAST_RECONNECT = (("grpc.initial_reconnect_backoff_ms", 100), ("grpc.min_reconnect_backoff_ms", 100),
-                  ("grpc.max_reconnect_backoff_ms", 1000))
+FAST_RECONNECT = (
+    ("grpc.initial_reconnect_backoff_ms", 100),
+    ("grpc.min_reconnect_backoff_ms", 100),
+    ("grpc.max_reconnect_backoff_ms", 1000),
+)
 """The harness's own channels come back quickly after a core restart (the gateways' are what is measured)."""
 
 
@@ -34,9 +37,16 @@ class Operator:
         started = time.monotonic()
         try:
             await self._stub.Debit(
-                pb.DebitRequest(provider=op.provider, transaction_id=op.transaction_id, player_id=op.player,
-                                currency=CURRENCY, amount=money(op.amount)),
-                metadata=(("authorization", f"Bearer {OPERATOR_TOKEN}"),), timeout=ATTEMPT_SECONDS)
+                pb.DebitRequest(
+                    provider=op.provider,
+                    transaction_id=op.transaction_id,
+                    player_id=op.player,
+                    currency=CURRENCY,
+                    amount=money(op.amount),
+                ),
+                metadata=(("authorization", f"Bearer {OPERATOR_TOKEN}"),),
+                timeout=ATTEMPT_SECONDS,
+            )
         except grpc.aio.AioRpcError as rpc_error:
             error = CoreError.from_rpc_error(rpc_error)
             seconds = time.monotonic() - started

@@ -51,7 +51,8 @@ async def other_sessions(server_url: str, own_database: str) -> list[str]:
         rows = await connection.fetch(
             "SELECT datname, application_name, client_addr::text AS addr FROM pg_stat_activity "
             "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND datname IS DISTINCT FROM $1",
-            own_database)
+            own_database,
+        )
     finally:
         await connection.close()
     return [f"{r['datname']} ({r['application_name'] or r['addr'] or 'local'})" for r in rows]
@@ -80,8 +81,14 @@ async def restart(server_url: str) -> float:
         raise PostgresRestartFailed(f"no single PostgreSQL cluster under {CLUSTERS}")
     started = time.monotonic()
     process = await asyncio.create_subprocess_exec(
-        "pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        "pg_ctlcluster",
+        "--skip-systemctl-redirect",
+        version,
+        "main",
+        "restart",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     output, _ = await process.communicate()
     if process.returncode != 0:
         said = output.decode(errors="replace").strip()

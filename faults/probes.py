@@ -26,8 +26,9 @@ class Expectation:
 
 EXPECTED = {
     "aigame": Expectation("800100", lambda code: code == "800100"),
-    "hrg": Expectation('not "0000", "8001"',
-                       lambda code: len(code) == 4 and code.isdigit() and code not in ("0000", "8001")),
+    "hrg": Expectation(
+        'not "0000", "8001"', lambda code: len(code) == 4 and code.isdigit() and code not in ("0000", "8001")
+    ),
     "sud": Expectation("not 0, 9000, 9001", lambda code: code.isdigit() and code not in ("0", "9000", "9001")),
 }
 

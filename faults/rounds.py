@@ -85,8 +85,9 @@ async def bet_round(sim: Sender, dialect: BetDialect, r: Round, rng: Random, fir
         await _cancel(sim, dialect, r, bet, reverses=True)
 
 
-async def score_round(sim: Sender, sud: Sud, r: Round, rng: Random, first: FirstAnswer | None = None,
-                      kind: Kind | None = None) -> None:
+async def score_round(
+    sim: Sender, sud: Sud, r: Round, rng: Random, first: FirstAnswer | None = None, kind: Kind | None = None
+) -> None:
     """update_score: points consumed (a debit) or gained (a credit), re-sent until acknowledged."""
     chosen = kind or (Kind.DEBIT if rng.random() < 0.5 else Kind.CREDIT)
     op = r.add(chosen, sim.log.new_id(sud.id_prefix), Decimal(rng.randint(1, 20)))

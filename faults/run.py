@@ -36,8 +36,9 @@ class Phase:
     @property
     def problems(self) -> list[str]:
         found = [*self.injection.problems, *self.audit.all_problems]
-        found += [f"probe {p}: expected {p.expected} within {p.deadline:.1f} s"
-                  for p in self.injection.probes if not p.ok]
+        found += [
+            f"probe {p}: expected {p.expected} within {p.deadline:.1f} s" for p in self.injection.probes if not p.ok
+        ]
         found += [f"unexpected answer {code} x{n}" for code, n in sorted(self.tally.unexpected.items())]
         if not self.injection.injected and self.tally.failures:
             found.append(f"{self.tally.failures} requests not acknowledged with no fault injected")
@@ -56,8 +57,11 @@ class RunResult:
     @property
     def problems(self) -> list[str]:
         found = [f"{p.store} / {p.drill}: {problem}" for p in self.phases for problem in p.problems]
-        return found + [f"{store} / final check: {problem}" for store, final in self.finals.items()
-                        for problem in final.all_problems]
+        return found + [
+            f"{store} / final check: {problem}"
+            for store, final in self.finals.items()
+            for problem in final.all_problems
+        ]
 
     @property
     def ok(self) -> bool:
@@ -84,8 +88,17 @@ async def run_phase(env: Env, drill: Drill) -> Phase:
     await env.sim.drain()
     checked, verified = await check(env, drill.name)
     cut = sum(tally.cut(gateway) for gateway in drill.cuts)
-    return Phase(env.store.kind, drill.name, injection, tally, checked, verified, time.monotonic() - started,
-                 watch.since_mark(), cut)
+    return Phase(
+        env.store.kind,
+        drill.name,
+        injection,
+        tally,
+        checked,
+        verified,
+        time.monotonic() - started,
+        watch.since_mark(),
+        cut,
+    )
 
 
 async def run(plan: Plan, server_url: str, workdir: Path, say: Say) -> RunResult:
@@ -97,9 +110,12 @@ async def run(plan: Plan, server_url: str, workdir: Path, say: Say) -> RunResult
                 phase = await run_phase(env, drill)
                 result.phases.append(phase)
                 injected = phase.injection.skipped or "; ".join(
-                    [*phase.injection.notes, *(str(p) for p in phase.injection.probes)])
-                say(f"{kind}: {drill.name}: {phase.audit.operations} operations, "
-                    f"{'clean' if not phase.problems else 'PROBLEMS'} ({injected})")
+                    [*phase.injection.notes, *(str(p) for p in phase.injection.probes)]
+                )
+                say(
+                    f"{kind}: {drill.name}: {phase.audit.operations} operations, "
+                    f"{'clean' if not phase.problems else 'PROBLEMS'} ({injected})"
+                )
             result.finals[kind], verified = await check(env, None)
             if not verified.ok:
                 result.finals[kind].problems.append(f"wallet verify: {verified}")

@@ -24,8 +24,15 @@ from wallet_core.domain import Kind
 
 
 class Simulator:
-    def __init__(self, log: OperationLog, bets: Mapping[str, BetDialect], sud: Sud, operator: Operator,
-                 players: Mapping[str, Sequence[str]], plan: Plan) -> None:
+    def __init__(
+        self,
+        log: OperationLog,
+        bets: Mapping[str, BetDialect],
+        sud: Sud,
+        operator: Operator,
+        players: Mapping[str, Sequence[str]],
+        plan: Plan,
+    ) -> None:
         self.log = log
         self.bets = bets
         self.sud = sud

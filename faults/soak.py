@@ -52,16 +52,24 @@ class SoakResult:
     def problems(self) -> list[str]:
         found = self.audit.all_problems
         if self.tally.failures:
-            found.append(f"{self.tally.failures} requests not acknowledged: "
-                         + ", ".join(f"{k} x{n}" for k, n in self.tally.answers.items() if " ok " not in k))
+            found.append(
+                f"{self.tally.failures} requests not acknowledged: "
+                + ", ".join(f"{k} x{n}" for k, n in self.tally.answers.items() if " ok " not in k)
+            )
         found += [f"unexpected answer {code} x{n}" for code, n in sorted(self.tally.unexpected.items())]
-        found += [f"wallet verify at {s.seconds:.0f} s: {s.verified}" for s in self.samples
-                  if s.verified is not None and not s.verified.ok]
+        found += [
+            f"wallet verify at {s.seconds:.0f} s: {s.verified}"
+            for s in self.samples
+            if s.verified is not None and not s.verified.ok
+        ]
         found += [f"logged {line}" for line in self.logs.errors]
         if self.final_verify is None or not self.final_verify.ok:
             found.append(f"final wallet verify: {self.final_verify}")
-        found += [f"{name} grew by {mb} MB after its first check (limit {self.plan.max_rss_growth_mb} MB)"
-                  for name, mb in self.growth_mb().items() if mb > self.plan.max_rss_growth_mb]
+        found += [
+            f"{name} grew by {mb} MB after its first check (limit {self.plan.max_rss_growth_mb} MB)"
+            for name, mb in self.growth_mb().items()
+            if mb > self.plan.max_rss_growth_mb
+        ]
         return found
 
 
@@ -80,15 +88,19 @@ async def soak(plan: Plan, server_url: str, workdir: Path, say: Say) -> SoakResu
         result.samples.append(Sample(0.0, _rss_mb(env.cluster.rss_bytes()), 0, 0, None))
         say(f"soak on {kind}: {plan.soak_seconds:.0f} s, wallet verify every {plan.verify_every_seconds:.0f} s")
         while (elapsed := time.monotonic() - started) < plan.soak_seconds:
-            await asyncio.sleep(min(plan.verify_every_seconds - elapsed % plan.verify_every_seconds,
-                                    plan.soak_seconds - elapsed))
+            await asyncio.sleep(
+                min(plan.verify_every_seconds - elapsed % plan.verify_every_seconds, plan.soak_seconds - elapsed)
+            )
             env.cluster.check_alive()
             verified = await wallet_verify(env.config)
-            sample = Sample(time.monotonic() - started, _rss_mb(env.cluster.rss_bytes()), tally.requests,
-                            tally.failures, verified)
+            sample = Sample(
+                time.monotonic() - started, _rss_mb(env.cluster.rss_bytes()), tally.requests, tally.failures, verified
+            )
             result.samples.append(sample)
-            say(f"soak {sample.seconds:4.0f} s: {sample.requests} requests, {sample.failures} failed, "
-                f"verify {verified}, RSS MB {sample.rss_mb}")
+            say(
+                f"soak {sample.seconds:4.0f} s: {sample.requests} requests, {sample.failures} failed, "
+                f"verify {verified}, RSS MB {sample.rss_mb}"
+            )
         await env.sim.drain()
         result.audit, result.final_verify = await check(env, None)
         result.operations = result.audit.operations

@@ -48,8 +48,15 @@ class Sud:
 
     async def _post(self, path: str, payload: JsonObject) -> Reply:
         body = json.dumps(payload, separators=(",", ":")).encode()
-        headers = dict(sud_headers(body, app_id=SUD_APP_ID, secret=SUD_SECRET,
-                                   timestamp=str(int(time.time() * 1000)), nonce=secrets.token_hex(8)))
+        headers = dict(
+            sud_headers(
+                body,
+                app_id=SUD_APP_ID,
+                secret=SUD_SECRET,
+                timestamp=str(int(time.time() * 1000)),
+                nonce=secrets.token_hex(8),
+            )
+        )
         return await post(self.client, self.base_url + path, body, headers)
 
     async def update_score(self, r: Round, op: Operation) -> Answer:
@@ -57,30 +64,61 @@ class Sud:
         gateway answers an identical repeat of an applied order: for a re-send, that is the acknowledgement."""
         kind = ScoreType.CONSUME if op.kind is Kind.DEBIT else ScoreType.GAIN
         order_id = op.transaction_id.removeprefix(UPDATE_SCORE_ID_PREFIX)
-        reply = await self._post(UPDATE_SCORE_PATH, {
-            "order_id": order_id, "mg_id": MG_ID, "round_id": f"r-{order_id}", "uid": r.player,
-            "score": points(op.amount), "type": int(kind),
-        })
+        reply = await self._post(
+            UPDATE_SCORE_PATH,
+            {
+                "order_id": order_id,
+                "mg_id": MG_ID,
+                "round_id": f"r-{order_id}",
+                "uid": r.player,
+                "score": points(op.amount),
+                "type": int(kind),
+            },
+        )
         resent = op.attempts > 1 or op.outcome is Outcome.ACKED
         if resent and reply.body is not None and reply.body.get("ret_code") == DUPLICATE_ORDER:
             return judge(reply, "ret_code", DUPLICATE_ORDER)
-        return judge(reply, "ret_code", SUCCESS, refused=(INSUFFICIENT_BALANCE, DUPLICATE_ORDER),
-                     retryable=(RETRY_LATER,))
+        return judge(
+            reply, "ret_code", SUCCESS, refused=(INSUFFICIENT_BALANCE, DUPLICATE_ORDER), retryable=(RETRY_LATER,)
+        )
 
     async def settle(self, r: Round, op: Operation) -> Answer:
         """The table's settlement: `op.amount` (the chips left) back against the buy-in, with a robot's row."""
         buy_in = r.bet
         assert buy_in is not None, "a settlement needs its buy-in"
         remain = points(op.amount)
-        reply = await self._post(NOTIFY_PATH, {
-            "notify_id": notify_id(op), "notify_time": str(int(time.time() * 1000)), "app_id": SUD_APP_ID,
-            "notify_event": USER_SETTLE,
-            "data": {"mg_id": MG_ID, "room_id": "9009", "match_id": f"m-{op.transaction_id}",
-                     "settle_at": str(int(time.time())), "results": [
-                         {"uid": r.player, "order_id": op.transaction_id, "out_order_id": buy_in.transaction_id,
-                          "is_ai": 0, "score": remain - points(buy_in.amount), "remain_score": remain,
-                          "commission_score": 0},
-                         {"uid": "", "order_id": f"robot-{op.transaction_id}", "out_order_id": "", "is_ai": 1,
-                          "score": 5, "remain_score": 50}]},
-        })
+        reply = await self._post(
+            NOTIFY_PATH,
+            {
+                "notify_id": notify_id(op),
+                "notify_time": str(int(time.time() * 1000)),
+                "app_id": SUD_APP_ID,
+                "notify_event": USER_SETTLE,
+                "data": {
+                    "mg_id": MG_ID,
+                    "room_id": "9009",
+                    "match_id": f"m-{op.transaction_id}",
+                    "settle_at": str(int(time.time())),
+                    "results": [
+                        {
+                            "uid": r.player,
+                            "order_id": op.transaction_id,
+                            "out_order_id": buy_in.transaction_id,
+                            "is_ai": 0,
+                            "score": remain - points(buy_in.amount),
+                            "remain_score": remain,
+                            "commission_score": 0,
+                        },
+                        {
+                            "uid": "",
+                            "order_id": f"robot-{op.transaction_id}",
+                            "out_order_id": "",
+                            "is_ai": 1,
+                            "score": 5,
+                            "remain_score": 50,
+                        },
+                    ],
+                },
+            },
+        )
         return judge(reply, "ret_code", SUCCESS, retryable=(RETRY_LATER,))

@@ -18,13 +18,18 @@ def markdown(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def _audit_cells(a: Audit) -> list[object]:
-    return [a.operations, f"{a.acknowledged}/{a.applied_exactly_once}", a.retried_to_success,
-            f"{a.unknown}/{a.unknown_taken}", f"{a.lost:.2f}", f"{a.duplicated:.2f}",
-            f"{a.balances_checked - len(a.balance_mismatches)}/{a.balances_checked}"]
+    return [
+        a.operations,
+        f"{a.acknowledged}/{a.applied_exactly_once}",
+        a.retried_to_success,
+        f"{a.unknown}/{a.unknown_taken}",
+        f"{a.lost:.2f}",
+        f"{a.duplicated:.2f}",
+        f"{a.balances_checked - len(a.balance_mismatches)}/{a.balances_checked}",
+    ]
 
 
-AUDIT_HEADER = ["operations", "acked/exactly once", "retried", "unknown/taken", "lost", "duplicated",
-                "balances equal"]
+AUDIT_HEADER = ["operations", "acked/exactly once", "retried", "unknown/taken", "lost", "duplicated", "balances equal"]
 
 
 def _warnings(logs: LogLines, most: int = 4) -> list[str]:
@@ -32,46 +37,93 @@ def _warnings(logs: LogLines, most: int = 4) -> list[str]:
 
 
 def drills(result: RunResult) -> str:
-    rows = [[p.drill, p.store, p.injection.injected if not p.injection.skipped else "skipped",
-             *_audit_cells(p.audit), p.tally.requests, p.tally.failures, sum(p.tally.unexpected.values()),
-             p.verified] for p in result.phases]
-    rows += [["all rounds, at the end", store, "", *_audit_cells(final), "", "", "", ""]
-             for store, final in result.finals.items()]
-    parts = [markdown(["fault", "store", "injected", *AUDIT_HEADER, "requests", "failed answers", "unexpected",
-                       "wallet verify"], rows)]
-    probes = [[p.drill, p.store, probe.gateway, probe.code, probe.expected, f"{probe.seconds:.2f}",
-               f"{probe.deadline:.1f}", "ok" if probe.ok else "FAILED"]
-              for p in result.phases for probe in p.injection.probes]
+    rows = [
+        [
+            p.drill,
+            p.store,
+            p.injection.injected if not p.injection.skipped else "skipped",
+            *_audit_cells(p.audit),
+            p.tally.requests,
+            p.tally.failures,
+            sum(p.tally.unexpected.values()),
+            p.verified,
+        ]
+        for p in result.phases
+    ]
+    rows += [
+        ["all rounds, at the end", store, "", *_audit_cells(final), "", "", "", ""]
+        for store, final in result.finals.items()
+    ]
+    parts = [
+        markdown(
+            ["fault", "store", "injected", *AUDIT_HEADER, "requests", "failed answers", "unexpected", "wallet verify"],
+            rows,
+        )
+    ]
+    probes = [
+        [
+            p.drill,
+            p.store,
+            probe.gateway,
+            probe.code,
+            probe.expected,
+            f"{probe.seconds:.2f}",
+            f"{probe.deadline:.1f}",
+            "ok" if probe.ok else "FAILED",
+        ]
+        for p in result.phases
+        for probe in p.injection.probes
+    ]
     if probes:
-        parts.append(markdown(["fault", "store", "gateway", "answered", "expected", "seconds", "deadline", ""],
-                              probes))
-    notes = [f"- {p.store} / {p.drill}: " + "; ".join(
-        [p.injection.skipped] if p.injection.skipped else
-        [*p.injection.notes, *([f"{p.cut} requests cut mid-flight"] if p.cut else []),
-         f"failures seen for {p.tally.outage_seconds:.1f} s", f"slowest answer {p.tally.slowest:.2f} s",
-         f"{p.tally.repeats} repeats", *_warnings(p.logs)])
-        for p in result.phases]
+        parts.append(markdown(["fault", "store", "gateway", "answered", "expected", "seconds", "deadline", ""], probes))
+    notes = [
+        f"- {p.store} / {p.drill}: "
+        + "; ".join(
+            [p.injection.skipped]
+            if p.injection.skipped
+            else [
+                *p.injection.notes,
+                *([f"{p.cut} requests cut mid-flight"] if p.cut else []),
+                f"failures seen for {p.tally.outage_seconds:.1f} s",
+                f"slowest answer {p.tally.slowest:.2f} s",
+                f"{p.tally.repeats} repeats",
+                *_warnings(p.logs),
+            ]
+        )
+        for p in result.phases
+    ]
     parts.append("\n".join(notes))
     injected = sum(p.injection.injected for p in result.phases)
     lost = sum((a.lost for a in result.finals.values()), ZERO)
     duplicated = sum((a.duplicated for a in result.finals.values()), ZERO)
     operations = sum(a.operations for a in result.finals.values())
-    parts.append(f"faults injected: {injected}; operations: {operations}; money lost: {lost:.2f}; "
-                 f"money duplicated: {duplicated:.2f} (both must be 0)")
+    parts.append(
+        f"faults injected: {injected}; operations: {operations}; money lost: {lost:.2f}; "
+        f"money duplicated: {duplicated:.2f} (both must be 0)"
+    )
     return "\n\n".join(parts)
 
 
 def soak(result: SoakResult) -> str:
     names = list(result.samples[0].rss_mb) if result.samples else []
-    rows = [[f"{s.seconds:.0f}", s.requests, s.failures, s.verified or "", *(s.rss_mb[n] for n in names)]
-            for s in result.samples]
+    rows = [
+        [f"{s.seconds:.0f}", s.requests, s.failures, s.verified or "", *(s.rss_mb[n] for n in names)]
+        for s in result.samples
+    ]
     table = markdown(["seconds", "requests", "failed", "wallet verify", *(f"{n} RSS MB" for n in names)], rows)
     growth = ", ".join(f"{name} {mb:+.1f} MB" for name, mb in result.growth_mb().items()) or "n/a (too short)"
     a = result.audit
-    return "\n\n".join([table, (
-        f"operations: {a.operations} ({a.acknowledged} acknowledged, {a.applied_exactly_once} exactly once); "
-        f"requests: {result.tally.requests}, failed: {result.tally.failures}, "
-        f"unexpected: {sum(result.tally.unexpected.values())}; money lost: {a.lost:.2f}, duplicated: "
-        f"{a.duplicated:.2f}; balances equal: {a.balances_checked - len(a.balance_mismatches)}/{a.balances_checked}; "
-        f"final wallet verify: {result.final_verify}; memory after the first check: {growth}"),
-        "\n".join(f"- {line}" for line in _warnings(result.logs, most=10)) or "- no warnings logged"])
+    balances_equal = a.balances_checked - len(a.balance_mismatches)
+    return "\n\n".join(
+        [
+            table,
+            (
+                f"operations: {a.operations} ({a.acknowledged} acknowledged, {a.applied_exactly_once} exactly once); "
+                f"requests: {result.tally.requests}, failed: {result.tally.failures}, "
+                f"unexpected: {sum(result.tally.unexpected.values())}; money lost: {a.lost:.2f}, duplicated: "
+                f"{a.duplicated:.2f}; balances equal: {balances_equal}/{a.balances_checked}; "
+                f"final wallet verify: {result.final_verify}; memory after the first check: {growth}"
+            ),
+            "\n".join(f"- {line}" for line in _warnings(result.logs, most=10)) or "- no warnings logged",
+        ]
+    )

@@ -71,8 +71,14 @@ class Admin:
     async def read(self, players: Iterable[str]) -> LedgerView:
         view = LedgerView()
         for player in players:
-            balance = await self._call(partial(self._stub.GetBalance, pb.GetBalanceRequest(
-                player_id=player, currency=CURRENCY), metadata=METADATA, timeout=5))
+            balance = await self._call(
+                partial(
+                    self._stub.GetBalance,
+                    pb.GetBalanceRequest(player_id=player, currency=CURRENCY),
+                    metadata=METADATA,
+                    timeout=5,
+                )
+            )
             view.balances[player] = Decimal(balance.account.balance)
             token = ""
             while True:

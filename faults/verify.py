@@ -31,9 +31,19 @@ class Verified:
 
 async def wallet_verify(config: Path) -> Verified:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "wallet_cli", "verify", "--config", str(config), "--log-level", "WARNING",
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        env=child_environment())
+        sys.executable,
+        "-m",
+        "wallet_cli",
+        "verify",
+        "--config",
+        str(config),
+        "--log-level",
+        "WARNING",
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env=child_environment(),
+    )
     raw, _ = await process.communicate()
     output = raw.decode(errors="replace")
     found = SUMMARY.search(output)

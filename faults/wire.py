@@ -29,8 +29,7 @@ def new_client() -> httpx.AsyncClient:
 async def post(client: httpx.AsyncClient, url: str, body: bytes, headers: Mapping[str, str] | None = None) -> Reply:
     started = time.monotonic()
     try:
-        response = await client.post(url, content=body,
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+        response = await client.post(url, content=body, headers={"Content-Type": "application/json", **(headers or {})})
     except httpx.ConnectError:
         return Reply(None, "refused", time.monotonic() - started)
     except httpx.TimeoutException:

@@ -47,8 +47,10 @@ def differences(expected: Path, actual: Path) -> list[str]:
     names = {p.name for p in expected.iterdir()} | {p.name for p in actual.iterdir()}
     names.discard("__pycache__")
     return sorted(
-        n for n in names
-        if not (expected / n).exists() or not (actual / n).exists()
+        n
+        for n in names
+        if not (expected / n).exists()
+        or not (actual / n).exists()
         or not filecmp.cmp(expected / n, actual / n, shallow=False)
     )
 
@@ -59,9 +61,7 @@ def main() -> None:
             generate(Path(tmp))
             stale = differences(Path(tmp) / GENERATED, ROOT / GENERATED)
         if stale:
-            raise SystemExit(
-                f"generated code is stale: {', '.join(stale)}; run `make protos` and commit"
-            )
+            raise SystemExit(f"generated code is stale: {', '.join(stale)}; run `make protos` and commit")
         print("generated code is up to date")
         return
     generate(ROOT)

@@ -60,6 +60,7 @@ def _core_listens(settings: CoreSettings) -> list[tuple[str, str]]:
 
 # --- serving -----------------------------------------------------------------------
 
+
 async def core(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
     settings = core_settings(config)
     _refuse_public_demo(is_demo, [settings.listen])
@@ -93,8 +94,14 @@ async def up(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool)
     server.serve_metrics(settings)
     try:
         await _seed_demo(running.ledger, config.get("demo", {}))
-        log.info("wallet up", extra={"core": settings.listen, **{name: listen for name, (listen, _) in apps.items()},
-                                     "database": safe(settings.database_url)})
+        log.info(
+            "wallet up",
+            extra={
+                "core": settings.listen,
+                **{name: listen for name, (listen, _) in apps.items()},
+                "database": safe(settings.database_url),
+            },
+        )
         await _serve_apps(apps)
     finally:
         await running.stop(settings.shutdown_grace_seconds)
@@ -107,7 +114,7 @@ def _gateway_app(name: str, config: Mapping[str, Any]) -> tuple[str, Starlette]:
         raise CommandError(f"no [gateways.{name}] section in the configuration")
     listen = str(section.pop("listen", ""))
     if ":" not in listen:
-        raise CommandError(f"[gateways.{name}] needs listen = \"HOST:PORT\"")
+        raise CommandError(f'[gateways.{name}] needs listen = "HOST:PORT"')
     module = importlib.import_module(f"gateways.{name}")
     try:
         settings = module.Settings.from_mapping(section)
@@ -186,6 +193,7 @@ async def _seed_demo(ledger: Ledger, demo: Mapping[str, Any]) -> None:
 
 # --- trying the gateways by hand ----------------------------------------------------------
 
+
 async def sign(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
     """Print a signed AIGame or SUD request: a curl command (AIGame: or its body/query, --body-only)."""
     try:
@@ -196,6 +204,7 @@ async def sign(args: argparse.Namespace, config: Mapping[str, Any], is_demo: boo
 
 
 # --- the ledger from the command line ------------------------------------------------
+
 
 async def db_upgrade(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
     settings = core_settings(config)
@@ -263,8 +272,10 @@ async def verify(args: argparse.Namespace, config: Mapping[str, Any], is_demo: b
     finally:
         await engine.dispose()
     for m in mismatches:
-        print(f"MISMATCH account {m.account_id} ({m.player_id} {m.currency}): balance {m.balance} minor units, "
-              f"entries sum {m.entries_sum}, last entry's balance_after {m.last_balance_after}")
+        print(
+            f"MISMATCH account {m.account_id} ({m.player_id} {m.currency}): balance {m.balance} minor units, "
+            f"entries sum {m.entries_sum}, last entry's balance_after {m.last_balance_after}"
+        )
     print(f"checked {checked} accounts: {len(mismatches)} mismatches")
     return 1 if mismatches else 0
 
@@ -279,8 +290,9 @@ async def report(args: argparse.Namespace, config: Mapping[str, Any], is_demo: b
     await require_current_schema(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
-        found = await build_report(engine, since=since, until=until,
-                                   unsettled_after=timedelta(minutes=args.unsettled_after))
+        found = await build_report(
+            engine, since=since, until=until, unsettled_after=timedelta(minutes=args.unsettled_after)
+        )
     finally:
         await engine.dispose()
     print(json.dumps(found.as_dict(), indent=2) if args.json else report_text.render(found))
@@ -301,4 +313,3 @@ def minutes(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"not a whole number of minutes: {text!r}")
     return int(text)
-

@@ -23,8 +23,9 @@ def demo_text() -> str:
     return resources.files("wallet_cli").joinpath("demo.toml").read_text()
 
 
-def load(path: str | None, database_url: str | None = None,
-         environ: Mapping[str, str] = os.environ) -> tuple[dict[str, Any], bool]:
+def load(
+    path: str | None, database_url: str | None = None, environ: Mapping[str, str] = os.environ
+) -> tuple[dict[str, Any], bool]:
     """The configuration as a dict, and whether it is the demo configuration."""
     is_demo = path is None
     text = demo_text() if path is None else Path(path).read_text()

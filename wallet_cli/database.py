@@ -27,16 +27,19 @@ def with_async_driver(database_url: str) -> str:
     try:
         url = make_url(database_url)
     except ArgumentError:
-        raise CommandError(f"not a database URL: {database_url!r} "
-                           "(e.g. postgresql://postgres@127.0.0.1:5432/wallet or sqlite:///wallet.db)") from None
+        raise CommandError(
+            f"not a database URL: {database_url!r} "
+            "(e.g. postgresql://postgres@127.0.0.1:5432/wallet or sqlite:///wallet.db)"
+        ) from None
     named, _, explicit = url.drivername.partition("+")
     backend = ALIASES.get(named, named)
     driver = ASYNC_DRIVERS.get(backend)
     if driver is None:
         raise CommandError(f"the wallet stores its ledger in PostgreSQL or SQLite, not {named}")
     if explicit and explicit != driver:
-        raise CommandError(f"{backend} is used through {driver}: write {backend}+{driver}:// or {backend}://, "
-                           f"not {url.drivername}://")
+        raise CommandError(
+            f"{backend} is used through {driver}: write {backend}+{driver}:// or {backend}://, not {url.drivername}://"
+        )
     return url.set(drivername=f"{backend}+{driver}").render_as_string(hide_password=False)
 
 
@@ -112,8 +115,10 @@ def _explain_refusal(error: SQLAlchemyError, database_url: str) -> str:
     cause = str(error.orig if isinstance(error, DBAPIError) else error).splitlines()[0]
     sqlstate = getattr(getattr(error, "orig", None), "sqlstate", None)
     if sqlstate == "3D000":  # invalid catalog name: no such database
-        return f"{cause} at {where}: create it (e.g. createdb {make_url(database_url).database}), " \
-               "then run `wallet db upgrade`"
+        return (
+            f"{cause} at {where}: create it (e.g. createdb {make_url(database_url).database}), "
+            "then run `wallet db upgrade`"
+        )
     return f"the database at {where} cannot be used: {cause}"
 
 

@@ -30,8 +30,9 @@ class JsonLines(JsonFormatter):
     """
 
     def __init__(self) -> None:
-        super().__init__(FORMAT, rename_fields=RENAMED,
-                         json_serializer=functools.partial(json.dumps, separators=(",", ":")))
+        super().__init__(
+            FORMAT, rename_fields=RENAMED, json_serializer=functools.partial(json.dumps, separators=(",", ":"))
+        )
 
     def jsonify_log_record(self, log_data: dict[str, Any]) -> str:
         for value in log_data.values():

@@ -61,7 +61,8 @@ def parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", parents=[common], help="migrate to the newest schema")
 
     accounts = sub.add_parser("accounts", help="players' accounts").add_subparsers(
-        dest="accounts_command", required=True)
+        dest="accounts_command", required=True
+    )
     create = accounts.add_parser("create", parents=[common], help="open an account")
     create.add_argument("player")
     create.add_argument("currency")
@@ -70,23 +71,35 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("player")
 
     sub.add_parser("verify", parents=[common], help="check every balance against its ledger entries")
-    raw = sub.add_parser("raw-request", parents=[common],
-                         help="print a transaction's raw request as the provider sent it (for disputes)")
+    raw = sub.add_parser(
+        "raw-request", parents=[common], help="print a transaction's raw request as the provider sent it (for disputes)"
+    )
     raw.add_argument("provider")
     raw.add_argument("kind", choices=[kind.value for kind in Kind])
     raw.add_argument("transaction_id", metavar="transaction-id", help="the provider's id of the transaction")
 
-    report = sub.add_parser("report", parents=[common],
-                            help="bets, wins, cancels and GGR per provider and round, and the bets left open")
-    report.add_argument("--since", type=commands.moment, metavar="WHEN",
-                        help="start, ISO 8601 date or datetime, UTC unless it has an offset (default: --until - 24 h)")
+    report = sub.add_parser(
+        "report", parents=[common], help="bets, wins, cancels and GGR per provider and round, and the bets left open"
+    )
+    report.add_argument(
+        "--since",
+        type=commands.moment,
+        metavar="WHEN",
+        help="start, ISO 8601 date or datetime, UTC unless it has an offset (default: --until - 24 h)",
+    )
     report.add_argument("--until", type=commands.moment, metavar="WHEN", help="end, excluded (default: now)")
-    report.add_argument("--unsettled-after", type=commands.minutes, default=60, metavar="MINUTES",
-                        help="list the bets placed more than MINUTES before the end and still open (default 60)")
+    report.add_argument(
+        "--unsettled-after",
+        type=commands.minutes,
+        default=60,
+        metavar="MINUTES",
+        help="list the bets placed more than MINUTES before the end and still open (default 60)",
+    )
     report.add_argument("--json", action="store_true", help="the same figures as JSON")
 
     sign = sub.add_parser("sign", help="print a signed request for a gateway, as a curl command").add_subparsers(
-        dest="provider", required=True)
+        dest="provider", required=True
+    )
     aigame = sign.add_parser("aigame", parents=[common], help="AIGame: agent_id, timestamp and sign filled in")
     aigame.add_argument("--agent-id", metavar="A", help="default: the payload's, else the first configured agent")
     aigame.add_argument("--secret", metavar="S", help="default: the agent's secret in [gateways.aigame.agents]")
@@ -117,7 +130,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
         "gateway": commands.gateway,
         "up": commands.up,
         "db": commands.db_upgrade,
-        "accounts": commands.accounts_create if getattr(args, "accounts_command", "") == "create"
+        "accounts": commands.accounts_create
+        if getattr(args, "accounts_command", "") == "create"
         else commands.accounts_show,
         "verify": commands.verify,
         "raw-request": commands.raw_request,
@@ -126,8 +140,10 @@ def main(argv: list[str] | None = None) -> NoReturn:
     }
     try:
         # uvloop: about half of the core's CPU per call is event-loop machinery (docs/performance.md).
-        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner, \
-                collector_tuned_for_serving() if args.command in SERVING else contextlib.nullcontext():
+        with (
+            asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner,
+            collector_tuned_for_serving() if args.command in SERVING else contextlib.nullcontext(),
+        ):
             code = runner.run(handlers[args.command](args, config, is_demo))
     except CommandError as error:
         _fail(str(error))

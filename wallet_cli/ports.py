@@ -21,7 +21,7 @@ def require_free(listens: Iterable[tuple[str, str]], *, shared: frozenset[str] =
     for what, listen in listens:
         host, _, port = listen.rpartition(":")
         if not port.isdigit():
-            raise CommandError(f"{what}: listen on \"HOST:PORT\", not {listen!r}")
+            raise CommandError(f'{what}: listen on "HOST:PORT", not {listen!r}')
         try:
             _try_binding(host.strip("[]"), int(port), reuse_port=what in shared)
         except OSError as error:
@@ -33,8 +33,9 @@ def require_free(listens: Iterable[tuple[str, str]], *, shared: frozenset[str] =
 
 
 def _try_binding(host: str, port: int, *, reuse_port: bool) -> None:
-    for family, kind, protocol, _, address in socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
-                                                                  flags=socket.AI_PASSIVE):
+    for family, kind, protocol, _, address in socket.getaddrinfo(
+        host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    ):
         with socket.socket(family, kind, protocol) as probe:
             # As the servers bind: a port whose old connections linger (TIME_WAIT) is free.
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

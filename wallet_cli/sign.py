@@ -38,8 +38,8 @@ class SignError(Exception):
 
 # --- the two rules ---------------------------------------------------------------------------------
 
-def signed_aigame(payload: JsonObject, *, agent_id: str, secret: str, nested: NestedSigning,
-                  now_ms: int) -> JsonObject:
+
+def signed_aigame(payload: JsonObject, *, agent_id: str, secret: str, nested: NestedSigning, now_ms: int) -> JsonObject:
     """`payload` with `agent_id` and `timestamp` (now, ms) filled in when absent, and `sign` computed."""
     params: JsonObject = {key: value for key, value in payload.items() if key != SIGN_FIELD}
     params.setdefault("agent_id", agent_id)
@@ -56,6 +56,7 @@ def sud_headers(body: bytes, *, app_id: str, secret: str, timestamp: str, nonce:
 
 # --- text in and out -------------------------------------------------------------------------------
 
+
 def read_payload(text: str) -> str:
     """The payload argument (``-``: standard input), without surrounding white space."""
     return (sys.stdin.read() if text == "-" else text).strip()
@@ -71,8 +72,11 @@ def parse_payload(text: str) -> JsonObject:
 def to_json(value: JsonValue) -> str:
     """Compact JSON, numbers exactly as parsed (a Decimal keeps its digits: never through a float)."""
     if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(key, ensure_ascii=False)}:{to_json(item)}"
-                              for key, item in value.items()) + "}"
+        return (
+            "{"
+            + ",".join(f"{json.dumps(key, ensure_ascii=False)}:{to_json(item)}" for key, item in value.items())
+            + "}"
+        )
     if isinstance(value, list):
         return "[" + ",".join(to_json(item) for item in value) + "]"
     if isinstance(value, Decimal):
@@ -108,6 +112,7 @@ def base_url(listen: str) -> str:
 
 # --- the commands ------------------------------------------------------------------------------------
 
+
 def _section(config: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     section = config.get("gateways", {}).get(name, {})
     return section if isinstance(section, Mapping) else {}
@@ -139,8 +144,13 @@ def aigame(args: argparse.Namespace, config: Mapping[str, Any]) -> str:
         provisional = Provisional.from_mapping(section.get("provisional", {}), "gateways.aigame.provisional")
     except GatewayConfigError as error:
         raise SignError(f"configuration: {error}") from None
-    params = signed_aigame(payload, agent_id=agent_id, secret=str(secret), nested=provisional.nested_signing,
-                           now_ms=int(time.time() * 1000))
+    params = signed_aigame(
+        payload,
+        agent_id=agent_id,
+        secret=str(secret),
+        nested=provisional.nested_signing,
+        now_ms=int(time.time() * 1000),
+    )
     path = args.path or (DETAIL_PATH if args.get else provisional.bet_path)
     if args.get:
         query = query_string(params)
@@ -160,7 +170,12 @@ def sud(args: argparse.Namespace, config: Mapping[str, Any]) -> str:
     secret = args.secret or (section.get("app_secret") if app_id == section.get("app_id") else None)
     if not app_id or not secret:
         raise SignError("no app id and secret for SUD in the configuration: give --app-id and --secret")
-    headers = sud_headers(body.encode("utf-8"), app_id=str(app_id), secret=str(secret),
-                          timestamp=str(int(time.time() * 1000)), nonce=secrets.token_hex(8))
+    headers = sud_headers(
+        body.encode("utf-8"),
+        app_id=str(app_id),
+        secret=str(secret),
+        timestamp=str(int(time.time() * 1000)),
+        nonce=secrets.token_hex(8),
+    )
     url = f"{_url(args, section, 'sud')}{args.path or NOTIFY_PATH}"
     return curl(url, [("Content-Type", "application/json"), *headers], body)

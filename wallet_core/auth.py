@@ -37,8 +37,12 @@ def require_provider(client: Client, provider: str) -> None:
     if not provider:
         raise WalletError(Reason.INVALID_ARGUMENT, "provider is required", field="provider")
     if not client.may_act_for(provider):
-        raise WalletError(Reason.PERMISSION_DENIED, f"{client.name} may not act for provider {provider!r}",
-                          client=client.name, provider=provider)
+        raise WalletError(
+            Reason.PERMISSION_DENIED,
+            f"{client.name} may not act for provider {provider!r}",
+            client=client.name,
+            provider=provider,
+        )
 
 
 def require_admin(client: Client) -> None:

@@ -52,8 +52,16 @@ class CoreSettings:
 
     @classmethod
     def from_mapping(cls, section: Mapping[str, Any]) -> CoreSettings:
-        known = {"listen", "database_url", "currencies", "clients", "pool_size", "shutdown_grace_seconds", "tls",
-                 "metrics_listen"}
+        known = {
+            "listen",
+            "database_url",
+            "currencies",
+            "clients",
+            "pool_size",
+            "shutdown_grace_seconds",
+            "tls",
+            "metrics_listen",
+        }
         unknown = set(section) - known
         if unknown:
             raise ConfigError(f"[core] has unknown keys: {', '.join(sorted(unknown))}")

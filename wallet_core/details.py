@@ -71,7 +71,10 @@ def _number(number: float) -> int | float:
     integer would lose), any other finite one as it is."""
     if not math.isfinite(number):
         raise DetailsRefused(_NOT_FINITE)
-    if number.is_integer() and -_EXACT_DOUBLE_LIMIT <= number <= _EXACT_DOUBLE_LIMIT and (
-            number or math.copysign(1.0, number) > 0):
+    if (
+        number.is_integer()
+        and -_EXACT_DOUBLE_LIMIT <= number <= _EXACT_DOUBLE_LIMIT
+        and (number or math.copysign(1.0, number) > 0)
+    ):
         return int(number)
     return number

@@ -70,22 +70,43 @@ class MoneyRequest:
 
     @classmethod
     def prepare(
-        cls, scales: Mapping[str, int], kind: Kind, provider: str, transaction_id: str, player_id: str,
-        currency: str, amount: str, *, round_id: str = "", game_id: str = "", table_id: str = "",
-        reference_id: str = "", details: dict[str, Any] | None = None, event_time: datetime | None = None,
-        raw_request: str = "", reverse_payouts: bool = False, client: str = "",
+        cls,
+        scales: Mapping[str, int],
+        kind: Kind,
+        provider: str,
+        transaction_id: str,
+        player_id: str,
+        currency: str,
+        amount: str,
+        *,
+        round_id: str = "",
+        game_id: str = "",
+        table_id: str = "",
+        reference_id: str = "",
+        details: dict[str, Any] | None = None,
+        event_time: datetime | None = None,
+        raw_request: str = "",
+        reverse_payouts: bool = False,
+        client: str = "",
     ) -> MoneyRequest:
         """A request as the caller sent it (``amount`` a decimal string), checked against the
         ledger's currencies (``scales``: code -> decimals): INVALID_ARGUMENT, INVALID_AMOUNT or
         UNSUPPORTED_CURRENCY for what cannot be applied, before anything is read or written."""
         if kind is Kind.ROLLBACK and not reference_id:
-            raise WalletError(Reason.INVALID_ARGUMENT, "reference_transaction_id names the bet to cancel",
-                              field="reference_transaction_id")
+            raise WalletError(
+                Reason.INVALID_ARGUMENT,
+                "reference_transaction_id names the bet to cancel",
+                field="reference_transaction_id",
+            )
         require("provider", provider, MAX_PROVIDER_LENGTH)
         require("transaction_id", transaction_id, MAX_ID_LENGTH)
         require("player_id", player_id, MAX_ID_LENGTH)
-        optional_ids = (("round_id", round_id), ("game_id", game_id), ("table_id", table_id),
-                        ("reference_id", reference_id))
+        optional_ids = (
+            ("round_id", round_id),
+            ("game_id", game_id),
+            ("table_id", table_id),
+            ("reference_id", reference_id),
+        )
         for name, value in optional_ids:
             if len(value) > MAX_ID_LENGTH:
                 raise WalletError(Reason.INVALID_ARGUMENT, f"{name} is longer than {MAX_ID_LENGTH}", field=name)
@@ -104,18 +125,37 @@ class MoneyRequest:
             minor = money.to_minor(sent, currency, scale)
         details = details if details is not None else {}
         return cls(
-            kind=kind, provider=provider, transaction_id=transaction_id, player_id=player_id, currency=currency,
-            amount=minor, amount_sent=sent,
-            fingerprint=fingerprint(kind, player_id, currency, money.canonical(sent) if sent is not None else "",
-                                    reference_id, reverse_payouts),
-            round_id=round_id, game_id=game_id, table_id=table_id, reference_id=reference_id, details=details,
-            details_text=_compact_json(details) if details else "{}", event_time=event_time, raw_request=raw_request,
-            reverse_payouts=reverse_payouts, client=client,
+            kind=kind,
+            provider=provider,
+            transaction_id=transaction_id,
+            player_id=player_id,
+            currency=currency,
+            amount=minor,
+            amount_sent=sent,
+            fingerprint=fingerprint(
+                kind,
+                player_id,
+                currency,
+                money.canonical(sent) if sent is not None else "",
+                reference_id,
+                reverse_payouts,
+            ),
+            round_id=round_id,
+            game_id=game_id,
+            table_id=table_id,
+            reference_id=reference_id,
+            details=details,
+            details_text=_compact_json(details) if details else "{}",
+            event_time=event_time,
+            raw_request=raw_request,
+            reverse_payouts=reverse_payouts,
+            client=client,
         )
 
 
-def fingerprint(kind: Kind, player_id: str, currency: str, amount: str, reference_id: str,
-                reverse_payouts: bool) -> str:
+def fingerprint(
+    kind: Kind, player_id: str, currency: str, amount: str, reference_id: str, reverse_payouts: bool
+) -> str:
     """Hash of what must be the same for a repeat to be a replay (rule 2); ``amount`` in its
     canonical spelling (``money.canonical``), "" for none.
 
@@ -124,10 +164,12 @@ def fingerprint(kind: Kind, player_id: str, currency: str, amount: str, referenc
     the text hashed must never change: it is ``json.dumps`` of the six values with sort_keys=True,
     written out here (the same text, without building a dict and an encoder on every request).
     """
-    text = (f'{{"amount": {_json_string(amount)}, "currency": {_json_string(currency)}, '
-            f'"kind": {_json_string(kind.value)}, "player_id": {_json_string(player_id)}, '
-            f'"reference_id": {_json_string(reference_id)}, '
-            f'"reverse_payouts": {"true" if reverse_payouts else "false"}}}')
+    text = (
+        f'{{"amount": {_json_string(amount)}, "currency": {_json_string(currency)}, '
+        f'"kind": {_json_string(kind.value)}, "player_id": {_json_string(player_id)}, '
+        f'"reference_id": {_json_string(reference_id)}, '
+        f'"reverse_payouts": {"true" if reverse_payouts else "false"}}}'
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 

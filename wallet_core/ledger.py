@@ -56,8 +56,13 @@ class Ledger:
     given (``bootstrap.open_ledger`` picks them): a fast path for the usual debit and payout (none:
     every request takes the general path), and how raw requests are kept."""
 
-    def __init__(self, engine: AsyncEngine, currencies: dict[str, int],
-                 fast_path: FastPath | None = None, raw_requests: RawRequests | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        currencies: dict[str, int],
+        fast_path: FastPath | None = None,
+        raw_requests: RawRequests | None = None,
+    ) -> None:
         self.engine = engine
         self.currencies = dict(currencies)
         self._fast_path = fast_path
@@ -95,8 +100,10 @@ class Ledger:
                     related = await q.bet_transactions(conn, found.bet_id) if found.bet_id else [found]
                     return found, related
             raise WalletError(
-                Reason.TRANSACTION_NOT_FOUND, f"no transaction {transaction_id!r} from {provider!r}",
-                provider=provider, transaction_id=transaction_id,
+                Reason.TRANSACTION_NOT_FOUND,
+                f"no transaction {transaction_id!r} from {provider!r}",
+                provider=provider,
+                transaction_id=transaction_id,
             )
 
         return await self._run(work)
@@ -106,30 +113,44 @@ class Ledger:
         raw = await self._run(lambda conn: q.stored_raw_request(conn, provider, kind, transaction_id))
         if raw is None:
             raise WalletError(
-                Reason.TRANSACTION_NOT_FOUND, f"no {kind.value} {transaction_id!r} from {provider!r}",
-                provider=provider, transaction_id=transaction_id,
+                Reason.TRANSACTION_NOT_FOUND,
+                f"no {kind.value} {transaction_id!r} from {provider!r}",
+                provider=provider,
+                transaction_id=transaction_id,
             )
         return raw
 
-    async def list_transactions(self, *, player_id: str, round_id: str, provider: str,
-                                after_id: int, page_size: int) -> list[Transaction]:
+    async def list_transactions(
+        self, *, player_id: str, round_id: str, provider: str, after_id: int, page_size: int
+    ) -> list[Transaction]:
         if not player_id and not round_id:
             raise WalletError(Reason.INVALID_ARGUMENT, "give a player_id or a round_id", field="player_id")
         limit = page_limit(page_size)
-        return await self._run(lambda conn: q.list_transactions(
-            conn, player_id=player_id, round_id=round_id, provider=provider, after_id=after_id, limit=limit))
+        return await self._run(
+            lambda conn: q.list_transactions(
+                conn, player_id=player_id, round_id=round_id, provider=provider, after_id=after_id, limit=limit
+            )
+        )
 
     # --- accounts ----------------------------------------------------------------------
 
     async def create_account(self, player_id: str, currency: str, initial_balance: str = "0") -> Account:
         require("player_id", player_id, MAX_ID_LENGTH)
-        opening = money.to_minor(money.parse_amount(initial_balance or "0", field="initial_balance"),
-                                 currency, self.scale(currency), field="initial_balance")
+        opening = money.to_minor(
+            money.parse_amount(initial_balance or "0", field="initial_balance"),
+            currency,
+            self.scale(currency),
+            field="initial_balance",
+        )
 
         async def work(conn: AsyncConnection) -> Account:
             if await q.find_account(conn, player_id, currency) is not None:
-                raise WalletError(Reason.ACCOUNT_EXISTS, f"{player_id!r} already has a {currency} account",
-                                  player_id=player_id, currency=currency)
+                raise WalletError(
+                    Reason.ACCOUNT_EXISTS,
+                    f"{player_id!r} already has a {currency} account",
+                    player_id=player_id,
+                    currency=currency,
+                )
             account = await q.insert_account(conn, player_id, currency, opening)
             if opening:
                 await q.insert_entry(conn, account.id, None, opening, opening)
@@ -199,10 +220,19 @@ class Ledger:
                 raise _account_not_found(request.player_id, request.currency)
             return await self._store_failure(conn, request, amount, Reason.INSUFFICIENT_FUNDS, account=account)
         account_id, balance_after = taken
-        bet = await q.insert_bet(conn, request.provider, request.transaction_id, request.player_id,
-                                 request.currency, BetState.PLACED, amount)
-        stored = await self._store(conn, request, amount, Status.COMPLETED, change=-amount,
-                                   balance_after=balance_after, account_id=account_id, bet=bet)
+        bet = await q.insert_bet(
+            conn, request.provider, request.transaction_id, request.player_id, request.currency, BetState.PLACED, amount
+        )
+        stored = await self._store(
+            conn,
+            request,
+            amount,
+            Status.COMPLETED,
+            change=-amount,
+            balance_after=balance_after,
+            account_id=account_id,
+            bet=bet,
+        )
         await q.insert_entry(conn, account_id, stored.id, -amount, balance_after)
         return Outcome(stored, replay=False)
 
@@ -217,8 +247,10 @@ class Ledger:
             if bet is None:
                 # Not stored: the bet may still arrive, and the provider retries the payout (rule 7).
                 raise WalletError(
-                    Reason.TRANSACTION_NOT_FOUND, f"no bet {request.reference_id!r} for this payout",
-                    provider=request.provider, reference_transaction_id=request.reference_id,
+                    Reason.TRANSACTION_NOT_FOUND,
+                    f"no bet {request.reference_id!r} for this payout",
+                    provider=request.provider,
+                    reference_transaction_id=request.reference_id,
                 )
             _same_owner(bet, request)
             if bet.state in (BetState.CANCELLED, BetState.TOMBSTONE):
@@ -228,8 +260,16 @@ class Ledger:
         account_id, balance_after = await self._add_to_balance(conn, request.player_id, request.currency, amount)
         if bet is not None:
             bet = await q.settle_bet(conn, bet.id, amount)
-        stored = await self._store(conn, request, amount, Status.COMPLETED, change=amount,
-                                   balance_after=balance_after, account_id=account_id, bet=bet)
+        stored = await self._store(
+            conn,
+            request,
+            amount,
+            Status.COMPLETED,
+            change=amount,
+            balance_after=balance_after,
+            account_id=account_id,
+            bet=bet,
+        )
         if amount:
             await q.insert_entry(conn, account_id, stored.id, amount, balance_after)
         return Outcome(stored, replay=False)
@@ -243,27 +283,55 @@ class Ledger:
         amount = self._cancel_amount(request, currency)
         if bet is None:
             # A cancel for a bet never seen succeeds and leaves a tombstone (rule 5).
-            bet = await q.insert_bet(conn, request.provider, request.reference_id, request.player_id,
-                                     currency, BetState.TOMBSTONE, amount or 0)
-            stored = await self._store(conn, request, amount or 0, Status.TOMBSTONE, change=0,
-                                       balance_after=None, account_id=None, bet=bet, currency=currency)
+            bet = await q.insert_bet(
+                conn,
+                request.provider,
+                request.reference_id,
+                request.player_id,
+                currency,
+                BetState.TOMBSTONE,
+                amount or 0,
+            )
+            stored = await self._store(
+                conn,
+                request,
+                amount or 0,
+                Status.TOMBSTONE,
+                change=0,
+                balance_after=None,
+                account_id=None,
+                bet=bet,
+                currency=currency,
+            )
             return Outcome(stored, replay=False)
         _same_owner(bet, request)
         if amount is not None and bet.state is not BetState.TOMBSTONE and amount != bet.stake:
             scale = self.scale(bet.currency)
             raise WalletError(
-                Reason.AMOUNT_MISMATCH, "the cancel's amount differs from the bet's stake",
-                amount=money.to_decimal_string(amount, scale), stake=money.to_decimal_string(bet.stake, scale),
+                Reason.AMOUNT_MISMATCH,
+                "the cancel's amount differs from the bet's stake",
+                amount=money.to_decimal_string(amount, scale),
+                stake=money.to_decimal_string(bet.stake, scale),
             )
         if bet.state in (BetState.CANCELLED, BetState.TOMBSTONE):
             # Cancelled already (under another cancel id): succeeds and moves nothing.
             status = Status.TOMBSTONE if bet.state is BetState.TOMBSTONE else Status.COMPLETED
-            stored = await self._store(conn, request, bet.stake, status, change=0,
-                                       balance_after=None, account_id=None, bet=bet, currency=bet.currency)
+            stored = await self._store(
+                conn,
+                request,
+                bet.stake,
+                status,
+                change=0,
+                balance_after=None,
+                account_id=None,
+                bet=bet,
+                currency=bet.currency,
+            )
             return Outcome(stored, replay=False)
         if bet.state is BetState.SETTLED and not request.reverse_payouts:
-            return await self._store_failure(conn, request, bet.stake, Reason.ALREADY_SETTLED,
-                                             bet=bet, currency=bet.currency)
+            return await self._store_failure(
+                conn, request, bet.stake, Reason.ALREADY_SETTLED, bet=bet, currency=bet.currency
+            )
         # Stake back; with reverse_payouts also the payouts taken back. This may leave the balance
         # below zero: the provider's authoritative reversal of a paid win is the one recorded
         # exception to rule 4.
@@ -271,8 +339,17 @@ class Ledger:
         change = bet.stake - reversal
         account_id, balance_after = await self._add_to_balance(conn, bet.player_id, bet.currency, change)
         bet = await q.cancel_bet(conn, bet.id)
-        stored = await self._store(conn, request, bet.stake, Status.COMPLETED, change=change,
-                                   balance_after=balance_after, account_id=account_id, bet=bet, currency=bet.currency)
+        stored = await self._store(
+            conn,
+            request,
+            bet.stake,
+            Status.COMPLETED,
+            change=change,
+            balance_after=balance_after,
+            account_id=account_id,
+            bet=bet,
+            currency=bet.currency,
+        )
         if bet.stake:
             await q.insert_entry(conn, account_id, stored.id, bet.stake, balance_after + reversal)
         if reversal:
@@ -280,7 +357,8 @@ class Ledger:
         return Outcome(stored, replay=False)
 
     async def _fast(
-        self, statement: Callable[[MoneyRequest, datetime], Awaitable[tuple[Written, Bet] | Refused | None]],
+        self,
+        statement: Callable[[MoneyRequest, datetime], Awaitable[tuple[Written, Bet] | Refused | None]],
         request: MoneyRequest,
     ) -> Outcome | None:
         """The usual debit (a new bet the balance covers, or its stored refusal when it does not)
@@ -300,28 +378,57 @@ class Ledger:
             return None
         amount = request.amount
         if isinstance(done, Refused):  # the row _store_failure stores for an uncovered debit
-            return Outcome(_stored(request, done.transaction_id, created, amount, Status.FAILED,
-                                   change=0, balance_after=done.balance, account_id=done.account_id, bet=None,
-                                   currency=request.currency,
-                                   error=_failure(request, Reason.INSUFFICIENT_FUNDS, None)), replay=False)
+            return Outcome(
+                _stored(
+                    request,
+                    done.transaction_id,
+                    created,
+                    amount,
+                    Status.FAILED,
+                    change=0,
+                    balance_after=done.balance,
+                    account_id=done.account_id,
+                    bet=None,
+                    currency=request.currency,
+                    error=_failure(request, Reason.INSUFFICIENT_FUNDS, None),
+                ),
+                replay=False,
+            )
         written, bet = done
         change = -amount if request.kind is Kind.DEBIT else amount
-        return Outcome(_stored(request, written.transaction_id, created, amount, Status.COMPLETED,
-                               change=change, balance_after=written.balance_after, account_id=written.account_id,
-                               bet=bet, currency=request.currency), replay=False)
+        return Outcome(
+            _stored(
+                request,
+                written.transaction_id,
+                created,
+                amount,
+                Status.COMPLETED,
+                change=change,
+                balance_after=written.balance_after,
+                account_id=written.account_id,
+                bet=bet,
+                currency=request.currency,
+            ),
+            replay=False,
+        )
 
     # --- helpers -------------------------------------------------------------------------
 
-    async def _add_to_balance(self, conn: AsyncConnection, player_id: str, currency: str,
-                              amount: int) -> tuple[int, int]:
+    async def _add_to_balance(
+        self, conn: AsyncConnection, player_id: str, currency: str, amount: int
+    ) -> tuple[int, int]:
         added = await q.add_to_balance(conn, player_id, currency, amount)
         if added is not None:
             return added
         if await q.find_account(conn, player_id, currency) is None:
             raise _account_not_found(player_id, currency)
-        raise WalletError(Reason.INVALID_AMOUNT, "the balance would pass the largest amount the ledger holds",
-                          player_id=player_id, currency=currency,
-                          limit=money.to_decimal_string(MAX_BALANCE, self.scale(currency)))
+        raise WalletError(
+            Reason.INVALID_AMOUNT,
+            "the balance would pass the largest amount the ledger holds",
+            player_id=player_id,
+            currency=currency,
+            limit=money.to_decimal_string(MAX_BALANCE, self.scale(currency)),
+        )
 
     async def _run(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
         return await in_transaction(self.engine, work)
@@ -357,40 +464,92 @@ class Ledger:
         if request.currency:
             return request.amount  # converted when the request was prepared
         if not currency:
-            raise WalletError(Reason.INVALID_ARGUMENT, "a cancel with an amount for an unknown bet needs a currency",
-                              field="currency")
+            raise WalletError(
+                Reason.INVALID_ARGUMENT, "a cancel with an amount for an unknown bet needs a currency", field="currency"
+            )
         return money.to_minor(request.amount_sent, currency, self.scale(currency))
 
-    async def _store(self, conn: AsyncConnection, request: MoneyRequest, amount: int, status: Status, *,
-                     change: int, balance_after: int | None, account_id: int | None, bet: Bet | None,
-                     currency: str | None = None, error: WalletError | None = None) -> Transaction:
+    async def _store(
+        self,
+        conn: AsyncConnection,
+        request: MoneyRequest,
+        amount: int,
+        status: Status,
+        *,
+        change: int,
+        balance_after: int | None,
+        account_id: int | None,
+        bet: Bet | None,
+        currency: str | None = None,
+        error: WalletError | None = None,
+    ) -> Transaction:
         values: dict[str, Any] = {
-            "provider": request.provider, "kind": request.kind.value, "transaction_id": request.transaction_id,
-            "request_hash": request.fingerprint, "status": status.value,
-            "error_reason": error.reason.value if error else None, "error_metadata": error.metadata if error else None,
-            "account_id": account_id, "bet_id": bet.id if bet else None, "player_id": request.player_id,
-            "currency": request.currency if currency is None else currency, "amount": amount,
-            "balance_change": change, "balance_after": balance_after, "round_id": request.round_id,
-            "game_id": request.game_id, "table_id": request.table_id, "reference_id": request.reference_id,
-            "details": q.json_column_text(request.details_text), "client": request.client,
+            "provider": request.provider,
+            "kind": request.kind.value,
+            "transaction_id": request.transaction_id,
+            "request_hash": request.fingerprint,
+            "status": status.value,
+            "error_reason": error.reason.value if error else None,
+            "error_metadata": error.metadata if error else None,
+            "account_id": account_id,
+            "bet_id": bet.id if bet else None,
+            "player_id": request.player_id,
+            "currency": request.currency if currency is None else currency,
+            "amount": amount,
+            "balance_change": change,
+            "balance_after": balance_after,
+            "round_id": request.round_id,
+            "game_id": request.game_id,
+            "table_id": request.table_id,
+            "reference_id": request.reference_id,
+            "details": q.json_column_text(request.details_text),
+            "client": request.client,
             "event_time": request.event_time,
         }
         values["raw_request"], values["raw_request_packed"] = self._raw_requests.columns_now(
-            request.provider, request.raw_request)
+            request.provider, request.raw_request
+        )
         tx_id, created = await q.insert_transaction(conn, values)
-        return _stored(request, tx_id, created, amount, status, change=change,
-                       balance_after=balance_after, account_id=account_id, bet=bet, currency=values["currency"],
-                       error=error)
+        return _stored(
+            request,
+            tx_id,
+            created,
+            amount,
+            status,
+            change=change,
+            balance_after=balance_after,
+            account_id=account_id,
+            bet=bet,
+            currency=values["currency"],
+            error=error,
+        )
 
-    async def _store_failure(self, conn: AsyncConnection, request: MoneyRequest, amount: int, reason: Reason, *,
-                             bet: Bet | None = None, account: Account | None = None, currency: str | None = None,
-                             **metadata: object) -> Outcome:
+    async def _store_failure(
+        self,
+        conn: AsyncConnection,
+        request: MoneyRequest,
+        amount: int,
+        reason: Reason,
+        *,
+        bet: Bet | None = None,
+        account: Account | None = None,
+        currency: str | None = None,
+        **metadata: object,
+    ) -> Outcome:
         """A decided refusal is stored (rule 3); the caller commits it, then raises it."""
         error = _failure(request, reason, bet, **metadata)
-        stored = await self._store(conn, request, amount, Status.FAILED, change=0,
-                                   balance_after=account.balance if account else None,
-                                   account_id=account.id if account else None, bet=bet, currency=currency,
-                                   error=error)
+        stored = await self._store(
+            conn,
+            request,
+            amount,
+            Status.FAILED,
+            change=0,
+            balance_after=account.balance if account else None,
+            account_id=account.id if account else None,
+            bet=bet,
+            currency=currency,
+            error=error,
+        )
         return Outcome(stored, replay=False)
 
 
@@ -404,18 +563,45 @@ def page_limit(page_size: int) -> int:
     return min(max(page_size, 1), MAX_PAGE_SIZE)
 
 
-def _stored(request: MoneyRequest, tx_id: int, created: datetime, amount: int, status: Status, *, change: int,
-            balance_after: int | None, account_id: int | None, bet: Bet | None, currency: str,
-            error: WalletError | None = None) -> Transaction:
+def _stored(
+    request: MoneyRequest,
+    tx_id: int,
+    created: datetime,
+    amount: int,
+    status: Status,
+    *,
+    change: int,
+    balance_after: int | None,
+    account_id: int | None,
+    bet: Bet | None,
+    currency: str,
+    error: WalletError | None = None,
+) -> Transaction:
     """The record of ``request`` as the ledger stored it under ``tx_id``."""
     return Transaction(
-        id=tx_id, provider=request.provider, transaction_id=request.transaction_id, kind=request.kind,
-        status=status, player_id=request.player_id, currency=currency, amount=amount,
-        balance_change=change, balance_after=balance_after, round_id=request.round_id,
-        game_id=request.game_id, table_id=request.table_id, reference_id=request.reference_id,
-        details=request.details, event_time=request.event_time, created_at=created, request_hash=request.fingerprint,
-        error_reason=error.reason.value if error else None, error_metadata=error.metadata if error else None,
-        account_id=account_id, bet_id=bet.id if bet else None, bet=bet,
+        id=tx_id,
+        provider=request.provider,
+        transaction_id=request.transaction_id,
+        kind=request.kind,
+        status=status,
+        player_id=request.player_id,
+        currency=currency,
+        amount=amount,
+        balance_change=change,
+        balance_after=balance_after,
+        round_id=request.round_id,
+        game_id=request.game_id,
+        table_id=request.table_id,
+        reference_id=request.reference_id,
+        details=request.details,
+        event_time=request.event_time,
+        created_at=created,
+        request_hash=request.fingerprint,
+        error_reason=error.reason.value if error else None,
+        error_metadata=error.metadata if error else None,
+        account_id=account_id,
+        bet_id=bet.id if bet else None,
+        bet=bet,
     )
 
 
@@ -439,26 +625,40 @@ def _replay(existing: Transaction, request: MoneyRequest) -> Outcome:
         raise WalletError(
             Reason.IDEMPOTENCY_CONFLICT,
             "this transaction_id was used before for a different request",
-            provider=existing.provider, kind=existing.kind.value, transaction_id=existing.transaction_id,
+            provider=existing.provider,
+            kind=existing.kind.value,
+            transaction_id=existing.transaction_id,
         )
     return Outcome(existing, replay=True)
 
 
 def _same_owner(bet: Bet, request: MoneyRequest) -> None:
     if bet.player_id != request.player_id:
-        raise WalletError(Reason.PLAYER_MISMATCH, "the bet belongs to another player",
-                          reference_transaction_id=bet.transaction_id, player_id=request.player_id)
+        raise WalletError(
+            Reason.PLAYER_MISMATCH,
+            "the bet belongs to another player",
+            reference_transaction_id=bet.transaction_id,
+            player_id=request.player_id,
+        )
     if request.currency and bet.currency and bet.currency != request.currency:
-        raise WalletError(Reason.CURRENCY_MISMATCH, f"the bet is in {bet.currency}",
-                          bet_currency=bet.currency, currency=request.currency)
+        raise WalletError(
+            Reason.CURRENCY_MISMATCH,
+            f"the bet is in {bet.currency}",
+            bet_currency=bet.currency,
+            currency=request.currency,
+        )
 
 
 def _already_rolled_back(bet: Bet) -> WalletError:
-    return WalletError(Reason.ALREADY_ROLLED_BACK, _FAILURE_MESSAGES[Reason.ALREADY_ROLLED_BACK],
-                       reference_transaction_id=bet.transaction_id, bet_state=bet.state.value)
+    return WalletError(
+        Reason.ALREADY_ROLLED_BACK,
+        _FAILURE_MESSAGES[Reason.ALREADY_ROLLED_BACK],
+        reference_transaction_id=bet.transaction_id,
+        bet_state=bet.state.value,
+    )
 
 
 def _account_not_found(player_id: str, currency: str) -> WalletError:
-    return WalletError(Reason.ACCOUNT_NOT_FOUND, f"{player_id!r} has no {currency} account",
-                       player_id=player_id, currency=currency)
-
+    return WalletError(
+        Reason.ACCOUNT_NOT_FOUND, f"{player_id!r} has no {currency} account", player_id=player_id, currency=currency
+    )

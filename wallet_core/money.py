@@ -48,12 +48,19 @@ def to_minor(value: Decimal, currency: str, scale: int, *, field: str = "amount"
         raise WalletError(
             Reason.INVALID_AMOUNT,
             f"{field} has more decimals than {currency} allows ({scale})",
-            field=field, value=canonical(value), currency=currency, scale=scale,
+            field=field,
+            value=canonical(value),
+            currency=currency,
+            scale=scale,
         )
     if abs(minor) >= _MAX_MINOR:
         raise WalletError(
-            Reason.INVALID_AMOUNT, f"{field} is too large for {currency}",
-            field=field, value=canonical(value), currency=currency, scale=scale,
+            Reason.INVALID_AMOUNT,
+            f"{field} is too large for {currency}",
+            field=field,
+            value=canonical(value),
+            currency=currency,
+            scale=scale,
         )
     return int(minor)
 

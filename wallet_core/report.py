@@ -125,25 +125,44 @@ class Report:
             "until": self.until.isoformat(),
             "unsettled_after_minutes": self.unsettled_after // timedelta(minutes=1),
             "currencies": [{"currency": c, **self._figures(f, c)} for c, f in self.currencies.items()],
-            "providers": [{"provider": p.provider, "currency": p.currency, **self._figures(p.figures, p.currency)}
-                          for p in self.providers],
-            "rounds": [{"provider": r.provider, "currency": r.currency, "round_id": r.round_id,
-                        **self._figures(r.figures, r.currency)} for r in self.rounds],
-            "unsettled": [{
-                "provider": b.provider, "bet_id": b.bet_id, "player_id": b.player_id, "currency": b.currency,
-                "stake": self.amount(b.stake, b.currency), "round_id": b.round_id,
-                "placed_at": b.placed_at.isoformat(), "age_minutes": b.age // timedelta(minutes=1),
-            } for b in self.unsettled],
+            "providers": [
+                {"provider": p.provider, "currency": p.currency, **self._figures(p.figures, p.currency)}
+                for p in self.providers
+            ],
+            "rounds": [
+                {
+                    "provider": r.provider,
+                    "currency": r.currency,
+                    "round_id": r.round_id,
+                    **self._figures(r.figures, r.currency),
+                }
+                for r in self.rounds
+            ],
+            "unsettled": [
+                {
+                    "provider": b.provider,
+                    "bet_id": b.bet_id,
+                    "player_id": b.player_id,
+                    "currency": b.currency,
+                    "stake": self.amount(b.stake, b.currency),
+                    "round_id": b.round_id,
+                    "placed_at": b.placed_at.isoformat(),
+                    "age_minutes": b.age // timedelta(minutes=1),
+                }
+                for b in self.unsettled
+            ],
         }
 
     def _figures(self, figures: Figures, currency: str) -> dict[str, Any]:
-        amounts = {f.name: self.amount(getattr(figures, f.name), currency)
-                   for f in fields(figures) if f.name != "bet_count"}
+        amounts = {
+            f.name: self.amount(getattr(figures, f.name), currency) for f in fields(figures) if f.name != "bet_count"
+        }
         return {"bet_count": figures.bet_count, **amounts, "ggr": self.amount(figures.ggr, currency)}
 
 
-async def build_report(engine: AsyncEngine, *, since: datetime, until: datetime,
-                       unsettled_after: timedelta = DEFAULT_UNSETTLED_AFTER) -> Report:
+async def build_report(
+    engine: AsyncEngine, *, since: datetime, until: datetime, unsettled_after: timedelta = DEFAULT_UNSETTLED_AFTER
+) -> Report:
     """The report for ``[since, until)``; both must be timezone-aware."""
     if since.tzinfo is None or until.tzinfo is None:
         raise ValueError("since and until must be timezone-aware")
@@ -165,8 +184,7 @@ _debit = transactions.alias("bet_debit")
 
 def _debit_of(bet_id: ColumnElement[int]) -> ColumnElement[bool]:
     """At most one row per bet: the debit's key and the bet's key are both unique."""
-    return and_(_debit.c.bet_id == bet_id, _debit.c.kind == Kind.DEBIT.value,
-                _debit.c.status == Status.COMPLETED.value)
+    return and_(_debit.c.bet_id == bet_id, _debit.c.kind == Kind.DEBIT.value, _debit.c.status == Status.COMPLETED.value)
 
 
 async def _round_figures(conn: AsyncConnection, since: datetime, until: datetime) -> list[RoundFigures]:
@@ -179,7 +197,9 @@ async def _round_figures(conn: AsyncConnection, since: datetime, until: datetime
     round_id = func.coalesce(_debit.c.round_id, tx.c.round_id).label("bet_round_id")
     query = (
         select(
-            tx.c.provider, tx.c.currency, round_id,
+            tx.c.provider,
+            tx.c.currency,
+            round_id,
             func.count(case((is_debit, tx.c.id))).label("bet_count"),
             func.sum(case((is_debit, tx.c.amount), else_=0)).label("bets"),
             func.sum(case((and_(is_credit, tx.c.bet_id.is_not(None)), tx.c.amount), else_=0)).label("wins"),
@@ -205,8 +225,15 @@ def _figures(row: RowMapping) -> Figures:
 
 async def _unsettled_bets(conn: AsyncConnection, until: datetime, older_than: timedelta) -> list[UnsettledBet]:
     query = (
-        select(bets.c.provider, bets.c.transaction_id, bets.c.player_id, bets.c.currency, bets.c.stake,
-               bets.c.placed_at, func.coalesce(_debit.c.round_id, "").label("bet_round_id"))
+        select(
+            bets.c.provider,
+            bets.c.transaction_id,
+            bets.c.player_id,
+            bets.c.currency,
+            bets.c.stake,
+            bets.c.placed_at,
+            func.coalesce(_debit.c.round_id, "").label("bet_round_id"),
+        )
         .select_from(bets.outerjoin(_debit, _debit_of(bets.c.id)))
         .where(bets.c.state == BetState.PLACED.value, bets.c.placed_at < until - older_than)
         .order_by(bets.c.placed_at, bets.c.id)
@@ -215,6 +242,16 @@ async def _unsettled_bets(conn: AsyncConnection, until: datetime, older_than: ti
     for row in (await conn.execute(query)).mappings():
         placed_at = q.utc(row["placed_at"])
         assert placed_at is not None  # a placed bet always has its time
-        found.append(UnsettledBet(row["provider"], row["transaction_id"], row["player_id"], row["currency"],
-                                  row["stake"], row["bet_round_id"], placed_at, until - placed_at))
+        found.append(
+            UnsettledBet(
+                row["provider"],
+                row["transaction_id"],
+                row["player_id"],
+                row["currency"],
+                row["stake"],
+                row["bet_round_id"],
+                placed_at,
+                until - placed_at,
+            )
+        )
     return found

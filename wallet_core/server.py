@@ -49,8 +49,8 @@ async def start(settings: CoreSettings) -> RunningCore:
         health_servicer = health.HealthServicer(experimental_non_blocking=True)
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
         reflection.enable_server_reflection(
-            (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME),
-            server)
+            (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME), server
+        )
         if settings.tls is None:
             port = server.add_insecure_port(settings.listen)
         else:
@@ -91,5 +91,6 @@ def _credentials(tls: TlsSettings) -> grpc.ServerCredentials:
     key, cert = Path(tls.key_file).read_bytes(), Path(tls.cert_file).read_bytes()
     if tls.client_ca_file:
         return grpc.ssl_server_credentials(
-            [(key, cert)], root_certificates=Path(tls.client_ca_file).read_bytes(), require_client_auth=True)
+            [(key, cert)], root_certificates=Path(tls.client_ca_file).read_bytes(), require_client_auth=True
+        )
     return grpc.ssl_server_credentials([(key, cert)])

@@ -110,7 +110,8 @@ def rpc(handler: Handler[Req, Resp]) -> Servicer[Req, Resp]:
         except WalletError as error:
             _record_call(method, error.reason.value, started, request, metadata)
             await context.abort(
-                GRPC_CODES[error.reason], _bounded(error.message),
+                GRPC_CODES[error.reason],
+                _bounded(error.message),
                 trailing_metadata=(("grpc-status-details-bin", status_details(error)),),
             )
             raise AssertionError("unreachable") from None  # abort raises
@@ -129,12 +130,17 @@ def rpc(handler: Handler[Req, Resp]) -> Servicer[Req, Resp]:
 def _record_call(method: str, outcome: str, started: float, request: object, metadata: Metadata) -> None:
     elapsed = time.perf_counter() - started
     observe_call(method, outcome, elapsed)
-    log.info("rpc", extra={
-        "method": method, "outcome": outcome, "latency_ms": round(elapsed * 1000, 2),
-        "provider": getattr(request, "provider", ""),
-        "transaction_id": getattr(request, "transaction_id", ""),
-        "request_id": _metadata_value(metadata, "x-request-id"),
-    })
+    log.info(
+        "rpc",
+        extra={
+            "method": method,
+            "outcome": outcome,
+            "latency_ms": round(elapsed * 1000, 2),
+            "provider": getattr(request, "provider", ""),
+            "transaction_id": getattr(request, "transaction_id", ""),
+            "request_id": _metadata_value(metadata, "x-request-id"),
+        },
+    )
 
 
 class WalletService(wallet_pb2_grpc.WalletServiceServicer):
@@ -146,21 +152,20 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         return self.authenticator.identify(metadata)
 
     @rpc
-    async def CreateAccount(self, request: pb.CreateAccountRequest, metadata: Metadata
-                            ) -> pb.CreateAccountResponse:
+    async def CreateAccount(self, request: pb.CreateAccountRequest, metadata: Metadata) -> pb.CreateAccountResponse:
         require_admin(self._client(metadata))
         account = await self.ledger.create_account(request.player_id, request.currency, request.initial_balance)
         return pb.CreateAccountResponse(account=self._account(account))
 
     @rpc
-    async def GetBalance(self, request: pb.GetBalanceRequest, metadata: Metadata
-                         ) -> pb.GetBalanceResponse:
+    async def GetBalance(self, request: pb.GetBalanceRequest, metadata: Metadata) -> pb.GetBalanceResponse:
         client = self._client(metadata)
         if request.provider or not client.admin:
             require_provider(client, request.provider)
         _no_nul(request, "provider", "player_id")
-        return pb.GetBalanceResponse(account=self._account(
-            await self.ledger.account(request.player_id, request.currency)))
+        return pb.GetBalanceResponse(
+            account=self._account(await self.ledger.account(request.player_id, request.currency))
+        )
 
     @rpc
     async def Debit(self, request: pb.DebitRequest, metadata: Metadata) -> pb.DebitResponse:
@@ -173,34 +178,35 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         return self._credit_response(outcome, request)
 
     @rpc
-    async def CreditBatch(self, request: pb.CreditBatchRequest, metadata: Metadata
-                          ) -> pb.CreditBatchResponse:
+    async def CreditBatch(self, request: pb.CreditBatchRequest, metadata: Metadata) -> pb.CreditBatchResponse:
         credits = [self._money_request(Kind.CREDIT, credit, metadata) for credit in request.credits]
         outcomes = await self.ledger.credit_batch(credits)
         return pb.CreditBatchResponse(
-            credits=[self._credit_response(o, r) for o, r in zip(outcomes, request.credits, strict=True)])
+            credits=[self._credit_response(o, r) for o, r in zip(outcomes, request.credits, strict=True)]
+        )
 
     @rpc
-    async def Rollback(self, request: pb.RollbackRequest, metadata: Metadata
-                       ) -> pb.RollbackResponse:
+    async def Rollback(self, request: pb.RollbackRequest, metadata: Metadata) -> pb.RollbackResponse:
         outcome = await self.ledger.rollback(self._money_request(Kind.ROLLBACK, request, metadata))
         return pb.RollbackResponse(transaction=self._answer(outcome, request), replay=outcome.replay)
 
     @rpc
-    async def GetTransaction(self, request: pb.GetTransactionRequest, metadata: Metadata
-                             ) -> pb.GetTransactionResponse:
+    async def GetTransaction(self, request: pb.GetTransactionRequest, metadata: Metadata) -> pb.GetTransactionResponse:
         require_provider(self._client(metadata), request.provider)
         if not request.transaction_id:
             raise WalletError(Reason.INVALID_ARGUMENT, "transaction_id is required", field="transaction_id")
         _no_nul(request, "provider", "transaction_id")
         found, related = await self.ledger.transaction(
-            request.provider, request.transaction_id, _KINDS.get(request.kind))
+            request.provider, request.transaction_id, _KINDS.get(request.kind)
+        )
         return pb.GetTransactionResponse(
-            transaction=self._transaction(found), related=[self._transaction(t) for t in related])
+            transaction=self._transaction(found), related=[self._transaction(t) for t in related]
+        )
 
     @rpc
-    async def ListTransactions(self, request: pb.ListTransactionsRequest, metadata: Metadata
-                               ) -> pb.ListTransactionsResponse:
+    async def ListTransactions(
+        self, request: pb.ListTransactionsRequest, metadata: Metadata
+    ) -> pb.ListTransactionsResponse:
         client = self._client(metadata)
         if request.provider or not client.admin:
             require_provider(client, request.provider)
@@ -211,12 +217,17 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         after_id = int(page_token)
         page_size = request.page_size or 50
         found = await self.ledger.list_transactions(
-            player_id=request.player_id, round_id=request.round_id, provider=request.provider,
-            after_id=after_id, page_size=page_size)
+            player_id=request.player_id,
+            round_id=request.round_id,
+            provider=request.provider,
+            after_id=after_id,
+            page_size=page_size,
+        )
         # A full page may have more behind it; the ledger decides what "full" is.
         next_token = str(found[-1].id) if found and len(found) == page_limit(page_size) else ""
         return pb.ListTransactionsResponse(
-            transactions=[self._transaction(t) for t in found], next_page_token=next_token)
+            transactions=[self._transaction(t) for t in found], next_page_token=next_token
+        )
 
     # --- translation -------------------------------------------------------------------
 
@@ -229,9 +240,16 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         except DetailsRefused as refused:
             raise WalletError(Reason.INVALID_ARGUMENT, str(refused), field="details") from None
         return MoneyRequest.prepare(
-            self.ledger.currencies, kind, request.provider, request.transaction_id, request.player_id,
-            request.currency, request.amount,
-            round_id=request.round_id, game_id=request.game_id, table_id=request.table_id,
+            self.ledger.currencies,
+            kind,
+            request.provider,
+            request.transaction_id,
+            request.player_id,
+            request.currency,
+            request.amount,
+            round_id=request.round_id,
+            game_id=request.game_id,
+            table_id=request.table_id,
             reference_id=request.reference_transaction_id,
             details=details,
             event_time=_event_time(request),
@@ -254,30 +272,49 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
 
     def _account(self, account: Account) -> pb.Account:
         return pb.Account(
-            wallet_id=account.id, player_id=account.player_id, currency=account.currency,
-            balance=self._amount(account.balance, account.currency), created_at=_timestamp(account.created_at))
+            wallet_id=account.id,
+            player_id=account.player_id,
+            currency=account.currency,
+            balance=self._amount(account.balance, account.currency),
+            created_at=_timestamp(account.created_at),
+        )
 
     def _bet(self, bet: Bet) -> pb.Bet:
         return pb.Bet(
-            transaction_id=bet.transaction_id, state=_BET_STATE_VALUES[bet.state],
-            stake=self._amount(bet.stake, bet.currency), payout=self._amount(bet.payout, bet.currency),
-            placed_at=_timestamp(bet.placed_at), settled_at=_timestamp(bet.settled_at),
-            cancelled_at=_timestamp(bet.cancelled_at))
+            transaction_id=bet.transaction_id,
+            state=_BET_STATE_VALUES[bet.state],
+            stake=self._amount(bet.stake, bet.currency),
+            payout=self._amount(bet.payout, bet.currency),
+            placed_at=_timestamp(bet.placed_at),
+            settled_at=_timestamp(bet.settled_at),
+            cancelled_at=_timestamp(bet.cancelled_at),
+        )
 
     def _transaction(self, tx: Transaction, details: struct_pb2.Struct | None = None) -> pb.Transaction:
         if details is None:
             details = struct_pb2.Struct()
             details.update(tx.details)
         return pb.Transaction(
-            wallet_transaction_id=tx.id, provider=tx.provider, transaction_id=tx.transaction_id,
-            kind=_KIND_VALUES[tx.kind], status=_STATUS_VALUES[tx.status],
-            player_id=tx.player_id, currency=tx.currency, amount=self._amount(tx.amount, tx.currency),
+            wallet_transaction_id=tx.id,
+            provider=tx.provider,
+            transaction_id=tx.transaction_id,
+            kind=_KIND_VALUES[tx.kind],
+            status=_STATUS_VALUES[tx.status],
+            player_id=tx.player_id,
+            currency=tx.currency,
+            amount=self._amount(tx.amount, tx.currency),
             balance_change=self._amount(tx.balance_change, tx.currency),
             balance_after=self._amount(tx.balance_after, tx.currency) if tx.balance_after is not None else "",
-            round_id=tx.round_id, game_id=tx.game_id, table_id=tx.table_id,
-            reference_transaction_id=tx.reference_id, details=details, event_time=_timestamp(tx.event_time),
-            created_at=_timestamp(tx.created_at), error_reason=tx.error_reason or "",
-            bet=self._bet(tx.bet) if tx.bet else None)
+            round_id=tx.round_id,
+            game_id=tx.game_id,
+            table_id=tx.table_id,
+            reference_transaction_id=tx.reference_id,
+            details=details,
+            event_time=_timestamp(tx.event_time),
+            created_at=_timestamp(tx.created_at),
+            error_reason=tx.error_reason or "",
+            bet=self._bet(tx.bet) if tx.bet else None,
+        )
 
 
 def _event_time(request: Any) -> datetime | None:

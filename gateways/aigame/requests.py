@@ -98,10 +98,17 @@ def balance_request(params: JsonObject) -> BalanceRequest:
 
 @functools.cache  # one set per deployment's Provisional table, not one per bet
 def bet_typed_fields(provisional: Provisional) -> frozenset[str]:
-    return frozenset({
-        "user_id", provisional.bet_txn_id_field, provisional.bet_amount_field, provisional.bet_time_field,
-        "game_id", "inst_id", "round_id",
-    })
+    return frozenset(
+        {
+            "user_id",
+            provisional.bet_txn_id_field,
+            provisional.bet_amount_field,
+            provisional.bet_time_field,
+            "game_id",
+            "inst_id",
+            "round_id",
+        }
+    )
 
 
 def bet_request(params: JsonObject, provisional: Provisional) -> BetRequest:
@@ -120,9 +127,17 @@ def bet_request(params: JsonObject, provisional: Provisional) -> BetRequest:
     )
 
 
-PAYOUT_TYPED_FIELDS = frozenset({
-    "user_id", "bet_txn_id", "win_amount", "pay_out_time", "game_id", "inst_id", "round_id",
-})
+PAYOUT_TYPED_FIELDS = frozenset(
+    {
+        "user_id",
+        "bet_txn_id",
+        "win_amount",
+        "pay_out_time",
+        "game_id",
+        "inst_id",
+        "round_id",
+    }
+)
 
 
 def _typed(every: frozenset[str], **read: object | None) -> frozenset[str]:
@@ -147,8 +162,9 @@ def payout_request(params: JsonObject) -> PayoutRequest:
         game_id=game_id or "",
         inst_id=inst_id or "",
         round_id=round_id or "",
-        typed=_typed(PAYOUT_TYPED_FIELDS, pay_out_time=pay_out_time, game_id=game_id, inst_id=inst_id,
-                     round_id=round_id),
+        typed=_typed(
+            PAYOUT_TYPED_FIELDS, pay_out_time=pay_out_time, game_id=game_id, inst_id=inst_id, round_id=round_id
+        ),
     )
 
 

@@ -1,26 +1,26 @@
 """The AIGame gateway's settings, read from a plain mapping (the `[gateways.aigame]` TOML section).
 
-    [gateways.aigame]
-    allowed_ips = ["203.0.113.0/24"]        # AIGame's addresses; empty = any (a warning at start)
-    trusted_proxies = []                    # peers whose X-Forwarded-For is believed
-    player_id_prefix = ""                   # wallet player id = prefix + AIGame user_id
-    timestamp_window_seconds = 600          # "valid for ten minutes"
-    body_limit_bytes = 65536
-    detail_rate_limit = "1 per 5 seconds"   # per agent, `limits` notation
-    rate_limit_storage = "async+memory://"  # a shared storage URI when several processes serve AIGame
+[gateways.aigame]
+allowed_ips = ["203.0.113.0/24"]        # AIGame's addresses; empty = any (a warning at start)
+trusted_proxies = []                    # peers whose X-Forwarded-For is believed
+player_id_prefix = ""                   # wallet player id = prefix + AIGame user_id
+timestamp_window_seconds = 600          # "valid for ten minutes"
+body_limit_bytes = 65536
+detail_rate_limit = "1 per 5 seconds"   # per agent, `limits` notation
+rate_limit_storage = "async+memory://"  # a shared storage URI when several processes serve AIGame
 
-    [gateways.aigame.core]
-    address = "127.0.0.1:50051"
-    token = "..."
-    deadline_seconds = 2.0                  # total, retries included; AIGame waits longer
+[gateways.aigame.core]
+address = "127.0.0.1:50051"
+token = "..."
+deadline_seconds = 2.0                  # total, retries included; AIGame waits longer
 
-    [gateways.aigame.agents]                # AIGame agent_id -> its secret
-    agent001 = "..."
+[gateways.aigame.agents]                # AIGame agent_id -> its secret
+agent001 = "..."
 
-    [gateways.aigame.currencies]            # AIGame currency -> wallet currency (default: USD, BRL, VND2)
-    VND2 = "VND2"
+[gateways.aigame.currencies]            # AIGame currency -> wallet currency (default: USD, BRL, VND2)
+VND2 = "VND2"
 
-    [gateways.aigame.provisional]           # see gateways/aigame/provisional.py
+[gateways.aigame.provisional]           # see gateways/aigame/provisional.py
 """
 
 from collections.abc import Mapping

@@ -29,4 +29,3 @@ def check_amount(text: str, field: str) -> str:
     if _decimals(value) > MAX_DECIMALS:
         raise Refusal(GatewayReason.INVALID_AMOUNT, f"field {field!r} has more than {MAX_DECIMALS} decimals")
     return text
-

@@ -49,8 +49,13 @@ async def place_bet(context: HRGContext, request: Request, record: RequestRecord
         answer = await context.core.debit(debit, request_id=record.request_id)
     except CoreError as error:
         if error.reason == "IDEMPOTENCY_CONFLICT":
-            for_review(record, "place_bet reuses a txId with another player or amount: HRG will cancel that txId",
-                       user_id=asked.user_id, bet_amount=asked.bet_amount, core_metadata=error.metadata)
+            for_review(
+                record,
+                "place_bet reuses a txId with another player or amount: HRG will cancel that txId",
+                user_id=asked.user_id,
+                bet_amount=asked.bet_amount,
+                core_metadata=error.metadata,
+            )
         raise
     record.replay = answer.replay
     placed = answer.transaction

@@ -47,8 +47,13 @@ async def cancel_bet(context: HRGContext, request: Request, record: RequestRecor
         answer = await context.core.rollback(rollback, request_id=record.request_id)
     except CoreError as error:
         if error.reason in REFUSALS_FOR_REVIEW:
-            for_review(record, "cancel_bet refused: HRG re-sends it for 3 hours, then a person must settle it",
-                       reason=error.reason, user_id=asked.user_id, core_metadata=error.metadata)
+            for_review(
+                record,
+                "cancel_bet refused: HRG re-sends it for 3 hours, then a person must settle it",
+                reason=error.reason,
+                user_id=asked.user_id,
+                core_metadata=error.metadata,
+            )
         raise
     record.replay = answer.replay
     cancelled = answer.transaction

@@ -105,4 +105,3 @@ class Settings:
             raise GatewayConfigError(message if message.startswith(path) else f"{path}: {message}") from None
         reader.finish()
         return settings
-

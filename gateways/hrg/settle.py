@@ -30,15 +30,18 @@ from gateways.kit.record import RequestRecord
 from gateways.kit.review import for_review
 from wallet.v1 import wallet_pb2
 
-REFUSALS_FOR_REVIEW = frozenset(
-    {"ALREADY_ROLLED_BACK", "IDEMPOTENCY_CONFLICT", "PLAYER_MISMATCH", "CURRENCY_MISMATCH"}
-)
+REFUSALS_FOR_REVIEW = frozenset({"ALREADY_ROLLED_BACK", "IDEMPOTENCY_CONFLICT", "PLAYER_MISMATCH", "CURRENCY_MISMATCH"})
 
 
 def _check_stake(asked: SettleRequest, bet: wallet_pb2.Bet, record: RequestRecord) -> None:
     if asked.bet_amount is not None and bet.stake and Decimal(asked.bet_amount) != Decimal(bet.stake):
-        for_review(record, "settle names another betAmount than the stake the wallet took: paid as asked",
-                   bet_amount=asked.bet_amount, stake=bet.stake, win_amount=asked.win_amount)
+        for_review(
+            record,
+            "settle names another betAmount than the stake the wallet took: paid as asked",
+            bet_amount=asked.bet_amount,
+            stake=bet.stake,
+            win_amount=asked.win_amount,
+        )
 
 
 async def settle(context: HRGContext, request: Request, record: RequestRecord) -> Response:
@@ -62,9 +65,14 @@ async def settle(context: HRGContext, request: Request, record: RequestRecord) -
         answer = await context.core.credit(credit, request_id=record.request_id)
     except CoreError as error:
         if error.reason in REFUSALS_FOR_REVIEW:
-            for_review(record, "settle refused: HRG keeps re-sending it, a person must settle it",
-                       reason=error.reason, user_id=asked.user_id, win_amount=asked.win_amount,
-                       core_metadata=error.metadata)
+            for_review(
+                record,
+                "settle refused: HRG keeps re-sending it, a person must settle it",
+                reason=error.reason,
+                user_id=asked.user_id,
+                win_amount=asked.win_amount,
+                core_metadata=error.metadata,
+            )
         raise
     record.replay = answer.replay
     paid = answer.transaction

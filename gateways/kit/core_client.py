@@ -56,8 +56,9 @@ class CoreClient:
             if self._credentials is None:
                 self._channel = grpc.aio.insecure_channel(self.connection.address, options=RECONNECT_OPTIONS)
             else:
-                self._channel = grpc.aio.secure_channel(self.connection.address, self._credentials,
-                                                        options=RECONNECT_OPTIONS)
+                self._channel = grpc.aio.secure_channel(
+                    self.connection.address, self._credentials, options=RECONNECT_OPTIONS
+                )
         return self._channel
 
     def _wallet(self) -> wallet_pb2_grpc.WalletServiceStub:
@@ -116,9 +117,7 @@ class CoreClient:
     ) -> wallet_pb2.CreditBatchResponse:
         return await self._call("CreditBatch", request, request_id, wallet_pb2.CreditBatchResponse)
 
-    async def rollback(
-        self, request: wallet_pb2.RollbackRequest, *, request_id: str
-    ) -> wallet_pb2.RollbackResponse:
+    async def rollback(self, request: wallet_pb2.RollbackRequest, *, request_id: str) -> wallet_pb2.RollbackResponse:
         return await self._call("Rollback", request, request_id, wallet_pb2.RollbackResponse)
 
     async def get_transaction(

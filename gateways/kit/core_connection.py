@@ -45,9 +45,7 @@ class CoreConnection:
             address=reader.string("address"),
             token=reader.string("token"),
             deadline_seconds=reader.positive_number("deadline_seconds", cls.deadline_seconds),
-            attempt_timeout_seconds=reader.positive_number(
-                "attempt_timeout_seconds", cls.attempt_timeout_seconds
-            ),
+            attempt_timeout_seconds=reader.positive_number("attempt_timeout_seconds", cls.attempt_timeout_seconds),
             max_attempts=reader.positive_integer("max_attempts", cls.max_attempts),
             tls_ca_file=reader.optional_string("ca_file"),
             tls_cert_file=reader.optional_string("cert_file"),

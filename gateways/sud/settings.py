@@ -1,23 +1,23 @@
 """The SUD gateway's settings, read from a plain mapping (the `[gateways.sud]` TOML section).
 
-    [gateways.sud]
-    app_id = "..."                          # SUD's app id: Sud-AppId and the notifications' app_id
-    app_secret = "..."                      # the key of SUD's HMAC-SHA1 signatures
-    currency = "USD"                        # the wallet currency SUD's score points are paid in
-    point_value = "1.00"                    # the amount of `currency` one score point is worth (a string)
-    allowed_ips = ["203.0.113.0/24"]        # SUD's addresses; empty = any (a warning at start)
-    trusted_proxies = []                    # peers whose X-Forwarded-For is believed
-    player_id_prefix = ""                   # wallet player id = prefix + SUD uid
-    timestamp_window_seconds = 600          # how far Sud-Timestamp may be from now (SUD sets none)
-    body_limit_bytes = 65536
-    update_score_id_prefix = "us:"          # scopes update_score's order ids apart from buy-ins' (see below)
+[gateways.sud]
+app_id = "..."                          # SUD's app id: Sud-AppId and the notifications' app_id
+app_secret = "..."                      # the key of SUD's HMAC-SHA1 signatures
+currency = "USD"                        # the wallet currency SUD's score points are paid in
+point_value = "1.00"                    # the amount of `currency` one score point is worth (a string)
+allowed_ips = ["203.0.113.0/24"]        # SUD's addresses; empty = any (a warning at start)
+trusted_proxies = []                    # peers whose X-Forwarded-For is believed
+player_id_prefix = ""                   # wallet player id = prefix + SUD uid
+timestamp_window_seconds = 600          # how far Sud-Timestamp may be from now (SUD sets none)
+body_limit_bytes = 65536
+update_score_id_prefix = "us:"          # scopes update_score's order ids apart from buy-ins' (see below)
 
-    [gateways.sud.core]
-    address = "127.0.0.1:50051"
-    token = "..."
-    deadline_seconds = 2.0                  # total, retries included
+[gateways.sud.core]
+address = "127.0.0.1:50051"
+token = "..."
+deadline_seconds = 2.0                  # total, retries included
 
-    [gateways.sud.provisional]              # see gateways/sud/provisional.py
+[gateways.sud.provisional]              # see gateways/sud/provisional.py
 """
 
 from collections.abc import Mapping

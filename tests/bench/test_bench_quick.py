@@ -12,8 +12,20 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # `bench` is run from the repository's root
-ROW_KEYS = {"section", "label", "store", "concurrency", "connections", "requests", "ok", "failed", "rps",
-            "p50_ms", "p99_ms", "cpu_pct"}
+ROW_KEYS = {
+    "section",
+    "label",
+    "store",
+    "concurrency",
+    "connections",
+    "requests",
+    "ok",
+    "failed",
+    "rps",
+    "p50_ms",
+    "p99_ms",
+    "cpu_pct",
+}
 CPU_KEYS = {"generator", "server", "database", "machine", "other"}
 TARGET_STATUSES = {"met", "not met", "not measured"}
 
@@ -22,7 +34,11 @@ def test_quick_run_writes_its_figures_and_never_overdraws(tmp_path: Path) -> Non
     output = tmp_path / "bench.json"
     result = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--output", str(output)],
-        capture_output=True, text=True, timeout=300, cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "targets:" in result.stdout

@@ -22,14 +22,21 @@ from devstack.processes import ROOT
 
 
 def bench(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bench", *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    return subprocess.run(
+        [sys.executable, "-m", "bench", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
 
 
 def committed_copy(into: Path) -> Path:
     """The wallet's packages as committed at HEAD, outside this checkout: the "before" of a change."""
-    archive = subprocess.run(["git", "archive", "--format=tar", "HEAD", *PACKAGES], cwd=ROOT, capture_output=True,
-                             check=True).stdout
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", "HEAD", *PACKAGES], cwd=ROOT, capture_output=True, check=True
+    ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     return into
@@ -44,11 +51,17 @@ def test_pairs_alternate_which_side_goes_first() -> None:
 
 
 def test_a_pair_s_ratio_is_after_over_before() -> None:
-    pairs = [Pair(BEFORE, case(BEFORE, 500.0), case(AFTER, 400.0)),
-             Pair(AFTER, case(BEFORE, 400.0), case(AFTER, 440.0))]
+    pairs = [
+        Pair(BEFORE, case(BEFORE, 500.0), case(AFTER, 400.0)),
+        Pair(AFTER, case(BEFORE, 400.0), case(AFTER, 440.0)),
+    ]
     assert [pair.ratio for pair in pairs] == [0.8, 1.1]
-    assert summary(pairs) == {"ratios": [0.8, 1.1], "mean_ratio": 0.95, "before_us": [500.0, 400.0],
-                              "after_us": [400.0, 440.0]}
+    assert summary(pairs) == {
+        "ratios": [0.8, 1.1],
+        "mean_ratio": 0.95,
+        "before_us": [500.0, 400.0],
+        "after_us": [400.0, 440.0],
+    }
     assert math.isnan(Pair(BEFORE, case(BEFORE, 0.0), case(AFTER, 1.0)).ratio)
 
 
@@ -62,8 +75,21 @@ def test_a_directory_that_is_no_checkout_is_refused(tmp_path: Path) -> None:
 def test_two_checkouts_measured_in_alternating_pairs(tmp_path: Path) -> None:
     before = committed_copy(tmp_path / "before")
     output = tmp_path / "pairs.json"
-    result = bench("--cpu-per-debit", str(before), "--store", "sqlite", "--pairs", "2", "--seconds", "1",
-                   "--concurrency", "16", "--output", str(output), timeout=300)
+    result = bench(
+        "--cpu-per-debit",
+        str(before),
+        "--store",
+        "sqlite",
+        "--pairs",
+        "2",
+        "--seconds",
+        "1",
+        "--concurrency",
+        "16",
+        "--output",
+        str(output),
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "after / before: mean ratio" in result.stdout
 

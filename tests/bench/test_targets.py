@@ -13,9 +13,21 @@ from bench.targets import MET, NOT_MEASURED, NOT_MET, evaluate
 def _row(section: str, store: str, rps: float, server_us: float) -> Row:
     """A case at 64 concurrent whose generator and database cost 50 and 150 µs a request."""
     requests = 10_000
-    return Row(section, section, store, 64, 8, requests, requests, 0, {}, requests / rps, requests / rps,
-               [1_000] * requests, {"generator": 0.5, "server_core": server_us / 100, "database": 1.5,
-                                    "machine": 10.0})
+    return Row(
+        section,
+        section,
+        store,
+        64,
+        8,
+        requests,
+        requests,
+        0,
+        {},
+        requests / rps,
+        requests / rps,
+        [1_000] * requests,
+        {"generator": 0.5, "server_core": server_us / 100, "database": 1.5, "machine": 10.0},
+    )
 
 
 @pytest.fixture(autouse=True)

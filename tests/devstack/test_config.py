@@ -31,30 +31,48 @@ def gateway_settings(config: dict[str, Any], name: str) -> Any:
 
 
 def test_a_core_reads_back_with_its_clients_and_currencies(tmp_path: Path) -> None:
-    clients = [Identity("admin", "admin-token-0123456789", ["*"], admin=True),
-               Identity("tests", "tests-token-0123456789", ["tests", "sud"])]
-    path = write_config(tmp_path / "core.toml", core=core_section(
-        port=5001, database_url='sqlite+aiosqlite:///a "quoted" dir/w.db', currencies={"USD": 2, "COIN": 0},
-        clients=clients, shutdown_grace_seconds=2, pool_size=7))
+    clients = [
+        Identity("admin", "admin-token-0123456789", ["*"], admin=True),
+        Identity("tests", "tests-token-0123456789", ["tests", "sud"]),
+    ]
+    path = write_config(
+        tmp_path / "core.toml",
+        core=core_section(
+            port=5001,
+            database_url='sqlite+aiosqlite:///a "quoted" dir/w.db',
+            currencies={"USD": 2, "COIN": 0},
+            clients=clients,
+            shutdown_grace_seconds=2,
+            pool_size=7,
+        ),
+    )
     settings = core_settings(read(path))
     assert settings.listen == "127.0.0.1:5001"
     assert settings.database_url == 'sqlite+aiosqlite:///a "quoted" dir/w.db'
     assert settings.currencies == {"USD": 2, "COIN": 0}
     assert settings.pool_size == 7 and settings.shutdown_grace_seconds == 2
     assert [(c.name, c.token, sorted(c.providers), c.admin) for c in settings.clients] == [
-        ("admin", "admin-token-0123456789", ["*"], True), ("tests", "tests-token-0123456789", ["sud", "tests"], False)]
+        ("admin", "admin-token-0123456789", ["*"], True),
+        ("tests", "tests-token-0123456789", ["sud", "tests"], False),
+    ]
 
 
 def test_without_a_pool_size_the_core_keeps_its_default(tmp_path: Path) -> None:
-    path = write_config(tmp_path / "core.toml", core=core_section(port=1, database_url="sqlite+aiosqlite:///w.db",
-                                                                  currencies={"USD": 2}, clients=[]))
+    path = write_config(
+        tmp_path / "core.toml",
+        core=core_section(port=1, database_url="sqlite+aiosqlite:///w.db", currencies={"USD": 2}, clients=[]),
+    )
     assert core_settings(read(path)).pool_size == CoreSettings.pool_size
 
 
 def test_a_gateway_reads_back_with_its_core_client(tmp_path: Path) -> None:
-    aigame = gateway_section(port=6001, core_port=5001, token="gw-token-0123456789",
-                             core_client={"deadline_seconds": 2.5, "attempt_timeout_seconds": 0.5},
-                             agents={"agent": "secret"})
+    aigame = gateway_section(
+        port=6001,
+        core_port=5001,
+        token="gw-token-0123456789",
+        core_client={"deadline_seconds": 2.5, "attempt_timeout_seconds": 0.5},
+        agents={"agent": "secret"},
+    )
     config = read(write_config(tmp_path / "gw.toml", gateways={"aigame": aigame}))
     assert "core" not in config
     assert config["gateways"]["aigame"]["listen"] == "127.0.0.1:6001"
@@ -65,12 +83,15 @@ def test_a_gateway_reads_back_with_its_core_client(tmp_path: Path) -> None:
 
 
 def test_the_benchmark_files_read_back(tmp_path: Path) -> None:
-    core = core_settings(read(bench_configs.write_core_config(tmp_path / "core.toml", "sqlite+aiosqlite:///b.db", 5002,
-                                                              pool_size=12)))
+    core = core_settings(
+        read(bench_configs.write_core_config(tmp_path / "core.toml", "sqlite+aiosqlite:///b.db", 5002, pool_size=12))
+    )
     assert core.listen == "127.0.0.1:5002" and core.pool_size == 12 and core.currencies == {payloads.CURRENCY: 2}
     assert {c.token: (c.admin, set(c.providers)) for c in core.clients} == {
-        bench_configs.ADMIN_TOKEN: (True, {"*"}), bench_configs.BENCH_TOKEN: (False, {payloads.PROVIDER}),
-        bench_configs.GATEWAY_TOKEN: (False, {"aigame"})}
+        bench_configs.ADMIN_TOKEN: (True, {"*"}),
+        bench_configs.BENCH_TOKEN: (False, {payloads.PROVIDER}),
+        bench_configs.GATEWAY_TOKEN: (False, {"aigame"}),
+    }
     gateway = gateway_settings(read(bench_configs.write_gateway_config(tmp_path / "gw.toml", 6002, 5002)), "aigame")
     assert gateway.core.address == "127.0.0.1:5002" and gateway.core.token == bench_configs.GATEWAY_TOKEN
     assert dict(gateway.agents) == {payloads.AIGAME_AGENT: payloads.AIGAME_SECRET}
@@ -81,8 +102,13 @@ def test_the_fault_drills_file_reads_back_for_every_process(tmp_path: Path) -> N
     config = read(faults_config.write_stack_config(tmp_path / "wallet.toml", "sqlite+aiosqlite:///f.db", ports))
     core = core_settings(config)
     assert core.listen == "127.0.0.1:5003" and core.shutdown_grace_seconds == 2
-    assert {c.name for c in core.clients} == {"faults-admin", "operator", "aigame-gateway", "hrg-gateway",
-                                              "sud-gateway"}
+    assert {c.name for c in core.clients} == {
+        "faults-admin",
+        "operator",
+        "aigame-gateway",
+        "hrg-gateway",
+        "sud-gateway",
+    }
     for name in faults_config.GATEWAYS:
         assert config["gateways"][name]["listen"] == f"127.0.0.1:{ports.gateways[name]}"
         settings = gateway_settings(config, name)

@@ -12,11 +12,20 @@ from devstack import toml
 def test_a_document_reads_back_as_written() -> None:
     document = {
         "title": 'quotes " and \\ backslashes\nnewlines, tabs\t, unicode é €',
-        "count": 3, "ratio": 0.5, "on": True, "off": False, "names": ["a", "b c"], "empty": [],
-        "core": {"listen": "127.0.0.1:1", "currencies": {"USD": 2, "COIN": 0},
-                 "clients": [{"name": "a", "providers": ["*"], "admin": True}, {"name": "b", "providers": []}]},
-        "gateways": {"aigame": {"agents": {"agent-1": "s3cret", "odd key.with dot": "x"},
-                                "core": {"deadline_seconds": 2.0}}},
+        "count": 3,
+        "ratio": 0.5,
+        "on": True,
+        "off": False,
+        "names": ["a", "b c"],
+        "empty": [],
+        "core": {
+            "listen": "127.0.0.1:1",
+            "currencies": {"USD": 2, "COIN": 0},
+            "clients": [{"name": "a", "providers": ["*"], "admin": True}, {"name": "b", "providers": []}],
+        },
+        "gateways": {
+            "aigame": {"agents": {"agent-1": "s3cret", "odd key.with dot": "x"}, "core": {"deadline_seconds": 2.0}}
+        },
     }
     assert tomllib.loads(toml.dumps(document)) == document
 

@@ -22,8 +22,12 @@ GATEWAY_TOKEN = "devstack-gateway-token-0123456789"
 
 
 def stack_config(path: Path, database_url: str, core_port: int, gateway_port: int) -> Path:
-    core = core_section(port=core_port, database_url=database_url, currencies={"USD": 2},
-                        clients=[Identity("aigame-gateway", GATEWAY_TOKEN, ["aigame"])])
+    core = core_section(
+        port=core_port,
+        database_url=database_url,
+        currencies={"USD": 2},
+        clients=[Identity("aigame-gateway", GATEWAY_TOKEN, ["aigame"])],
+    )
     aigame = gateway_section(port=gateway_port, core_port=core_port, token=GATEWAY_TOKEN, agents={"a": "s"})
     return write_config(path, core=core, gateways={"aigame": aigame})
 

@@ -47,8 +47,9 @@ def ledger(balance: str, **rows: tuple[str, str]) -> LedgerView:
 
 def test_a_clean_ledger_passes() -> None:
     log = log_with(paid_bet(), unknown_bet_cancelled())
-    view = ledger("109.50", debit__a1=("completed", "-10.00"), credit__a1=("completed", "19.50"),
-                  rollback__a2=("tombstone", "0"))
+    view = ledger(
+        "109.50", debit__a1=("completed", "-10.00"), credit__a1=("completed", "19.50"), rollback__a2=("tombstone", "0")
+    )
     result = audit(log.rounds, view, log.expected_balances())
     assert result.clean, result.problems
     assert (result.operations, result.acknowledged, result.applied_exactly_once, result.unknown) == (4, 3, 3, 1)
@@ -101,8 +102,9 @@ def test_a_refused_bet_that_moved_money_is_caught() -> None:
     r = Round("hrg", PLAYER, "phase")
     r.add(Kind.DEBIT, "h1", Decimal("7.00")).outcome = Outcome.REFUSED
     log = log_with(r)
-    view = LedgerView(balances={PLAYER: Decimal("93.00")},
-                      rows={("hrg", "debit", "h1"): Stored("completed", Decimal("-7.00"))})
+    view = LedgerView(
+        balances={PLAYER: Decimal("93.00")}, rows={("hrg", "debit", "h1"): Stored("completed", Decimal("-7.00"))}
+    )
     result = audit(log.rounds, view, log.expected_balances())
     assert result.duplicated == Decimal("7.00")
     assert not result.clean
@@ -110,8 +112,12 @@ def test_a_refused_bet_that_moved_money_is_caught() -> None:
 
 def test_a_transaction_nobody_asked_for_is_caught() -> None:
     log = log_with(paid_bet())
-    view = ledger("119.50", debit__a1=("completed", "-10.00"), credit__a1=("completed", "19.50"),
-                  credit__ghost=("completed", "10.00"))
+    view = ledger(
+        "119.50",
+        debit__a1=("completed", "-10.00"),
+        credit__a1=("completed", "19.50"),
+        credit__ghost=("completed", "10.00"),
+    )
     result = audit(log.rounds, view, log.expected_balances())
     assert result.duplicated == Decimal("10.00")
     assert any("never asked for" in p for p in result.problems)
@@ -123,11 +129,19 @@ def test_a_cancel_of_a_paid_bet_takes_the_payout_back() -> None:
     r.add(Kind.ROLLBACK, "a1", Decimal("10.00"), reverses=True).outcome = Outcome.ACKED
     log = log_with(r)
     assert r.net() == 0
-    good = ledger("100.00", debit__a1=("completed", "-10.00"), credit__a1=("completed", "19.50"),
-                  rollback__a1=("completed", "-9.50"))
+    good = ledger(
+        "100.00",
+        debit__a1=("completed", "-10.00"),
+        credit__a1=("completed", "19.50"),
+        rollback__a1=("completed", "-9.50"),
+    )
     assert audit(log.rounds, good, log.expected_balances()).clean
-    stake_only = ledger("119.50", debit__a1=("completed", "-10.00"), credit__a1=("completed", "19.50"),
-                        rollback__a1=("completed", "10.00"))
+    stake_only = ledger(
+        "119.50",
+        debit__a1=("completed", "-10.00"),
+        credit__a1=("completed", "19.50"),
+        rollback__a1=("completed", "10.00"),
+    )
     kept = audit(log.rounds, stake_only, log.expected_balances())
     assert kept.lost == Decimal("19.50")  # the payout was not taken back: the ledger did less than asked
     assert kept.balance_mismatches

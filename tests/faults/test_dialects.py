@@ -92,8 +92,14 @@ async def test_sud_9001_acknowledges_a_re_sent_order_only() -> None:
         assert (await sud.update_score(r, first)).verdict is Verdict.OK
     request = seen[0]
     assert request.headers["Sud-AppId"] == SUD_APP_ID
-    assert sud_signed(SUD_SECRET, SUD_APP_ID.encode(), request.headers["Sud-Timestamp"].encode(),
-                      request.headers["Sud-Nonce"].encode(), request.content, request.headers["Sud-Signature"])
+    assert sud_signed(
+        SUD_SECRET,
+        SUD_APP_ID.encode(),
+        request.headers["Sud-Timestamp"].encode(),
+        request.headers["Sud-Nonce"].encode(),
+        request.content,
+        request.headers["Sud-Signature"],
+    )
     assert json.loads(request.content)["type"] == 1 and json.loads(request.content)["score"] == 12
 
 

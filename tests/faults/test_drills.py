@@ -87,8 +87,12 @@ async def test_postgres_restart_under_load(tmp_path: Path, postgres_database: st
         reason = f"other sessions on the server would lose their connections: {', '.join(sorted(set(others)))}"
     if reason is not None:
         pytest.skip(f"PostgreSQL restart not run: {reason}")
-    plan = replace(plans.short(), stores=("postgresql",), only=("postgres-restart",),
-                   postgres_restart=plans.PostgresRestart.IF_ALONE)
+    plan = replace(
+        plans.short(),
+        stores=("postgresql",),
+        only=("postgres-restart",),
+        postgres_restart=plans.PostgresRestart.IF_ALONE,
+    )
     result = await run(plan, POSTGRES_URL, tmp_path, say)
     if result.phases[0].injection.skipped:  # someone connected in between
         pytest.skip(f"PostgreSQL restart not run: {result.phases[0].injection.skipped}")

@@ -22,8 +22,10 @@ def imported_modules(path: Path) -> set[str]:
 def test_no_fault_module_imports_the_benchmark() -> None:
     modules = sorted(FAULTS.glob("*.py"))
     assert len(modules) > 20  # the package is where this test looks
-    offending = {path.name: sorted(m for m in imported_modules(path) if m == "bench" or m.startswith("bench."))
-                 for path in modules}
+    offending = {
+        path.name: sorted(m for m in imported_modules(path) if m == "bench" or m.startswith("bench."))
+        for path in modules
+    }
     assert {name: found for name, found in offending.items() if found} == {}
 
 

@@ -17,8 +17,11 @@ from faults.verify import Verified
 
 
 def test_options_become_the_plan() -> None:
-    plan = plan_from(parser().parse_args(["--short", "--store", "sqlite", "--only", "core-kill", "core-outage",
-                                          "--postgres-restart", "if-alone"]))
+    plan = plan_from(
+        parser().parse_args(
+            ["--short", "--store", "sqlite", "--only", "core-kill", "core-outage", "--postgres-restart", "if-alone"]
+        )
+    )
     assert plan.stores == ("sqlite",) and plan.only == ("core-kill", "core-outage")
     assert plan.outage_seconds == 30 and plan.load_seconds == 1.0 and not plan.baseline
     assert plan.postgres_restart is PostgresRestart.IF_ALONE
@@ -27,11 +30,25 @@ def test_options_become_the_plan() -> None:
 
 
 def test_the_table_shows_faults_operations_and_money() -> None:
-    lost = Audit(operations=12, acknowledged=10, applied_exactly_once=9, lost=Decimal("19.50"),
-                 balances_checked=9, balance_mismatches=["fa-hrg-0: the simulator expects 1, the wallet has 2"])
+    lost = Audit(
+        operations=12,
+        acknowledged=10,
+        applied_exactly_once=9,
+        lost=Decimal("19.50"),
+        balances_checked=9,
+        balance_mismatches=["fa-hrg-0: the simulator expects 1, the wallet has 2"],
+    )
     verified = Verified(0, 9, 0, "checked 9 accounts: 0 mismatches\n")
-    phase = Phase("sqlite", "core SIGKILL + restart", Injection(1, ["4 requests in flight at the kill"]), Tally(),
-                  lost, verified, 3.0, LogLines())
+    phase = Phase(
+        "sqlite",
+        "core SIGKILL + restart",
+        Injection(1, ["4 requests in flight at the kill"]),
+        Tally(),
+        lost,
+        verified,
+        3.0,
+        LogLines(),
+    )
     result = RunResult([phase], {"sqlite": lost})
     printed = table.drills(result)
     assert "| core SIGKILL + restart | sqlite | 1 | 12 | 10/9 |" in printed

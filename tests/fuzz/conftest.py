@@ -42,8 +42,7 @@ def fuzz_settings(examples: int) -> Callable[[T], T]:
         max_examples=max(1, round(examples * scale)),
         deadline=None,
         database=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                               HealthCheck.data_too_large],
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     return decorate
 

@@ -84,8 +84,9 @@ def _tokens() -> st.SearchStrategy[Any]:
     literal = st.sampled_from(
         ("NaN", "Infinity", "-Infinity", "-0", "1e9", "1E400", "-1e-400", "0x10", "01", "1.", ".5", "+1", "true1")
     ).map(Literal)
-    duplicates = st.lists(st.tuples(st.sampled_from(("a", "user_id", "amount", "txId")), scalars()), min_size=2,
-                          max_size=5).map(lambda members: Pairs((*members, members[0])))
+    duplicates = st.lists(
+        st.tuples(st.sampled_from(("a", "user_id", "amount", "txId")), scalars()), min_size=2, max_size=5
+    ).map(lambda members: Pairs((*members, members[0])))
     return st.one_of(values(), literal, duplicates)
 
 
@@ -98,12 +99,33 @@ def raw_bodies() -> st.SearchStrategy[bytes]:
     return st.one_of(
         st.builds(lambda value, ascii_only: body_of(value, ascii_only=ascii_only), _tokens(), st.booleans()),
         st.binary(max_size=300),
-        st.sampled_from((
-            b"", b" ", b"{", b"}", b"[]", b"null", b'"text"', b"12", b"{}", b'{"a":1,}', b"{'a': 1}",
-            b'{"a": NaN}', b'{"a": Infinity}', b'{"a": "\xff\xfe"}', b"\xef\xbb\xbf{}", b'{"a":"\\ud800"}',
-            b'{"a": 1}{"b": 2}', b'{"a": 1} trailing', b'{"\x00": 1}', b'{"a": "\\u0000"}',
-            b"[" * 5000 + b"]" * 5000, b'{"a":' * 3000 + b"1" + b"}" * 3000, b"{" * 100_000,
-        )),
+        st.sampled_from(
+            (
+                b"",
+                b" ",
+                b"{",
+                b"}",
+                b"[]",
+                b"null",
+                b'"text"',
+                b"12",
+                b"{}",
+                b'{"a":1,}',
+                b"{'a': 1}",
+                b'{"a": NaN}',
+                b'{"a": Infinity}',
+                b'{"a": "\xff\xfe"}',
+                b"\xef\xbb\xbf{}",
+                b'{"a":"\\ud800"}',
+                b'{"a": 1}{"b": 2}',
+                b'{"a": 1} trailing',
+                b'{"\x00": 1}',
+                b'{"a": "\\u0000"}',
+                b"[" * 5000 + b"]" * 5000,
+                b'{"a":' * 3000 + b"1" + b"}" * 3000,
+                b"{" * 100_000,
+            )
+        ),
         st.integers(min_value=65_000, max_value=1_100_000).map(_megabyte),
     )
 

@@ -36,8 +36,10 @@ def encode(value: Any, *, ascii_only: bool = False) -> str:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, Pairs):
-        members = (f"{json.dumps(key, ensure_ascii=ascii_only)}:{encode(item, ascii_only=ascii_only)}"
-                   for key, item in value.members)
+        members = (
+            f"{json.dumps(key, ensure_ascii=ascii_only)}:{encode(item, ascii_only=ascii_only)}"
+            for key, item in value.members
+        )
         return "{" + ",".join(members) + "}"
     if isinstance(value, dict):
         return encode(Pairs(tuple(value.items())), ascii_only=ascii_only)

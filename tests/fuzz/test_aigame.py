@@ -65,13 +65,16 @@ async def _send(fuzz: AIGameFuzz, endpoint: str, params: dict[str, Any] | bytes,
     if endpoint == "detail":
         assert isinstance(params, dict)
         # Percent-encoded by hand: a lone surrogate goes on the wire as the bytes it would have been.
-        query = "&".join(f"{_quoted(key)}={_quoted(value if isinstance(value, str) else body_of(value).decode())}"
-                         for key, value in params.items())
+        query = "&".join(
+            f"{_quoted(key)}={_quoted(value if isinstance(value, str) else body_of(value).decode())}"
+            for key, value in params.items()
+        )
         response = await client.get(f"{DETAIL}?{query}")
     else:
         content = params if isinstance(params, bytes) else body_of(params, ascii_only=ascii_only)
-        response = await client.post(f"{WALLET}/{endpoint}", content=content,
-                                      headers={"content-type": "application/json"})
+        response = await client.post(
+            f"{WALLET}/{endpoint}", content=content, headers={"content-type": "application/json"}
+        )
     return aigame_code(response)
 
 
@@ -105,7 +108,8 @@ def _timestamp(data: st.DataObject) -> tuple[int | str, bool]:
     now = now_ms()
     inside = st.integers(min_value=-WINDOW_MS + 10_000, max_value=WINDOW_MS - 10_000).map(lambda d: (now + d, True))
     outside = st.integers(min_value=WINDOW_MS + 10_000, max_value=10 * 365 * 86_400_000).flatmap(
-        lambda d: st.sampled_from(((now + d, False), (now - d, False))))
+        lambda d: st.sampled_from(((now + d, False), (now - d, False)))
+    )
     absurd = st.sampled_from((0, -1, -now, now * 1000, 2**63, 2**64, -(2**63) - 1, 10**400)).map(lambda t: (t, False))
     stamped: tuple[int, bool] = data.draw(st.one_of(inside, outside, absurd))
     return stamped
@@ -144,7 +148,8 @@ async def _fuzz_one(fuzz: AIGameFuzz, endpoint: str, data: st.DataObject) -> Non
         whole = data.draw(st.booleans(), label="gzip body whole")
         sent = packed if whole else packed[: min(data.draw(st.integers(0, 4096), label="cut at"), len(packed) - 1)]
         response = await fuzz.gateway.client.post(
-            f"{WALLET}/{endpoint}", content=sent,
+            f"{WALLET}/{endpoint}",
+            content=sent,
             headers={"content-type": "application/json", "content-encoding": "gzip"},
         )
         code = aigame_code(response)
@@ -172,8 +177,9 @@ async def _fuzz(fuzz: AIGameFuzz, endpoint: str, data: st.DataObject) -> None:
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @fuzz_settings(80)
 @given(data=st.data())
-async def test_aigame_endpoints_survive_adversarial_input(aigame_fuzz: AIGameFuzz, endpoint: str,
-                                                          data: st.DataObject) -> None:
+async def test_aigame_endpoints_survive_adversarial_input(
+    aigame_fuzz: AIGameFuzz, endpoint: str, data: st.DataObject
+) -> None:
     await _fuzz(aigame_fuzz, endpoint, data)
 
 
@@ -182,6 +188,7 @@ async def test_aigame_endpoints_survive_adversarial_input(aigame_fuzz: AIGameFuz
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @fuzz_settings(12)
 @given(data=st.data())
-async def test_aigame_endpoints_survive_adversarial_input_on_postgres(aigame_fuzz: AIGameFuzz, endpoint: str,
-                                                                      data: st.DataObject) -> None:
+async def test_aigame_endpoints_survive_adversarial_input_on_postgres(
+    aigame_fuzz: AIGameFuzz, endpoint: str, data: st.DataObject
+) -> None:
     await _fuzz(aigame_fuzz, endpoint, data)

@@ -40,7 +40,8 @@ METHODS = ("Debit", "Credit", "Rollback", "CreditBatch", "GetBalance", "GetTrans
 DETAILS_KEY = "grpc-status-details-bin"
 UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*")
 REASONS = frozenset(value.name.removeprefix("ERROR_REASON_") for value in pb.ErrorReason.DESCRIPTOR.values) - {
-    "UNSPECIFIED"}
+    "UNSPECIFIED"
+}
 # README, "Errors": the gRPC code of each reason.
 README_CODES = {
     "INVALID_ARGUMENT": grpc.StatusCode.INVALID_ARGUMENT, "INVALID_AMOUNT": grpc.StatusCode.INVALID_ARGUMENT,
@@ -75,8 +76,13 @@ AMOUNTS = st.one_of(
     st.from_regex(r"-?[0-9]{1,30}(\.[0-9]{0,12})?", fullmatch=True),
     ADVERSARIAL_TEXT,
 )
-JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.floats(), st.text(max_size=10),
-                        st.sampled_from((float("nan"), float("inf"), -0.0, 1e308, 5e-324)))
+JSON_LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.floats(),
+    st.text(max_size=10),
+    st.sampled_from((float("nan"), float("inf"), -0.0, 1e308, 5e-324)),
+)
 
 
 def _deep(depth: int, as_list: bool) -> Any:
@@ -117,8 +123,9 @@ def _struct(values: dict[str, Any] | None) -> struct_pb2.Struct | None:
 def money_fields(draw: st.DrawFn) -> dict[str, Any]:
     """The fields a Debit, Credit or Rollback carries, each plausible or adversarial."""
     fields: dict[str, Any] = {
-        "provider": draw(st.one_of(st.just(PROVIDER), st.just(PROVIDER), st.sampled_from(("aigame", "*")),
-                                   ADVERSARIAL_TEXT)),
+        "provider": draw(
+            st.one_of(st.just(PROVIDER), st.just(PROVIDER), st.sampled_from(("aigame", "*")), ADVERSARIAL_TEXT)
+        ),
         "transaction_id": draw(IDS),
         "player_id": draw(st.one_of(st.just(PLAYER), st.just(PLAYER), ADVERSARIAL_TEXT)),
         "currency": draw(st.one_of(st.sampled_from(("USD", "USD", "COIN", "EUR", "usd")), ADVERSARIAL_TEXT)),
@@ -160,30 +167,51 @@ def requests(draw: st.DrawFn, method: str) -> Message:
             credits.append(credits[0])
         return _message(pb.CreditBatchRequest, {"credits": credits})
     if method == "GetBalance":
-        return pb.GetBalanceRequest(provider=draw(st.one_of(st.just(""), st.just(PROVIDER), ADVERSARIAL_TEXT)),
-                                    player_id=draw(st.one_of(st.just(PLAYER), ADVERSARIAL_TEXT)),
-                                    currency=draw(st.one_of(st.just("USD"), ADVERSARIAL_TEXT)))
+        return pb.GetBalanceRequest(
+            provider=draw(st.one_of(st.just(""), st.just(PROVIDER), ADVERSARIAL_TEXT)),
+            player_id=draw(st.one_of(st.just(PLAYER), ADVERSARIAL_TEXT)),
+            currency=draw(st.one_of(st.just("USD"), ADVERSARIAL_TEXT)),
+        )
     if method == "GetTransaction":
-        return pb.GetTransactionRequest(provider=draw(st.one_of(st.just(PROVIDER), ADVERSARIAL_TEXT)),
-                                        transaction_id=draw(IDS),
-                                        kind=pb.TransactionKind.ValueType(draw(st.one_of(st.integers(0, 3), INT32))))
-    page_token = st.one_of(st.just(""), st.integers(0, 100).map(str), st.sampled_from(HUGE_INTEGERS).map(str),
-                           INT64.map(str), ADVERSARIAL_TEXT)
+        return pb.GetTransactionRequest(
+            provider=draw(st.one_of(st.just(PROVIDER), ADVERSARIAL_TEXT)),
+            transaction_id=draw(IDS),
+            kind=pb.TransactionKind.ValueType(draw(st.one_of(st.integers(0, 3), INT32))),
+        )
+    page_token = st.one_of(
+        st.just(""),
+        st.integers(0, 100).map(str),
+        st.sampled_from(HUGE_INTEGERS).map(str),
+        INT64.map(str),
+        ADVERSARIAL_TEXT,
+    )
     return pb.ListTransactionsRequest(
         provider=draw(st.one_of(st.just(PROVIDER), st.just(""), ADVERSARIAL_TEXT)),
         player_id=draw(st.one_of(st.just(PLAYER), st.just(""), ADVERSARIAL_TEXT)),
         round_id=draw(st.one_of(st.just(""), ADVERSARIAL_TEXT)),
-        page_size=draw(st.one_of(st.integers(-2, 600), INT32)), page_token=draw(page_token))
+        page_size=draw(st.one_of(st.integers(-2, 600), INT32)),
+        page_token=draw(page_token),
+    )
 
 
 def tokens(core: CoreHandle) -> st.SearchStrategy[Sequence[tuple[str, str]]]:
     right = bearer(core.token_for(PROVIDER))
     return st.one_of(
-        st.just(right), st.just(right), st.just(right),
-        st.just(bearer(core.admin_token)), st.just(bearer(core.token_for("aigame"))),
+        st.just(right),
+        st.just(right),
+        st.just(right),
+        st.just(bearer(core.admin_token)),
+        st.just(bearer(core.token_for("aigame"))),
         st.text(max_size=40).filter(lambda t: t.isprintable() and t.isascii()).map(bearer),
-        st.sampled_from(((), (("authorization", "Bearer"),), (("authorization", "bearer " + core.admin_token),),
-                         (("authorization", core.admin_token),), (("authorization", f"Bearer  {core.admin_token}x"),))),
+        st.sampled_from(
+            (
+                (),
+                (("authorization", "Bearer"),),
+                (("authorization", "bearer " + core.admin_token),),
+                (("authorization", core.admin_token),),
+                (("authorization", f"Bearer  {core.admin_token}x"),),
+            )
+        ),
     )
 
 
@@ -244,8 +272,9 @@ async def _fuzz(fuzz: CoreFuzz, method: str, data: st.DataObject) -> None:
 @pytest.mark.parametrize("method", METHODS)
 @fuzz_settings(100)
 @given(data=st.data())
-async def test_the_grpc_api_refuses_anything_in_its_contract(core_fuzz: CoreFuzz, method: str,
-                                                             data: st.DataObject) -> None:
+async def test_the_grpc_api_refuses_anything_in_its_contract(
+    core_fuzz: CoreFuzz, method: str, data: st.DataObject
+) -> None:
     await _fuzz(core_fuzz, method, data)
 
 
@@ -254,8 +283,9 @@ async def test_the_grpc_api_refuses_anything_in_its_contract(core_fuzz: CoreFuzz
 @pytest.mark.parametrize("method", METHODS)
 @fuzz_settings(25)
 @given(data=st.data())
-async def test_the_grpc_api_refuses_anything_in_its_contract_on_postgres(core_fuzz: CoreFuzz, method: str,
-                                                                         data: st.DataObject) -> None:
+async def test_the_grpc_api_refuses_anything_in_its_contract_on_postgres(
+    core_fuzz: CoreFuzz, method: str, data: st.DataObject
+) -> None:
     await _fuzz(core_fuzz, method, data)
 
 
@@ -279,13 +309,22 @@ async def _refused(core: CoreHandle, method: str, request: Message, token: str |
 
 
 def _debit(transaction_id: str, **fields: Any) -> pb.DebitRequest:
-    return pb.DebitRequest(**{"provider": PROVIDER, "transaction_id": transaction_id, "player_id": PLAYER,
-                              "currency": "USD", "amount": "1.00", **fields})
+    return pb.DebitRequest(
+        **{
+            "provider": PROVIDER,
+            "transaction_id": transaction_id,
+            "player_id": PLAYER,
+            "currency": "USD",
+            "amount": "1.00",
+            **fields,
+        }
+    )
 
 
 @pytest.mark.parametrize("seconds, nanos", [(2**62, 0), (-(2**62), 0), (0, -1), (0, 10**9), (253_402_300_800, 0)])
-async def test_an_event_time_no_datetime_holds_is_an_invalid_argument(core_fuzz: CoreFuzz, seconds: int,
-                                                                      nanos: int) -> None:
+async def test_an_event_time_no_datetime_holds_is_an_invalid_argument(
+    core_fuzz: CoreFuzz, seconds: int, nanos: int
+) -> None:
     # Was UNKNOWN ("Unexpected <class 'ValueError'>: Timestamp is not valid").
     request = _debit("bad-time", event_time=timestamp_pb2.Timestamp(seconds=seconds, nanos=nanos))
     assert await _refused(core_fuzz.core, "Debit", request) == ("INVALID_ARGUMENT", "event_time")
@@ -293,21 +332,30 @@ async def test_an_event_time_no_datetime_holds_is_an_invalid_argument(core_fuzz:
 
 
 @pytest.mark.parametrize("page_token", ["99999999999999999999999", str(2**63), "-5", "١٢", "1_0", " 1", "abc"])
-async def test_a_page_token_this_service_never_gave_is_an_invalid_argument(core_fuzz: CoreFuzz,
-                                                                           page_token: str) -> None:
+async def test_a_page_token_this_service_never_gave_is_an_invalid_argument(
+    core_fuzz: CoreFuzz, page_token: str
+) -> None:
     # Was UNKNOWN on SQLite (OverflowError) and STORE_UNAVAILABLE on PostgreSQL (out of int64).
     request = pb.ListTransactionsRequest(provider=PROVIDER, player_id=PLAYER, page_token=page_token)
     assert await _refused(core_fuzz.core, "ListTransactions", request) == ("INVALID_ARGUMENT", "page_token")
 
 
-@pytest.mark.parametrize("method, request_, field", [
-    ("GetBalance", pb.GetBalanceRequest(provider=PROVIDER, player_id="fuzz\x00player", currency="USD"), "player_id"),
-    ("GetTransaction", pb.GetTransactionRequest(provider=PROVIDER, transaction_id="t\x001"), "transaction_id"),
-    ("ListTransactions", pb.ListTransactionsRequest(provider=PROVIDER, player_id="p\x00"), "player_id"),
-    ("ListTransactions", pb.ListTransactionsRequest(provider=PROVIDER, round_id="r\x00"), "round_id"),
-])
-async def test_a_nul_in_a_lookup_is_an_invalid_argument_not_an_outage(core_fuzz: CoreFuzz, method: str,
-                                                                      request_: Message, field: str) -> None:
+@pytest.mark.parametrize(
+    "method, request_, field",
+    [
+        (
+            "GetBalance",
+            pb.GetBalanceRequest(provider=PROVIDER, player_id="fuzz\x00player", currency="USD"),
+            "player_id",
+        ),
+        ("GetTransaction", pb.GetTransactionRequest(provider=PROVIDER, transaction_id="t\x001"), "transaction_id"),
+        ("ListTransactions", pb.ListTransactionsRequest(provider=PROVIDER, player_id="p\x00"), "player_id"),
+        ("ListTransactions", pb.ListTransactionsRequest(provider=PROVIDER, round_id="r\x00"), "round_id"),
+    ],
+)
+async def test_a_nul_in_a_lookup_is_an_invalid_argument_not_an_outage(
+    core_fuzz: CoreFuzz, method: str, request_: Message, field: str
+) -> None:
     # Was STORE_UNAVAILABLE on PostgreSQL (its text cannot hold NUL): a false outage, retried by gateways.
     assert await _refused(core_fuzz.core, method, request_) == ("INVALID_ARGUMENT", field)
 
@@ -327,17 +375,32 @@ async def test_details_deeper_than_an_answer_can_carry_are_refused_before_money_
     # Was applied, then answered with a message too deep to decode (the debit taken, the answer lost).
     details = _struct({"deep": _deep(depth, as_list)})
     assert details is not None
-    for method, request in (("Debit", _debit(f"deep-{depth}", details=details)),
-                            ("CreditBatch", pb.CreditBatchRequest(credits=[pb.CreditRequest(
-                                provider=PROVIDER, transaction_id=f"deep-{depth}", player_id=PLAYER, currency="USD",
-                                amount="1.00", details=details)]))):
+    for method, request in (
+        ("Debit", _debit(f"deep-{depth}", details=details)),
+        (
+            "CreditBatch",
+            pb.CreditBatchRequest(
+                credits=[
+                    pb.CreditRequest(
+                        provider=PROVIDER,
+                        transaction_id=f"deep-{depth}",
+                        player_id=PLAYER,
+                        currency="USD",
+                        amount="1.00",
+                        details=details,
+                    )
+                ]
+            ),
+        ),
+    ):
         assert await _refused(core_fuzz.core, method, request) == ("INVALID_ARGUMENT", "details")
     assert await core_fuzz.core.balance(PLAYER, "USD") == Decimal(FUNDS)
 
 
 async def test_details_as_deep_as_allowed_are_kept_and_answered(core_fuzz: CoreFuzz) -> None:
     details = _struct({"deep": _deep(22, False), "list": _deep(23, True)})  # 24 levels with the top object
-    answer = await core_fuzz.core.stub.Debit(_debit("deep-ok", details=details),
-                                            metadata=bearer(core_fuzz.core.token_for(PROVIDER)))
+    answer = await core_fuzz.core.stub.Debit(
+        _debit("deep-ok", details=details), metadata=bearer(core_fuzz.core.token_for(PROVIDER))
+    )
     assert answer.transaction.details == details
     assert await core_fuzz.core.balance(PLAYER, "USD") == Decimal(FUNDS) - 1

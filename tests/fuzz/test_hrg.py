@@ -49,8 +49,13 @@ async def _base(fuzz: HRGFuzz, action: str) -> dict[str, Any]:
     return vendor.event_settle(vendor.promotion(new_id(), user, "0.50"), vendor.promotion(new_id(), user, "0.25"))
 
 
-async def _send(fuzz: HRGFuzz, action: str, body: dict[str, Any] | bytes, headers: dict[str, str] | None = None,
-                ascii_only: bool = False) -> dict[str, Any]:
+async def _send(
+    fuzz: HRGFuzz,
+    action: str,
+    body: dict[str, Any] | bytes,
+    headers: dict[str, str] | None = None,
+    ascii_only: bool = False,
+) -> dict[str, Any]:
     content = body if isinstance(body, bytes) else body_of(body, ascii_only=ascii_only)
     sent = {"content-type": "application/json", SECRET_HEADER: SECRET} if headers is None else headers
     response = await fuzz.gateway.client.post(f"{PREFIX}/{action}", content=content, headers=sent)
@@ -63,8 +68,11 @@ def _bad_secret(data: st.DataObject) -> dict[str, str]:
     headers = {"content-type": "application/json"}
     how = data.draw(st.sampled_from(("missing", "wrong", "prefix", "case", "padded", "other_header")))
     if how == "wrong":
-        headers[SECRET_HEADER] = data.draw(st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E),
-                                                   max_size=40).filter(lambda text: text != SECRET))
+        headers[SECRET_HEADER] = data.draw(
+            st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=40).filter(
+                lambda text: text != SECRET
+            )
+        )
     elif how == "prefix":
         headers[SECRET_HEADER] = SECRET[:-1]
     elif how == "case":
@@ -80,9 +88,13 @@ def _ts(data: st.DataObject) -> tuple[str, bool]:
     """An adversarial `ts` and whether it is inside place_bet's window."""
     now = datetime.now(GMT8)
     inside = st.integers(-WINDOW_SECONDS + 10, WINDOW_SECONDS - 10).map(
-        lambda s: (hrg_time(now + timedelta(seconds=s)), True))
-    outside = st.integers(WINDOW_SECONDS + 10, 3650 * 86_400).flatmap(lambda s: st.sampled_from((
-        (hrg_time(now + timedelta(seconds=s)), False), (hrg_time(now - timedelta(seconds=s)), False))))
+        lambda s: (hrg_time(now + timedelta(seconds=s)), True)
+    )
+    outside = st.integers(WINDOW_SECONDS + 10, 3650 * 86_400).flatmap(
+        lambda s: st.sampled_from(
+            ((hrg_time(now + timedelta(seconds=s)), False), (hrg_time(now - timedelta(seconds=s)), False))
+        )
+    )
     stamped: tuple[str, bool] = data.draw(st.one_of(inside, outside))
     return stamped
 
@@ -141,6 +153,7 @@ async def test_hrg_actions_survive_adversarial_input(hrg_fuzz: HRGFuzz, action: 
 @pytest.mark.parametrize("action", ACTIONS)
 @fuzz_settings(12)
 @given(data=st.data())
-async def test_hrg_actions_survive_adversarial_input_on_postgres(hrg_fuzz: HRGFuzz, action: str,
-                                                                 data: st.DataObject) -> None:
+async def test_hrg_actions_survive_adversarial_input_on_postgres(
+    hrg_fuzz: HRGFuzz, action: str, data: st.DataObject
+) -> None:
     await _fuzz(hrg_fuzz, action, data)

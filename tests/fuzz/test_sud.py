@@ -28,9 +28,13 @@ from tests.gateways.sud.vendor import batch_order, human, new_id, now_ms, robot,
 from tests.support.logs import watching_logs
 
 CASES = ("user.settle", "order.changed", "order.batch.changed", "other_event", "update_score")
-ENDPOINT_OF = {"user.settle": "notify user.settle", "order.changed": "notify order.changed",
-               "order.batch.changed": "notify order.batch.changed", "other_event": "notify (another event)",
-               "update_score": "update_score"}
+ENDPOINT_OF = {
+    "user.settle": "notify user.settle",
+    "order.changed": "notify order.changed",
+    "order.batch.changed": "notify order.batch.changed",
+    "other_event": "notify (another event)",
+    "update_score": "update_score",
+}
 KINDS = ("raw", "mutated", "mutated", "mutated", "bad_signature", "timestamp", "replay")
 WINDOW_MS = 600_000
 SIGNATURE_HEADERS = ("Sud-AppId", "Sud-Timestamp", "Sud-Nonce", "Sud-Signature")
@@ -65,13 +69,18 @@ def _bad_signature(fuzz: SudFuzz, data: st.DataObject, raw: bytes) -> tuple[list
     """Headers that must be refused, and the ret_code that says so."""
     vendor = fuzz.gateway.vendor
     headers = vendor.headers(raw)
-    how = data.draw(st.sampled_from(("flip", "other_secret", "missing", "empty", "repeated", "other_body",
-                                     "other_app", "upper_app")), label="how")
+    how = data.draw(
+        st.sampled_from(
+            ("flip", "other_secret", "missing", "empty", "repeated", "other_body", "other_app", "upper_app")
+        ),
+        label="how",
+    )
     if how == "flip":
         headers["Sud-Signature"] = spoilt(headers["Sud-Signature"])
     elif how == "other_secret":
-        headers["Sud-Signature"] = vendor_signature("not-the-secret", vendor.app_id, headers["Sud-Timestamp"],
-                                                    headers["Sud-Nonce"], raw)
+        headers["Sud-Signature"] = vendor_signature(
+            "not-the-secret", vendor.app_id, headers["Sud-Timestamp"], headers["Sud-Nonce"], raw
+        )
     elif how in ("missing", "empty"):
         name = data.draw(st.sampled_from(SIGNATURE_HEADERS), label="header")
         if how == "missing":
@@ -84,8 +93,13 @@ def _bad_signature(fuzz: SudFuzz, data: st.DataObject, raw: bytes) -> tuple[list
     elif how == "other_body":
         headers = vendor.headers(raw + b" ")
     else:
-        app_id = vendor.app_id.upper() if how == "upper_app" else data.draw(
-            st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=30), label="app")
+        app_id = (
+            vendor.app_id.upper()
+            if how == "upper_app"
+            else data.draw(
+                st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=30), label="app"
+            )
+        )
         headers = vendor.headers(raw, app_id=app_id)
         return list(headers.items()), 1004
     return list(headers.items()), 1003
@@ -94,12 +108,26 @@ def _bad_signature(fuzz: SudFuzz, data: st.DataObject, raw: bytes) -> tuple[list
 def _timestamp(data: st.DataObject) -> tuple[str, int]:
     """An adversarial Sud-Timestamp and the ret_code a valid request signed with it gets."""
     now = now_ms()
-    inside = st.integers(-WINDOW_MS + 10_000, WINDOW_MS - 10_000).flatmap(lambda d: st.sampled_from((
-        (str(now + d), 0), (str((now + d) // 1000), 0))))
-    outside = st.integers(WINDOW_MS + 10_000, 10 * 365 * 86_400_000).flatmap(lambda d: st.sampled_from((
-        (str(now + d), 1005), (str(now - d), 1005), (str((now - d) // 1000), 1005))))
-    odd = st.sampled_from((("0", 1005), ("1", 1005), ("9" * 16, 1005), ("9" * 17, 1001), ("-1", 1001),
-                           (" 1", 1001), ("1e12", 1001), ("0x10", 1001), ("١٢٣", 1001), ("12.5", 1001)))
+    inside = st.integers(-WINDOW_MS + 10_000, WINDOW_MS - 10_000).flatmap(
+        lambda d: st.sampled_from(((str(now + d), 0), (str((now + d) // 1000), 0)))
+    )
+    outside = st.integers(WINDOW_MS + 10_000, 10 * 365 * 86_400_000).flatmap(
+        lambda d: st.sampled_from(((str(now + d), 1005), (str(now - d), 1005), (str((now - d) // 1000), 1005)))
+    )
+    odd = st.sampled_from(
+        (
+            ("0", 1005),
+            ("1", 1005),
+            ("9" * 16, 1005),
+            ("9" * 17, 1001),
+            ("-1", 1001),
+            (" 1", 1001),
+            ("1e12", 1001),
+            ("0x10", 1001),
+            ("١٢٣", 1001),
+            ("12.5", 1001),
+        )
+    )
     stamped: tuple[str, int] = data.draw(st.one_of(inside, outside, odd), label="timestamp")
     return stamped
 
@@ -158,8 +186,9 @@ async def test_sud_endpoints_survive_adversarial_input(sud_fuzz: SudFuzz, case: 
 @pytest.mark.parametrize("case", CASES)
 @fuzz_settings(12)
 @given(data=st.data())
-async def test_sud_endpoints_survive_adversarial_input_on_postgres(sud_fuzz: SudFuzz, case: str,
-                                                                   data: st.DataObject) -> None:
+async def test_sud_endpoints_survive_adversarial_input_on_postgres(
+    sud_fuzz: SudFuzz, case: str, data: st.DataObject
+) -> None:
     await _fuzz(sud_fuzz, case, data)
 
 

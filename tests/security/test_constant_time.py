@@ -79,7 +79,8 @@ async def test_sud_app_ids(core: CoreHandle, monkeypatch: pytest.MonkeyPatch, al
     calls = spy_on(monkeypatch, gateways.sud.authenticate, always_equal=always_equal)
     async with running_sud(core) as sud:
         raw = b'{"notify_id":"n1","notify_time":"1","app_id":"%s","notify_event":"e","data":{}}' % (
-            sud.vendor.app_id.encode())
+            sud.vendor.app_id.encode()
+        )
         response = await sud.client.post("/sud/v1/notify", content=raw, headers=sud.vendor.headers(raw, app_id="evil"))
         # Sud-AppId "evil" is refused (1004); with the comparison fooled, the rest of the request holds.
         assert response.json()["ret_code"] == (0 if always_equal else 1004)
@@ -92,15 +93,17 @@ async def test_hrg_shared_secret(core: CoreHandle, monkeypatch: pytest.MonkeyPat
     async with running_hrg(core) as hrg:
         user = await hrg.player("100.00")
         wrong = SECRET[:-1] + "?"
-        response = await hrg.client.post(f"{PREFIX}/place_bet", json=hrg.vendor.place_bet(user, "TX-ct", "1.00"),
-                                         headers={SECRET_HEADER: wrong})
+        response = await hrg.client.post(
+            f"{PREFIX}/place_bet", json=hrg.vendor.place_bet(user, "TX-ct", "1.00"), headers={SECRET_HEADER: wrong}
+        )
         assert response.json()["code"] == ("0000" if always_equal else "1038")
         assert await hrg.balance_of(user) == (99 if always_equal else 100)
     assert calls == [(wrong.encode(), SECRET.encode())]
 
 
-async def test_core_tokens_are_each_compared_without_an_early_exit(core: CoreHandle,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_core_tokens_are_each_compared_without_an_early_exit(
+    core: CoreHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls = spy_on(monkeypatch, wallet_core.auth)
     clients = len(support.test_clients())
     request = pb.GetBalanceRequest(provider="tests", player_id="nobody", currency="USD")

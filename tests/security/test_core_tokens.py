@@ -27,8 +27,13 @@ PLAYER = "token-player"
 
 
 def _money(provider: str) -> dict[str, Any]:
-    return {"provider": provider, "transaction_id": f"{provider}-t1", "player_id": PLAYER, "currency": "USD",
-            "amount": "1.00"}
+    return {
+        "provider": provider,
+        "transaction_id": f"{provider}-t1",
+        "player_id": PLAYER,
+        "currency": "USD",
+        "amount": "1.00",
+    }
 
 
 Call = Callable[[CoreHandle, str, str], Awaitable[object]]
@@ -36,29 +41,37 @@ CALLS: dict[str, Call] = {
     "Debit": lambda core, token, other: core.stub.Debit(pb.DebitRequest(**_money(other)), metadata=bearer(token)),
     "Credit": lambda core, token, other: core.stub.Credit(pb.CreditRequest(**_money(other)), metadata=bearer(token)),
     "CreditBatch": lambda core, token, other: core.stub.CreditBatch(
-        pb.CreditBatchRequest(credits=[pb.CreditRequest(**_money(other))]), metadata=bearer(token)),
+        pb.CreditBatchRequest(credits=[pb.CreditRequest(**_money(other))]), metadata=bearer(token)
+    ),
     "Rollback": lambda core, token, other: core.stub.Rollback(
-        pb.RollbackRequest(**_money(other), reference_transaction_id=f"{other}-t0"), metadata=bearer(token)),
+        pb.RollbackRequest(**_money(other), reference_transaction_id=f"{other}-t0"), metadata=bearer(token)
+    ),
     "GetBalance": lambda core, token, other: core.stub.GetBalance(
-        pb.GetBalanceRequest(provider=other, player_id=PLAYER, currency="USD"), metadata=bearer(token)),
+        pb.GetBalanceRequest(provider=other, player_id=PLAYER, currency="USD"), metadata=bearer(token)
+    ),
     "GetTransaction": lambda core, token, other: core.stub.GetTransaction(
-        pb.GetTransactionRequest(provider=other, transaction_id=f"{other}-t0"), metadata=bearer(token)),
+        pb.GetTransactionRequest(provider=other, transaction_id=f"{other}-t0"), metadata=bearer(token)
+    ),
     "ListTransactions": lambda core, token, other: core.stub.ListTransactions(
-        pb.ListTransactionsRequest(provider=other, player_id=PLAYER), metadata=bearer(token)),
+        pb.ListTransactionsRequest(provider=other, player_id=PLAYER), metadata=bearer(token)
+    ),
     "CreateAccount": lambda core, token, other: core.stub.CreateAccount(
         pb.CreateAccountRequest(player_id=f"new-{other}", currency="USD", initial_balance="1000"),
-        metadata=bearer(token)),
+        metadata=bearer(token),
+    ),
 }
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("gateway", GATEWAYS)
 @pytest.mark.parametrize("method", CALLS)
-async def test_a_gateway_token_cannot_act_for_another_provider_or_open_accounts(core: CoreHandle, gateway: str,
-                                                                                method: str) -> None:
+async def test_a_gateway_token_cannot_act_for_another_provider_or_open_accounts(
+    core: CoreHandle, gateway: str, method: str
+) -> None:
     await core.open_account(PLAYER, "USD", "100.00")
-    await core.stub.Debit(pb.DebitRequest(**{**_money("tests"), "transaction_id": "tests-t0"}),
-                          metadata=bearer(core.admin_token))
+    await core.stub.Debit(
+        pb.DebitRequest(**{**_money("tests"), "transaction_id": "tests-t0"}), metadata=bearer(core.admin_token)
+    )
     for other in (provider for provider in (*GATEWAYS, "tests") if provider != gateway):
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             await CALLS[method](core, core.token_for(gateway), other)

@@ -61,8 +61,9 @@ async def _aigame(core: CoreHandle, case: Case) -> bool:
     peer = case.peer.replace("allowed", AIGAME_IP)
     async with running_aigame(core, client_ip=peer, trusted_proxies=list(case.trusted_proxies)) as aigame:
         user = await aigame.player("100.00")
-        response = await aigame.client.post(f"{WALLET}/bet", json=aigame.vendor.bet(user, "xff-bet", "1.00"),
-                                            headers=_headers(case, AIGAME_IP, {}))
+        response = await aigame.client.post(
+            f"{WALLET}/bet", json=aigame.vendor.bet(user, "xff-bet", "1.00"), headers=_headers(case, AIGAME_IP, {})
+        )
         code = response.json()["code"]
         assert code in (200, 408003)
         assert await aigame.balance_of(user) == (99 if code == 200 else 100)
@@ -73,8 +74,11 @@ async def _hrg(core: CoreHandle, case: Case) -> bool:
     peer = case.peer.replace("allowed", HRG_IP)
     async with running_hrg(core, client_ip=peer, trusted_proxies=list(case.trusted_proxies)) as hrg:
         user = await hrg.player("100.00")
-        response = await hrg.client.post(f"{PREFIX}/place_bet", json=hrg.vendor.place_bet(user, "TX-xff", "1.00"),
-                                         headers=_headers(case, HRG_IP, {SECRET_HEADER: SECRET}))
+        response = await hrg.client.post(
+            f"{PREFIX}/place_bet",
+            json=hrg.vendor.place_bet(user, "TX-xff", "1.00"),
+            headers=_headers(case, HRG_IP, {SECRET_HEADER: SECRET}),
+        )
         code = response.json()["code"]
         assert code in ("0000", "1038")
         assert await hrg.balance_of(user) == (99 if code == "0000" else 100)
@@ -86,8 +90,9 @@ async def _sud(core: CoreHandle, case: Case) -> bool:
     async with running_sud(core, client_ip=peer, trusted_proxies=list(case.trusted_proxies)) as sud:
         user = await sud.player("100.00")
         raw = b'{"order_id":"xff-order","uid":"%s","score":100,"type":1}' % user.encode()
-        response = await sud.client.post("/sud/v1/update_score", content=raw,
-                                         headers=_headers(case, SUD_IP, sud.vendor.headers(raw)))
+        response = await sud.client.post(
+            "/sud/v1/update_score", content=raw, headers=_headers(case, SUD_IP, sud.vendor.headers(raw))
+        )
         code = response.json()["ret_code"]
         assert code in (0, 1006)
         assert await sud.balance_of(user) == (99 if code == 0 else 100)
@@ -100,8 +105,9 @@ PROBES: dict[str, Probe] = {"aigame": _aigame, "hrg": _hrg, "sud": _sud}
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("gateway", PROBES)
 @pytest.mark.parametrize("name", CASES)
-async def test_forwarded_for_is_believed_only_from_a_configured_proxy(core: CoreHandle, gateway: str,
-                                                                      name: str) -> None:
+async def test_forwarded_for_is_believed_only_from_a_configured_proxy(
+    core: CoreHandle, gateway: str, name: str
+) -> None:
     case = CASES[name]
     assert await PROBES[gateway](core, case) is case.allowed
 

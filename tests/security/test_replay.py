@@ -48,9 +48,12 @@ async def test_aigame_refuses_stale_and_future_requests_on_every_endpoint(core: 
             fields = {k: v for k, v in params.items() if k not in ("sign", "agent_id", "timestamp")}
             return vendor.signed(fields, timestamp=stamp)
 
-        for endpoint, body in (("balance", vendor.balance(user)), ("bet", vendor.bet(user, "late", "1.00")),
-                               ("payout", vendor.payout(user, "placed", "5.00")),
-                               ("refund", vendor.refund(user, "placed", "1.00"))):
+        for endpoint, body in (
+            ("balance", vendor.balance(user)),
+            ("bet", vendor.bet(user, "late", "1.00")),
+            ("payout", vendor.payout(user, "placed", "5.00")),
+            ("refund", vendor.refund(user, "placed", "1.00")),
+        ):
             assert await aigame.code(endpoint, at(body)) == 408000, endpoint
         assert (await aigame.detail(vendor.detail("placed", timestamp=stamp)))["code"] == 408000
         assert await aigame.balance_of(user) == Decimal("99.00")
@@ -69,10 +72,11 @@ async def test_a_replayed_aigame_request_moves_money_once(core: CoreHandle) -> N
     async with running_aigame(core) as aigame:
         user = await aigame.player("100.00")
         vendor = aigame.vendor
-        for endpoint, body, balance in (("bet", vendor.bet(user, "r1", "10.00"), "90.00"),
-                                        ("payout", vendor.payout(user, "r1", "19.50"), "109.50"),
-                                        ("refund", vendor.refund(user, "r1", "10.00", status=1, win_amount="19.50"),
-                                         "100.00")):
+        for endpoint, body, balance in (
+            ("bet", vendor.bet(user, "r1", "10.00"), "90.00"),
+            ("payout", vendor.payout(user, "r1", "19.50"), "109.50"),
+            ("refund", vendor.refund(user, "r1", "10.00", status=1, win_amount="19.50"), "100.00"),
+        ):
             first = await aigame.post(endpoint, body)
             again = await asyncio.gather(*(aigame.post(endpoint, body) for _ in range(REPEATS)))
             assert first["data"]["balance"] == balance
@@ -87,8 +91,9 @@ def _hrg_ts(seconds: int) -> str:
     return hrg_time(datetime.now(GMT8) + timedelta(seconds=seconds))
 
 
-@pytest.mark.parametrize("seconds, code", [(-360, "1001"), (360, "1001"), (-86_400, "1001"), (-240, "0000"),
-                                           (240, "0000")])
+@pytest.mark.parametrize(
+    "seconds, code", [(-360, "1001"), (360, "1001"), (-86_400, "1001"), (-240, "0000"), (240, "0000")]
+)
 async def test_hrg_place_bet_is_refused_outside_its_window(core: CoreHandle, seconds: int, code: str) -> None:
     async with running_hrg(core) as hrg:
         user = await hrg.player("100.00")
@@ -113,10 +118,11 @@ async def test_hrg_retried_actions_are_never_refused_for_their_age(core: CoreHan
 async def test_a_replayed_hrg_request_moves_money_once(core: CoreHandle) -> None:
     async with running_hrg(core) as hrg:
         user, vendor = await hrg.player("100.00"), hrg.vendor
-        for action, body, balance in (("place_bet", vendor.place_bet(user, "TX-replay", "10.00"), "90.00"),
-                                      ("settle", vendor.settle(user, "TX-replay", "10.00", "19.50"), "109.50"),
-                                      ("event_settle", vendor.event_settle(vendor.promotion("S-r", user, "0.50")),
-                                       "110.00")):
+        for action, body, balance in (
+            ("place_bet", vendor.place_bet(user, "TX-replay", "10.00"), "90.00"),
+            ("settle", vendor.settle(user, "TX-replay", "10.00", "19.50"), "109.50"),
+            ("event_settle", vendor.event_settle(vendor.promotion("S-r", user, "0.50")), "110.00"),
+        ):
             first = await hrg.send(action, body)
             again = await asyncio.gather(*(hrg.send(action, body) for _ in range(REPEATS)))
             assert all(answer == first for answer in again), (action, first, again)
@@ -132,8 +138,10 @@ async def test_sud_refuses_stale_and_future_signatures(core: CoreHandle, offset_
         user = await sud.player("100.00")
         await sud.buy_in(user, "out-stale", "1.00")
         stamp = str(now_ms() + offset_ms)
-        for path, body in ((NOTIFY, sud.vendor.settle([human(user, new_id(), "out-stale", 500)])),
-                           (UPDATE_SCORE, sud.vendor.update_score(user, new_id(), 100, 2))):
+        for path, body in (
+            (NOTIFY, sud.vendor.settle([human(user, new_id(), "out-stale", 500)])),
+            (UPDATE_SCORE, sud.vendor.update_score(user, new_id(), 100, 2)),
+        ):
             raw = _raw(body)
             answer = await sud.send(path, raw, sud.vendor.headers(raw, timestamp=stamp))
             assert answer["ret_code"] == 1005, path

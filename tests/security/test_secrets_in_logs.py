@@ -39,8 +39,13 @@ FORMATTER = JsonLines()
 
 
 def secrets() -> dict[str, str]:
-    configured = {"aigame agent001": AIGAME_SECRET, "aigame agent002": OTHER_SECRET, "hrg shared": HRG_SECRET,
-                  "sud app": SUD_SECRET, "wrong core token": WRONG_CORE_TOKEN}
+    configured = {
+        "aigame agent001": AIGAME_SECRET,
+        "aigame agent002": OTHER_SECRET,
+        "hrg shared": HRG_SECRET,
+        "sud app": SUD_SECRET,
+        "wrong core token": WRONG_CORE_TOKEN,
+    }
     configured.update({f"core token of {client.name}": client.token for client in support.test_clients()})
     return configured
 
@@ -108,7 +113,8 @@ async def _sud_run(core: CoreHandle) -> None:
         raw = json.dumps(vendor.update_score(user, new_id(), 100, 2)).encode()
         headers = vendor.headers(raw)
         assert (await sud.update_score(raw, {**headers, "Sud-Signature": spoilt(headers["Sud-Signature"])}))[
-            "ret_code"] == 1003
+            "ret_code"
+        ] == 1003
         assert (await sud.update_score(raw, vendor.headers(raw, app_id="other-app")))["ret_code"] == 1004
         assert (await sud.update_score(raw, vendor.headers(raw, timestamp="1")))["ret_code"] == 1005
         assert (await sud.send(NOTIFY, b"not json"))["ret_code"] == 1001
@@ -118,14 +124,19 @@ async def _sud_run(core: CoreHandle) -> None:
 
 async def _core_run(core: CoreHandle) -> None:
     request = pb.GetBalanceRequest(provider="tests", player_id="p", currency="USD")
-    for metadata in (bearer(core.admin_token + "x"), bearer(core.token_for("tests")[:-1]), (("authorization",
-                     core.admin_token),), bearer(WRONG_CORE_TOKEN)):
+    for metadata in (
+        bearer(core.admin_token + "x"),
+        bearer(core.token_for("tests")[:-1]),
+        (("authorization", core.admin_token),),
+        bearer(WRONG_CORE_TOKEN),
+    ):
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             await core.stub.GetBalance(request, metadata=metadata)
         assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
     with pytest.raises(grpc.aio.AioRpcError) as denied:
-        await core.stub.CreateAccount(pb.CreateAccountRequest(player_id="p", currency="USD"),
-                                      metadata=bearer(core.token_for("aigame")))
+        await core.stub.CreateAccount(
+            pb.CreateAccountRequest(player_id="p", currency="USD"), metadata=bearer(core.token_for("aigame"))
+        )
     assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
@@ -138,8 +149,14 @@ async def test_no_secret_is_ever_logged(core: CoreHandle, monkeypatch: pytest.Mo
     lines = [written(record) for record in logs.records]
     # The run logged what it should have: so the search below is not over an empty log.
     names = {record.name for record in logs.records}
-    assert {"gateways.access", "gateways.errors", "gateways.aigame.review", "gateways.hrg.review",
-            "gateways.sud.review", "wallet_core.service"} <= names, names
+    assert {
+        "gateways.access",
+        "gateways.errors",
+        "gateways.aigame.review",
+        "gateways.hrg.review",
+        "gateways.sud.review",
+        "wallet_core.service",
+    } <= names, names
     assert sum(record.name == "gateways.access" for record in logs.records) >= 30
     assert any(record.exc_info for record in logs.records)
     leaks = {name: [line[:300] for line in lines if secret in line] for name, secret in secrets().items()}
@@ -160,11 +177,14 @@ def test_settings_never_show_a_secret() -> None:
     from tests.gateways.hrg.conftest import settings_mapping as hrg_mapping
     from tests.gateways.sud.conftest import settings_mapping as sud_mapping
 
-    shown = "\n".join(repr(settings) for settings in (
-        AIGameSettings.from_mapping(aigame_mapping("127.0.0.1:1", WRONG_CORE_TOKEN)),
-        HRGSettings.from_mapping(hrg_mapping("127.0.0.1:1", WRONG_CORE_TOKEN)),
-        SudSettings.from_mapping(sud_mapping("127.0.0.1:1", WRONG_CORE_TOKEN)),
-        support.core_settings("sqlite+aiosqlite:///:memory:"),
-    ))
+    shown = "\n".join(
+        repr(settings)
+        for settings in (
+            AIGameSettings.from_mapping(aigame_mapping("127.0.0.1:1", WRONG_CORE_TOKEN)),
+            HRGSettings.from_mapping(hrg_mapping("127.0.0.1:1", WRONG_CORE_TOKEN)),
+            SudSettings.from_mapping(sud_mapping("127.0.0.1:1", WRONG_CORE_TOKEN)),
+            support.core_settings("sqlite+aiosqlite:///:memory:"),
+        )
+    )
     assert "agent001" in shown or "USD" in shown  # the settings were shown at all
     assert [name for name, secret in secrets().items() if secret in shown] == []

@@ -29,8 +29,13 @@ def test_clients() -> tuple[Client, ...]:
 
 
 def core_settings(database_url: str, listen: str = "127.0.0.1:0") -> CoreSettings:
-    return CoreSettings(listen=listen, database_url=database_url, currencies=TEST_CURRENCIES,
-                        clients=test_clients(), shutdown_grace_seconds=1.0)
+    return CoreSettings(
+        listen=listen,
+        database_url=database_url,
+        currencies=TEST_CURRENCIES,
+        clients=test_clients(),
+        shutdown_grace_seconds=1.0,
+    )
 
 
 def bearer(token: str) -> Sequence[tuple[str, str]]:
@@ -57,11 +62,13 @@ class CoreHandle:
     async def open_account(self, player_id: str, currency: str, balance: str = "0") -> None:
         await self.stub.CreateAccount(
             pb.CreateAccountRequest(player_id=player_id, currency=currency, initial_balance=balance),
-            metadata=bearer(self.admin_token))
+            metadata=bearer(self.admin_token),
+        )
 
     async def balance(self, player_id: str, currency: str) -> Decimal:
         answer = await self.stub.GetBalance(
-            pb.GetBalanceRequest(player_id=player_id, currency=currency), metadata=bearer(self.admin_token))
+            pb.GetBalanceRequest(player_id=player_id, currency=currency), metadata=bearer(self.admin_token)
+        )
         return Decimal(answer.account.balance)
 
     async def close(self) -> None:

@@ -45,28 +45,70 @@ async def open_ledger(database_url: str) -> AsyncIterator[Ledger]:
         await ledger.close()
 
 
-async def bet(ledger: Ledger, provider: str, bet_id: str, player: str, currency: str, amount: str,
-              round_id: str) -> Outcome:
-    return await ledger.debit(MoneyRequest.prepare(ledger.currencies, Kind.DEBIT, provider, bet_id, player, currency,
-                                                   amount, round_id=round_id))
+async def bet(
+    ledger: Ledger, provider: str, bet_id: str, player: str, currency: str, amount: str, round_id: str
+) -> Outcome:
+    return await ledger.debit(
+        MoneyRequest.prepare(
+            ledger.currencies, Kind.DEBIT, provider, bet_id, player, currency, amount, round_id=round_id
+        )
+    )
 
 
-async def payout(ledger: Ledger, provider: str, bet_id: str, player: str, currency: str, amount: str,
-                 round_id: str, payout_id: str = "") -> Outcome:
+async def payout(
+    ledger: Ledger,
+    provider: str,
+    bet_id: str,
+    player: str,
+    currency: str,
+    amount: str,
+    round_id: str,
+    payout_id: str = "",
+) -> Outcome:
     """A payout of ``bet_id``; its own id is the bet's unless given (as AIGame does)."""
-    return await ledger.credit(MoneyRequest.prepare(ledger.currencies, Kind.CREDIT, provider, payout_id or bet_id,
-                                                    player, currency, amount, round_id=round_id, reference_id=bet_id))
+    return await ledger.credit(
+        MoneyRequest.prepare(
+            ledger.currencies,
+            Kind.CREDIT,
+            provider,
+            payout_id or bet_id,
+            player,
+            currency,
+            amount,
+            round_id=round_id,
+            reference_id=bet_id,
+        )
+    )
 
 
-async def promotion(ledger: Ledger, provider: str, credit_id: str, player: str, currency: str,
-                    amount: str) -> Outcome:
-    return await ledger.credit(MoneyRequest.prepare(ledger.currencies, Kind.CREDIT, provider, credit_id, player,
-                                                    currency, amount))
+async def promotion(ledger: Ledger, provider: str, credit_id: str, player: str, currency: str, amount: str) -> Outcome:
+    return await ledger.credit(
+        MoneyRequest.prepare(ledger.currencies, Kind.CREDIT, provider, credit_id, player, currency, amount)
+    )
 
 
-async def cancel(ledger: Ledger, provider: str, bet_id: str, player: str, currency: str, *, amount: str = "",
-                 cancel_id: str = "", reverse_payouts: bool = False) -> Outcome:
+async def cancel(
+    ledger: Ledger,
+    provider: str,
+    bet_id: str,
+    player: str,
+    currency: str,
+    *,
+    amount: str = "",
+    cancel_id: str = "",
+    reverse_payouts: bool = False,
+) -> Outcome:
     """A cancel of ``bet_id`` without a round id (as AIGame sends it); its id is the bet's unless given."""
-    return await ledger.rollback(MoneyRequest.prepare(
-        ledger.currencies, Kind.ROLLBACK, provider, cancel_id or bet_id, player, currency, amount,
-        reference_id=bet_id, reverse_payouts=reverse_payouts))
+    return await ledger.rollback(
+        MoneyRequest.prepare(
+            ledger.currencies,
+            Kind.ROLLBACK,
+            provider,
+            cancel_id or bet_id,
+            player,
+            currency,
+            amount,
+            reference_id=bet_id,
+            reverse_payouts=reverse_payouts,
+        )
+    )

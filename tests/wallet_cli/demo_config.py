@@ -10,8 +10,13 @@ from pathlib import Path
 from devstack.ports import free_ports
 from wallet_cli.config import demo_text
 
-DEMO_ADDRESSES = {"core": "127.0.0.1:50051", "metrics": "127.0.0.1:9464", "aigame": "127.0.0.1:8081",
-                  "hrg": "127.0.0.1:8082", "sud": "127.0.0.1:8083"}
+DEMO_ADDRESSES = {
+    "core": "127.0.0.1:50051",
+    "metrics": "127.0.0.1:9464",
+    "aigame": "127.0.0.1:8081",
+    "hrg": "127.0.0.1:8082",
+    "sud": "127.0.0.1:8083",
+}
 
 
 def fresh_addresses() -> dict[str, str]:

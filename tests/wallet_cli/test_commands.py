@@ -14,8 +14,12 @@ from wallet_core.store.database import create_engine
 
 
 def wallet(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "wallet_cli", *args, "--database-url", database_url,
-                           "--log-level", "WARNING"], capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "wallet_cli", *args, "--database-url", database_url, "--log-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 async def test_accounts_and_verify(database_url: str) -> None:
@@ -63,9 +67,18 @@ async def test_raw_request_prints_a_transactions_raw_request_as_received(databas
     async with open_ledger(database_url) as ledger:
         await ledger.create_account("alice", "USD", "10.00")
         for bet in ("b1", "b2"):  # b1 becomes aigame's sample, b2 is stored packed
-            await ledger.debit(MoneyRequest.prepare(
-                ledger.currencies, Kind.DEBIT, "aigame", bet, "alice", "USD", "1.00",
-                raw_request=f'{{"bet_txn_id":"{bet}","bet_amount":"1.00","é":"✓"}}'))
+            await ledger.debit(
+                MoneyRequest.prepare(
+                    ledger.currencies,
+                    Kind.DEBIT,
+                    "aigame",
+                    bet,
+                    "alice",
+                    "USD",
+                    "1.00",
+                    raw_request=f'{{"bet_txn_id":"{bet}","bet_amount":"1.00","é":"✓"}}',
+                )
+            )
     shown = wallet("raw-request", "aigame", "debit", "b2", database_url=database_url)
     assert (shown.returncode, shown.stdout) == (0, '{"bet_txn_id":"b2","bet_amount":"1.00","é":"✓"}\n'), shown.stderr
     missing = wallet("raw-request", "aigame", "credit", "b2", database_url=database_url)

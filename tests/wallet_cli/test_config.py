@@ -11,14 +11,17 @@ from wallet_core.config import CoreSettings
 def test_environment_overrides_match_existing_keys_whatever_their_case(tmp_path: Path) -> None:
     path = tmp_path / "wallet.toml"
     path.write_text('[core]\nlisten = "127.0.0.1:1"\n[core.currencies]\nUSD = 2\n')
-    config, is_demo = load(str(path), environ={
-        "WALLET__CORE__LISTEN": "127.0.0.1:2",
-        "WALLET__CORE__CURRENCIES__USD": "3",
-        "WALLET__CORE__CURRENCIES__BRL": "2",
-        "WALLET__CORE__POOL_SIZE": "4",
-        "WALLET_DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1/x",
-        "UNRELATED": "1",
-    })
+    config, is_demo = load(
+        str(path),
+        environ={
+            "WALLET__CORE__LISTEN": "127.0.0.1:2",
+            "WALLET__CORE__CURRENCIES__USD": "3",
+            "WALLET__CORE__CURRENCIES__BRL": "2",
+            "WALLET__CORE__POOL_SIZE": "4",
+            "WALLET_DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1/x",
+            "UNRELATED": "1",
+        },
+    )
     assert not is_demo
     settings = CoreSettings.from_mapping(config["core"])
     assert settings.listen == "127.0.0.1:2"

@@ -24,8 +24,9 @@ CLIENTS = (Identity("admin", ADMIN_TOKEN, ["*"], admin=True), Identity("tests", 
 
 
 def core_config(path: Path, database_url: str, port: int) -> Path:
-    return write_config(path, core=core_section(port=port, database_url=database_url, currencies=TEST_CURRENCIES,
-                                                clients=CLIENTS))
+    return write_config(
+        path, core=core_section(port=port, database_url=database_url, currencies=TEST_CURRENCIES, clients=CLIENTS)
+    )
 
 
 @asynccontextmanager
@@ -49,26 +50,36 @@ async def stub_at(port: int) -> AsyncIterator[wallet_pb2_grpc.WalletServiceStub]
 async def test_two_core_processes_never_overdraw(database_url: str, tmp_path: Path) -> None:
     """50 concurrent debits through two server processes on one database, against a balance
     that fits 10: exactly 10 succeed and the balance ends at 0."""
-    async with (core_process(tmp_path, database_url, "core0") as (_, port0),
-                core_process(tmp_path, database_url, "core1") as (_, port1),
-                stub_at(port0) as first, stub_at(port1) as second):
-        await first.CreateAccount(pb.CreateAccountRequest(player_id="racer", currency="USD",
-                                                          initial_balance="100.00"), metadata=bearer(ADMIN_TOKEN))
+    async with (
+        core_process(tmp_path, database_url, "core0") as (_, port0),
+        core_process(tmp_path, database_url, "core1") as (_, port1),
+        stub_at(port0) as first,
+        stub_at(port1) as second,
+    ):
+        await first.CreateAccount(
+            pb.CreateAccountRequest(player_id="racer", currency="USD", initial_balance="100.00"),
+            metadata=bearer(ADMIN_TOKEN),
+        )
 
         async def debit(i: int) -> bool:
             stub = first if i % 2 else second
             try:
-                await stub.Debit(pb.DebitRequest(provider="tests", transaction_id=f"race-{i}", player_id="racer",
-                                                 currency="USD", amount="10.00"),
-                                 metadata=bearer(token_for("tests")), timeout=30)
+                await stub.Debit(
+                    pb.DebitRequest(
+                        provider="tests", transaction_id=f"race-{i}", player_id="racer", currency="USD", amount="10.00"
+                    ),
+                    metadata=bearer(token_for("tests")),
+                    timeout=30,
+                )
             except grpc.aio.AioRpcError as error:
                 assert error.code() == grpc.StatusCode.FAILED_PRECONDITION, error
                 return False
             return True
 
         results = await asyncio.gather(*(debit(i) for i in range(50)))
-        balance = await second.GetBalance(pb.GetBalanceRequest(player_id="racer", currency="USD"),
-                                          metadata=bearer(ADMIN_TOKEN))
+        balance = await second.GetBalance(
+            pb.GetBalanceRequest(player_id="racer", currency="USD"), metadata=bearer(ADMIN_TOKEN)
+        )
     assert sum(results) == 10
     assert Decimal(balance.account.balance) == 0
 
@@ -76,15 +87,21 @@ async def test_two_core_processes_never_overdraw(database_url: str, tmp_path: Pa
 async def test_sigterm_drains_and_exits_cleanly(database_url: str, tmp_path: Path) -> None:
     async with core_process(tmp_path, database_url, "core") as (server, port):
         async with stub_at(port) as stub:
-            await stub.CreateAccount(pb.CreateAccountRequest(player_id="p", currency="USD", initial_balance="5"),
-                                     metadata=bearer(ADMIN_TOKEN))
+            await stub.CreateAccount(
+                pb.CreateAccountRequest(player_id="p", currency="USD", initial_balance="5"),
+                metadata=bearer(ADMIN_TOKEN),
+            )
         server.process.terminate()
         assert await asyncio.wait_for(server.process.wait(), timeout=20) == 0
 
 
 def test_core_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     config = core_config(tmp_path / "core.toml", f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}", free_port())
-    result = subprocess.run([sys.executable, "-m", "wallet_cli", "core", "--config", str(config)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "wallet_cli", "core", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "wallet db upgrade" in result.stderr

@@ -47,12 +47,14 @@ def taken(address: str, *, reuse_port: bool = False) -> Iterator[None]:
 
 # --- the database ----------------------------------------------------------------------
 
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_a_postgres_database_that_does_not_exist(database_url: str, tmp_path: Path) -> None:
     missing = make_url(database_url).set(database=f"nope_{uuid.uuid4().hex[:8]}")
-    line = refused_in_one_line(run("accounts", "show", "demo1", "--database-url",
-                                   missing.render_as_string(hide_password=False), cwd=tmp_path))
+    line = refused_in_one_line(
+        run("accounts", "show", "demo1", "--database-url", missing.render_as_string(hide_password=False), cwd=tmp_path)
+    )
     assert f'database "{missing.database}" does not exist' in line
     assert f"createdb {missing.database}" in line and "wallet db upgrade" in line
 
@@ -107,8 +109,11 @@ def test_a_database_not_migrated_says_wallet_db_upgrade(tmp_path: Path) -> None:
 async def test_read_only_commands_print_their_answer_and_no_log_line(database_url: str, tmp_path: Path) -> None:
     async with open_ledger(database_url) as ledger:
         await ledger.create_account("alice", "USD", "10.00")
-        await ledger.debit(MoneyRequest.prepare(ledger.currencies, Kind.DEBIT, "aigame", "b1", "alice", "USD", "1.00",
-                                                  raw_request='{"b":1}'))
+        await ledger.debit(
+            MoneyRequest.prepare(
+                ledger.currencies, Kind.DEBIT, "aigame", "b1", "alice", "USD", "1.00", raw_request='{"b":1}'
+            )
+        )
     for command in (["accounts", "show", "alice"], ["report"], ["raw-request", "aigame", "debit", "b1"]):
         # At the default log level (INFO), where Alembic used to log its context twice.
         result = run(*command, "--database-url", database_url, cwd=tmp_path)
@@ -126,8 +131,8 @@ def test_a_configuration_file_that_is_missing_or_not_toml(tmp_path: Path) -> Non
 
 # --- the ports ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("port", "what"), [("core", "core"), ("metrics", "core metrics"),
-                                            ("hrg", "hrg gateway")])
+
+@pytest.mark.parametrize(("port", "what"), [("core", "core"), ("metrics", "core metrics"), ("hrg", "hrg gateway")])
 def test_wallet_up_refuses_a_taken_port_before_it_starts_anything(port: str, what: str, tmp_path: Path) -> None:
     """A second `make run`: nothing is migrated, nothing listens, one line says which address is taken."""
     addresses = fresh_addresses()

@@ -46,10 +46,12 @@ def test_settings_come_back_even_when_serving_fails(untuned: tuple[int, int, int
     assert (gc.get_freeze_count(), gc.get_threshold()) == (0, untuned)
 
 
-@pytest.mark.parametrize(("command", "tuned"), [(["core"], True), (["gateway", "aigame"], True), (["up"], True),
-                                               (["verify"], False)])
+@pytest.mark.parametrize(
+    ("command", "tuned"), [(["core"], True), (["gateway", "aigame"], True), (["up"], True), (["verify"], False)]
+)
 def test_wallet_tunes_the_collector_for_the_commands_that_serve(
-        untuned: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch, command: list[str], tuned: bool) -> None:
+    untuned: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch, command: list[str], tuned: bool
+) -> None:
     seen: list[tuple[int, tuple[int, int, int]]] = []
 
     async def handler(*_: object) -> int:

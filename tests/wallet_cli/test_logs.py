@@ -24,8 +24,10 @@ from wallet_cli import logs
 from wallet_cli.logs import JsonLines
 
 # What `wallet` wrote before JsonLines (and what tests/security searched): the standard formatter.
-REFERENCE = JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
-                          rename_fields={"asctime": "time", "levelname": "level", "name": "logger"})
+REFERENCE = JsonFormatter(
+    "%(asctime)s %(levelname)s %(name)s %(message)s",
+    rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+)
 FORMATTER = JsonLines()
 
 
@@ -33,8 +35,14 @@ class Colour(enum.Enum):
     RED = "red"
 
 
-def record(extra: dict[str, Any], *, name: str = "wallet_core.service", message: str = "rpc",
-           level: int = logging.INFO, exc_info: Any = None) -> logging.LogRecord:
+def record(
+    extra: dict[str, Any],
+    *,
+    name: str = "wallet_core.service",
+    message: str = "rpc",
+    level: int = logging.INFO,
+    exc_info: Any = None,
+) -> logging.LogRecord:
     return logging.getLogger(name).makeRecord(name, level, __file__, 1, message, (), exc_info, extra=extra)
 
 
@@ -59,8 +67,14 @@ def check(rec: logging.LogRecord) -> dict[str, Any]:
     return dict(found)
 
 
-RPC = {"method": "Debit", "outcome": "OK", "latency_ms": 1.23, "provider": "aigame",
-       "transaction_id": "bet-1", "request_id": "r-1"}
+RPC = {
+    "method": "Debit",
+    "outcome": "OK",
+    "latency_ms": 1.23,
+    "provider": "aigame",
+    "transaction_id": "bet-1",
+    "request_id": "r-1",
+}
 
 
 def test_the_core_call_line_keeps_its_fields_and_values() -> None:
@@ -73,24 +87,41 @@ def test_the_core_call_line_keeps_its_fields_and_values() -> None:
 
 
 def test_the_gateway_access_line_keeps_its_fields_and_values() -> None:
-    access = {"request_id": "r", "provider": "aigame", "endpoint": "bet", "client_ip": "203.0.113.5",
-              "transaction_id": None, "outcome": "failure", "code": "800100", "reason": None, "detail": "x",
-              "replay": False, "http_status": 200, "latency_ms": 0.0}
+    access = {
+        "request_id": "r",
+        "provider": "aigame",
+        "endpoint": "bet",
+        "client_ip": "203.0.113.5",
+        "transaction_id": None,
+        "outcome": "failure",
+        "code": "800100",
+        "reason": None,
+        "detail": "x",
+        "replay": False,
+        "http_status": 200,
+        "latency_ms": 0.0,
+    }
     line = check(record(access, name="gateways.access", message="request"))
     assert {k: line[k] for k in access} == access
 
 
-@pytest.mark.parametrize("extra", [
-    {"params": {"sign": "[redacted]", "nested": [1, 2.5, None, True, {"a": "b"}]}},  # nested values
-    {"when": datetime.datetime(2026, 11, 21, 7, 36, 9, 582000, tzinfo=datetime.UTC), "day": datetime.date(2026, 1, 2)},
-    {"colour": Colour.RED, "kind": type(None)},
-    {"big": 2**64, "small": -(2**70)},  # beyond orjson's 64 bits
-    {"nan": math.nan, "inf": math.inf, "ninf": -math.inf},  # the standard encoder writes NaN / Infinity
-    {"text": "h\u00e9 \u4e2d \U0001f600", "quote": "\"\\\n\t\x00\x7f/"},  # non-ASCII is escaped, as before
-    {"surrogate": "\ud800x"},  # orjson refuses a lone surrogate
-    {"ids": ("a", "b"), "raw": b"bytes"},
-    {"exception": ValueError("bad value")},
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"params": {"sign": "[redacted]", "nested": [1, 2.5, None, True, {"a": "b"}]}},  # nested values
+        {
+            "when": datetime.datetime(2026, 11, 21, 7, 36, 9, 582000, tzinfo=datetime.UTC),
+            "day": datetime.date(2026, 1, 2),
+        },
+        {"colour": Colour.RED, "kind": type(None)},
+        {"big": 2**64, "small": -(2**70)},  # beyond orjson's 64 bits
+        {"nan": math.nan, "inf": math.inf, "ninf": -math.inf},  # the standard encoder writes NaN / Infinity
+        {"text": "h\u00e9 \u4e2d \U0001f600", "quote": '"\\\n\t\x00\x7f/'},  # non-ASCII is escaped, as before
+        {"surrogate": "\ud800x"},  # orjson refuses a lone surrogate
+        {"ids": ("a", "b"), "raw": b"bytes"},
+        {"exception": ValueError("bad value")},
+    ],
+)
 def test_any_other_value_is_written_as_before(extra: dict[str, Any]) -> None:
     check(record(extra))
 
@@ -104,13 +135,19 @@ def test_a_traceback_is_written_as_before() -> None:
 
 
 def test_a_message_with_arguments_is_written_as_before() -> None:
-    rec = logging.getLogger("x").makeRecord("x", logging.WARNING, __file__, 1, "fast-path %s failed: %s",
-                                            ("debit", "boom"), None)
+    rec = logging.getLogger("x").makeRecord(
+        "x", logging.WARNING, __file__, 1, "fast-path %s failed: %s", ("debit", "boom"), None
+    )
     assert check(rec)["message"] == "fast-path debit failed: boom"
 
 
-_plain = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**80), max_value=2**80),
-                   st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20))
+_plain = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**80), max_value=2**80),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+)
 
 
 @given(st.dictionaries(st.text(min_size=1, max_size=8).map(lambda k: f"x_{k}"), _plain, max_size=8))

@@ -15,8 +15,12 @@ from tests.support.ledger import bet, frozen_clock, open_ledger, payout
 
 
 def wallet_report(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "wallet_cli", "report", *args, "--database-url", database_url,
-                           "--log-level", "WARNING"], capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "wallet_cli", "report", *args, "--database-url", database_url, "--log-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def as_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
@@ -58,20 +62,28 @@ async def test_the_last_24_hours_by_default(database_url: str, played: datetime)
         ("hrg", "BRL", "R-9", "50.00", "0.00", "50.00"),
     ]
     assert [(p["provider"], p["currency"], p["bet_count"], p["ggr"]) for p in found["providers"]] == [
-        ("aigame", "USD", 2, "-7.00"), ("hrg", "BRL", 1, "50.00"),
+        ("aigame", "USD", 2, "-7.00"),
+        ("hrg", "BRL", 1, "50.00"),
     ]
     assert found["unsettled_after_minutes"] == 60
     [open_bet] = found["unsettled"]
     assert (open_bet["provider"], open_bet["bet_id"], open_bet["player_id"], open_bet["stake"]) == (
-        "aigame", "open-1", "alice", "2.50")
+        "aigame",
+        "open-1",
+        "alice",
+        "2.50",
+    )
     assert open_bet["age_minutes"] == 120
 
 
 async def test_since_until_and_the_threshold(database_url: str, played: datetime) -> None:
     three_days_ago = (played - timedelta(days=3)).date().isoformat()  # a date: midnight UTC
     later = (played + timedelta(hours=1)).astimezone(UTC).replace(tzinfo=None).isoformat() + "+02:00"
-    found = as_json(wallet_report("--since", three_days_ago, "--until", later, "--unsettled-after", "180", "--json",
-                                  database_url=database_url))
+    found = as_json(
+        wallet_report(
+            "--since", three_days_ago, "--until", later, "--unsettled-after", "180", "--json", database_url=database_url
+        )
+    )
 
     assert found["since"] == f"{three_days_ago}T00:00:00+00:00"
     # An offset is honoured: the same wall time at +02:00 is two hours earlier in UTC.
@@ -79,10 +91,19 @@ async def test_since_until_and_the_threshold(database_url: str, played: datetime
     assert [r["round_id"] for r in found["rounds"]] == ["r-old", "r1", "r2", "R-9"]
     assert found["unsettled"] == []  # open-1 is 1 h old at that end, not more than 180 min
 
-    only_old = as_json(wallet_report("--since", three_days_ago, "--until", (played - timedelta(days=1)).isoformat(),
-                                     "--json", database_url=database_url))
+    only_old = as_json(
+        wallet_report(
+            "--since",
+            three_days_ago,
+            "--until",
+            (played - timedelta(days=1)).isoformat(),
+            "--json",
+            database_url=database_url,
+        )
+    )
     assert [(r["round_id"], r["bets"], r["wins"], r["ggr"]) for r in only_old["rounds"]] == [
-        ("r-old", "10.00", "30.00", "-20.00")]
+        ("r-old", "10.00", "30.00", "-20.00")
+    ]
     assert only_old["unsettled"] == []  # open-1 was placed after that end
 
 
@@ -109,11 +130,14 @@ async def test_an_empty_range_says_so(database_url: str, played: datetime) -> No
     assert result.stdout.rstrip().endswith("none")
 
 
-@pytest.mark.parametrize("args, complaint", [
-    (["--since", "2026-03-02", "--until", "2026-03-01"], "is not before --until"),
-    (["--since", "yesterday"], "not an ISO 8601 date or datetime"),
-    (["--unsettled-after", "-5"], "not a whole number of minutes"),
-])
+@pytest.mark.parametrize(
+    "args, complaint",
+    [
+        (["--since", "2026-03-02", "--until", "2026-03-01"], "is not before --until"),
+        (["--since", "yesterday"], "not an ISO 8601 date or datetime"),
+        (["--unsettled-after", "-5"], "not a whole number of minutes"),
+    ],
+)
 def test_bad_options_are_refused(tmp_path: Path, args: list[str], complaint: str) -> None:
     result = wallet_report(*args, database_url=f"sqlite+aiosqlite:///{tmp_path / 'wallet.db'}")
     assert result.returncode == 2

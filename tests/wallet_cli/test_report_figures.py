@@ -91,10 +91,18 @@ async def report_of(database_url: str, monkeypatch: pytest.MonkeyPatch, **window
         return await build_report(ledger.engine, **window)
 
 
-def figures(count: int, bets: str, wins: str, cancels: str, reversed_payouts: str, promotions: str,
-            ggr: str) -> dict[str, Any]:
-    return {"bet_count": count, "bets": bets, "wins": wins, "promotions": promotions, "cancels": cancels,
-            "reversed_payouts": reversed_payouts, "ggr": ggr}
+def figures(
+    count: int, bets: str, wins: str, cancels: str, reversed_payouts: str, promotions: str, ggr: str
+) -> dict[str, Any]:
+    return {
+        "bet_count": count,
+        "bets": bets,
+        "wins": wins,
+        "promotions": promotions,
+        "cancels": cancels,
+        "reversed_payouts": reversed_payouts,
+        "ggr": ggr,
+    }
 
 
 def round_line(provider: str, currency: str, round_id: str, *values: Any) -> dict[str, Any]:
@@ -120,8 +128,11 @@ async def test_figures_per_round_provider_and_currency(database_url: str, monkey
     ]
     assert found["providers"] == [
         {"provider": "aigame", "currency": "BRL", **figures(1, "4.00", "8.00", "0.00", "0.00", "0.00", "-4.00")},
-        {"provider": "aigame", "currency": "USD",
-         **figures(6, "140.00", "239.50", "105.00", "195.00", "0.00", "-9.50")},
+        {
+            "provider": "aigame",
+            "currency": "USD",
+            **figures(6, "140.00", "239.50", "105.00", "195.00", "0.00", "-9.50"),
+        },
         {"provider": "hrg", "currency": "BRL", **figures(1, "50.00", "0.00", "0.00", "0.00", "0.00", "50.00")},
         {"provider": "hrg", "currency": "USD", **figures(0, "0.00", "0.00", "0.00", "0.00", "7.00", "0.00")},
         {"provider": "sud", "currency": "COIN", **figures(1, "30", "45", "0", "0", "0", "-15")},
@@ -140,10 +151,26 @@ async def test_unsettled_bets_at_the_end_of_the_range(database_url: str, monkeyp
     # stale-0 was placed before the range and is listed all the same; b7 (30 min) is too young,
     # b8 was placed at the end; every other bet was settled or cancelled.
     assert found.as_dict()["unsettled"] == [
-        {"provider": "aigame", "bet_id": "stale-0", "player_id": "alice", "currency": "USD", "stake": "1.00",
-         "round_id": "r-old", "placed_at": (DAY - timedelta(hours=12)).isoformat(), "age_minutes": 36 * 60},
-        {"provider": "aigame", "bet_id": "b6", "player_id": "alice", "currency": "USD", "stake": "3.00",
-         "round_id": "r4", "placed_at": at(22, 30).isoformat(), "age_minutes": 90},
+        {
+            "provider": "aigame",
+            "bet_id": "stale-0",
+            "player_id": "alice",
+            "currency": "USD",
+            "stake": "1.00",
+            "round_id": "r-old",
+            "placed_at": (DAY - timedelta(hours=12)).isoformat(),
+            "age_minutes": 36 * 60,
+        },
+        {
+            "provider": "aigame",
+            "bet_id": "b6",
+            "player_id": "alice",
+            "currency": "USD",
+            "stake": "3.00",
+            "round_id": "r4",
+            "placed_at": at(22, 30).isoformat(),
+            "age_minutes": 90,
+        },
     ]
     assert found.unsettled_after == timedelta(minutes=60)
 
@@ -162,7 +189,10 @@ async def test_the_range_leaves_out_what_is_outside_it(database_url: str, monkey
 
     # From 06:00 (included): the promotion at 06:00 and later; b8 at midnight is now inside.
     assert [(r.provider, r.currency, r.round_id) for r in found.rounds] == [
-        ("aigame", "USD", "r4"), ("aigame", "USD", "r5"), ("hrg", "BRL", "R-9"), ("hrg", "USD", ""),
+        ("aigame", "USD", "r4"),
+        ("aigame", "USD", "r5"),
+        ("hrg", "BRL", "R-9"),
+        ("hrg", "USD", ""),
         ("sud", "COIN", "m1"),
     ]
     assert found.currencies["USD"].bets == 600  # b6, b7 and b8, in cents

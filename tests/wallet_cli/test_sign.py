@@ -22,11 +22,24 @@ from wallet_cli.config import demo_text
 from wallet_cli.main import parser
 
 DEMO = tomllib.loads(demo_text())
-BET = {"user_id": "demo1", "currency": "USD", "game_id": "101", "inst_id": "000002", "shoe_id": 10231,
-       "round_id": 41, "bet_txn_id": "ai-1", "bet_amount": "10.00", "bet_time": 1700000000000,
-       "bet_detail": {"Player": "0", "Banker": "10.00"}, "table_name": "", "promo": None}
-SETTLE = ('{"notify_id": "n-1", "notify_time": "1700000000000", "app_id": "demo-app",\n'
-          ' "notify_event": "sud.mg.merchant.user.settle", "data": {"results": [], "odds": 1.50}}')
+BET = {
+    "user_id": "demo1",
+    "currency": "USD",
+    "game_id": "101",
+    "inst_id": "000002",
+    "shoe_id": 10231,
+    "round_id": 41,
+    "bet_txn_id": "ai-1",
+    "bet_amount": "10.00",
+    "bet_time": 1700000000000,
+    "bet_detail": {"Player": "0", "Banker": "10.00"},
+    "table_name": "",
+    "promo": None,
+}
+SETTLE = (
+    '{"notify_id": "n-1", "notify_time": "1700000000000", "app_id": "demo-app",\n'
+    ' "notify_event": "sud.mg.merchant.user.settle", "data": {"results": [], "odds": 1.50}}'
+)
 
 
 def aigame_rule(params: dict[str, Any], secret: str) -> str:
@@ -43,8 +56,9 @@ def aigame_rule(params: dict[str, Any], secret: str) -> str:
 
 def sud_rule(secret: str, app_id: str, timestamp: str, nonce: str, body: bytes) -> str:
     """sud.md: lower-case hex HMAC-SHA1 of appId\\ntimestamp\\nnonce\\nbody\\n under the app secret."""
-    return hmac.new(secret.encode(), f"{app_id}\n{timestamp}\n{nonce}\n".encode() + body + b"\n",
-                    hashlib.sha1).hexdigest()
+    return hmac.new(
+        secret.encode(), f"{app_id}\n{timestamp}\n{nonce}\n".encode() + body + b"\n", hashlib.sha1
+    ).hexdigest()
 
 
 def now_ms() -> int:
@@ -75,6 +89,7 @@ def curl_parts(command: str) -> tuple[str, dict[str, str], str | None]:
 
 # --- AIGame ------------------------------------------------------------------------------------------
 
+
 def test_an_aigame_request_gets_agent_timestamp_and_the_vendor_s_signature() -> None:
     before = now_ms()
     url, headers, body = curl_parts(run("aigame", "--path", "/aigame/v1/wallet/bet", json.dumps(BET)))
@@ -89,8 +104,13 @@ def test_an_aigame_request_gets_agent_timestamp_and_the_vendor_s_signature() -> 
 
 
 def test_given_agent_and_timestamp_are_kept_and_an_old_sign_is_replaced() -> None:
-    payload = {"user_id": "demo1", "currency": "USD", "agent_id": "demo-agent", "timestamp": 1700000000000,
-               "sign": "0" * 32}
+    payload = {
+        "user_id": "demo1",
+        "currency": "USD",
+        "agent_id": "demo-agent",
+        "timestamp": 1700000000000,
+        "sign": "0" * 32,
+    }
     sent = json.loads(run("aigame", "--body-only", json.dumps(payload)))
     assert sent["timestamp"] == 1700000000000
     assert sent["sign"] == aigame_rule(payload, "demo-secret") != "0" * 32
@@ -124,8 +144,15 @@ def test_another_agent_needs_its_secret() -> None:
 
 
 def test_the_configuration_gives_agent_address_bet_path_and_nested_rule() -> None:
-    config = {"gateways": {"aigame": {"listen": "0.0.0.0:9001", "agents": {"op-1": "op-secret"},
-                                      "provisional": {"bet_path": "/v2/bet", "nested_signing": "excluded"}}}}
+    config = {
+        "gateways": {
+            "aigame": {
+                "listen": "0.0.0.0:9001",
+                "agents": {"op-1": "op-secret"},
+                "provisional": {"bet_path": "/v2/bet", "nested_signing": "excluded"},
+            }
+        }
+    }
     url, _, body = curl_parts(run("aigame", '{"bet_detail": {"Banker": "1"}}', config=config))
     assert url == "http://127.0.0.1:9001/v2/bet"
     assert body is not None
@@ -151,6 +178,7 @@ def test_a_query_has_no_objects() -> None:
 
 # --- SUD ---------------------------------------------------------------------------------------------
 
+
 def test_a_sud_request_is_signed_over_exactly_the_body_it_sends() -> None:
     before = now_ms()
     url, headers, body = curl_parts(run("sud", SETTLE))
@@ -158,8 +186,9 @@ def test_a_sud_request_is_signed_over_exactly_the_body_it_sends() -> None:
     assert body == SETTLE
     assert headers["Content-Type"] == "application/json" and headers["Sud-AppId"] == "demo-app"
     assert before <= int(headers["Sud-Timestamp"]) <= now_ms()
-    assert headers["Sud-Signature"] == sud_rule("demo-secret", "demo-app", headers["Sud-Timestamp"],
-                                                headers["Sud-Nonce"], SETTLE.encode())
+    assert headers["Sud-Signature"] == sud_rule(
+        "demo-secret", "demo-app", headers["Sud-Timestamp"], headers["Sud-Nonce"], SETTLE.encode()
+    )
 
 
 def test_each_sud_request_has_its_own_nonce() -> None:
@@ -169,12 +198,14 @@ def test_each_sud_request_has_its_own_nonce() -> None:
 
 def test_sud_reads_standard_input_and_takes_other_app_path_and_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO('  {"order_id": "o-1", "uid": "ü"}\n'))
-    url, headers, body = curl_parts(run("sud", "--app-id", "app-2", "--secret", "k-2", "--path",
-                                        "/sud/v1/update_score", "-"))
+    url, headers, body = curl_parts(
+        run("sud", "--app-id", "app-2", "--secret", "k-2", "--path", "/sud/v1/update_score", "-")
+    )
     assert url == "http://127.0.0.1:8083/sud/v1/update_score"
     assert body == '{"order_id": "o-1", "uid": "ü"}'
-    assert headers["Sud-Signature"] == sud_rule("k-2", "app-2", headers["Sud-Timestamp"], headers["Sud-Nonce"],
-                                                body.encode())
+    assert headers["Sud-Signature"] == sud_rule(
+        "k-2", "app-2", headers["Sud-Timestamp"], headers["Sud-Nonce"], body.encode()
+    )
 
 
 def test_another_app_needs_its_secret() -> None:
@@ -184,21 +215,30 @@ def test_another_app_needs_its_secret() -> None:
 
 # --- the pieces ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("listen", "url"), [
-    ("127.0.0.1:8081", "http://127.0.0.1:8081"), ("0.0.0.0:8081", "http://127.0.0.1:8081"),
-    ("[::]:8081", "http://[::1]:8081"), ("[::1]:8081", "http://[::1]:8081"), ("gw.local:80", "http://gw.local:80"),
-])
+
+@pytest.mark.parametrize(
+    ("listen", "url"),
+    [
+        ("127.0.0.1:8081", "http://127.0.0.1:8081"),
+        ("0.0.0.0:8081", "http://127.0.0.1:8081"),
+        ("[::]:8081", "http://[::1]:8081"),
+        ("[::1]:8081", "http://[::1]:8081"),
+        ("gw.local:80", "http://gw.local:80"),
+    ],
+)
 def test_base_url(listen: str, url: str) -> None:
     assert sign.base_url(listen) == url
 
 
 def test_a_command_prints_with_the_curl_it_runs() -> None:
     """Through the `wallet` entry point: the command, then its answer on stdout only."""
-    result = subprocess.run([sys.executable, "-m", "wallet_cli", "sign", "sud", "{}"], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "wallet_cli", "sign", "sud", "{}"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("curl -sS -w '\\n' http://127.0.0.1:8083/sud/v1/notify \\\n")
-    refused = subprocess.run([sys.executable, "-m", "wallet_cli", "sign", "aigame", "{"], capture_output=True,
-                             text=True, timeout=60)
+    refused = subprocess.run(
+        [sys.executable, "-m", "wallet_cli", "sign", "aigame", "{"], capture_output=True, text=True, timeout=60
+    )
     assert refused.returncode == 2 and refused.stdout == ""
     assert refused.stderr.startswith("wallet: PAYLOAD_JSON: body is not valid JSON")

@@ -39,8 +39,9 @@ BARE_WILDCARD = re.compile(r"(?<=[:\[,])…(?=[,\]}])")
 @contextmanager
 def wallet_up(config: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as stderr:
-        process = subprocess.Popen(wallet("up", "--config", str(config)), stderr=stderr,
-                                   env=environment(), cwd=config.parent)
+        process = subprocess.Popen(
+            wallet("up", "--config", str(config)), stderr=stderr, env=environment(), cwd=config.parent
+        )
         try:
             yield process
         finally:
@@ -81,15 +82,20 @@ def try_it(addresses: dict[str, str]) -> dict[str, tuple[str, list[str]]]:
     return scripts
 
 
-def run_side_by_side(scripts: dict[str, tuple[str, list[str]]], cwd: Path,
-                     addresses: dict[str, str]) -> dict[str, tuple[str, str]]:
+def run_side_by_side(
+    scripts: dict[str, tuple[str, list[str]]], cwd: Path, addresses: dict[str, str]
+) -> dict[str, tuple[str, str]]:
     """Each provider's script under bash, all at once (they touch different players): stdout, stderr.
     `wallet sign` reads the demo configuration, aimed at the test's gateways from the environment."""
-    env = environment(WALLET__GATEWAYS__AIGAME__LISTEN=addresses["aigame"],
-                      WALLET__GATEWAYS__SUD__LISTEN=addresses["sud"])
-    runs = {title: subprocess.Popen(["bash", "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True, cwd=cwd, env=env)
-            for title, (script, _) in scripts.items()}
+    env = environment(
+        WALLET__GATEWAYS__AIGAME__LISTEN=addresses["aigame"], WALLET__GATEWAYS__SUD__LISTEN=addresses["sud"]
+    )
+    runs = {
+        title: subprocess.Popen(
+            ["bash", "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd, env=env
+        )
+        for title, (script, _) in scripts.items()
+    }
     return {title: run.communicate(timeout=60) for title, run in runs.items()}
 
 
@@ -100,11 +106,17 @@ def matches(expected: Any, actual: Any) -> bool:
     if expected == ANY_NUMBER:
         return isinstance(actual, int | float) and not isinstance(actual, bool)
     if isinstance(expected, dict):
-        return isinstance(actual, dict) and expected.keys() == actual.keys() and all(
-            matches(value, actual[key]) for key, value in expected.items())
+        return (
+            isinstance(actual, dict)
+            and expected.keys() == actual.keys()
+            and all(matches(value, actual[key]) for key, value in expected.items())
+        )
     if isinstance(expected, list):
-        return isinstance(actual, list) and len(expected) == len(actual) and all(
-            matches(e, a) for e, a in zip(expected, actual, strict=True))
+        return (
+            isinstance(actual, list)
+            and len(expected) == len(actual)
+            and all(matches(e, a) for e, a in zip(expected, actual, strict=True))
+        )
     return bool(expected == actual)
 
 
@@ -121,7 +133,9 @@ def balance(address: str, player: str) -> Decimal:
     with grpc.insecure_channel(address) as channel:
         answer = wallet_pb2_grpc.WalletServiceStub(channel).GetBalance(
             pb.GetBalanceRequest(player_id=player, currency="USD"),
-            metadata=[("authorization", "Bearer demo-admin-token")], timeout=5)
+            metadata=[("authorization", "Bearer demo-admin-token")],
+            timeout=5,
+        )
     return Decimal(answer.account.balance)
 
 
@@ -163,22 +177,29 @@ def test_the_readme_examples_run_against_wallet_up_which_stops_cleanly_on_sigint
 
     records = logged(log)
     listening = {record["address"] for record in records if record["message"].endswith("listening")}
-    assert listening == {addresses["core"], f"http://{addresses['metrics']}/metrics",
-                         *(f"http://{addresses[name]}" for name in ("aigame", "hrg", "sud"))}
+    assert listening == {
+        addresses["core"],
+        f"http://{addresses['metrics']}/metrics",
+        *(f"http://{addresses[name]}" for name in ("aigame", "hrg", "sud")),
+    }
     assert "stopping" in [record["message"] for record in records]
     refusal = refusal_logged_as_shown()
     assert [record for record in records if refusal.items() <= record.items()] != [], refusal
     # Not even a warning: every demo gateway has its allowlist (no "any address may call" at each start).
-    assert [record for record in records if record["level"] in {"WARNING", "ERROR", "CRITICAL"}] == [], \
-        log.read_text()
+    assert [record for record in records if record["level"] in {"WARNING", "ERROR", "CRITICAL"}] == [], log.read_text()
 
 
 def test_the_demo_refuses_an_address_beyond_loopback(tmp_path: Path) -> None:
     for key in ("WALLET__CORE__LISTEN", "WALLET__GATEWAYS__HRG__LISTEN"):
         public = f"0.0.0.0:{free_port()}"
-        result = subprocess.run(wallet("up"), capture_output=True, text=True, timeout=60, cwd=tmp_path,
-                                env=environment(**{key: public,
-                                                   "WALLET_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/d.db"}))
+        result = subprocess.run(
+            wallet("up"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+            env=environment(**{key: public, "WALLET_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/d.db"}),
+        )
         assert result.returncode == 2, result.stderr
         assert f"the demo configuration only listens on loopback, not {public}; use --config" in result.stderr
         assert not (tmp_path / "d.db").exists()

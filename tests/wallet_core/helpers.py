@@ -37,6 +37,7 @@ class ErrorDetails(NamedTuple):
 
 # --- calls ---------------------------------------------------------------------------------
 
+
 def auth(core: CoreHandle, provider: str = PROVIDER, token: str | None = None) -> Sequence[tuple[str, str]]:
     """The bearer metadata of ``provider``'s gateway (or of an explicit token)."""
     return bearer(token if token is not None else core.token_for(provider))
@@ -63,76 +64,173 @@ def _extras(details: Mapping[str, Any] | None, event_time: datetime | None) -> d
     return extras
 
 
-def debit_request(tx: str, player: str, amount: str, currency: str = "USD", provider: str = PROVIDER, *,
-                  details: Mapping[str, Any] | None = None, event_time: datetime | None = None,
-                  **fields: Any) -> pb.DebitRequest:
-    return pb.DebitRequest(provider=provider, transaction_id=tx, player_id=player, currency=currency,
-                           amount=amount, **_extras(details, event_time), **fields)
+def debit_request(
+    tx: str,
+    player: str,
+    amount: str,
+    currency: str = "USD",
+    provider: str = PROVIDER,
+    *,
+    details: Mapping[str, Any] | None = None,
+    event_time: datetime | None = None,
+    **fields: Any,
+) -> pb.DebitRequest:
+    return pb.DebitRequest(
+        provider=provider,
+        transaction_id=tx,
+        player_id=player,
+        currency=currency,
+        amount=amount,
+        **_extras(details, event_time),
+        **fields,
+    )
 
 
-def credit_request(tx: str, player: str, amount: str, currency: str = "USD", provider: str = PROVIDER, *,
-                   ref: str = "", details: Mapping[str, Any] | None = None, event_time: datetime | None = None,
-                   **fields: Any) -> pb.CreditRequest:
-    return pb.CreditRequest(provider=provider, transaction_id=tx, player_id=player, currency=currency,
-                            amount=amount, reference_transaction_id=ref, **_extras(details, event_time), **fields)
+def credit_request(
+    tx: str,
+    player: str,
+    amount: str,
+    currency: str = "USD",
+    provider: str = PROVIDER,
+    *,
+    ref: str = "",
+    details: Mapping[str, Any] | None = None,
+    event_time: datetime | None = None,
+    **fields: Any,
+) -> pb.CreditRequest:
+    return pb.CreditRequest(
+        provider=provider,
+        transaction_id=tx,
+        player_id=player,
+        currency=currency,
+        amount=amount,
+        reference_transaction_id=ref,
+        **_extras(details, event_time),
+        **fields,
+    )
 
 
-def rollback_request(tx: str, player: str, ref: str, currency: str = "USD", provider: str = PROVIDER, *,
-                     amount: str = "", reverse_payouts: bool = False, details: Mapping[str, Any] | None = None,
-                     event_time: datetime | None = None, **fields: Any) -> pb.RollbackRequest:
-    return pb.RollbackRequest(provider=provider, transaction_id=tx, player_id=player, currency=currency,
-                              amount=amount, reference_transaction_id=ref, reverse_payouts=reverse_payouts,
-                              **_extras(details, event_time), **fields)
+def rollback_request(
+    tx: str,
+    player: str,
+    ref: str,
+    currency: str = "USD",
+    provider: str = PROVIDER,
+    *,
+    amount: str = "",
+    reverse_payouts: bool = False,
+    details: Mapping[str, Any] | None = None,
+    event_time: datetime | None = None,
+    **fields: Any,
+) -> pb.RollbackRequest:
+    return pb.RollbackRequest(
+        provider=provider,
+        transaction_id=tx,
+        player_id=player,
+        currency=currency,
+        amount=amount,
+        reference_transaction_id=ref,
+        reverse_payouts=reverse_payouts,
+        **_extras(details, event_time),
+        **fields,
+    )
 
 
-async def debit(core: CoreHandle, tx: str, player: str, amount: str, currency: str = "USD",
-                provider: str = PROVIDER, *, token: str | None = None, **kw: Any) -> pb.DebitResponse:
+async def debit(
+    core: CoreHandle,
+    tx: str,
+    player: str,
+    amount: str,
+    currency: str = "USD",
+    provider: str = PROVIDER,
+    *,
+    token: str | None = None,
+    **kw: Any,
+) -> pb.DebitResponse:
     answer: pb.DebitResponse = await core.stub.Debit(
-        debit_request(tx, player, amount, currency, provider, **kw), metadata=auth(core, provider, token))
+        debit_request(tx, player, amount, currency, provider, **kw), metadata=auth(core, provider, token)
+    )
     return answer
 
 
-async def credit(core: CoreHandle, tx: str, player: str, amount: str, currency: str = "USD",
-                 provider: str = PROVIDER, *, token: str | None = None, **kw: Any) -> pb.CreditResponse:
+async def credit(
+    core: CoreHandle,
+    tx: str,
+    player: str,
+    amount: str,
+    currency: str = "USD",
+    provider: str = PROVIDER,
+    *,
+    token: str | None = None,
+    **kw: Any,
+) -> pb.CreditResponse:
     answer: pb.CreditResponse = await core.stub.Credit(
-        credit_request(tx, player, amount, currency, provider, **kw), metadata=auth(core, provider, token))
+        credit_request(tx, player, amount, currency, provider, **kw), metadata=auth(core, provider, token)
+    )
     return answer
 
 
-async def rollback(core: CoreHandle, tx: str, player: str, ref: str, currency: str = "USD",
-                   provider: str = PROVIDER, *, token: str | None = None, **kw: Any) -> pb.RollbackResponse:
+async def rollback(
+    core: CoreHandle,
+    tx: str,
+    player: str,
+    ref: str,
+    currency: str = "USD",
+    provider: str = PROVIDER,
+    *,
+    token: str | None = None,
+    **kw: Any,
+) -> pb.RollbackResponse:
     answer: pb.RollbackResponse = await core.stub.Rollback(
-        rollback_request(tx, player, ref, currency, provider, **kw), metadata=auth(core, provider, token))
+        rollback_request(tx, player, ref, currency, provider, **kw), metadata=auth(core, provider, token)
+    )
     return answer
 
 
-async def credit_batch(core: CoreHandle, credits: Sequence[pb.CreditRequest], provider: str = PROVIDER,
-                       *, token: str | None = None) -> pb.CreditBatchResponse:
+async def credit_batch(
+    core: CoreHandle, credits: Sequence[pb.CreditRequest], provider: str = PROVIDER, *, token: str | None = None
+) -> pb.CreditBatchResponse:
     answer: pb.CreditBatchResponse = await core.stub.CreditBatch(
-        pb.CreditBatchRequest(credits=credits), metadata=auth(core, provider, token))
+        pb.CreditBatchRequest(credits=credits), metadata=auth(core, provider, token)
+    )
     return answer
 
 
-async def get_transaction(core: CoreHandle, tx: str, provider: str = PROVIDER,
-                          kind: pb.TransactionKind.ValueType = pb.TRANSACTION_KIND_UNSPECIFIED,
-                          *, token: str | None = None) -> pb.GetTransactionResponse:
+async def get_transaction(
+    core: CoreHandle,
+    tx: str,
+    provider: str = PROVIDER,
+    kind: pb.TransactionKind.ValueType = pb.TRANSACTION_KIND_UNSPECIFIED,
+    *,
+    token: str | None = None,
+) -> pb.GetTransactionResponse:
     answer: pb.GetTransactionResponse = await core.stub.GetTransaction(
-        pb.GetTransactionRequest(provider=provider, transaction_id=tx, kind=kind),
-        metadata=auth(core, provider, token))
+        pb.GetTransactionRequest(provider=provider, transaction_id=tx, kind=kind), metadata=auth(core, provider, token)
+    )
     return answer
 
 
-async def list_transactions(core: CoreHandle, *, player: str = "", round_id: str = "", provider: str = "",
-                            page_size: int = 0, page_token: str = "", token: str | None = None,
-                            ) -> pb.ListTransactionsResponse:
+async def list_transactions(
+    core: CoreHandle,
+    *,
+    player: str = "",
+    round_id: str = "",
+    provider: str = "",
+    page_size: int = 0,
+    page_token: str = "",
+    token: str | None = None,
+) -> pb.ListTransactionsResponse:
     answer: pb.ListTransactionsResponse = await core.stub.ListTransactions(
-        pb.ListTransactionsRequest(provider=provider, player_id=player, round_id=round_id,
-                                   page_size=page_size, page_token=page_token),
-        metadata=bearer(token if token is not None else core.admin_token))
+        pb.ListTransactionsRequest(
+            provider=provider, player_id=player, round_id=round_id, page_size=page_size, page_token=page_token
+        ),
+        metadata=bearer(token if token is not None else core.admin_token),
+    )
     return answer
 
 
 # --- refusals --------------------------------------------------------------------------------
+
 
 def error_info(error: grpc.aio.AioRpcError) -> ErrorDetails:
     """Parse the google.rpc.Status trailing a refusal; it must carry exactly one ErrorInfo of
@@ -161,6 +259,7 @@ async def refused(call: Awaitable[object]) -> ErrorDetails:
 
 # --- the store ---------------------------------------------------------------------------------
 
+
 async def rows(core: CoreHandle, query: Select[Any]) -> list[RowMapping]:
     """Run a query on the core's database, outside the core."""
     engine = create_engine(core.database_url, pool_size=1)
@@ -182,8 +281,12 @@ async def execute_sql(core: CoreHandle, statement: str) -> None:
 
 async def transaction_row(core: CoreHandle, tx: str, kind: str, provider: str = PROVIDER) -> dict[str, Any] | None:
     """A transaction's row, its ``raw_request`` as read back (packed or not: store.raw_requests)."""
-    found = await rows(core, select(transactions).where(
-        transactions.c.provider == provider, transactions.c.kind == kind, transactions.c.transaction_id == tx))
+    found = await rows(
+        core,
+        select(transactions).where(
+            transactions.c.provider == provider, transactions.c.kind == kind, transactions.c.transaction_id == tx
+        ),
+    )
     assert len(found) <= 1
     if not found:
         return None
@@ -205,8 +308,9 @@ async def transaction_count(core: CoreHandle) -> int:
 
 
 async def entries_of(core: CoreHandle, wallet_transaction_id: int) -> list[RowMapping]:
-    return await rows(core, select(entries).where(entries.c.transaction_id == wallet_transaction_id)
-                      .order_by(entries.c.id))
+    return await rows(
+        core, select(entries).where(entries.c.transaction_id == wallet_transaction_id).order_by(entries.c.id)
+    )
 
 
 async def entry_count(core: CoreHandle) -> int:

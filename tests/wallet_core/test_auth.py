@@ -28,20 +28,26 @@ Call = Callable[[CoreHandle, Metadata], Awaitable[object]]
 
 CALLS: dict[str, Call] = {
     "CreateAccount": lambda core, md: core.stub.CreateAccount(
-        pb.CreateAccountRequest(player_id="p9", currency="USD"), metadata=md),
+        pb.CreateAccountRequest(player_id="p9", currency="USD"), metadata=md
+    ),
     "GetBalance": lambda core, md: core.stub.GetBalance(
-        pb.GetBalanceRequest(provider="tests", player_id="p1", currency="USD"), metadata=md),
+        pb.GetBalanceRequest(provider="tests", player_id="p1", currency="USD"), metadata=md
+    ),
     "Debit": lambda core, md: core.stub.Debit(debit_request("b1", "p1", "1"), metadata=md),
     "Credit": lambda core, md: core.stub.Credit(credit_request("w1", "p1", "1"), metadata=md),
     "CreditBatch": lambda core, md: core.stub.CreditBatch(
-        pb.CreditBatchRequest(credits=[credit_request("w1", "p1", "1")]), metadata=md),
+        pb.CreditBatchRequest(credits=[credit_request("w1", "p1", "1")]), metadata=md
+    ),
     "Rollback": lambda core, md: core.stub.Rollback(
         pb.RollbackRequest(provider="tests", transaction_id="c1", player_id="p1", reference_transaction_id="b1"),
-        metadata=md),
+        metadata=md,
+    ),
     "GetTransaction": lambda core, md: core.stub.GetTransaction(
-        pb.GetTransactionRequest(provider="tests", transaction_id="b1"), metadata=md),
+        pb.GetTransactionRequest(provider="tests", transaction_id="b1"), metadata=md
+    ),
     "ListTransactions": lambda core, md: core.stub.ListTransactions(
-        pb.ListTransactionsRequest(provider="tests", player_id="p1"), metadata=md),
+        pb.ListTransactionsRequest(provider="tests", player_id="p1"), metadata=md
+    ),
 }
 
 BAD_CREDENTIALS: dict[str, Metadata] = {
@@ -60,8 +66,9 @@ async def test_no_or_wrong_token_is_unauthenticated(core: CoreHandle, method: st
     await core.open_account("p1", "USD", "100")
     for name, credentials in BAD_CREDENTIALS.items():
         error = await refused(CALLS[method](core, credentials))
-        assert (error.code, error.reason, error.metadata) == (
-            grpc.StatusCode.UNAUTHENTICATED, "UNAUTHENTICATED", {}), name
+        assert (error.code, error.reason, error.metadata) == (grpc.StatusCode.UNAUTHENTICATED, "UNAUTHENTICATED", {}), (
+            name
+        )
     assert await core.balance("p1", "USD") == Decimal("100.00")
     assert await transaction_count(core) == 0
 
@@ -74,17 +81,24 @@ async def test_a_gateway_may_not_act_for_another_provider(core: CoreHandle) -> N
         debit(core, "b2", "p1", "10", provider="hrg", token=aigame),
         credit(core, "w1", "p1", "50", provider="hrg", ref="b1", token=aigame),
         rollback(core, "c1", "p1", "b1", provider="hrg", token=aigame),  # a cancel too: the gateway is not hrg's
-        credit_batch(core, [credit_request("w2", "p1", "5", provider="aigame"),
-                            credit_request("w3", "p1", "5", provider="hrg")], token=aigame),
+        credit_batch(
+            core,
+            [credit_request("w2", "p1", "5", provider="aigame"), credit_request("w3", "p1", "5", provider="hrg")],
+            token=aigame,
+        ),
         get_transaction(core, "b1", provider="hrg", token=aigame),
         list_transactions(core, player="p1", provider="hrg", token=aigame),
-        core.stub.GetBalance(pb.GetBalanceRequest(provider="hrg", player_id="p1", currency="USD"),
-                             metadata=bearer(aigame)),
+        core.stub.GetBalance(
+            pb.GetBalanceRequest(provider="hrg", player_id="p1", currency="USD"), metadata=bearer(aigame)
+        ),
     ]
     for call in calls:
         error = await refused(call)
         assert (error.code, error.reason, error.metadata) == (
-            grpc.StatusCode.PERMISSION_DENIED, "PERMISSION_DENIED", {"client": "aigame-gateway", "provider": "hrg"})
+            grpc.StatusCode.PERMISSION_DENIED,
+            "PERMISSION_DENIED",
+            {"client": "aigame-gateway", "provider": "hrg"},
+        )
     assert await core.balance("p1", "USD") == Decimal("90.00")
     assert await transaction_count(core) == 1
     bet = (await get_transaction(core, "b1", provider="hrg")).transaction.bet
@@ -93,21 +107,32 @@ async def test_a_gateway_may_not_act_for_another_provider(core: CoreHandle) -> N
 
 async def test_a_gateway_must_name_its_provider_to_read(core: CoreHandle) -> None:
     await core.open_account("p1", "USD", "100")
-    error = await refused(core.stub.GetBalance(pb.GetBalanceRequest(player_id="p1", currency="USD"),
-                                               metadata=bearer(core.token_for("aigame"))))
+    error = await refused(
+        core.stub.GetBalance(
+            pb.GetBalanceRequest(player_id="p1", currency="USD"), metadata=bearer(core.token_for("aigame"))
+        )
+    )
     assert (error.reason, error.metadata) == ("INVALID_ARGUMENT", {"field": "provider"})
-    answer = await core.stub.GetBalance(pb.GetBalanceRequest(provider="aigame", player_id="p1", currency="USD"),
-                                        metadata=bearer(core.token_for("aigame")))
+    answer = await core.stub.GetBalance(
+        pb.GetBalanceRequest(provider="aigame", player_id="p1", currency="USD"),
+        metadata=bearer(core.token_for("aigame")),
+    )
     assert answer.account.balance == "100.00"
 
 
 async def test_a_gateway_may_not_open_accounts(core: CoreHandle) -> None:
     for provider in ("aigame", "hrg", "sud", "cashier", "tests"):
-        error = await refused(core.stub.CreateAccount(
-            pb.CreateAccountRequest(player_id="p1", currency="USD", initial_balance="1000"),
-            metadata=bearer(core.token_for(provider))))
+        error = await refused(
+            core.stub.CreateAccount(
+                pb.CreateAccountRequest(player_id="p1", currency="USD", initial_balance="1000"),
+                metadata=bearer(core.token_for(provider)),
+            )
+        )
         assert (error.code, error.reason, error.metadata) == (
-            grpc.StatusCode.PERMISSION_DENIED, "PERMISSION_DENIED", {"client": f"{provider}-gateway"})
+            grpc.StatusCode.PERMISSION_DENIED,
+            "PERMISSION_DENIED",
+            {"client": f"{provider}-gateway"},
+        )
     assert (await refused(core.balance("p1", "USD"))).reason == "ACCOUNT_NOT_FOUND"
 
 

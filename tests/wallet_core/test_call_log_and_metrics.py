@@ -23,8 +23,18 @@ from wallet.v1 import wallet_pb2_grpc
 from wallet_cli.logs import JsonLines
 from wallet_core.service import Metadata, WalletService, rpc
 
-FIELDS = ["time", "level", "logger", "message", "method", "outcome", "latency_ms", "provider", "transaction_id",
-          "request_id"]
+FIELDS = [
+    "time",
+    "level",
+    "logger",
+    "message",
+    "method",
+    "outcome",
+    "latency_ms",
+    "provider",
+    "transaction_id",
+    "request_id",
+]
 
 
 def calls(method: str, outcome: str) -> float:
@@ -49,22 +59,39 @@ async def test_each_call_is_logged_once_with_its_fields(core: CoreHandle) -> Non
         with pytest.raises(grpc.aio.AioRpcError) as short:
             await core.stub.Debit(debit_request("log-ko", "log1", "0.50"), metadata=token)
         with pytest.raises(grpc.aio.AioRpcError) as stranger:
-            await core.stub.Debit(debit_request("log-who", "log1", "0.50"),
-                                  metadata=(*bearer("not-a-token"), ("x-request-id", "req-who")))
+            await core.stub.Debit(
+                debit_request("log-who", "log1", "0.50"), metadata=(*bearer("not-a-token"), ("x-request-id", "req-who"))
+            )
     assert short.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert stranger.value.code() == grpc.StatusCode.UNAUTHENTICATED
     ok, refused, unknown = lines(logs.records)
     for line in (ok, refused, unknown):
         assert list(line) == FIELDS
         assert (line["level"], line["logger"], line["message"], line["method"]) == (
-            "INFO", "wallet_core.service", "rpc", "Debit")
+            "INFO",
+            "wallet_core.service",
+            "rpc",
+            "Debit",
+        )
         assert isinstance(line["latency_ms"], float) and line["latency_ms"] >= 0
     assert {k: ok[k] for k in ("outcome", "provider", "transaction_id", "request_id")} == {
-        "outcome": "OK", "provider": PROVIDER, "transaction_id": "log-ok", "request_id": "req-ok"}
+        "outcome": "OK",
+        "provider": PROVIDER,
+        "transaction_id": "log-ok",
+        "request_id": "req-ok",
+    }
     assert {k: refused[k] for k in ("outcome", "provider", "transaction_id", "request_id")} == {
-        "outcome": "INSUFFICIENT_FUNDS", "provider": PROVIDER, "transaction_id": "log-ko", "request_id": ""}
+        "outcome": "INSUFFICIENT_FUNDS",
+        "provider": PROVIDER,
+        "transaction_id": "log-ko",
+        "request_id": "",
+    }
     assert {k: unknown[k] for k in ("outcome", "provider", "transaction_id", "request_id")} == {
-        "outcome": "UNAUTHENTICATED", "provider": PROVIDER, "transaction_id": "log-who", "request_id": "req-who"}
+        "outcome": "UNAUTHENTICATED",
+        "provider": PROVIDER,
+        "transaction_id": "log-who",
+        "request_id": "req-who",
+    }
 
 
 async def test_each_call_is_counted_by_method_and_outcome(core: CoreHandle) -> None:
@@ -83,7 +110,11 @@ async def test_each_call_is_counted_by_method_and_outcome(core: CoreHandle) -> N
         await core.stub.Debit(debit_request("", "count1", "0.10"), metadata=token)
     after = {o: calls("Debit", o) for o in before}
     assert {o: after[o] - before[o] for o in before} == {
-        "OK": 3, "INSUFFICIENT_FUNDS": 2, "UNAUTHENTICATED": 1, "INVALID_ARGUMENT": 1}
+        "OK": 3,
+        "INSUFFICIENT_FUNDS": 2,
+        "UNAUTHENTICATED": 1,
+        "INVALID_ARGUMENT": 1,
+    }
     assert timed("Debit") - timed_before == 7
 
 
@@ -141,10 +172,16 @@ async def test_a_failure_nobody_expected_is_logged_and_counted_as_unknown_not_ok
     async with serving(Broken()) as stub:
         with watching_logs(logging.INFO) as logs:
             with pytest.raises(grpc.aio.AioRpcError) as failed:
-                await stub.GetBalance(pb.GetBalanceRequest(provider="p", player_id="u1", currency="USD"),
-                                      metadata=(("x-request-id", "req-bug"),))
+                await stub.GetBalance(
+                    pb.GetBalanceRequest(provider="p", player_id="u1", currency="USD"),
+                    metadata=(("x-request-id", "req-bug"),),
+                )
             (line,) = lines(logs.records)  # there when the caller has its answer
     assert failed.value.code() == grpc.StatusCode.UNKNOWN
     assert {k: line[k] for k in ("method", "outcome", "provider", "request_id")} == {
-        "method": "GetBalance", "outcome": "UNKNOWN", "provider": "p", "request_id": "req-bug"}
+        "method": "GetBalance",
+        "outcome": "UNKNOWN",
+        "provider": "p",
+        "request_id": "req-bug",
+    }
     assert {o: calls("GetBalance", o) - before[o] for o in before} == {"OK": 0, "UNKNOWN": 1}

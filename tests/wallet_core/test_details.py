@@ -50,10 +50,20 @@ def test_an_unset_value_is_null() -> None:
     assert details_to_dict(struct) == {"s": "x", "b": True, "l": [1, None], "unset": None}
 
 
-@pytest.mark.parametrize(("number", "stored"), [
-    (3.0, "3"), (0.0, "0"), (-7.0, "-7"), (2.0**53, "9007199254740992"), (-(2.0**53), "-9007199254740992"),
-    (2.5, "2.5"), (-0.0, "-0.0"), (2.0**53 + 2, "9007199254740994.0"), (1e300, "1e+300"),
-])
+@pytest.mark.parametrize(
+    ("number", "stored"),
+    [
+        (3.0, "3"),
+        (0.0, "0"),
+        (-7.0, "-7"),
+        (2.0**53, "9007199254740992"),
+        (-(2.0**53), "-9007199254740992"),
+        (2.5, "2.5"),
+        (-0.0, "-0.0"),
+        (2.0**53 + 2, "9007199254740994.0"),
+        (1e300, "1e+300"),
+    ],
+)
 def test_an_integral_number_is_stored_as_the_integer_it_is_exactly(number: float, stored: str) -> None:
     # one key per Struct: a Struct's map has no fixed order of its keys
     for value, expected in [(number, stored), ([number], f"[{stored}]"), ({"n": number}, f'{{"n":{stored}}}')]:

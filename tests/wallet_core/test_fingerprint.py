@@ -19,10 +19,15 @@ from wallet_core.store.database import json_text
 SCALES = {"USD": 2}
 
 
-def definition(kind: Kind, player_id: str, currency: str, amount: str, reference_id: str,
-               reverse_payouts: bool) -> str:
-    canonical = {"kind": kind.value, "player_id": player_id, "currency": currency, "amount": amount,
-                 "reference_id": reference_id, "reverse_payouts": reverse_payouts}
+def definition(kind: Kind, player_id: str, currency: str, amount: str, reference_id: str, reverse_payouts: bool) -> str:
+    canonical = {
+        "kind": kind.value,
+        "player_id": player_id,
+        "currency": currency,
+        "amount": amount,
+        "reference_id": reference_id,
+        "reverse_payouts": reverse_payouts,
+    }
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
@@ -34,22 +39,35 @@ def test_known_requests_keep_their_stored_hashes() -> None:
     assert fingerprint(Kind.ROLLBACK, "jos\u00e9", "USD", "", "b1", True) == cancel
     # A prepared request hashes its amount's canonical spelling ("10.00" and "10" are one amount).
     assert MoneyRequest.prepare(SCALES, Kind.DEBIT, "aigame", "b1", "p1", "USD", "10.00").fingerprint == bet
-    assert MoneyRequest.prepare(SCALES, Kind.ROLLBACK, "aigame", "c1", "jos\u00e9", "USD", "", reference_id="b1",
-                                reverse_payouts=True).fingerprint == cancel
+    assert (
+        MoneyRequest.prepare(
+            SCALES, Kind.ROLLBACK, "aigame", "c1", "jos\u00e9", "USD", "", reference_id="b1", reverse_payouts=True
+        ).fingerprint
+        == cancel
+    )
 
 
-@given(kind=st.sampled_from(list(Kind)), player_id=st.text(), currency=st.text(max_size=8), amount=st.text(),
-       reference_id=st.text(), reverse_payouts=st.booleans())
-def test_it_is_the_hash_of_the_sorted_json(kind: Kind, player_id: str, currency: str, amount: str,
-                                           reference_id: str, reverse_payouts: bool) -> None:
-    assert fingerprint(kind, player_id, currency, amount, reference_id, reverse_payouts) \
-        == definition(kind, player_id, currency, amount, reference_id, reverse_payouts)
+@given(
+    kind=st.sampled_from(list(Kind)),
+    player_id=st.text(),
+    currency=st.text(max_size=8),
+    amount=st.text(),
+    reference_id=st.text(),
+    reverse_payouts=st.booleans(),
+)
+def test_it_is_the_hash_of_the_sorted_json(
+    kind: Kind, player_id: str, currency: str, amount: str, reference_id: str, reverse_payouts: bool
+) -> None:
+    assert fingerprint(kind, player_id, currency, amount, reference_id, reverse_payouts) == definition(
+        kind, player_id, currency, amount, reference_id, reverse_payouts
+    )
 
 
 def test_text_that_json_escapes_is_hashed_as_json_writes_it() -> None:
-    for text in ("\"\\/\b\f\n\r\t\x00\x1f\x7f", "\u00e9\u2028\ud800\U0001f600", "</script>", ""):
-        assert fingerprint(Kind.CREDIT, text, text, text, text, False) \
-            == definition(Kind.CREDIT, text, text, text, text, False)
+    for text in ('"\\/\b\f\n\r\t\x00\x1f\x7f', "\u00e9\u2028\ud800\U0001f600", "</script>", ""):
+        assert fingerprint(Kind.CREDIT, text, text, text, text, False) == definition(
+            Kind.CREDIT, text, text, text, text, False
+        )
 
 
 def test_a_request_is_prepared_once_with_what_every_layer_needs() -> None:

@@ -47,20 +47,40 @@ async def fast(ledger: Ledger) -> AsyncIterator[GroupCommit]:
 
 
 def _debit(transaction_id: str, player: str = "p1", cents: int = 100) -> MoneyRequest:
-    return MoneyRequest.prepare(TEST_CURRENCIES, Kind.DEBIT, "tests", transaction_id, player, "USD",
-                                to_decimal_string(cents, 2), details={"n": transaction_id}, raw_request="{}",
-                                client="tests", event_time=datetime.now(UTC))
+    return MoneyRequest.prepare(
+        TEST_CURRENCIES,
+        Kind.DEBIT,
+        "tests",
+        transaction_id,
+        player,
+        "USD",
+        to_decimal_string(cents, 2),
+        details={"n": transaction_id},
+        raw_request="{}",
+        client="tests",
+        event_time=datetime.now(UTC),
+    )
 
 
 def _payout(transaction_id: str, bet: str, player: str = "p1", cents: int = 100) -> MoneyRequest:
-    return MoneyRequest.prepare(TEST_CURRENCIES, Kind.CREDIT, "tests", transaction_id, player, "USD",
-                                to_decimal_string(cents, 2), reference_id=bet, details={"n": transaction_id},
-                                client="tests")
+    return MoneyRequest.prepare(
+        TEST_CURRENCIES,
+        Kind.CREDIT,
+        "tests",
+        transaction_id,
+        player,
+        "USD",
+        to_decimal_string(cents, 2),
+        reference_id=bet,
+        details={"n": transaction_id},
+        client="tests",
+    )
 
 
 def _cancel(transaction_id: str, bet: str, player: str = "p1") -> MoneyRequest:
-    return MoneyRequest.prepare(TEST_CURRENCIES, Kind.ROLLBACK, "tests", transaction_id, player, "", "",
-                                reference_id=bet)
+    return MoneyRequest.prepare(
+        TEST_CURRENCIES, Kind.ROLLBACK, "tests", transaction_id, player, "", "", reference_id=bet
+    )
 
 
 async def _at_once(fast: GroupCommit, requests: list[MoneyRequest]) -> Sequence[object]:
@@ -71,7 +91,8 @@ async def _at_once(fast: GroupCommit, requests: list[MoneyRequest]) -> Sequence[
     lead = _debit("lead", "nobody", cents=1) if requests[0].kind is Kind.DEBIT else _payout("lead", "nobet", cents=1)
     answers = await asyncio.gather(
         *((fast.debit if request.kind is Kind.DEBIT else fast.payout)(request, now) for request in [lead, *requests]),
-        return_exceptions=True)
+        return_exceptions=True,
+    )
     assert answers[0] is None
     return answers[1:]
 
@@ -94,11 +115,18 @@ async def test_each_debit_of_a_batch_is_decided_on_its_own(ledger: Ledger, fast:
         await ledger.create_account(player, "USD", "10.00")
     await ledger.rollback(_cancel("c1", "tomb", "p2"))
     sizes = _batches(fast)
-    answers = await _at_once(fast, [
-        _debit("a", "p3", cents=100), _debit("b", "p1", cents=2000),  # b: more than p1 holds
-        _debit("c", "p1", cents=300), _debit("a", "p3", cents=100),  # the second "a": its key is taken in this batch
-        _debit("tomb", "p2", cents=100), _debit("d", "nobody", cents=100), _debit("e", "p2", cents=1000),
-    ])
+    answers = await _at_once(
+        fast,
+        [
+            _debit("a", "p3", cents=100),
+            _debit("b", "p1", cents=2000),  # b: more than p1 holds
+            _debit("c", "p1", cents=300),
+            _debit("a", "p3", cents=100),  # the second "a": its key is taken in this batch
+            _debit("tomb", "p2", cents=100),
+            _debit("d", "nobody", cents=100),
+            _debit("e", "p2", cents=1000),
+        ],
+    )
     assert sizes == [1, 7]
     a, b, c, a_again, tomb, nobody, e = answers
     assert isinstance(a, tuple) and a[0].balance_after == 900
@@ -118,8 +146,9 @@ async def test_each_debit_of_a_batch_is_decided_on_its_own(ledger: Ledger, fast:
     assert await find_mismatches(ledger.engine) == (3, [])
 
 
-async def test_one_players_debits_are_taken_in_their_order_and_never_overdraw(ledger: Ledger,
-                                                                              fast: GroupCommit) -> None:
+async def test_one_players_debits_are_taken_in_their_order_and_never_overdraw(
+    ledger: Ledger, fast: GroupCommit
+) -> None:
     await ledger.create_account("hot", "USD", "0.50")  # covers 50 of the 64 debits of 1 cent
     await ledger.create_account("cold", "USD", "1.00")
     debits = [_debit(f"h{n}", "hot" if n % 8 else "cold", cents=1) for n in range(MAX_BATCH)]
@@ -135,17 +164,24 @@ async def test_one_players_debits_are_taken_in_their_order_and_never_overdraw(le
     assert await find_mismatches(ledger.engine) == (2, [])
 
 
-async def test_a_busy_accounts_later_debits_in_a_batch_see_what_the_earlier_ones_left(ledger: Ledger,
-                                                                                       fast: GroupCommit) -> None:
+async def test_a_busy_accounts_later_debits_in_a_batch_see_what_the_earlier_ones_left(
+    ledger: Ledger, fast: GroupCommit
+) -> None:
     """After its first debit the batch keeps the account's balance itself (migration 0005): a key
     taken, a refusal and a tombstone among one player's debits change nothing it keeps."""
     await ledger.create_account("p1", "USD", "3.00")
     await ledger.rollback(_cancel("c1", "tomb"))
-    answers = await _at_once(fast, [
-        _debit("x1", cents=100), _debit("x1", cents=100),  # the second x1: taken
-        _debit("tomb", cents=100),  # a cancel's tombstone: taken
-        _debit("x2", cents=250), _debit("x3", cents=200), _debit("x4", cents=1),
-    ])
+    answers = await _at_once(
+        fast,
+        [
+            _debit("x1", cents=100),
+            _debit("x1", cents=100),  # the second x1: taken
+            _debit("tomb", cents=100),  # a cancel's tombstone: taken
+            _debit("x2", cents=250),
+            _debit("x3", cents=200),
+            _debit("x4", cents=1),
+        ],
+    )
     x1, x1_again, tomb, x2, x3, x4 = answers
     assert isinstance(x1, tuple) and x1[0].balance_after == 200
     assert isinstance(x1_again, UniqueKeyTaken) and isinstance(tomb, UniqueKeyTaken)
@@ -168,8 +204,9 @@ async def test_more_debits_than_a_batch_holds_go_in_several(ledger: Ledger, fast
     assert (await ledger.account("p1", "USD")).balance == 100000 - count
 
 
-async def test_a_batch_the_database_refuses_writes_nothing_and_fails_every_debit(ledger: Ledger,
-                                                                                   fast: GroupCommit) -> None:
+async def test_a_batch_the_database_refuses_writes_nothing_and_fails_every_debit(
+    ledger: Ledger, fast: GroupCommit
+) -> None:
     await ledger.create_account("p1", "USD", "10.00")
     # PostgreSQL text cannot hold a NUL (the ledger refuses it before; here it stands for any error)
     bad = replace(_debit("bad"), transaction_id="bad\x00")  # prepare refuses it: made past it
@@ -187,8 +224,9 @@ async def test_debits_through_the_ledger_in_batches_are_answered_as_stored(ledge
     taken = [o for o in outcomes if not isinstance(o, BaseException)]
     assert len(taken) == 10  # 10.00 covers ten debits of 1.00; the others are refused and stored
     refused = [o for o in outcomes if isinstance(o, BaseException)]
-    assert [(type(o), o.reason, o.metadata["balance"]) for o in refused if isinstance(o, WalletError)] \
-        == [(WalletError, Reason.INSUFFICIENT_FUNDS, "0.00")] * 2
+    assert [(type(o), o.reason, o.metadata["balance"]) for o in refused if isinstance(o, WalletError)] == [
+        (WalletError, Reason.INSUFFICIENT_FUNDS, "0.00")
+    ] * 2
     for outcome in taken:
         stored, _ = await ledger.transaction("tests", outcome.transaction.transaction_id, Kind.DEBIT)
         assert stored == outcome.transaction
@@ -202,13 +240,18 @@ async def test_each_payout_of_a_batch_is_decided_on_its_own(ledger: Ledger, fast
     for bet, player in (("b1", "p1"), ("b2", "p1"), ("b3", "p2")):
         await ledger.debit(_debit(bet, player))
     await ledger.rollback(_cancel("c2", "b2"))
-    answers = await _at_once(fast, [
-        _payout("w1", "b1", cents=150), _payout("w3", "b3", "p2", cents=0),  # a loss: settled, no entry
-        _payout("w2", "b1", cents=50),  # a second payout of b1, after w1: the payouts add up
-        _payout("w1", "b1", cents=150),  # w1 again: its key is taken in this batch
-        _payout("w4", "b2", cents=100),  # b2 was cancelled
-        _payout("w5", "nobet", cents=100), _payout("w6", "b3", cents=100),  # no such bet; another player's bet
-    ])
+    answers = await _at_once(
+        fast,
+        [
+            _payout("w1", "b1", cents=150),
+            _payout("w3", "b3", "p2", cents=0),  # a loss: settled, no entry
+            _payout("w2", "b1", cents=50),  # a second payout of b1, after w1: the payouts add up
+            _payout("w1", "b1", cents=150),  # w1 again: its key is taken in this batch
+            _payout("w4", "b2", cents=100),  # b2 was cancelled
+            _payout("w5", "nobet", cents=100),
+            _payout("w6", "b3", cents=100),  # no such bet; another player's bet
+        ],
+    )
     w1, w3, w2, w1_again, cancelled, nobet, others = answers
     assert isinstance(w1, tuple) and w1[0].balance_after == 900 + 150  # b1 and b2 taken, b2 given back
     assert isinstance(w2, tuple) and w2[0].balance_after == 900 + 200
@@ -224,7 +267,8 @@ async def test_each_payout_of_a_batch_is_decided_on_its_own(ledger: Ledger, fast
 
 
 async def test_payouts_and_cancels_of_one_players_bets_at_once_do_not_deadlock(
-        ledger: Ledger, caplog: pytest.LogCaptureFixture) -> None:
+    ledger: Ledger, caplog: pytest.LogCaptureFixture
+) -> None:
     """A cancel holds its bet and waits for the account; a payout batch locks all its bets before
     any account, so the two never wait for each other in a circle. A deadlock, which PostgreSQL
     breaks after a second, would show as a failed batch or a retried cancel in the logs."""

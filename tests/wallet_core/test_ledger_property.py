@@ -121,8 +121,9 @@ class Model:
             self.stored[key] = (request.fingerprint(), answer)
         return answer
 
-    def _ok(self, change: int, *, moved: bool = True, status: int = pb.TRANSACTION_STATUS_COMPLETED
-            ) -> tuple[Answer, bool]:
+    def _ok(
+        self, change: int, *, moved: bool = True, status: int = pb.TRANSACTION_STATUS_COMPLETED
+    ) -> tuple[Answer, bool]:
         return ("ok", False, status, usd(change), usd(self.balance) if moved else ""), True
 
     @staticmethod
@@ -220,14 +221,23 @@ AMOUNTS = st.sampled_from([0, 1, 250, 1000, 2550, 5000, 12000])
 # makes those); 12000 is more than the opening balance until something is won.
 STAKES = (2550, 5000, 12000, 0)
 BETS = st.integers(0, len(STAKES) - 1)
-OPERATIONS = st.lists(st.one_of(
-    st.builds(Bet, bet=BETS),
-    st.builds(Payout, win=st.integers(0, 2), bet=st.one_of(BETS, BETS, BETS, st.none()), amount=AMOUNTS),
-    st.builds(Cancel, cancel=st.integers(0, 1), bet=BETS, reverse=st.booleans(),
-              amount=st.none() | st.sampled_from([*STAKES, 1])),
-    st.builds(Retry, index=st.integers(0, 1000), spelling=st.integers(0, 2)),
-    st.builds(Alter, index=st.integers(0, 1000)),
-), min_size=15, max_size=40)
+OPERATIONS = st.lists(
+    st.one_of(
+        st.builds(Bet, bet=BETS),
+        st.builds(Payout, win=st.integers(0, 2), bet=st.one_of(BETS, BETS, BETS, st.none()), amount=AMOUNTS),
+        st.builds(
+            Cancel,
+            cancel=st.integers(0, 1),
+            bet=BETS,
+            reverse=st.booleans(),
+            amount=st.none() | st.sampled_from([*STAKES, 1]),
+        ),
+        st.builds(Retry, index=st.integers(0, 1000), spelling=st.integers(0, 2)),
+        st.builds(Alter, index=st.integers(0, 1000)),
+    ),
+    min_size=15,
+    max_size=40,
+)
 
 
 def to_request(prefix: str, operation: Operation, history: list[Request]) -> Request | None:
@@ -258,8 +268,9 @@ async def send(core: CoreHandle, player: str, request: Request) -> Answer:
         elif request.kind == "credit":
             answer = await credit(core, request.tx, player, amount, ref=request.ref)
         else:
-            answer = await rollback(core, request.tx, player, request.ref, amount=amount,
-                                    reverse_payouts=request.reverse)
+            answer = await rollback(
+                core, request.tx, player, request.ref, amount=amount, reverse_payouts=request.reverse
+            )
     except grpc.aio.AioRpcError as error:
         refusal = error_info(error)
         return ("refused", refusal.reason, refusal.metadata.get("replay", ""))
@@ -292,8 +303,7 @@ def _check_with_random_sequences(database_url: str, max_examples: int) -> None:
         core = runner.run(stack.enter_async_context(running_core(database_url)))
         examples: Iterator[int] = itertools.count()
 
-        @settings(max_examples=max_examples, deadline=None, database=None,
-                  suppress_health_check=[HealthCheck.too_slow])
+        @settings(max_examples=max_examples, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
         @given(operations=OPERATIONS)
         def check(operations: list[Operation]) -> None:
             runner.run(run_example(core, f"e{next(examples)}-", operations))

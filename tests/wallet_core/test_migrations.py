@@ -45,8 +45,9 @@ async def _player_p1_with_1_usd(url: str) -> None:
     connection = await _connect(url)
     try:
         await connection.execute("INSERT INTO currencies (code, scale) VALUES ('USD', 2)")
-        await connection.execute("INSERT INTO accounts (player_id, currency, balance, created_at) "
-                                 "VALUES ('p1', 'USD', 100, now())")
+        await connection.execute(
+            "INSERT INTO accounts (player_id, currency, balance, created_at) VALUES ('p1', 'USD', 100, now())"
+        )
     finally:
         await connection.close()
 
@@ -57,8 +58,23 @@ async def _uncovered_debit(url: str, transaction_id: str) -> str:
     try:
         now = datetime.now(UTC)
         row = await connection.fetchrow(
-            OLD_CORES_DEBIT_BATCH, [200], ["p1"], ["USD"], ["tests"], [transaction_id], [now], ["h"], [""], [""],
-            [""], [""], ["{}"], ["{}"], ["tests"], [now])
+            OLD_CORES_DEBIT_BATCH,
+            [200],
+            ["p1"],
+            ["USD"],
+            ["tests"],
+            [transaction_id],
+            [now],
+            ["h"],
+            [""],
+            [""],
+            [""],
+            [""],
+            ["{}"],
+            ["{}"],
+            ["tests"],
+            [now],
+        )
         assert row is not None
         return str(row["outcome"])
     finally:
@@ -78,8 +94,11 @@ async def test_0003_stores_refusals_and_goes_back_to_0002(fresh_postgres: str) -
 async def _index_method(url: str, index: str) -> str:
     connection = await _connect(url)
     try:
-        return str(await connection.fetchval(
-            "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = $1", index))
+        return str(
+            await connection.fetchval(
+                "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = $1", index
+            )
+        )
     finally:
         await connection.close()
 
@@ -100,14 +119,26 @@ async def _account_writes_of_one_batch(url: str, debits: int) -> int:
             now = datetime.now(UTC)
             ids = [f"w{debits}-{n}-{now.timestamp()}" for n in range(debits)]
             rows = await connection.fetch(
-                OLD_CORES_DEBIT_BATCH, [1] * debits, ["p1"] * debits, ["USD"] * debits, ["tests"] * debits, ids,
-                [now] * debits, ["h"] * debits, *([[""] * debits] * 4), ["{}"] * debits, ["{}"] * debits,
-                ["tests"] * debits, [now] * debits)
+                OLD_CORES_DEBIT_BATCH,
+                [1] * debits,
+                ["p1"] * debits,
+                ["USD"] * debits,
+                ["tests"] * debits,
+                ids,
+                [now] * debits,
+                ["h"] * debits,
+                *([[""] * debits] * 4),
+                ["{}"] * debits,
+                ["{}"] * debits,
+                ["tests"] * debits,
+                [now] * debits,
+            )
             assert [row["outcome"] for row in rows] == ["written"] * debits
             first = rows[0]["stored_balance"]
             assert [row["stored_balance"] for row in rows] == [first - n for n in range(debits)]
-            return int(await connection.fetchval(
-                "SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'accounts'"))
+            return int(
+                await connection.fetchval("SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'accounts'")
+            )
     finally:
         await connection.close()
 
@@ -143,9 +174,11 @@ async def _index_definition(url: str, index: str) -> str:
 
 
 async def _keys(url: str) -> tuple[str, str, str]:
-    return (await _index_definition(url, "uq_transactions_idempotency_key"),
-            await _index_definition(url, "uq_bets_provider_transaction"),
-            await _index_definition(url, "ix_transactions_bet"))
+    return (
+        await _index_definition(url, "uq_transactions_idempotency_key"),
+        await _index_definition(url, "uq_bets_provider_transaction"),
+        await _index_definition(url, "ix_transactions_bet"),
+    )
 
 
 _LEADING_WITH_THE_ID = (
@@ -177,11 +210,16 @@ async def test_0006_keys_are_still_the_constraints_that_refuse_a_second_row(fres
     try:
         constraints = await connection.fetch(
             "SELECT conname FROM pg_constraint WHERE contype = 'u' AND conrelid IN ('transactions'::regclass, "
-            "'bets'::regclass) ORDER BY conname")
-        assert [c["conname"] for c in constraints] == ["uq_bets_provider_transaction",
-                                                       "uq_transactions_idempotency_key"]
-        bet = ("INSERT INTO bets (provider, transaction_id, player_id, currency, state, stake, payout) "
-               "VALUES ('tests', 'b1', 'p1', 'USD', 'placed', 1, 0)")
+            "'bets'::regclass) ORDER BY conname"
+        )
+        assert [c["conname"] for c in constraints] == [
+            "uq_bets_provider_transaction",
+            "uq_transactions_idempotency_key",
+        ]
+        bet = (
+            "INSERT INTO bets (provider, transaction_id, player_id, currency, state, stake, payout) "
+            "VALUES ('tests', 'b1', 'p1', 'USD', 'placed', 1, 0)"
+        )
         await connection.execute(bet)
         with pytest.raises(asyncpg.UniqueViolationError):
             await connection.execute(bet)
@@ -206,8 +244,9 @@ async def test_0006_finds_a_bets_transactions_through_the_partial_index(fresh_po
     connection = await _connect(fresh_postgres)
     try:
         await connection.execute("SET enable_seqscan = off")
-        plan = "\n".join(r[0] for r in await connection.fetch(
-            "EXPLAIN SELECT * FROM transactions WHERE bet_id = $1 ORDER BY id", 7))
+        plan = "\n".join(
+            r[0] for r in await connection.fetch("EXPLAIN SELECT * FROM transactions WHERE bet_id = $1 ORDER BY id", 7)
+        )
         assert "ix_transactions_bet" in plan
     finally:
         await connection.close()
@@ -237,8 +276,18 @@ async def _debits_packed_through_the_ledger(url: str, ids: list[str]) -> None:
         if not await ledger.accounts("p1"):
             await ledger.create_account("p1", "USD", "1.00")
         for transaction_id in ids:
-            await ledger.debit(MoneyRequest.prepare(ledger.currencies, Kind.DEBIT, "aigame", transaction_id, "p1",
-                                                    "USD", "0.01", raw_request=_aigame_body(transaction_id)))
+            await ledger.debit(
+                MoneyRequest.prepare(
+                    ledger.currencies,
+                    Kind.DEBIT,
+                    "aigame",
+                    transaction_id,
+                    "p1",
+                    "USD",
+                    "0.01",
+                    raw_request=_aigame_body(transaction_id),
+                )
+            )
 
 
 async def _read_back(url: str, ids: list[str]) -> list[str]:
@@ -247,8 +296,7 @@ async def _read_back(url: str, ids: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("store", ["sqlite", "postgres"])
-async def test_0007_down_writes_packed_requests_back_as_text_and_up_packs_again(
-        store: str, tmp_path: Path) -> None:
+async def test_0007_down_writes_packed_requests_back_as_text_and_up_packs_again(store: str, tmp_path: Path) -> None:
     if store == "postgres":
         url = await databases.create_postgres_database()
         if url is None:
@@ -284,11 +332,28 @@ async def test_0007_old_cores_store_text_and_new_cores_packed_requests(fresh_pos
     try:
         now = datetime.now(UTC)
         row = await connection.fetchrow(
-            DEBIT_BATCH, [1], ["p1"], ["USD"], ["tests"], ["b2"], [now], ["h"], [""], [""], [""], [""], ["{}"],
-            [""], ["tests"], [now], [b"\x01\x05packed"])
+            DEBIT_BATCH,
+            [1],
+            ["p1"],
+            ["USD"],
+            ["tests"],
+            ["b2"],
+            [now],
+            ["h"],
+            [""],
+            [""],
+            [""],
+            [""],
+            ["{}"],
+            [""],
+            ["tests"],
+            [now],
+            [b"\x01\x05packed"],
+        )
         assert row is not None and row["outcome"] == "written"
-        stored = await connection.fetch("SELECT transaction_id, raw_request, raw_request_packed FROM transactions "
-                                        "ORDER BY id")
+        stored = await connection.fetch(
+            "SELECT transaction_id, raw_request, raw_request_packed FROM transactions ORDER BY id"
+        )
     finally:
         await connection.close()
     assert [tuple(r) for r in stored] == [("b1", "{}", None), ("b2", "", b"\x01\x05packed")]
@@ -305,7 +370,8 @@ async def _functions(url: str) -> dict[str, str]:
     try:
         found = await connection.fetch(
             "SELECT p.oid::regprocedure::text AS signature, pg_get_functiondef(p.oid) AS definition FROM pg_proc p "
-            "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' ORDER BY 1")
+            "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' ORDER BY 1"
+        )
     finally:
         await connection.close()
     return {row["signature"]: row["definition"] for row in found}
@@ -339,8 +405,9 @@ def test_a_changed_sql_file_needs_a_new_migration() -> None:
     assert readers == ["0008_functions_from_sql_files"]
     assert sorted(_FUNCTIONS_FROM_FILES.CHECKSUMS) == [f.name for f in SQL_FILES]
     for sql_file in SQL_FILES:
-        assert hashlib.sha256(sql_file.read_bytes()).hexdigest() == _FUNCTIONS_FROM_FILES.CHECKSUMS[sql_file.name], \
+        assert hashlib.sha256(sql_file.read_bytes()).hexdigest() == _FUNCTIONS_FROM_FILES.CHECKSUMS[sql_file.name], (
             f"{sql_file.name} changed: write a new migration that installs it (docs/operations.md)"
+        )
         assert _FUNCTIONS_FROM_FILES.function_text(sql_file.name) == sql_file.read_text()
 
 
@@ -357,7 +424,9 @@ async def test_0008_goes_back_to_0007s_functions_and_up_to_the_files(fresh_postg
     assert at_0007.keys() == at_head.keys()
     current = sorted(signature for signature in at_0007 if signature.endswith(",bytea[])"))
     assert [_body(at_0007[signature]) for signature in current] == [
-        _body(_BEFORE_THE_FILES.DEBIT_BATCH), _body(_BEFORE_THE_FILES.PAYOUT_BATCH)]
+        _body(_BEFORE_THE_FILES.DEBIT_BATCH),
+        _body(_BEFORE_THE_FILES.PAYOUT_BATCH),
+    ]
     older = [signature for signature in at_0007 if signature not in current]
     assert [at_0007[signature] for signature in older] == [at_head[signature] for signature in older]
     await upgrade(fresh_postgres)

@@ -31,16 +31,27 @@ SAMPLE = b'{"agent_id":"a1","user_id":"u1","bet_txn_id":"67453d0c23c36d2571d4081
 
 def _body(transaction_id: str, player: str = "p1", amount: str = "1.00") -> str:
     """A body shaped like a provider's: field names repeat from one request to the next."""
-    return json.dumps({"agent_id": "a1", "user_id": player, "game_id": "101", "round_id": 41,
-                       "bet_txn_id": transaction_id, "bet_amount": amount, "currency": "USD",
-                       "timestamp": 1732000000000, "sign": "28ff980c8f5aae7815439c9faaf91523"},
-                      separators=(",", ":"))
+    return json.dumps(
+        {
+            "agent_id": "a1",
+            "user_id": player,
+            "game_id": "101",
+            "round_id": 41,
+            "bet_txn_id": transaction_id,
+            "bet_amount": amount,
+            "currency": "USD",
+            "timestamp": 1732000000000,
+            "sign": "28ff980c8f5aae7815439c9faaf91523",
+        },
+        separators=(",", ":"),
+    )
 
 
 # --- the stored form -------------------------------------------------------------------
 
+
 def test_a_packed_request_reads_back_exactly_and_is_smaller() -> None:
-    raw = _body("67453d0c23c36d2571d40818") + ' é ✓ \U0001f3b2'  # text as received, any characters
+    raw = _body("67453d0c23c36d2571d40818") + " é ✓ \U0001f3b2"  # text as received, any characters
     packed = pack(raw, 7, SAMPLE)
     assert unpack(packed, {7: SAMPLE}) == raw
     assert len(packed) < len(raw.encode()) * 0.7
@@ -92,6 +103,7 @@ def test_what_cannot_be_read_back_says_why() -> None:
 
 
 # --- RawRequests: which requests are packed, and the samples ---------------------------
+
 
 class Samples:
     """A sample store in memory that counts its saves, or fails them."""
@@ -152,6 +164,7 @@ async def test_a_sample_is_at_most_its_first_4_kb() -> None:
 
 # --- through the ledger, on each store ---------------------------------------------------
 
+
 @pytest.fixture
 async def ledger(database_url: str) -> AsyncIterator[Ledger]:
     async with open_ledger(database_url) as opened:
@@ -160,14 +173,23 @@ async def ledger(database_url: str) -> AsyncIterator[Ledger]:
 
 
 def _debit(transaction_id: str, amount: str = "1.00") -> MoneyRequest:
-    return MoneyRequest.prepare(TEST_CURRENCIES, Kind.DEBIT, "aigame", transaction_id, "p1", "USD", amount,
-                                raw_request=_body(transaction_id, amount=amount))
+    return MoneyRequest.prepare(
+        TEST_CURRENCIES,
+        Kind.DEBIT,
+        "aigame",
+        transaction_id,
+        "p1",
+        "USD",
+        amount,
+        raw_request=_body(transaction_id, amount=amount),
+    )
 
 
 async def _stored(ledger: Ledger) -> dict[str, tuple[str, bytes | None]]:
     async with ledger.engine.connect() as conn:
-        rows = await conn.execute(select(transactions.c.transaction_id, transactions.c.raw_request,
-                                         transactions.c.raw_request_packed))
+        rows = await conn.execute(
+            select(transactions.c.transaction_id, transactions.c.raw_request, transactions.c.raw_request_packed)
+        )
         return {tx: (text, packed) for tx, text, packed in rows}
 
 
@@ -177,14 +199,33 @@ async def test_every_path_stores_raw_requests_that_read_back_as_received(ledger:
     with pytest.raises(WalletError) as refused:
         await ledger.debit(_debit("b3", amount="500.00"))  # stored refused (rule 3)
     assert refused.value.reason is Reason.INSUFFICIENT_FUNDS
-    await ledger.credit(MoneyRequest.prepare(TEST_CURRENCIES, Kind.CREDIT, "aigame", "b2", "p1", "USD", "3.00",
-                                             reference_id="b2", raw_request=_body("b2", amount="3.00")))
-    await ledger.rollback(MoneyRequest.prepare(TEST_CURRENCIES, Kind.ROLLBACK, "aigame", "b1", "p1", "USD", "",
-                                               reference_id="b1", raw_request=_body("b1")))  # the general path
+    await ledger.credit(
+        MoneyRequest.prepare(
+            TEST_CURRENCIES,
+            Kind.CREDIT,
+            "aigame",
+            "b2",
+            "p1",
+            "USD",
+            "3.00",
+            reference_id="b2",
+            raw_request=_body("b2", amount="3.00"),
+        )
+    )
+    await ledger.rollback(
+        MoneyRequest.prepare(
+            TEST_CURRENCIES, Kind.ROLLBACK, "aigame", "b1", "p1", "USD", "", reference_id="b1", raw_request=_body("b1")
+        )
+    )  # the general path
     stored = await _stored(ledger)
     assert set(stored) == {"b1", "b2", "b3"} and all(text == "" and packed for text, packed in stored.values())
-    for kind, tx, amount in [(Kind.DEBIT, "b1", "1.00"), (Kind.DEBIT, "b2", "1.00"), (Kind.DEBIT, "b3", "500.00"),
-                             (Kind.CREDIT, "b2", "3.00"), (Kind.ROLLBACK, "b1", "1.00")]:
+    for kind, tx, amount in [
+        (Kind.DEBIT, "b1", "1.00"),
+        (Kind.DEBIT, "b2", "1.00"),
+        (Kind.DEBIT, "b3", "500.00"),
+        (Kind.CREDIT, "b2", "3.00"),
+        (Kind.ROLLBACK, "b1", "1.00"),
+    ]:
         assert await ledger.raw_request("aigame", kind, tx) == _body(tx, amount=amount)
 
 
@@ -199,11 +240,27 @@ async def test_a_core_started_later_packs_with_the_sample_it_finds(ledger: Ledge
 
 async def test_rows_stored_as_text_before_packing_still_read_back(ledger: Ledger) -> None:
     async with ledger.engine.begin() as conn:
-        await conn.execute(transactions.insert().values(
-            provider="aigame", kind="debit", transaction_id="old", request_hash="h", status="completed",
-            player_id="p1", currency="USD", amount=100, balance_change=-100, round_id="", game_id="",
-            table_id="", reference_id="", details={}, raw_request='{"stored":"before 0007"}', client="c",
-            created_at=func.now()))
+        await conn.execute(
+            transactions.insert().values(
+                provider="aigame",
+                kind="debit",
+                transaction_id="old",
+                request_hash="h",
+                status="completed",
+                player_id="p1",
+                currency="USD",
+                amount=100,
+                balance_change=-100,
+                round_id="",
+                game_id="",
+                table_id="",
+                reference_id="",
+                details={},
+                raw_request='{"stored":"before 0007"}',
+                client="c",
+                created_at=func.now(),
+            )
+        )
     assert await ledger.raw_request("aigame", Kind.DEBIT, "old") == '{"stored":"before 0007"}'
     with pytest.raises(WalletError) as missing:
         await ledger.raw_request("aigame", Kind.CREDIT, "old")

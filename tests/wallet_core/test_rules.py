@@ -86,7 +86,10 @@ async def exactly_once_replay_answers_the_original_transaction(core: PathCore) -
     assert not first.replay
     assert first.transaction.status == pb.TRANSACTION_STATUS_COMPLETED
     assert (first.transaction.amount, first.transaction.balance_change, first.transaction.balance_after) == (
-        "10.50", "-10.50", "89.50")
+        "10.50",
+        "-10.50",
+        "89.50",
+    )
     await credit(core, "deposit", "p1", "5")  # the balance moves on after the bet
     entries_before = await entry_count(core)
 
@@ -214,18 +217,37 @@ async def same_key_different_request_is_a_conflict(core: PathCore) -> None:
         tx_id = {"debit": "b1", "credit": "w1", "rollback": "c2"}[kind]
         assert error.metadata == {"provider": "tests", "kind": kind, "transaction_id": tx_id}
 
-    assert (await core.balance("p1", "USD"), await core.balance("p1", "EUR"),
-            await core.balance("p2", "USD")) == balances
+    assert (
+        await core.balance("p1", "USD"),
+        await core.balance("p1", "EUR"),
+        await core.balance("p2", "USD"),
+    ) == balances
     assert await transaction_count(core) == count  # a conflict is not stored
 
 
 @rule(2)
 async def round_ids_details_and_raw_request_may_change_between_retries(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
-    first = await debit(core, "b1", "p1", "10", round_id="r1", raw_request='{"sign":"aaa"}',
-                        details={"try": 1}, event_time=datetime(2026, 1, 1, tzinfo=UTC))
-    again = await debit(core, "b1", "p1", "10", round_id="r1", raw_request='{"sign":"bbb"}',
-                        details={"try": 2}, event_time=datetime(2026, 1, 1, 0, 0, 5, tzinfo=UTC))
+    first = await debit(
+        core,
+        "b1",
+        "p1",
+        "10",
+        round_id="r1",
+        raw_request='{"sign":"aaa"}',
+        details={"try": 1},
+        event_time=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    again = await debit(
+        core,
+        "b1",
+        "p1",
+        "10",
+        round_id="r1",
+        raw_request='{"sign":"bbb"}',
+        details={"try": 2},
+        event_time=datetime(2026, 1, 1, 0, 0, 5, tzinfo=UTC),
+    )
     assert again.replay
     assert again.transaction.wallet_transaction_id == first.transaction.wallet_transaction_id
     row = await transaction_row(core, "b1", "debit")
@@ -256,6 +278,7 @@ async def a_cancelled_bets_id_repeated_is_its_replay_or_a_conflict(core: PathCor
     assert await transaction_count(core) == 2
     assert core.fast_answers() in (None, ["written", "taken", "none"])
     await check_ledger(core)
+
 
 # --- rule 3: decided failures stay decided ---------------------------------------------------------
 
@@ -318,8 +341,19 @@ async def an_undecided_failure_is_not_stored_and_may_be_retried(core: PathCore) 
 async def an_uncovered_debit_is_stored_alike_on_every_path(core: PathCore) -> None:
     await core.open_account("p1", "USD", "10.00")
     for replay in ("false", "true"):  # the refusal, then its replay
-        error = await refused(debit(core, "b1", "p1", "10.01", round_id="r1", game_id="g1", table_id="t1",
-                                    details={"bet": 1}, raw_request="{}"))
+        error = await refused(
+            debit(
+                core,
+                "b1",
+                "p1",
+                "10.01",
+                round_id="r1",
+                game_id="g1",
+                table_id="t1",
+                details={"bet": 1},
+                raw_request="{}",
+            )
+        )
         assert (error.code, error.reason) == (FAILED_PRECONDITION, "INSUFFICIENT_FUNDS")
         assert error.metadata == {"transaction_id": "b1", "balance": "10.00", "replay": replay}
     assert core.fast_answers() in (None, ["refused", "taken"])  # the replay: the general path
@@ -329,12 +363,29 @@ async def an_uncovered_debit_is_stored_alike_on_every_path(core: PathCore) -> No
     for varying in ("id", "request_hash", "created_at"):
         assert row.pop(varying)
     assert row == {
-        "provider": "tests", "kind": "debit", "transaction_id": "b1", "status": "failed",
-        "error_reason": "INSUFFICIENT_FUNDS", "error_metadata": {"transaction_id": "b1"},
-        "account_id": account["id"], "bet_id": None, "player_id": "p1", "currency": "USD", "amount": 1001,
-        "balance_change": 0, "balance_after": 1000, "round_id": "r1", "game_id": "g1", "table_id": "t1",
-        "reference_id": "", "details": {"bet": 1}, "raw_request": "{}", "raw_request_packed": None,
-        "client": "tests-gateway", "event_time": None}
+        "provider": "tests",
+        "kind": "debit",
+        "transaction_id": "b1",
+        "status": "failed",
+        "error_reason": "INSUFFICIENT_FUNDS",
+        "error_metadata": {"transaction_id": "b1"},
+        "account_id": account["id"],
+        "bet_id": None,
+        "player_id": "p1",
+        "currency": "USD",
+        "amount": 1001,
+        "balance_change": 0,
+        "balance_after": 1000,
+        "round_id": "r1",
+        "game_id": "g1",
+        "table_id": "t1",
+        "reference_id": "",
+        "details": {"bet": 1},
+        "raw_request": "{}",
+        "raw_request_packed": None,
+        "client": "tests-gateway",
+        "event_time": None,
+    }
     assert await core.balance("p1", "USD") == Decimal("10.00")
     await check_ledger(core)
 
@@ -349,6 +400,7 @@ async def a_debit_without_an_account_is_not_stored(core: PathCore) -> None:
     placed = await debit(core, "b1", "p1", "1")
     assert (placed.replay, placed.transaction.balance_after) == (False, "4.00")
     assert core.fast_answers() in (None, ["none", "written"])
+
 
 # --- rule 4: no overdraft under concurrency ---------------------------------------------------------
 
@@ -531,8 +583,10 @@ async def concurrent_payout_and_cancel_end_in_one_consistent_state(core: PathCor
                 return error_info(error).reason
             return "OK"
 
-        calls = [attempt(credit(core, f"win-{i}", "p1", "25", ref=bet_id)),
-                 attempt(rollback(core, f"cancel-{i}", "p1", bet_id))]
+        calls = [
+            attempt(credit(core, f"win-{i}", "p1", "25", ref=bet_id)),
+            attempt(rollback(core, f"cancel-{i}", "p1", bet_id)),
+        ]
         if i % 2:
             calls.reverse()
         results = await asyncio.gather(*calls)
@@ -651,17 +705,25 @@ async def a_payout_names_its_bets_player_and_currency(core: PathCore) -> None:
     await debit(core, "b1", "p1", "10")
     other_player = await refused(credit(core, "w1", "p2", "5", ref="b1"))
     assert (other_player.reason, other_player.metadata) == (
-        "PLAYER_MISMATCH", {"reference_transaction_id": "b1", "player_id": "p2"})
+        "PLAYER_MISMATCH",
+        {"reference_transaction_id": "b1", "player_id": "p2"},
+    )
     other_currency = await refused(credit(core, "w2", "p1", "5", "EUR", ref="b1"))
     assert (other_currency.reason, other_currency.metadata) == (
-        "CURRENCY_MISMATCH", {"bet_currency": "USD", "currency": "EUR"})
+        "CURRENCY_MISMATCH",
+        {"bet_currency": "USD", "currency": "EUR"},
+    )
     assert [await core.balance(p, c) for p, c in (("p1", "USD"), ("p2", "USD"), ("p1", "EUR"))] == [
-        Decimal("90.00"), Decimal("100.00"), Decimal("100.00")]
+        Decimal("90.00"),
+        Decimal("100.00"),
+        Decimal("100.00"),
+    ]
     assert await transaction_row(core, "w1", "credit") is None and await transaction_row(core, "w2", "credit") is None
     bet = (await get_transaction(core, "b1")).transaction.bet
     assert (bet.state, bet.payout) == (pb.BET_STATE_PLACED, "0.00")
     assert core.fast_answers() in (None, ["written", "none", "none"])
     await check_ledger(core)
+
 
 # --- rule 8: exact money -----------------------------------------------------------------------------
 
@@ -684,7 +746,11 @@ async def over_precise_amounts_are_refused_never_rounded(core: PathCore) -> None
         assert (error.code, error.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_AMOUNT")
         assert error.metadata["field"] == "amount"
     assert (await refused(debit(core, "b1", "p1", "10.505"))).metadata == {
-        "field": "amount", "value": "10.505", "currency": "USD", "scale": "2"}
+        "field": "amount",
+        "value": "10.505",
+        "currency": "USD",
+        "scale": "2",
+    }
     assert await core.balance("p1", "USD") == Decimal("99.00")
     assert await core.balance("p1", "COIN") == Decimal(100)
     assert await transaction_count(core) == 1
@@ -693,8 +759,19 @@ async def over_precise_amounts_are_refused_never_rounded(core: PathCore) -> None
 @rule(8)
 async def malformed_and_huge_amounts_are_refused(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100")
-    for amount in ("-1", "1e3", "NaN", "Infinity", " 1", "1,000", "0x10", "\u0661", "999999999999999999",
-                   "10000000000000000", "1" + "0" * 30):
+    for amount in (
+        "-1",
+        "1e3",
+        "NaN",
+        "Infinity",
+        " 1",
+        "1,000",
+        "0x10",
+        "\u0661",
+        "999999999999999999",
+        "10000000000000000",
+        "1" + "0" * 30,
+    ):
         error = await refused(credit(core, "w1", "p1", amount))
         assert (error.code, error.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_AMOUNT"), amount
     empty = await refused(credit(core, "w1", "p1", ""))
@@ -709,19 +786,29 @@ async def amounts_are_answered_at_the_currency_scale(core: PathCore) -> None:
     await core.open_account("p1", "COIN", "100")
     usd = await debit(core, "b1", "p1", "7")
     assert (usd.transaction.amount, usd.transaction.balance_change, usd.transaction.balance_after) == (
-        "7.00", "-7.00", "93.00")
+        "7.00",
+        "-7.00",
+        "93.00",
+    )
     assert usd.transaction.bet.stake == "7.00"
     win = await credit(core, "w1", "p1", "0.1", ref="b1")
     assert (win.transaction.amount, win.transaction.balance_after, win.transaction.bet.payout) == (
-        "0.10", "93.10", "0.10")
+        "0.10",
+        "93.10",
+        "0.10",
+    )
     coin = await debit(core, "b2", "p1", "3.00", "COIN")
     assert (coin.transaction.amount, coin.transaction.balance_change, coin.transaction.balance_after) == (
-        "3", "-3", "97")
+        "3",
+        "-3",
+        "97",
+    )
     lost = await credit(core, "w2", "p1", "0", "COIN", ref="b2")  # a lost bet settles with 0
     assert (lost.transaction.amount, lost.transaction.balance_change) == ("0", "0")
     assert lost.transaction.bet.state == pb.BET_STATE_SETTLED
-    balance = await core.stub.GetBalance(pb.GetBalanceRequest(player_id="p1", currency="USD"),
-                                         metadata=bearer(core.admin_token))
+    balance = await core.stub.GetBalance(
+        pb.GetBalanceRequest(player_id="p1", currency="USD"), metadata=bearer(core.admin_token)
+    )
     assert balance.account.balance == "93.10"
 
 
@@ -807,11 +894,26 @@ async def a_transaction_keeps_who_asked_the_ids_the_request_and_the_answer(core:
     details = {"bets": [{"area": "banker", "amount": "10.00"}], "ip": "203.0.113.7", "odds": 1.95}
     raw = '{"txn_id":"b1","amount":"10.00","sign":"9f2c"}'
     when = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
-    await debit(core, "b1", "p1", "10", round_id="round-1", game_id="baccarat", table_id="T7",
-                details=details, raw_request=raw, event_time=when)
+    await debit(
+        core,
+        "b1",
+        "p1",
+        "10",
+        round_id="round-1",
+        game_id="baccarat",
+        table_id="T7",
+        details=details,
+        raw_request=raw,
+        event_time=when,
+    )
     found = (await get_transaction(core, "b1")).transaction
     assert (found.provider, found.transaction_id, found.kind, found.player_id, found.currency) == (
-        "tests", "b1", pb.TRANSACTION_KIND_DEBIT, "p1", "USD")
+        "tests",
+        "b1",
+        pb.TRANSACTION_KIND_DEBIT,
+        "p1",
+        "USD",
+    )
     assert (found.round_id, found.game_id, found.table_id) == ("round-1", "baccarat", "T7")
     assert json_format.MessageToDict(found.details) == details
     assert found.event_time.ToDatetime(tzinfo=UTC) == when
@@ -819,7 +921,11 @@ async def a_transaction_keeps_who_asked_the_ids_the_request_and_the_answer(core:
     row = await transaction_row(core, "b1", "debit")
     assert row is not None
     assert (row["raw_request"], row["client"], row["status"], row["balance_after"]) == (
-        raw, "tests-gateway", "completed", 9000)
+        raw,
+        "tests-gateway",
+        "completed",
+        9000,
+    )
     assert row["details"] == details
 
     # Acting as the provider, the admin identity is recorded as who asked.
@@ -834,7 +940,11 @@ async def failed_outcomes_are_stored_with_their_reason(core: PathCore) -> None:
     await refused(debit(core, "b1", "p1", "10", round_id="r9", raw_request="raw-b1"))
     found = (await get_transaction(core, "b1")).transaction
     assert (found.status, found.error_reason, found.amount, found.round_id) == (
-        pb.TRANSACTION_STATUS_FAILED, "INSUFFICIENT_FUNDS", "10.00", "r9")
+        pb.TRANSACTION_STATUS_FAILED,
+        "INSUFFICIENT_FUNDS",
+        "10.00",
+        "r9",
+    )
     row = await transaction_row(core, "b1", "debit")
     assert row is not None
     assert (row["status"], row["error_reason"], row["raw_request"]) == ("failed", "INSUFFICIENT_FUNDS", "raw-b1")

@@ -39,8 +39,9 @@ async def test_health_answers_serving(core: CoreHandle) -> None:
             raise AssertionError("an unknown service must not be reported")
 
 
-async def _ask(requests: list[reflection_pb2.ServerReflectionRequest]
-               ) -> AsyncIterator[reflection_pb2.ServerReflectionRequest]:
+async def _ask(
+    requests: list[reflection_pb2.ServerReflectionRequest],
+) -> AsyncIterator[reflection_pb2.ServerReflectionRequest]:
     for request in requests:
         yield request
 
@@ -49,20 +50,36 @@ async def test_reflection_lists_the_wallet_service(core: CoreHandle) -> None:
     assert SERVICE_NAME == "wallet.v1.WalletService"
     async with grpc.aio.insecure_channel(core.address) as channel:
         stub = reflection_pb2_grpc.ServerReflectionStub(channel)
-        answers = [answer async for answer in stub.ServerReflectionInfo(_ask([
-            reflection_pb2.ServerReflectionRequest(list_services=""),
-            reflection_pb2.ServerReflectionRequest(file_containing_symbol="wallet.v1.WalletService"),
-        ]))]
+        answers = [
+            answer
+            async for answer in stub.ServerReflectionInfo(
+                _ask(
+                    [
+                        reflection_pb2.ServerReflectionRequest(list_services=""),
+                        reflection_pb2.ServerReflectionRequest(file_containing_symbol="wallet.v1.WalletService"),
+                    ]
+                )
+            )
+        ]
     assert len(answers) == 2
     listed = {service.name for service in answers[0].list_services_response.service}
-    assert listed == {"wallet.v1.WalletService", "grpc.health.v1.Health",
-                      "grpc.reflection.v1alpha.ServerReflection"}
-    files = [descriptor_pb2.FileDescriptorProto.FromString(raw)
-             for raw in answers[1].file_descriptor_response.file_descriptor_proto]
+    assert listed == {"wallet.v1.WalletService", "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}
+    files = [
+        descriptor_pb2.FileDescriptorProto.FromString(raw)
+        for raw in answers[1].file_descriptor_response.file_descriptor_proto
+    ]
     wallet = next(f for f in files if f.name == "wallet/v1/wallet.proto")
     methods = {m.name for s in wallet.service if s.name == "WalletService" for m in s.method}
-    assert methods == {"CreateAccount", "GetBalance", "Debit", "Credit", "CreditBatch", "Rollback",
-                       "GetTransaction", "ListTransactions"}
+    assert methods == {
+        "CreateAccount",
+        "GetBalance",
+        "Debit",
+        "Credit",
+        "CreditBatch",
+        "Rollback",
+        "GetTransaction",
+        "ListTransactions",
+    }
 
 
 async def test_a_core_that_cannot_serve_closes_its_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,8 +24,11 @@ def pki(tmp_path: Path) -> Iterator[dict[str, Path]]:
     server_cert = ca.issue_cert("localhost", "127.0.0.1")
     client_cert = ca.issue_cert("gateway.example")
     files = {
-        "ca": tmp_path / "ca.pem", "cert": tmp_path / "server.pem", "key": tmp_path / "server.key",
-        "client_cert": tmp_path / "client.pem", "client_key": tmp_path / "client.key",
+        "ca": tmp_path / "ca.pem",
+        "cert": tmp_path / "server.pem",
+        "key": tmp_path / "server.key",
+        "client_cert": tmp_path / "client.pem",
+        "client_key": tmp_path / "client.key",
     }
     ca.cert_pem.write_to_path(str(files["ca"]))
     server_cert.cert_chain_pems[0].write_to_path(str(files["cert"]))
@@ -37,8 +40,9 @@ def pki(tmp_path: Path) -> Iterator[dict[str, Path]]:
 
 async def _balance_over(channel: grpc.aio.Channel) -> str:
     stub = wallet_pb2_grpc.WalletServiceStub(channel)
-    answer = await stub.GetBalance(pb.GetBalanceRequest(player_id="p", currency="USD"),
-                                   metadata=bearer(ADMIN_TOKEN), timeout=5)
+    answer = await stub.GetBalance(
+        pb.GetBalanceRequest(player_id="p", currency="USD"), metadata=bearer(ADMIN_TOKEN), timeout=5
+    )
     return str(answer.account.balance)
 
 
@@ -70,8 +74,10 @@ async def test_mutual_tls_requires_a_client_certificate(pki: dict[str, Path], tm
     try:
         await core.ledger.create_account("p", "USD", "4.00")
         with_cert = grpc.ssl_channel_credentials(
-            root_certificates=pki["ca"].read_bytes(), private_key=pki["client_key"].read_bytes(),
-            certificate_chain=pki["client_cert"].read_bytes())
+            root_certificates=pki["ca"].read_bytes(),
+            private_key=pki["client_key"].read_bytes(),
+            certificate_chain=pki["client_cert"].read_bytes(),
+        )
         async with grpc.aio.secure_channel(f"127.0.0.1:{core.port}", with_cert) as channel:
             assert await _balance_over(channel) == "4.00"
         without_cert = grpc.ssl_channel_credentials(root_certificates=pki["ca"].read_bytes())

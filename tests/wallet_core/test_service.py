@@ -133,29 +133,56 @@ async def _store_unavailable(core: CoreHandle) -> ErrorDetails:
 
 REASONS: dict[Reason, tuple[grpc.StatusCode, Scenario, dict[str, str]]] = {
     Reason.INVALID_ARGUMENT: (Code.INVALID_ARGUMENT, _invalid_argument, {"field": "transaction_id"}),
-    Reason.INVALID_AMOUNT: (Code.INVALID_ARGUMENT, _invalid_amount,
-                            {"field": "amount", "value": "1.005", "currency": "USD", "scale": "2"}),
+    Reason.INVALID_AMOUNT: (
+        Code.INVALID_ARGUMENT,
+        _invalid_amount,
+        {"field": "amount", "value": "1.005", "currency": "USD", "scale": "2"},
+    ),
     Reason.UNSUPPORTED_CURRENCY: (Code.INVALID_ARGUMENT, _unsupported_currency, {"currency": "XXX"}),
-    Reason.CURRENCY_MISMATCH: (Code.FAILED_PRECONDITION, _currency_mismatch,
-                               {"bet_currency": "USD", "currency": "EUR"}),
+    Reason.CURRENCY_MISMATCH: (
+        Code.FAILED_PRECONDITION,
+        _currency_mismatch,
+        {"bet_currency": "USD", "currency": "EUR"},
+    ),
     Reason.ACCOUNT_NOT_FOUND: (Code.NOT_FOUND, _account_not_found, {"player_id": "ghost", "currency": "USD"}),
     Reason.ACCOUNT_EXISTS: (Code.ALREADY_EXISTS, _account_exists, {"player_id": "p1", "currency": "USD"}),
-    Reason.TRANSACTION_NOT_FOUND: (Code.NOT_FOUND, _transaction_not_found,
-                                   {"provider": "tests", "transaction_id": "nope"}),
-    Reason.INSUFFICIENT_FUNDS: (Code.FAILED_PRECONDITION, _insufficient_funds,
-                                {"transaction_id": "b1", "balance": "10.00", "replay": "false"}),
-    Reason.ALREADY_ROLLED_BACK: (Code.FAILED_PRECONDITION, _already_rolled_back,
-                                 {"transaction_id": "b1", "bet_state": "tombstone", "replay": "false"}),
-    Reason.ALREADY_SETTLED: (Code.FAILED_PRECONDITION, _already_settled,
-                             {"transaction_id": "c1", "bet_state": "settled", "replay": "false"}),
-    Reason.IDEMPOTENCY_CONFLICT: (Code.ALREADY_EXISTS, _idempotency_conflict,
-                                  {"provider": "tests", "kind": "debit", "transaction_id": "b1"}),
-    Reason.PLAYER_MISMATCH: (Code.FAILED_PRECONDITION, _player_mismatch,
-                             {"reference_transaction_id": "b1", "player_id": "p2"}),
+    Reason.TRANSACTION_NOT_FOUND: (
+        Code.NOT_FOUND,
+        _transaction_not_found,
+        {"provider": "tests", "transaction_id": "nope"},
+    ),
+    Reason.INSUFFICIENT_FUNDS: (
+        Code.FAILED_PRECONDITION,
+        _insufficient_funds,
+        {"transaction_id": "b1", "balance": "10.00", "replay": "false"},
+    ),
+    Reason.ALREADY_ROLLED_BACK: (
+        Code.FAILED_PRECONDITION,
+        _already_rolled_back,
+        {"transaction_id": "b1", "bet_state": "tombstone", "replay": "false"},
+    ),
+    Reason.ALREADY_SETTLED: (
+        Code.FAILED_PRECONDITION,
+        _already_settled,
+        {"transaction_id": "c1", "bet_state": "settled", "replay": "false"},
+    ),
+    Reason.IDEMPOTENCY_CONFLICT: (
+        Code.ALREADY_EXISTS,
+        _idempotency_conflict,
+        {"provider": "tests", "kind": "debit", "transaction_id": "b1"},
+    ),
+    Reason.PLAYER_MISMATCH: (
+        Code.FAILED_PRECONDITION,
+        _player_mismatch,
+        {"reference_transaction_id": "b1", "player_id": "p2"},
+    ),
     Reason.AMOUNT_MISMATCH: (Code.FAILED_PRECONDITION, _amount_mismatch, {"amount": "2.00", "stake": "1.00"}),
     Reason.UNAUTHENTICATED: (Code.UNAUTHENTICATED, _unauthenticated, {}),
-    Reason.PERMISSION_DENIED: (Code.PERMISSION_DENIED, _permission_denied,
-                               {"client": "aigame-gateway", "provider": "hrg"}),
+    Reason.PERMISSION_DENIED: (
+        Code.PERMISSION_DENIED,
+        _permission_denied,
+        {"client": "aigame-gateway", "provider": "hrg"},
+    ),
     Reason.STORE_UNAVAILABLE: (Code.UNAVAILABLE, _store_unavailable, {}),
 }
 
@@ -197,16 +224,18 @@ async def test_malformed_requests_are_invalid_argument(core: CoreHandle) -> None
     ]
     for call, field in cases:
         error = await refused(call)
-        assert (error.code, error.reason, error.metadata) == (Code.INVALID_ARGUMENT, "INVALID_ARGUMENT",
-                                                               {"field": field})
+        assert (error.code, error.reason, error.metadata) == (
+            Code.INVALID_ARGUMENT,
+            "INVALID_ARGUMENT",
+            {"field": field},
+        )
     assert await core.balance("p1", "USD") == Decimal("100.00")
     assert await rows(core, select(transactions.c.id)) == []
 
 
 async def test_the_longest_ids_are_accepted(core: CoreHandle) -> None:
     await core.open_account("p" * 128, "USD", "100")
-    answer = await debit(core, "x" * 128, "p" * 128, "1", round_id="r" * 128, game_id="g" * 128,
-                         table_id="t" * 128)
+    answer = await debit(core, "x" * 128, "p" * 128, "1", round_id="r" * 128, game_id="g" * 128, table_id="t" * 128)
     assert answer.transaction.transaction_id == "x" * 128
     assert answer.transaction.round_id == "r" * 128
 
@@ -228,13 +257,15 @@ async def test_get_transaction_answers_the_bet_and_everything_linked_to_it(core:
         (bet.transaction.wallet_transaction_id, "b1", pb.TRANSACTION_KIND_DEBIT, pb.TRANSACTION_STATUS_COMPLETED),
         (win1.transaction.wallet_transaction_id, "w1", pb.TRANSACTION_KIND_CREDIT, pb.TRANSACTION_STATUS_COMPLETED),
         (win2.transaction.wallet_transaction_id, "w2", pb.TRANSACTION_KIND_CREDIT, pb.TRANSACTION_STATUS_COMPLETED),
-        (cancel.transaction.wallet_transaction_id, "c1", pb.TRANSACTION_KIND_ROLLBACK,
-         pb.TRANSACTION_STATUS_COMPLETED),
-        (refused_row["id"], "w3", pb.TRANSACTION_KIND_CREDIT,
-         pb.TRANSACTION_STATUS_FAILED),
+        (cancel.transaction.wallet_transaction_id, "c1", pb.TRANSACTION_KIND_ROLLBACK, pb.TRANSACTION_STATUS_COMPLETED),
+        (refused_row["id"], "w3", pb.TRANSACTION_KIND_CREDIT, pb.TRANSACTION_STATUS_FAILED),
     ]
-    for tx_id, kind in [("b1", pb.TRANSACTION_KIND_UNSPECIFIED), ("w2", pb.TRANSACTION_KIND_CREDIT),
-                        ("c1", pb.TRANSACTION_KIND_ROLLBACK), ("w3", pb.TRANSACTION_KIND_UNSPECIFIED)]:
+    for tx_id, kind in [
+        ("b1", pb.TRANSACTION_KIND_UNSPECIFIED),
+        ("w2", pb.TRANSACTION_KIND_CREDIT),
+        ("c1", pb.TRANSACTION_KIND_ROLLBACK),
+        ("w3", pb.TRANSACTION_KIND_UNSPECIFIED),
+    ]:
         found = await get_transaction(core, tx_id, kind=kind)
         assert found.transaction.transaction_id == tx_id
         assert [(t.wallet_transaction_id, t.transaction_id, t.kind, t.status) for t in found.related] == expected
@@ -242,7 +273,12 @@ async def test_get_transaction_answers_the_bet_and_everything_linked_to_it(core:
             assert (related.bet.transaction_id, related.bet.state) == ("b1", pb.BET_STATE_CANCELLED)
             assert (related.bet.stake, related.bet.payout) == ("100.00", "75.00")
     assert [t.balance_change for t in (await get_transaction(core, "b1")).related] == [
-        "-100.00", "50.00", "25.00", "25.00", "0.00"]  # the cancel: stake 100 back, wins 75 taken back
+        "-100.00",
+        "50.00",
+        "25.00",
+        "25.00",
+        "0.00",
+    ]  # the cancel: stake 100 back, wins 75 taken back
 
 
 async def test_get_transaction_without_a_bet_relates_only_itself(core: CoreHandle) -> None:
@@ -281,8 +317,12 @@ async def test_list_transactions_by_player_pages_oldest_first(core: CoreHandle) 
     await credit(core, "bonus", "p1", "3")
     await debit(core, "b4", "p1", "2", round_id="r2")
     await credit(core, "w2", "p2", "20", ref="b2", round_id="r1")
-    expected = [r["id"] for r in await rows(core, select(transactions.c.id)
-                                            .where(transactions.c.player_id == "p1").order_by(transactions.c.id))]
+    expected = [
+        r["id"]
+        for r in await rows(
+            core, select(transactions.c.id).where(transactions.c.player_id == "p1").order_by(transactions.c.id)
+        )
+    ]
     assert len(expected) == 7
 
     pages: list[list[int]] = []
@@ -316,15 +356,23 @@ async def test_list_transactions_by_round_and_provider(core: CoreHandle) -> None
 
     by_round = await list_transactions(core, round_id="r1")
     assert [(t.provider, t.transaction_id, t.kind) for t in by_round.transactions] == [
-        ("aigame", "a1", pb.TRANSACTION_KIND_DEBIT), ("hrg", "h1", pb.TRANSACTION_KIND_DEBIT),
-        ("aigame", "a2", pb.TRANSACTION_KIND_DEBIT), ("aigame", "a1", pb.TRANSACTION_KIND_CREDIT)]
+        ("aigame", "a1", pb.TRANSACTION_KIND_DEBIT),
+        ("hrg", "h1", pb.TRANSACTION_KIND_DEBIT),
+        ("aigame", "a2", pb.TRANSACTION_KIND_DEBIT),
+        ("aigame", "a1", pb.TRANSACTION_KIND_CREDIT),
+    ]
 
-    first = await list_transactions(core, round_id="r1", provider="aigame", page_size=2,
-                                    token=core.token_for("aigame"))
+    first = await list_transactions(core, round_id="r1", provider="aigame", page_size=2, token=core.token_for("aigame"))
     assert [t.transaction_id for t in first.transactions] == ["a1", "a2"]
     assert first.next_page_token
-    second = await list_transactions(core, round_id="r1", provider="aigame", page_size=2,
-                                     page_token=first.next_page_token, token=core.token_for("aigame"))
+    second = await list_transactions(
+        core,
+        round_id="r1",
+        provider="aigame",
+        page_size=2,
+        page_token=first.next_page_token,
+        token=core.token_for("aigame"),
+    )
     assert [(t.transaction_id, t.kind) for t in second.transactions] == [("a1", pb.TRANSACTION_KIND_CREDIT)]
     assert second.next_page_token == ""
 
@@ -349,8 +397,12 @@ async def test_credit_batch_is_all_or_none_and_exactly_once(core: CoreHandle) ->
 
     error = await refused(credit_batch(core, [good, bad]))
     assert (error.code, error.reason) == (Code.NOT_FOUND, "TRANSACTION_NOT_FOUND")
-    assert error.metadata == {"provider": "tests", "reference_transaction_id": "missing", "batch_index": "1",
-                              "transaction_id": "w2"}
+    assert error.metadata == {
+        "provider": "tests",
+        "reference_transaction_id": "missing",
+        "batch_index": "1",
+        "transaction_id": "w2",
+    }
     assert await core.balance("p1", "USD") == Decimal("70.00")
     assert await transaction_row(core, "w1", "credit") is None
     assert (await get_transaction(core, "b1")).transaction.bet.state == pb.BET_STATE_PLACED
@@ -358,11 +410,14 @@ async def test_credit_batch_is_all_or_none_and_exactly_once(core: CoreHandle) ->
     fixed = credit_request("w2", "p1", "30", ref="b2")
     applied = await credit_batch(core, [good, fixed])
     assert [(c.replay, c.transaction.transaction_id, c.transaction.balance_after) for c in applied.credits] == [
-        (False, "w1", "85.00"), (False, "w2", "115.00")]
+        (False, "w1", "85.00"),
+        (False, "w2", "115.00"),
+    ]
     again = await credit_batch(core, [good, fixed])
     assert [(c.replay, c.transaction.balance_after) for c in again.credits] == [(True, "85.00"), (True, "115.00")]
     assert [c.transaction.wallet_transaction_id for c in again.credits] == [
-        c.transaction.wallet_transaction_id for c in applied.credits]
+        c.transaction.wallet_transaction_id for c in applied.credits
+    ]
     single = await credit(core, "w1", "p1", "15", ref="b1")  # one of them alone is a replay too
     assert single.replay
     assert await core.balance("p1", "USD") == Decimal("115.00")
@@ -375,11 +430,16 @@ async def test_credit_batch_refuses_a_cancelled_bet_and_stores_nothing(core: Cor
     await debit(core, "b1", "p1", "10")
     await debit(core, "b2", "p1", "10")
     await rollback(core, "c2", "p1", "b2")
-    error = await refused(credit_batch(core, [credit_request("w1", "p1", "5", ref="b1"),
-                                              credit_request("w2", "p1", "5", ref="b2")]))
+    error = await refused(
+        credit_batch(core, [credit_request("w1", "p1", "5", ref="b1"), credit_request("w2", "p1", "5", ref="b2")])
+    )
     assert (error.code, error.reason) == (Code.FAILED_PRECONDITION, "ALREADY_ROLLED_BACK")
-    assert error.metadata == {"reference_transaction_id": "b2", "bet_state": "cancelled", "batch_index": "1",
-                              "transaction_id": "w2"}
+    assert error.metadata == {
+        "reference_transaction_id": "b2",
+        "bet_state": "cancelled",
+        "batch_index": "1",
+        "transaction_id": "w2",
+    }
     assert await core.balance("p1", "USD") == Decimal("90.00")
     assert await transaction_row(core, "w1", "credit") is None
     assert await transaction_row(core, "w2", "credit") is None
@@ -392,11 +452,11 @@ async def test_credit_batch_repeating_a_refused_credit_is_refused(core: CoreHand
     await debit(core, "b1", "p1", "10")
     await rollback(core, "c1", "p1", "b1")
     await refused(credit(core, "w1", "p1", "5", ref="b1"))  # stored ALREADY_ROLLED_BACK
-    error = await refused(credit_batch(core, [credit_request("w1", "p1", "5", ref="b1"),
-                                              credit_request("w2", "p1", "7")]))
+    error = await refused(
+        credit_batch(core, [credit_request("w1", "p1", "5", ref="b1"), credit_request("w2", "p1", "7")])
+    )
     assert (error.code, error.reason) == (Code.FAILED_PRECONDITION, "ALREADY_ROLLED_BACK")
-    assert error.metadata == {"transaction_id": "w1", "bet_state": "cancelled", "replay": "true",
-                              "batch_index": "0"}
+    assert error.metadata == {"transaction_id": "w1", "bet_state": "cancelled", "replay": "true", "batch_index": "0"}
     assert await core.balance("p1", "USD") == Decimal("100.00")
     assert await transaction_row(core, "w2", "credit") is None
 
@@ -414,16 +474,19 @@ async def test_credit_batch_refuses_a_repeated_id(core: CoreHandle) -> None:
 async def test_create_account(core: CoreHandle) -> None:
     created = await core.stub.CreateAccount(
         pb.CreateAccountRequest(player_id="p1", currency="USD", initial_balance="25.5"),
-        metadata=bearer(core.admin_token))
+        metadata=bearer(core.admin_token),
+    )
     account = created.account
     assert (account.player_id, account.currency, account.balance) == ("p1", "USD", "25.50")
     assert account.wallet_id > 0 and account.HasField("created_at")
-    answered = await core.stub.GetBalance(pb.GetBalanceRequest(player_id="p1", currency="USD", provider="tests"),
-                                          metadata=bearer(core.token_for("tests")))
+    answered = await core.stub.GetBalance(
+        pb.GetBalanceRequest(player_id="p1", currency="USD", provider="tests"), metadata=bearer(core.token_for("tests"))
+    )
     assert answered.account == account
 
-    empty = await core.stub.CreateAccount(pb.CreateAccountRequest(player_id="p1", currency="COIN"),
-                                          metadata=bearer(core.admin_token))
+    empty = await core.stub.CreateAccount(
+        pb.CreateAccountRequest(player_id="p1", currency="COIN"), metadata=bearer(core.admin_token)
+    )
     assert empty.account.balance == "0"
     opening = await rows(core, select(entries.c.account_id, entries.c.transaction_id, entries.c.amount))
     opened = [(r["account_id"], r["transaction_id"], r["amount"]) for r in opening]
@@ -433,8 +496,12 @@ async def test_create_account(core: CoreHandle) -> None:
     assert (exists.code, exists.reason) == (Code.ALREADY_EXISTS, "ACCOUNT_EXISTS")
     assert await core.balance("p1", "USD") == Decimal("25.50")
 
-    for currency, balance, reason in [("COIN", "1.5", "INVALID_AMOUNT"), ("USD", "-1", "INVALID_AMOUNT"),
-                                      ("XXX", "1", "UNSUPPORTED_CURRENCY"), ("", "1", "UNSUPPORTED_CURRENCY")]:
+    for currency, balance, reason in [
+        ("COIN", "1.5", "INVALID_AMOUNT"),
+        ("USD", "-1", "INVALID_AMOUNT"),
+        ("XXX", "1", "UNSUPPORTED_CURRENCY"),
+        ("", "1", "UNSUPPORTED_CURRENCY"),
+    ]:
         error = await refused(core.open_account("p9", currency, balance))
         assert error.reason == reason
     over_precise = await refused(core.open_account("p9", "USD", "0.001"))
@@ -457,11 +524,18 @@ async def test_create_account_concurrently_opens_one(core: CoreHandle) -> None:
 
 async def test_unsupported_currency_everywhere(core: CoreHandle) -> None:
     await core.open_account("p1", "USD", "10")
-    for call in (debit(core, "b1", "p1", "1", "XXX"), credit(core, "w1", "p1", "1", "XXX"),
-                 rollback(core, "c1", "p1", "b1", "XXX"), core.balance("p1", "XXX")):
+    for call in (
+        debit(core, "b1", "p1", "1", "XXX"),
+        credit(core, "w1", "p1", "1", "XXX"),
+        rollback(core, "c1", "p1", "b1", "XXX"),
+        core.balance("p1", "XXX"),
+    ):
         error = await refused(call)
         assert (error.code, error.reason, error.metadata) == (
-            Code.INVALID_ARGUMENT, "UNSUPPORTED_CURRENCY", {"currency": "XXX"})
+            Code.INVALID_ARGUMENT,
+            "UNSUPPORTED_CURRENCY",
+            {"currency": "XXX"},
+        )
 
 
 async def test_account_not_found_for_money_calls(core: CoreHandle) -> None:
@@ -479,7 +553,10 @@ async def test_currency_mismatch_moves_nothing(core: CoreHandle) -> None:
     for call in (credit(core, "w1", "p1", "50", "EUR", ref="b1"), rollback(core, "c1", "p1", "b1", "EUR")):
         error = await refused(call)
         assert (error.code, error.reason, error.metadata) == (
-            Code.FAILED_PRECONDITION, "CURRENCY_MISMATCH", {"bet_currency": "USD", "currency": "EUR"})
+            Code.FAILED_PRECONDITION,
+            "CURRENCY_MISMATCH",
+            {"bet_currency": "USD", "currency": "EUR"},
+        )
     assert (await core.balance("p1", "USD"), await core.balance("p1", "EUR")) == (Decimal(90), Decimal(100))
     assert (await get_transaction(core, "b1")).transaction.bet.state == pb.BET_STATE_PLACED
     cancel = await rollback(core, "c1", "p1", "b1", "")  # no currency: the bet's
@@ -493,7 +570,10 @@ async def test_player_mismatch_moves_nothing(core: CoreHandle) -> None:
     for call in (credit(core, "w1", "p2", "50", ref="b1"), rollback(core, "c1", "p2", "b1")):
         error = await refused(call)
         assert (error.code, error.reason, error.metadata) == (
-            Code.FAILED_PRECONDITION, "PLAYER_MISMATCH", {"reference_transaction_id": "b1", "player_id": "p2"})
+            Code.FAILED_PRECONDITION,
+            "PLAYER_MISMATCH",
+            {"reference_transaction_id": "b1", "player_id": "p2"},
+        )
     assert (await core.balance("p1", "USD"), await core.balance("p2", "USD")) == (Decimal(90), Decimal(100))
     assert (await get_transaction(core, "b1")).transaction.bet.state == pb.BET_STATE_PLACED
 

@@ -117,23 +117,45 @@ def batches(monkeypatch: pytest.MonkeyPatch, writer: SqliteWriter) -> Batches:
 
 
 def _debit(transaction_id: str, player: str = "p1", cents: int = 100) -> MoneyRequest:
-    return MoneyRequest.prepare(TEST_CURRENCIES, Kind.DEBIT, "tests", transaction_id, player, "USD",
-                                to_decimal_string(cents, 2), round_id="r1", details={"bet": 1},
-                                raw_request="{}", client="tests", event_time=datetime.now(UTC))
+    return MoneyRequest.prepare(
+        TEST_CURRENCIES,
+        Kind.DEBIT,
+        "tests",
+        transaction_id,
+        player,
+        "USD",
+        to_decimal_string(cents, 2),
+        round_id="r1",
+        details={"bet": 1},
+        raw_request="{}",
+        client="tests",
+        event_time=datetime.now(UTC),
+    )
 
 
 def _payout(transaction_id: str, bet: str, player: str = "p1", cents: int = 100) -> MoneyRequest:
-    return MoneyRequest.prepare(TEST_CURRENCIES, Kind.CREDIT, "tests", transaction_id, player, "USD",
-                                to_decimal_string(cents, 2), reference_id=bet, client="tests")
+    return MoneyRequest.prepare(
+        TEST_CURRENCIES,
+        Kind.CREDIT,
+        "tests",
+        transaction_id,
+        player,
+        "USD",
+        to_decimal_string(cents, 2),
+        reference_id=bet,
+        client="tests",
+    )
 
 
-def debit(writer: SqliteWriter, transaction_id: str, amount: int,
-          player: str = "p1") -> Awaitable[tuple[Written, Bet] | Refused | None]:
+def debit(
+    writer: SqliteWriter, transaction_id: str, amount: int, player: str = "p1"
+) -> Awaitable[tuple[Written, Bet] | Refused | None]:
     return writer.debit(_debit(transaction_id, player, cents=amount), datetime.now(UTC))
 
 
-def payout(writer: SqliteWriter, transaction_id: str, bet: str, amount: int,
-           player: str = "p1") -> Awaitable[tuple[Written, Bet] | None]:
+def payout(
+    writer: SqliteWriter, transaction_id: str, bet: str, amount: int, player: str = "p1"
+) -> Awaitable[tuple[Written, Bet] | None]:
     return writer.payout(_payout(transaction_id, bet, player, cents=amount), datetime.now(UTC))
 
 
@@ -167,8 +189,7 @@ class HeldLock:
         await self.release()
 
 
-async def one_batch(store: Store, writer: SqliteWriter, batches: Batches,
-                    calls: list[Awaitable[Any]]) -> list[Any]:
+async def one_batch(store: Store, writer: SqliteWriter, batches: Batches, calls: list[Awaitable[Any]]) -> list[Any]:
     """Run ``calls`` as one batch of the writer; their answers (or exceptions), in order."""
     async with HeldLock(store, writer):
         await batches.started()  # the writer is in BEGIN IMMEDIATE, waiting for the lock
@@ -187,29 +208,36 @@ def balance_after(answer: Any) -> int:
 
 
 async def test_one_batch_commits_the_usual_writes_and_rolls_back_the_others_alone(
-        store: Store, writer: SqliteWriter, batches: Batches) -> None:
+    store: Store, writer: SqliteWriter, batches: Batches
+) -> None:
     ledger = store.ledger
     await ledger.create_account("p1", "USD", "100.00")
     await ledger.create_account("p2", "USD", "100.00")
     await ledger.debit(_debit("old"))  # p1: 99.00
-    await ledger.rollback(MoneyRequest.prepare(TEST_CURRENCIES, Kind.ROLLBACK, "tests", "c9", "p1", "", "",
-                                               reference_id="b9"))  # a tombstone for b9
+    await ledger.rollback(
+        MoneyRequest.prepare(TEST_CURRENCIES, Kind.ROLLBACK, "tests", "c9", "p1", "", "", reference_id="b9")
+    )  # a tombstone for b9
     # An event time no UTC datetime can hold: the write fails in Python, after its TAKE and bet.
     bug = replace(_debit("bug"), event_time=datetime.max.replace(tzinfo=timezone(-timedelta(hours=1))))
 
-    answers = await one_batch(store, writer, batches, [
-        debit(writer, "b1", 2500),                    # placed: 74.00
-        debit(writer, "old", 2500),                   # a key seen before: its TAKE is rolled back
-        debit(writer, "b9", 100),                     # a tombstone's id
-        debit(writer, "big", 10**6),                  # not covered: its refusal is stored
-        debit(writer, "x", 1, player="nobody"),       # no account
-        payout(writer, "w1", "nobet", 100),           # no such bet
-        payout(writer, "w2", "b1", 10**18 - 1),       # past the balance's limit: the bet's settle is rolled back
-        debit(writer, "b1", 2500),                    # the same key twice in one batch
-        debit(writer, "b2", 2500, player="p2"),       # placed: p2 75.00
-        payout(writer, "w3", "b1", 1000),             # the bet of this batch, settled: p1 84.00
-        writer.debit(bug, datetime.now(UTC)),        # fails in Python after its TAKE and bet
-    ])
+    answers = await one_batch(
+        store,
+        writer,
+        batches,
+        [
+            debit(writer, "b1", 2500),  # placed: 74.00
+            debit(writer, "old", 2500),  # a key seen before: its TAKE is rolled back
+            debit(writer, "b9", 100),  # a tombstone's id
+            debit(writer, "big", 10**6),  # not covered: its refusal is stored
+            debit(writer, "x", 1, player="nobody"),  # no account
+            payout(writer, "w1", "nobet", 100),  # no such bet
+            payout(writer, "w2", "b1", 10**18 - 1),  # past the balance's limit: the bet's settle is rolled back
+            debit(writer, "b1", 2500),  # the same key twice in one batch
+            debit(writer, "b2", 2500, player="p2"),  # placed: p2 75.00
+            payout(writer, "w3", "b1", 1000),  # the bet of this batch, settled: p1 84.00
+            writer.debit(bug, datetime.now(UTC)),  # fails in Python after its TAKE and bet
+        ],
+    )
 
     assert balance_after(answers[0]) == 7400
     assert isinstance(answers[1], UniqueKeyTaken)
@@ -225,8 +253,7 @@ async def test_one_batch_commits_the_usual_writes_and_rolls_back_the_others_alon
     assert await store.balance("p2") == 7500
     for kept, kind in (("b1", Kind.DEBIT), ("b2", Kind.DEBIT), ("w3", Kind.CREDIT), ("big", Kind.DEBIT)):
         assert await store.stored(kept, kind)
-    for gone, kind in (("x", Kind.DEBIT), ("bug", Kind.DEBIT), ("w1", Kind.CREDIT),
-                       ("w2", Kind.CREDIT)):
+    for gone, kind in (("x", Kind.DEBIT), ("bug", Kind.DEBIT), ("w1", Kind.CREDIT), ("w2", Kind.CREDIT)):
         assert not await store.stored(gone, kind)
     bet = (await ledger.transaction("tests", "b1", Kind.DEBIT))[0].bet
     assert bet is not None and (bet.state.value, bet.payout) == ("settled", 1000)
@@ -236,7 +263,8 @@ async def test_one_batch_commits_the_usual_writes_and_rolls_back_the_others_alon
 
 
 async def test_a_batch_keeps_the_order_of_arrival_on_one_player(
-        store: Store, writer: SqliteWriter, batches: Batches) -> None:
+    store: Store, writer: SqliteWriter, batches: Batches
+) -> None:
     await store.ledger.create_account("p1", "USD", "10.00")
     calls = [debit(writer, f"b{i}", 100) for i in range(12)]
     calls.insert(3, payout(writer, "w0", "b0", 50))  # after b0, b1, b2 were taken
@@ -249,8 +277,9 @@ async def test_a_batch_keeps_the_order_of_arrival_on_one_player(
     assert [a.balance for a in answers[-2:] if isinstance(a, Refused)] == [50, 50]
     assert await store.balance("p1") == 50
     with closing(store.connect()) as db:
-        (lowest,) = db.execute("SELECT min(balance_after) FROM entries e JOIN accounts a ON a.id = e.account_id "
-                               "WHERE a.player_id = 'p1'").fetchone()
+        (lowest,) = db.execute(
+            "SELECT min(balance_after) FROM entries e JOIN accounts a ON a.id = e.account_id WHERE a.player_id = 'p1'"
+        ).fetchone()
     assert lowest == 50
     assert (await find_mismatches(store.ledger.engine))[1] == []
 
@@ -275,8 +304,9 @@ async def test_the_hot_balance_through_the_ledger(store: Store) -> None:
     """64 concurrent debits on one player whose balance covers 57: exactly 57 are taken."""
     ledger = store.ledger
     await ledger.create_account("hot", "USD", "57.00")
-    answers = await asyncio.gather(*(ledger.debit(_debit(f"h{i}", player="hot")) for i in range(64)),
-                                   return_exceptions=True)
+    answers = await asyncio.gather(
+        *(ledger.debit(_debit(f"h{i}", player="hot")) for i in range(64)), return_exceptions=True
+    )
     refused = [a for a in answers if isinstance(a, WalletError)]
     assert len(refused) == 7 and all(a.reason is Reason.INSUFFICIENT_FUNDS for a in refused)
     taken = [a.transaction.balance_after for a in answers if not isinstance(a, BaseException)]
@@ -287,7 +317,8 @@ async def test_the_hot_balance_through_the_ledger(store: Store) -> None:
 
 
 async def test_a_commit_that_fails_fails_the_whole_batch_and_writes_nothing(
-        store: Store, writer: SqliteWriter, batches: Batches) -> None:
+    store: Store, writer: SqliteWriter, batches: Batches
+) -> None:
     ledger = store.ledger
     await ledger.create_account("p1", "USD", "10.00")
     await ledger.debit(_debit("b0"))
@@ -300,10 +331,17 @@ async def test_a_commit_that_fails_fails_the_whole_batch_and_writes_nothing(
         """)
     rows, balance = store.rows(), await store.balance("p1")
 
-    answers = await one_batch(store, writer, batches, [
-        debit(writer, "a", 100), debit(writer, "poison", 100), payout(writer, "w0", "b0", 100),
-        debit(writer, "b0", 100),  # UniqueKeyTaken had the batch committed: FastPathFailed too
-    ])
+    answers = await one_batch(
+        store,
+        writer,
+        batches,
+        [
+            debit(writer, "a", 100),
+            debit(writer, "poison", 100),
+            payout(writer, "w0", "b0", 100),
+            debit(writer, "b0", 100),  # UniqueKeyTaken had the batch committed: FastPathFailed too
+        ],
+    )
 
     assert all(isinstance(a, FastPathFailed) for a in answers), answers
     assert "FOREIGN KEY" in str(answers[0])
@@ -318,16 +356,20 @@ async def test_a_commit_that_fails_fails_the_whole_batch_and_writes_nothing(
 
 
 async def test_sqlite_ending_the_transaction_mid_batch_fails_every_write(
-        store: Store, writer: SqliteWriter, batches: Batches) -> None:
+    store: Store, writer: SqliteWriter, batches: Batches
+) -> None:
     """An error after which SQLite has rolled the transaction back itself (as it may on a full disk
     or an I/O error): the writes before it are gone too, so none may be answered as written."""
     await store.ledger.create_account("p1", "USD", "10.00")
     with closing(store.connect()) as db:
-        db.execute("CREATE TRIGGER ender AFTER INSERT ON transactions WHEN NEW.transaction_id = 'ender' "
-                   "BEGIN SELECT RAISE(ROLLBACK, 'the transaction ended'); END")
+        db.execute(
+            "CREATE TRIGGER ender AFTER INSERT ON transactions WHEN NEW.transaction_id = 'ender' "
+            "BEGIN SELECT RAISE(ROLLBACK, 'the transaction ended'); END"
+        )
     rows = store.rows()
-    answers = await one_batch(store, writer, batches, [
-        debit(writer, "a", 100), debit(writer, "ender", 100), debit(writer, "b", 100)])
+    answers = await one_batch(
+        store, writer, batches, [debit(writer, "a", 100), debit(writer, "ender", 100), debit(writer, "b", 100)]
+    )
     assert all(isinstance(a, FastPathFailed) for a in answers), answers
     assert store.rows() == rows and await store.balance("p1") == 1000
     assert balance_after(await debit(writer, "c", 100)) == 900
@@ -350,7 +392,8 @@ async def test_a_locked_database_fails_the_batch(store: Store) -> None:
 
 
 async def test_close_answers_the_pending_writes_then_refuses(
-        store: Store, writer: SqliteWriter, batches: Batches) -> None:
+    store: Store, writer: SqliteWriter, batches: Batches
+) -> None:
     await store.ledger.create_account("p1", "USD", "10.00")
     threads_before = _writer_threads()
     held = HeldLock(store, writer)
@@ -384,8 +427,7 @@ async def test_close_of_an_unused_writer(store: Store) -> None:
         await debit(writer, "late", 100)
 
 
-async def test_a_write_whose_caller_left_is_not_started(
-        store: Store, writer: SqliteWriter, batches: Batches) -> None:
+async def test_a_write_whose_caller_left_is_not_started(store: Store, writer: SqliteWriter, batches: Batches) -> None:
     await store.ledger.create_account("p1", "USD", "10.00")
     async with HeldLock(store, writer):
         await batches.started()

@@ -21,8 +21,12 @@ class Batcher(Generic[Item, Result]):
     order they came and answers one result per item, in the same order. If ``apply`` raises,
     ``failure(error)`` is raised to every caller of that batch (one exception object each)."""
 
-    def __init__(self, apply: Callable[[list[Item]], Awaitable[Sequence[Result]]], max_size: int,
-                 failure: Callable[[BaseException], BaseException]) -> None:
+    def __init__(
+        self,
+        apply: Callable[[list[Item]], Awaitable[Sequence[Result]]],
+        max_size: int,
+        failure: Callable[[BaseException], BaseException],
+    ) -> None:
         if max_size < 1:
             raise ValueError("a batch holds at least one item")
         self._apply = apply
@@ -63,8 +67,8 @@ class Batcher(Generic[Item, Result]):
             while self._waiting:
                 # A caller that gave up (its RPC was cancelled) before its batch left is dropped:
                 # nothing was written for it, and a retry is a new call.
-                batch = [(item, future) for item, future in self._waiting[:self._max_size] if not future.done()]
-                del self._waiting[:self._max_size]
+                batch = [(item, future) for item, future in self._waiting[: self._max_size] if not future.done()]
+                del self._waiting[: self._max_size]
                 if batch:
                     await self._run(batch)
         finally:

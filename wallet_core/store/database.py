@@ -49,8 +49,16 @@ def create_engine(database_url: str, *, pool_size: int = 10, echo: bool = False)
         # for the connection are served in order, where several pooled connections colliding
         # at BEGIN IMMEDIATE sleep in SQLite's busy handler (seconds of p99). Other processes on
         # the same file still wait on the busy timeout.
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, json_serializer=json_text,
-                                     poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=30)
+        engine = create_async_engine(
+            url,
+            echo=echo,
+            connect_args={"timeout": 30},
+            json_serializer=json_text,
+            poolclass=AsyncAdaptedQueuePool,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=30,
+        )
         _use_immediate_transactions(engine)
         return engine
     return create_async_engine(

@@ -85,8 +85,8 @@ class GroupCommit:
         async with self._opening:
             if self._pool is None:
                 self._pool = await asyncpg.create_pool(
-                    self._dsn, min_size=1, max_size=self._pool_size, timeout=5, command_timeout=30,
-                    reset=keep_session)
+                    self._dsn, min_size=1, max_size=self._pool_size, timeout=5, command_timeout=30, reset=keep_session
+                )
         return self._pool
 
     async def close(self) -> None:
@@ -104,8 +104,19 @@ class GroupCommit:
             return None
         if row["outcome"] == "refused":
             return Refused(int(row["stored_id"]), int(row["stored_account"]), int(row["stored_balance"]))
-        bet = Bet(int(row["stored_bet"]), request.provider, request.transaction_id, request.player_id,
-                  request.currency, BetState.PLACED, request.amount, 0, created_at, None, None)
+        bet = Bet(
+            int(row["stored_bet"]),
+            request.provider,
+            request.transaction_id,
+            request.player_id,
+            request.currency,
+            BetState.PLACED,
+            request.amount,
+            0,
+            created_at,
+            None,
+            None,
+        )
         return _stored(row), bet
 
     async def payout(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | None:
@@ -113,9 +124,19 @@ class GroupCommit:
         row = _written(await self._payouts.submit(_Call(request, created_at, raw)))
         if row is None:
             return None
-        bet = Bet(int(row["stored_bet"]), request.provider, request.reference_id, request.player_id,
-                  request.currency, BetState.SETTLED, int(row["bet_stake"]), int(row["bet_payout"]),
-                  utc(row["bet_placed_at"]), utc(row["bet_settled_at"]), utc(row["bet_cancelled_at"]))
+        bet = Bet(
+            int(row["stored_bet"]),
+            request.provider,
+            request.reference_id,
+            request.player_id,
+            request.currency,
+            BetState.SETTLED,
+            int(row["bet_stake"]),
+            int(row["bet_payout"]),
+            utc(row["bet_placed_at"]),
+            utc(row["bet_settled_at"]),
+            utc(row["bet_cancelled_at"]),
+        )
         return _stored(row), bet
 
     def _sender(self, statement: str) -> Callable[[list[_Call]], Awaitable[list[asyncpg.Record]]]:
@@ -127,13 +148,23 @@ class GroupCommit:
             pool = await self._connections()
             try:
                 rows = await pool.fetch(
-                    statement, [r.amount for r in requests], [r.player_id for r in requests],
-                    [r.currency for r in requests], [r.provider for r in requests],
-                    [r.transaction_id for r in requests], [c.created_at for c in sent],
-                    [r.fingerprint for r in requests], [r.round_id for r in requests], [r.game_id for r in requests],
-                    [r.table_id for r in requests], [r.reference_id for r in requests],
-                    [r.details_text for r in requests], [c.raw[0] for c in sent],
-                    [r.client for r in requests], [r.event_time for r in requests], [c.raw[1] for c in sent],
+                    statement,
+                    [r.amount for r in requests],
+                    [r.player_id for r in requests],
+                    [r.currency for r in requests],
+                    [r.provider for r in requests],
+                    [r.transaction_id for r in requests],
+                    [c.created_at for c in sent],
+                    [r.fingerprint for r in requests],
+                    [r.round_id for r in requests],
+                    [r.game_id for r in requests],
+                    [r.table_id for r in requests],
+                    [r.reference_id for r in requests],
+                    [r.details_text for r in requests],
+                    [c.raw[0] for c in sent],
+                    [r.client for r in requests],
+                    [r.event_time for r in requests],
+                    [c.raw[1] for c in sent],
                 )
             except DRIVER_ERRORS as error:
                 raise FastPathFailed(f"{type(error).__name__}: {error}") from error

@@ -46,6 +46,7 @@ def json_column_text(text: str) -> BindParameter[str]:
 
 # --- currencies ----------------------------------------------------------------------
 
+
 async def load_currencies(conn: AsyncConnection) -> dict[str, int]:
     rows = await conn.execute(select(currencies.c.code, currencies.c.scale))
     return {code: scale for code, scale in rows}
@@ -57,6 +58,7 @@ async def add_currency(conn: AsyncConnection, code: str, scale: int) -> None:
 
 # --- accounts --------------------------------------------------------------------------
 
+
 def _account(row: RowMapping) -> Account:
     created = utc(row["created_at"])
     assert created is not None
@@ -64,9 +66,11 @@ def _account(row: RowMapping) -> Account:
 
 
 async def find_account(conn: AsyncConnection, player_id: str, currency: str) -> Account | None:
-    row = (await conn.execute(
-        select(accounts).where(accounts.c.player_id == player_id, accounts.c.currency == currency)
-    )).mappings().first()
+    row = (
+        (await conn.execute(select(accounts).where(accounts.c.player_id == player_id, accounts.c.currency == currency)))
+        .mappings()
+        .first()
+    )
     return _account(row) if row else None
 
 
@@ -78,9 +82,13 @@ async def player_accounts(conn: AsyncConnection, player_id: str) -> list[Account
 async def all_accounts_with_entry_sums(conn: AsyncConnection) -> list[tuple[Account, int, int | None]]:
     """Every account with the sum of its entries and the balance_after of its last entry."""
     sums = (
-        select(entries.c.account_id, func.coalesce(func.sum(entries.c.amount), 0).label("total"),
-               func.max(entries.c.id).label("last_id"))
-        .group_by(entries.c.account_id).subquery()
+        select(
+            entries.c.account_id,
+            func.coalesce(func.sum(entries.c.amount), 0).label("total"),
+            func.max(entries.c.id).label("last_id"),
+        )
+        .group_by(entries.c.account_id)
+        .subquery()
     )
     last = entries.alias("last_entry")
     rows = await conn.execute(
@@ -94,54 +102,78 @@ async def all_accounts_with_entry_sums(conn: AsyncConnection) -> list[tuple[Acco
 
 async def insert_account(conn: AsyncConnection, player_id: str, currency: str, balance: int) -> Account:
     created = now()
-    account_id = (await conn.execute(
-        insert(accounts).values(player_id=player_id, currency=currency, balance=balance, created_at=created)
-        .returning(accounts.c.id)
-    )).scalar_one()
+    account_id = (
+        await conn.execute(
+            insert(accounts)
+            .values(player_id=player_id, currency=currency, balance=balance, created_at=created)
+            .returning(accounts.c.id)
+        )
+    ).scalar_one()
     return Account(account_id, player_id, currency, balance, created)
 
 
 async def take_if_covered(conn: AsyncConnection, player_id: str, currency: str, amount: int) -> tuple[int, int] | None:
     """Atomically subtract ``amount`` if the balance covers it: the check and the write are
     one statement (rule 4). Returns (account id, balance after), or None."""
-    row = (await conn.execute(
-        update(accounts)
-        .where(accounts.c.player_id == player_id, accounts.c.currency == currency, accounts.c.balance >= amount)
-        .values(balance=accounts.c.balance - amount)
-        .returning(accounts.c.id, accounts.c.balance)
-    )).first()
+    row = (
+        await conn.execute(
+            update(accounts)
+            .where(accounts.c.player_id == player_id, accounts.c.currency == currency, accounts.c.balance >= amount)
+            .values(balance=accounts.c.balance - amount)
+            .returning(accounts.c.id, accounts.c.balance)
+        )
+    ).first()
     return (row[0], row[1]) if row else None
 
 
 async def add_to_balance(conn: AsyncConnection, player_id: str, currency: str, amount: int) -> tuple[int, int] | None:
     """Atomically add a signed ``amount`` if the result stays within ±MAX_BALANCE.
     Returns (account id, balance after), or None (no account, or the limit)."""
-    row = (await conn.execute(
-        update(accounts)
-        .where(accounts.c.player_id == player_id, accounts.c.currency == currency,
-               (accounts.c.balance + amount).between(-MAX_BALANCE, MAX_BALANCE))
-        .values(balance=accounts.c.balance + amount)
-        .returning(accounts.c.id, accounts.c.balance)
-    )).first()
+    row = (
+        await conn.execute(
+            update(accounts)
+            .where(
+                accounts.c.player_id == player_id,
+                accounts.c.currency == currency,
+                (accounts.c.balance + amount).between(-MAX_BALANCE, MAX_BALANCE),
+            )
+            .values(balance=accounts.c.balance + amount)
+            .returning(accounts.c.id, accounts.c.balance)
+        )
+    ).first()
     return (row[0], row[1]) if row else None
 
 
-async def insert_entry(conn: AsyncConnection, account_id: int, transaction_id: int | None,
-                       amount: int, balance_after: int) -> None:
-    await conn.execute(insert(entries).values(
-        account_id=account_id, transaction_id=transaction_id, amount=amount,
-        balance_after=balance_after, created_at=now(),
-    ))
+async def insert_entry(
+    conn: AsyncConnection, account_id: int, transaction_id: int | None, amount: int, balance_after: int
+) -> None:
+    await conn.execute(
+        insert(entries).values(
+            account_id=account_id,
+            transaction_id=transaction_id,
+            amount=amount,
+            balance_after=balance_after,
+            created_at=now(),
+        )
+    )
 
 
 # --- bets ------------------------------------------------------------------------------------
 
+
 def _bet(row: RowMapping) -> Bet:
     return Bet(
-        id=row["id"], provider=row["provider"], transaction_id=row["transaction_id"],
-        player_id=row["player_id"], currency=row["currency"], state=BetState(row["state"]),
-        stake=row["stake"], payout=row["payout"], placed_at=utc(row["placed_at"]),
-        settled_at=utc(row["settled_at"]), cancelled_at=utc(row["cancelled_at"]),
+        id=row["id"],
+        provider=row["provider"],
+        transaction_id=row["transaction_id"],
+        player_id=row["player_id"],
+        currency=row["currency"],
+        state=BetState(row["state"]),
+        stake=row["stake"],
+        payout=row["payout"],
+        placed_at=utc(row["placed_at"]),
+        settled_at=utc(row["settled_at"]),
+        cancelled_at=utc(row["cancelled_at"]),
     )
 
 
@@ -158,59 +190,129 @@ async def bet_by_id(conn: AsyncConnection, bet_id: int) -> Bet | None:
     return _bet(row) if row else None
 
 
-async def insert_bet(conn: AsyncConnection, provider: str, transaction_id: str, player_id: str,
-                     currency: str, state: BetState, stake: int) -> Bet:
+async def insert_bet(
+    conn: AsyncConnection,
+    provider: str,
+    transaction_id: str,
+    player_id: str,
+    currency: str,
+    state: BetState,
+    stake: int,
+) -> Bet:
     """Insert a bet (or a tombstone). A concurrent insert of the same key raises
     IntegrityError, and the request is retried to see the winner's row."""
     at = now()
     placed = at if state is BetState.PLACED else None
     cancelled = at if state is BetState.TOMBSTONE else None
-    bet_id = (await conn.execute(
-        insert(bets).values(
-            provider=provider, transaction_id=transaction_id, player_id=player_id, currency=currency,
-            state=state.value, stake=stake, payout=0, placed_at=placed, settled_at=None, cancelled_at=cancelled,
-        ).returning(bets.c.id)
-    )).scalar_one()
+    bet_id = (
+        await conn.execute(
+            insert(bets)
+            .values(
+                provider=provider,
+                transaction_id=transaction_id,
+                player_id=player_id,
+                currency=currency,
+                state=state.value,
+                stake=stake,
+                payout=0,
+                placed_at=placed,
+                settled_at=None,
+                cancelled_at=cancelled,
+            )
+            .returning(bets.c.id)
+        )
+    ).scalar_one()
     return Bet(bet_id, provider, transaction_id, player_id, currency, state, stake, 0, placed, None, cancelled)
 
 
 async def settle_bet(conn: AsyncConnection, bet_id: int, payout: int) -> Bet:
     """Mark the bet settled, add ``payout`` to it, and answer it as it now stands."""
-    row = (await conn.execute(update(bets).where(bets.c.id == bet_id).values(
-        state=BetState.SETTLED.value, payout=bets.c.payout + payout, settled_at=now(),
-    ).returning(*bets.c))).mappings().one()
+    row = (
+        (
+            await conn.execute(
+                update(bets)
+                .where(bets.c.id == bet_id)
+                .values(
+                    state=BetState.SETTLED.value,
+                    payout=bets.c.payout + payout,
+                    settled_at=now(),
+                )
+                .returning(*bets.c)
+            )
+        )
+        .mappings()
+        .one()
+    )
     return _bet(row)
 
 
 async def cancel_bet(conn: AsyncConnection, bet_id: int) -> Bet:
     """Mark the bet cancelled and answer it as it now stands (with its cancelled_at)."""
-    row = (await conn.execute(update(bets).where(bets.c.id == bet_id).values(
-        state=BetState.CANCELLED.value, cancelled_at=now(),
-    ).returning(*bets.c))).mappings().one()
+    row = (
+        (
+            await conn.execute(
+                update(bets)
+                .where(bets.c.id == bet_id)
+                .values(
+                    state=BetState.CANCELLED.value,
+                    cancelled_at=now(),
+                )
+                .returning(*bets.c)
+            )
+        )
+        .mappings()
+        .one()
+    )
     return _bet(row)
 
 
 # --- transactions ----------------------------------------------------------------------
 
+
 def _transaction(row: RowMapping, bet: Bet | None = None) -> Transaction:
     created = utc(row["created_at"])
     assert created is not None
     return Transaction(
-        id=row["id"], provider=row["provider"], transaction_id=row["transaction_id"], kind=Kind(row["kind"]),
-        status=Status(row["status"]), player_id=row["player_id"], currency=row["currency"],
-        amount=row["amount"], balance_change=row["balance_change"], balance_after=row["balance_after"],
-        round_id=row["round_id"], game_id=row["game_id"], table_id=row["table_id"],
-        reference_id=row["reference_id"], details=row["details"] or {}, event_time=utc(row["event_time"]),
-        created_at=created, request_hash=row["request_hash"], error_reason=row["error_reason"],
-        error_metadata=row["error_metadata"], account_id=row["account_id"], bet_id=row["bet_id"], bet=bet,
+        id=row["id"],
+        provider=row["provider"],
+        transaction_id=row["transaction_id"],
+        kind=Kind(row["kind"]),
+        status=Status(row["status"]),
+        player_id=row["player_id"],
+        currency=row["currency"],
+        amount=row["amount"],
+        balance_change=row["balance_change"],
+        balance_after=row["balance_after"],
+        round_id=row["round_id"],
+        game_id=row["game_id"],
+        table_id=row["table_id"],
+        reference_id=row["reference_id"],
+        details=row["details"] or {},
+        event_time=utc(row["event_time"]),
+        created_at=created,
+        request_hash=row["request_hash"],
+        error_reason=row["error_reason"],
+        error_metadata=row["error_metadata"],
+        account_id=row["account_id"],
+        bet_id=row["bet_id"],
+        bet=bet,
     )
 
 
 async def find_transaction(conn: AsyncConnection, provider: str, kind: Kind, transaction_id: str) -> Transaction | None:
-    row = (await conn.execute(select(transactions).where(
-        transactions.c.provider == provider, transactions.c.kind == kind.value,
-        transactions.c.transaction_id == transaction_id,
-    ))).mappings().first()
+    row = (
+        (
+            await conn.execute(
+                select(transactions).where(
+                    transactions.c.provider == provider,
+                    transactions.c.kind == kind.value,
+                    transactions.c.transaction_id == transaction_id,
+                )
+            )
+        )
+        .mappings()
+        .first()
+    )
     if row is None:
         return None
     bet = await bet_by_id(conn, row["bet_id"]) if row["bet_id"] is not None else None
@@ -223,8 +325,9 @@ async def bet_transactions(conn: AsyncConnection, bet_id: int) -> list[Transacti
     return [_transaction(r, bet) for r in rows.mappings()]
 
 
-async def list_transactions(conn: AsyncConnection, *, player_id: str, round_id: str, provider: str,
-                            after_id: int, limit: int) -> list[Transaction]:
+async def list_transactions(
+    conn: AsyncConnection, *, player_id: str, round_id: str, provider: str, after_id: int, limit: int
+) -> list[Transaction]:
     query = select(transactions).where(transactions.c.id > after_id)
     if player_id:
         query = query.where(transactions.c.player_id == player_id)
@@ -244,31 +347,37 @@ async def list_transactions(conn: AsyncConnection, *, player_id: str, round_id: 
 
 async def insert_transaction(conn: AsyncConnection, values: dict[str, Any]) -> tuple[int, datetime]:
     created = now()
-    tx_id = (await conn.execute(
-        insert(transactions).values(**values, created_at=created).returning(transactions.c.id)
-    )).scalar_one()
+    tx_id = (
+        await conn.execute(insert(transactions).values(**values, created_at=created).returning(transactions.c.id))
+    ).scalar_one()
     return tx_id, created
 
 
 async def stored_raw_request(conn: AsyncConnection, provider: str, kind: Kind, transaction_id: str) -> str | None:
     """A transaction's raw request as received (rule 10), packed or not; None: no such transaction."""
-    row = (await conn.execute(select(transactions.c.raw_request, transactions.c.raw_request_packed).where(
-        transactions.c.provider == provider, transactions.c.kind == kind.value,
-        transactions.c.transaction_id == transaction_id,
-    ))).first()
+    row = (
+        await conn.execute(
+            select(transactions.c.raw_request, transactions.c.raw_request_packed).where(
+                transactions.c.provider == provider,
+                transactions.c.kind == kind.value,
+                transactions.c.transaction_id == transaction_id,
+            )
+        )
+    ).first()
     if row is None:
         return None
     text, packed = row
     if packed is None:
         return str(text)
     sample_id = raw_requests.sample_of(packed)
-    sample = (await conn.execute(
-        select(raw_request_samples.c.sample).where(raw_request_samples.c.id == sample_id)
-    )).scalar_one_or_none()
+    sample = (
+        await conn.execute(select(raw_request_samples.c.sample).where(raw_request_samples.c.id == sample_id))
+    ).scalar_one_or_none()
     return raw_requests.unpack(packed, {sample_id: sample} if sample is not None else {})
 
 
 # --- raw request samples ---------------------------------------------------------------
+
 
 async def newest_samples(conn: AsyncConnection) -> dict[str, tuple[int, bytes]]:
     """Each provider's newest sample: provider -> (id, sample)."""
@@ -278,6 +387,16 @@ async def newest_samples(conn: AsyncConnection) -> dict[str, tuple[int, bytes]]:
 
 
 async def insert_sample(conn: AsyncConnection, provider: str, sample: bytes) -> int:
-    return int((await conn.execute(insert(raw_request_samples).values(
-        provider=provider, sample=sample, created_at=now(),
-    ).returning(raw_request_samples.c.id))).scalar_one())
+    return int(
+        (
+            await conn.execute(
+                insert(raw_request_samples)
+                .values(
+                    provider=provider,
+                    sample=sample,
+                    created_at=now(),
+                )
+                .returning(raw_request_samples.c.id)
+            )
+        ).scalar_one()
+    )

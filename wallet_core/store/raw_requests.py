@@ -74,8 +74,9 @@ class RawRequests:
     ``save_sample(provider, sample)`` stores a sample and answers its id, committed; without it,
     requests of providers with no sample are stored as text."""
 
-    def __init__(self, samples: Mapping[str, tuple[int, bytes]],
-                 save_sample: Callable[[str, bytes], Awaitable[int]] | None) -> None:
+    def __init__(
+        self, samples: Mapping[str, tuple[int, bytes]], save_sample: Callable[[str, bytes], Awaitable[int]] | None
+    ) -> None:
         self._samples = {provider: (_header(sample_id), sample) for provider, (sample_id, sample) in samples.items()}
         self._save_sample = save_sample
         self._saving: dict[str, asyncio.Task[None]] = {}
@@ -117,8 +118,9 @@ def _header(sample_id: int) -> bytes:
 
 
 def _packed(raw: str, header: bytes, sample: bytes) -> bytes:
-    deflate = zlib.compressobj(9, zlib.DEFLATED, _DEFLATE_WINDOW_BITS, _DEFLATE_MEMORY_LEVEL, zlib.Z_DEFAULT_STRATEGY,
-                               sample)
+    deflate = zlib.compressobj(
+        9, zlib.DEFLATED, _DEFLATE_WINDOW_BITS, _DEFLATE_MEMORY_LEVEL, zlib.Z_DEFAULT_STRATEGY, sample
+    )
     return header + deflate.compress(raw.encode()) + deflate.flush()
 
 

@@ -88,8 +88,13 @@ class TransactionRow(Base):
         UniqueConstraint("transaction_id", "provider", "kind", name="uq_transactions_idempotency_key"),
         Index("ix_transactions_player", "player_id", "id"),
         Index("ix_transactions_round", "round_id", "id"),
-        Index("ix_transactions_bet", "bet_id", "id", postgresql_where=text("bet_id IS NOT NULL"),
-              sqlite_where=text("bet_id IS NOT NULL")),
+        Index(
+            "ix_transactions_bet",
+            "bet_id",
+            "id",
+            postgresql_where=text("bet_id IS NOT NULL"),
+            sqlite_where=text("bet_id IS NOT NULL"),
+        ),
         # Rows come in about the order of created_at: PostgreSQL's BRIN costs bytes per thousand rows.
         Index("ix_transactions_created", "created_at", postgresql_using="brin"),
     )

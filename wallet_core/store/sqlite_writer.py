@@ -80,8 +80,9 @@ class _Write:
 
     __slots__ = ("apply", "future", "loop")
 
-    def __init__(self, apply: Callable[[sqlite3.Connection], Any], future: asyncio.Future[Any],
-                 loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, apply: Callable[[sqlite3.Connection], Any], future: asyncio.Future[Any], loop: asyncio.AbstractEventLoop
+    ) -> None:
         self.apply = apply
         self.future = future
         self.loop = loop
@@ -106,8 +107,14 @@ _Raw = tuple[str, bytes | None]
 class SqliteWriter:
     """SQLite's fast path (``fast_path.FastPath``) on one thread and one connection of its own."""
 
-    def __init__(self, path: str, raw_requests: RawRequests | None = None, *, max_batch: int = MAX_BATCH,
-                 busy_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        path: str,
+        raw_requests: RawRequests | None = None,
+        *,
+        max_batch: int = MAX_BATCH,
+        busy_timeout: float = 30.0,
+    ) -> None:
         if max_batch < 1:
             raise ValueError("a batch holds at least one write")
         self._path = path
@@ -307,20 +314,34 @@ def _stopped(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-def _debit(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw,
-           created_at: datetime) -> tuple[Written, Bet] | Refused:
+def _debit(
+    db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, created_at: datetime
+) -> tuple[Written, Bet] | Refused:
     at = _text(created_at)
     amount = request.amount
     taken = db.execute(TAKE, (amount, request.player_id, request.currency)).fetchone()
     if taken is None:
         return _refuse(db, request, raw, at)
     account_id, balance_after = taken
-    (bet_id,) = db.execute(OPEN_BET, (request.provider, request.transaction_id, request.player_id,
-                                      request.currency, amount, at)).fetchone()
-    written = _store(db, request, raw, at, account_id, bet_id, -amount, balance_after,
-                     entry=True)  # as the general path: every debit has its entry, even of 0
-    bet = Bet(bet_id, request.provider, request.transaction_id, request.player_id, request.currency,
-              BetState.PLACED, amount, 0, created_at, None, None)
+    (bet_id,) = db.execute(
+        OPEN_BET, (request.provider, request.transaction_id, request.player_id, request.currency, amount, at)
+    ).fetchone()
+    written = _store(
+        db, request, raw, at, account_id, bet_id, -amount, balance_after, entry=True
+    )  # as the general path: every debit has its entry, even of 0
+    bet = Bet(
+        bet_id,
+        request.provider,
+        request.transaction_id,
+        request.player_id,
+        request.currency,
+        BetState.PLACED,
+        amount,
+        0,
+        created_at,
+        None,
+        None,
+    )
     return written, bet
 
 
@@ -328,22 +349,37 @@ def _refuse(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, at: str) -
     """An uncovered debit's refusal, stored as the general path stores it (rule 3). A bet with its
     key (a cancel's tombstone, a debit placed already) is the general path's to decide."""
     account = db.execute(BALANCE, (request.player_id, request.currency)).fetchone()
-    if account is None or account[1] >= request.amount \
-            or db.execute(HAS_BET, (request.provider, request.transaction_id)).fetchone() is not None:
+    if (
+        account is None
+        or account[1] >= request.amount
+        or db.execute(HAS_BET, (request.provider, request.transaction_id)).fetchone() is not None
+    ):
         raise _NotTheUsualCase
     account_id, balance = account
-    (tx_id,) = db.execute(STORE, _transaction(
-        request, raw, at, account_id, None, 0, balance, status="failed",
-        error_reason="INSUFFICIENT_FUNDS", error_metadata={"transaction_id": request.transaction_id},
-    )).fetchone()
+    (tx_id,) = db.execute(
+        STORE,
+        _transaction(
+            request,
+            raw,
+            at,
+            account_id,
+            None,
+            0,
+            balance,
+            status="failed",
+            error_reason="INSUFFICIENT_FUNDS",
+            error_metadata={"transaction_id": request.transaction_id},
+        ),
+    ).fetchone()
     return Refused(tx_id, account_id, balance)
 
 
 def _payout(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, created_at: datetime) -> tuple[Written, Bet]:
     at = _text(created_at)
     amount = request.amount
-    settled = db.execute(SETTLE_BET, (amount, at, request.provider, request.reference_id, request.player_id,
-                                      request.currency)).fetchone()
+    settled = db.execute(
+        SETTLE_BET, (amount, at, request.provider, request.reference_id, request.player_id, request.currency)
+    ).fetchone()
     if settled is None:
         raise _NotTheUsualCase
     added = db.execute(ADD, (amount, request.player_id, request.currency)).fetchone()
@@ -352,13 +388,34 @@ def _payout(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, created_at
     bet_id, stake, payout, placed_at, settled_at, cancelled_at = settled
     account_id, balance_after = added
     written = _store(db, request, raw, at, account_id, bet_id, amount, balance_after, entry=amount != 0)
-    bet = Bet(bet_id, request.provider, request.reference_id, request.player_id, request.currency,
-              BetState.SETTLED, stake, payout, _datetime(placed_at), _datetime(settled_at), _datetime(cancelled_at))
+    bet = Bet(
+        bet_id,
+        request.provider,
+        request.reference_id,
+        request.player_id,
+        request.currency,
+        BetState.SETTLED,
+        stake,
+        payout,
+        _datetime(placed_at),
+        _datetime(settled_at),
+        _datetime(cancelled_at),
+    )
     return written, bet
 
 
-def _store(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, at: str, account_id: int, bet_id: int,
-           change: int, balance_after: int, *, entry: bool) -> Written:
+def _store(
+    db: sqlite3.Connection,
+    request: MoneyRequest,
+    raw: _Raw,
+    at: str,
+    account_id: int,
+    bet_id: int,
+    change: int,
+    balance_after: int,
+    *,
+    entry: bool,
+) -> Written:
     """The completed transaction and, with ``entry``, its entry."""
     (tx_id,) = db.execute(STORE, _transaction(request, raw, at, account_id, bet_id, change, balance_after)).fetchone()
     if entry:
@@ -366,16 +423,45 @@ def _store(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, at: str, ac
     return Written(tx_id, account_id, balance_after)
 
 
-def _transaction(request: MoneyRequest, raw: _Raw, at: str, account_id: int, bet_id: int | None, change: int,
-                 balance_after: int, *, status: str = "completed", error_reason: str | None = None,
-                 error_metadata: dict[str, str] | None = None) -> tuple[Any, ...]:
+def _transaction(
+    request: MoneyRequest,
+    raw: _Raw,
+    at: str,
+    account_id: int,
+    bet_id: int | None,
+    change: int,
+    balance_after: int,
+    *,
+    status: str = "completed",
+    error_reason: str | None = None,
+    error_metadata: dict[str, str] | None = None,
+) -> tuple[Any, ...]:
     """STORE's parameters."""
     return (
-        request.provider, request.kind.value, request.transaction_id, request.fingerprint, status, error_reason,
-        json_text(error_metadata), account_id, bet_id, request.player_id, request.currency, request.amount, change,
-        balance_after, request.round_id, request.game_id, request.table_id, request.reference_id,
-        request.details_text, raw[0], request.client,
-        _text(request.event_time) if request.event_time else None, at, raw[1],
+        request.provider,
+        request.kind.value,
+        request.transaction_id,
+        request.fingerprint,
+        status,
+        error_reason,
+        json_text(error_metadata),
+        account_id,
+        bet_id,
+        request.player_id,
+        request.currency,
+        request.amount,
+        change,
+        balance_after,
+        request.round_id,
+        request.game_id,
+        request.table_id,
+        request.reference_id,
+        request.details_text,
+        raw[0],
+        request.client,
+        _text(request.event_time) if request.event_time else None,
+        at,
+        raw[1],
     )
 
 

@@ -84,8 +84,13 @@ def new_id() -> str:
 
 @asynccontextmanager
 async def running_aigame(
-    core: CoreHandle, *, address: str | None = None, token: str | None = None, deadline_seconds: float = 2.0,
-    client_ip: str = AIGAME_IP, **overrides: Any,
+    core: CoreHandle,
+    *,
+    address: str | None = None,
+    token: str | None = None,
+    deadline_seconds: float = 2.0,
+    client_ip: str = AIGAME_IP,
+    **overrides: Any,
 ) -> AsyncIterator[AIGame]:
     """An AIGame gateway app in front of `core` (or of `address`, with `token`), called from `client_ip`."""
     mapping = settings_mapping(address or core.address, token or core.token_for(PROVIDER), **overrides)

@@ -101,8 +101,12 @@ async def test_each_request_is_logged_with_its_transaction_and_no_secret(
         await aigame.client.post(f"{WALLET}/bet", json=body, headers={"x-request-id": "req-42"})
     (line,) = [r.__dict__ for r in caplog.records if r.name == "gateways.access"]
     assert {k: line[k] for k in ("request_id", "provider", "endpoint", "transaction_id", "outcome", "code")} == {
-        "request_id": "req-42", "provider": PROVIDER, "endpoint": "bet", "transaction_id": bet,
-        "outcome": "success", "code": "200",
+        "request_id": "req-42",
+        "provider": PROVIDER,
+        "endpoint": "bet",
+        "transaction_id": bet,
+        "outcome": "success",
+        "code": "200",
     }
     assert line["replay"] is False and line["latency_ms"] > 0
     for secret in (SECRET, body["sign"], aigame.settings.core.token):

@@ -6,7 +6,9 @@ from tests.gateways.aigame.conftest import AIGame
 async def test_the_balance_is_the_wallets_in_the_providers_currency(aigame: AIGame) -> None:
     user = await aigame.player("1282.66", "VND2")
     assert await aigame.post("balance", aigame.vendor.balance(user, "VND2")) == {
-        "code": 200, "message": "success", "data": {"balance": "1282.66", "currency": "VND2"}
+        "code": 200,
+        "message": "success",
+        "data": {"balance": "1282.66", "currency": "VND2"},
     }
 
 

@@ -17,15 +17,29 @@ async def test_a_bet_takes_the_stake_and_answers_the_balance_after_it(aigame: AI
     assert await aigame.balance_of(user) == Decimal("87.66")
     stored = (await aigame.stored(bet)).transaction
     assert (stored.player_id, stored.amount, stored.round_id, stored.game_id, stored.table_id) == (
-        f"aig-{user}", "12.34", "41", "101", "000002"
+        f"aig-{user}",
+        "12.34",
+        "41",
+        "101",
+        "000002",
     )
     assert stored.event_time.ToMilliseconds() == body["bet_time"]
     told = from_struct(stored.details)
     assert told["bet_detail"] == {"Banker": 10, "Tie": "2.34"}
     assert (told["shoe_id"], told["currency"]) == (10231, "USD")
     # neither what the typed fields hold nor the envelope is stored twice; the raw request keeps every field
-    assert not {"sign", "agent_id", "timestamp", "user_id", "bet_txn_id", "bet_amount", "bet_time", "game_id",
-                "inst_id", "round_id"} & set(told)
+    assert not {
+        "sign",
+        "agent_id",
+        "timestamp",
+        "user_id",
+        "bet_txn_id",
+        "bet_amount",
+        "bet_time",
+        "game_id",
+        "inst_id",
+        "round_id",
+    } & set(told)
 
 
 async def test_a_repeated_bet_answers_the_original_result_and_moves_nothing(aigame: AIGame) -> None:

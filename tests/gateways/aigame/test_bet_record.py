@@ -32,15 +32,29 @@ def transaction(
     status: pb.TransactionStatus.ValueType = pb.TRANSACTION_STATUS_COMPLETED,
 ) -> pb.Transaction:
     return pb.Transaction(
-        wallet_transaction_id=wallet_id, provider="aigame", transaction_id="67f8cdf7ab12bf8b5b606115", kind=kind,
-        status=status, player_id="aig-jackey01", currency="BRL", amount=amount, round_id="36", game_id="101",
-        table_id="u5pikb", details=to_struct(told), event_time=at(created_ms), created_at=at(created_ms),
+        wallet_transaction_id=wallet_id,
+        provider="aigame",
+        transaction_id="67f8cdf7ab12bf8b5b606115",
+        kind=kind,
+        status=status,
+        player_id="aig-jackey01",
+        currency="BRL",
+        amount=amount,
+        round_id="36",
+        game_id="101",
+        table_id="u5pikb",
+        details=to_struct(told),
+        event_time=at(created_ms),
+        created_at=at(created_ms),
     )
 
 
 BET_TOLD: JsonObject = {"currency": "BRL", "shoe_id": 10628, "bet_time": BET_TIME, "bet_detail": {"Banker": 10}}
 PAYOUT_TOLD: JsonObject = {
-    "currency": "BRL", "shoe_id": 10628, "pay_out_time": SETTLE_TIME, "win_detail": {"Banker": "19.50"},
+    "currency": "BRL",
+    "shoe_id": 10628,
+    "pay_out_time": SETTLE_TIME,
+    "win_detail": {"Banker": "19.50"},
     "game_result": ["Banker", "Small", "BDragonBonus", "BankerNatural"],
     "open_cards": {"banker": "Diamonds9,Diamonds10", "player": "HeartsK,Clubs7"},
 }
@@ -64,13 +78,28 @@ def record(response: pb.GetTransactionResponse) -> dict[str, object]:
 def test_a_settled_bet_is_answered_like_seed_002() -> None:
     payout = transaction(2, pb.TRANSACTION_KIND_CREDIT, "19.50", SETTLE_TIME + 5, PAYOUT_TOLD)
     assert record(answer(pb.BET_STATE_SETTLED, payout)) == {
-        "id": "67f8cdf7ab12bf8b5b606115", "user_id": "jackey01", "game_id": "101", "inst_id": "u5pikb",
-        "shoe_id": 10628, "round_id": 36, "bet_time": BET_TIME, "settle_time": SETTLE_TIME, "bet_amount": "10.00",
-        "real_bet_amount": "10.00", "valid_bet_turnover": "10.00", "win_amount": "19.50", "real_win_amount": "9.50",
-        "currency": "BRL", "bet_detail": {"Banker": 10}, "win_detail": {"Banker": "19.50"}, "no_comm": False,
+        "id": "67f8cdf7ab12bf8b5b606115",
+        "user_id": "jackey01",
+        "game_id": "101",
+        "inst_id": "u5pikb",
+        "shoe_id": 10628,
+        "round_id": 36,
+        "bet_time": BET_TIME,
+        "settle_time": SETTLE_TIME,
+        "bet_amount": "10.00",
+        "real_bet_amount": "10.00",
+        "valid_bet_turnover": "10.00",
+        "win_amount": "19.50",
+        "real_win_amount": "9.50",
+        "currency": "BRL",
+        "bet_detail": {"Banker": 10},
+        "win_detail": {"Banker": "19.50"},
+        "no_comm": False,
         "game_result": ["Banker", "Small", "BDragonBonus", "BankerNatural"],
         "open_cards": {"banker": "Diamonds9,Diamonds10", "player": "HeartsK,Clubs7"},
-        "create_time": BET_TIME, "update_time": SETTLE_TIME + 5, "status": 1,
+        "create_time": BET_TIME,
+        "update_time": SETTLE_TIME + 5,
+        "status": 1,
     }
 
 
@@ -80,8 +109,15 @@ def test_times_come_from_the_event_times_when_the_details_do_not_hold_them() -> 
     untimed_payout = {key: value for key, value in PAYOUT_TOLD.items() if key != "pay_out_time"}
     bet = transaction(1, pb.TRANSACTION_KIND_DEBIT, "10.00", BET_TIME, untimed_bet)
     bet.created_at.FromMilliseconds(BET_TIME + 7)
-    bet.bet.CopyFrom(pb.Bet(transaction_id=bet.transaction_id, state=pb.BET_STATE_SETTLED, stake="10.00",
-                            payout="19.50", settled_at=at(SETTLE_TIME + 9)))
+    bet.bet.CopyFrom(
+        pb.Bet(
+            transaction_id=bet.transaction_id,
+            state=pb.BET_STATE_SETTLED,
+            stake="10.00",
+            payout="19.50",
+            settled_at=at(SETTLE_TIME + 9),
+        )
+    )
     payout = transaction(2, pb.TRANSACTION_KIND_CREDIT, "19.50", SETTLE_TIME, untimed_payout)
     payout.created_at.FromMilliseconds(SETTLE_TIME + 9)
     shown = record(pb.GetTransactionResponse(transaction=bet, related=[bet, payout]))
@@ -107,7 +143,10 @@ def test_a_bet_cancelled_before_settlement_is_status_2() -> None:
     cancel = transaction(2, pb.TRANSACTION_KIND_ROLLBACK, "10.00", SETTLE_TIME, {"status": 0})
     shown = record(answer(pb.BET_STATE_CANCELLED, cancel))
     assert (shown["status"], shown["real_bet_amount"], shown["win_amount"], shown["real_win_amount"]) == (
-        2, "0.00", "0.00", "0.00"
+        2,
+        "0.00",
+        "0.00",
+        "0.00",
     )
 
 

@@ -11,8 +11,13 @@ AIGAME_MD_CODES = {
 }
 # Beyond the lists, one choice: the allowlist guards every endpoint (408003), and the rate limit's
 # code is the vendor's own (408004); a detail query the core cannot answer is a service exception.
-EXTRA = {"balance": {408003, 408004}, "bet": {408003, 408004}, "payout": {408003, 408004},
-         "refund": {408003, 408004}, "detail": {800100}}
+EXTRA = {
+    "balance": {408003, 408004},
+    "bet": {408003, 408004},
+    "payout": {408003, 408004},
+    "refund": {408003, 408004},
+    "detail": {800100},
+}
 
 
 def test_every_reason_has_a_row() -> None:

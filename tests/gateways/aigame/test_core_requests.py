@@ -68,8 +68,11 @@ async def sent_for(handler: Handler, body: dict[str, Any]) -> tuple[Message, str
     async def receive() -> AsgiMessage:
         return {"type": "http.request", "body": raw.encode(), "more_body": False}
 
-    await handler(context, Request({"type": "http", "method": "POST", "headers": []}, receive),
-                  RequestRecord("r1", PROVIDER, None))
+    await handler(
+        context,
+        Request({"type": "http", "method": "POST", "headers": []}, receive),
+        RequestRecord("r1", PROVIDER, None),
+    )
     (request,) = core.sent
     return request, raw
 
@@ -90,8 +93,15 @@ async def test_a_bet_is_sent_as_it_was_built_before(extra: dict[str, Any]) -> No
     body = Vendor().bet("u1", "b1", "10.00", **extra)
     sent, raw = await sent_for(bet, body)
     expected = pb.DebitRequest(
-        provider=PROVIDER, transaction_id="b1", player_id="u1", currency="USD", amount="10.00", round_id="41",
-        game_id="101", table_id="000002", raw_request=raw,
+        provider=PROVIDER,
+        transaction_id="b1",
+        player_id="u1",
+        currency="USD",
+        amount="10.00",
+        round_id="41",
+        game_id="101",
+        table_id="000002",
+        raw_request=raw,
         details=to_struct(told(body, "currency", "shoe_id", *extra)),
     )
     expected.event_time.CopyFrom(timestamp_from_ms(body["bet_time"]))
@@ -102,10 +112,18 @@ async def test_a_payout_is_sent_as_it_was_built_before() -> None:
     body = Vendor().payout("u1", "b1", "19.50", open_cards={"banker": "Diamonds9"})
     sent, raw = await sent_for(payout, body)
     expected = pb.CreditRequest(
-        provider=PROVIDER, transaction_id="b1", reference_transaction_id="b1", player_id="u1", currency="USD",
-        amount="19.50", round_id="41", game_id="101", table_id="000002",
+        provider=PROVIDER,
+        transaction_id="b1",
+        reference_transaction_id="b1",
+        player_id="u1",
+        currency="USD",
+        amount="19.50",
+        round_id="41",
+        game_id="101",
+        table_id="000002",
         details=to_struct(told(body, "currency", "shoe_id", "open_cards")),
-        event_time=timestamp_from_ms(body["pay_out_time"]), raw_request=raw,
+        event_time=timestamp_from_ms(body["pay_out_time"]),
+        raw_request=raw,
     )
     assert_same(sent, expected)
 
@@ -115,8 +133,15 @@ async def test_a_refund_is_sent_as_it_was_built_before(status: int) -> None:
     body = Vendor().refund("u1", "b1", "10.00", status=status, win_amount="19.50")
     sent, raw = await sent_for(refund, body)
     expected = pb.RollbackRequest(
-        provider=PROVIDER, transaction_id="b1", reference_transaction_id="b1", player_id="u1", currency="USD",
-        amount="10.00", game_id="101", raw_request=raw, reverse_payouts=status == 1,
+        provider=PROVIDER,
+        transaction_id="b1",
+        reference_transaction_id="b1",
+        player_id="u1",
+        currency="USD",
+        amount="10.00",
+        game_id="101",
+        raw_request=raw,
+        reverse_payouts=status == 1,
         details=to_struct(told(body, "currency", "win_amount", "status", "bet_time")),
     )
     expected.event_time.CopyFrom(timestamp_from_ms(body["refund_time"]))

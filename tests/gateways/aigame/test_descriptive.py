@@ -13,9 +13,17 @@ PAY_OUT_MS = 1732589121000  # seed 000's pay_out_time: 2024-11-26T02:45:21Z
 @pytest.mark.parametrize(
     "value",
     [
-        PAY_OUT_MS, str(PAY_OUT_MS), f" {PAY_OUT_MS} ", Decimal("1732589121000.0"), 1732589121, "1732589121",
-        Decimal("1732589121.000"), "2024-11-26T02:45:21Z", "2024-11-26T02:45:21.000+00:00",
-        "2024-11-26T10:45:21+08:00", "2024-11-26T10:45:21+0800",
+        PAY_OUT_MS,
+        str(PAY_OUT_MS),
+        f" {PAY_OUT_MS} ",
+        Decimal("1732589121000.0"),
+        1732589121,
+        "1732589121",
+        Decimal("1732589121.000"),
+        "2024-11-26T02:45:21Z",
+        "2024-11-26T02:45:21.000+00:00",
+        "2024-11-26T10:45:21+08:00",
+        "2024-11-26T10:45:21+0800",
     ],
 )
 def test_a_time_is_read_in_any_shape_it_may_come_in(value: JsonValue) -> None:
@@ -30,9 +38,23 @@ def test_seconds_with_a_fraction_keep_their_milliseconds() -> None:
 @pytest.mark.parametrize(
     "value",
     [
-        None, "", 0, "0", True, False, "yesterday", -1, "-1732589121000", 10**40, 2**64, Decimal("1E+999999999"),
+        None,
+        "",
+        0,
+        "0",
+        True,
+        False,
+        "yesterday",
+        -1,
+        "-1732589121000",
+        10**40,
+        2**64,
+        Decimal("1E+999999999"),
         Decimal("1E-999999999"),
-        "1" * 40, "1e999999999", {"ms": PAY_OUT_MS}, [PAY_OUT_MS],
+        "1" * 40,
+        "1e999999999",
+        {"ms": PAY_OUT_MS},
+        [PAY_OUT_MS],
         "2024-11-26 10:45:21",  # no offset: its zone is unknown
         "2024-11-26",
     ],

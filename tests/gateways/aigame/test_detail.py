@@ -15,7 +15,12 @@ async def settled_bet(aigame: AIGame) -> tuple[str, str, dict[str, Any], dict[st
     bet = new_id()
     bet_body = aigame.vendor.bet(user, bet, "10", currency="BRL", bet_detail={"Banker": 10})
     payout_body = aigame.vendor.payout(
-        user, bet, "19.50", currency="BRL", win_detail={"Banker": "19.50"}, no_comm=False,
+        user,
+        bet,
+        "19.50",
+        currency="BRL",
+        win_detail={"Banker": "19.50"},
+        no_comm=False,
         game_result=["Banker", "Small", "BDragonBonus", "BankerNatural"],
         open_cards={"banker": "Diamonds9,Diamonds10", "player": "HeartsK,Clubs7"},
     )
@@ -32,11 +37,23 @@ async def test_a_settled_bet_is_answered_in_the_seed_002_shape(aigame: AIGame) -
     created, updated = data.pop("create_time"), data.pop("update_time")
     assert isinstance(created, int) and isinstance(updated, int) and created <= updated
     assert data == {
-        "id": bet, "user_id": user, "game_id": "101", "inst_id": "u5pikb", "shoe_id": 10628, "round_id": 36,
-        "bet_time": bet_body["bet_time"], "settle_time": payout_body["pay_out_time"],
-        "bet_amount": "10.00", "real_bet_amount": "10.00", "valid_bet_turnover": "10.00",
-        "win_amount": "19.50", "real_win_amount": "9.50", "currency": "BRL",
-        "bet_detail": {"Banker": 10}, "win_detail": {"Banker": "19.50"}, "no_comm": False,
+        "id": bet,
+        "user_id": user,
+        "game_id": "101",
+        "inst_id": "u5pikb",
+        "shoe_id": 10628,
+        "round_id": 36,
+        "bet_time": bet_body["bet_time"],
+        "settle_time": payout_body["pay_out_time"],
+        "bet_amount": "10.00",
+        "real_bet_amount": "10.00",
+        "valid_bet_turnover": "10.00",
+        "win_amount": "19.50",
+        "real_win_amount": "9.50",
+        "currency": "BRL",
+        "bet_detail": {"Banker": 10},
+        "win_detail": {"Banker": "19.50"},
+        "no_comm": False,
         "game_result": ["Banker", "Small", "BDragonBonus", "BankerNatural"],
         "open_cards": {"banker": "Diamonds9,Diamonds10", "player": "HeartsK,Clubs7"},
         "status": 1,
@@ -123,7 +140,12 @@ async def test_a_bet_paid_without_table_shoe_round_or_time_is_answered_with_them
     assert answer["code"] == 200
     data = answer["data"]
     assert {name: data[name] for name in ("game_id", "inst_id", "shoe_id", "round_id", "status", "win_amount")} == {
-        "game_id": "", "inst_id": "", "shoe_id": 0, "round_id": 0, "status": 1, "win_amount": "19.50",
+        "game_id": "",
+        "inst_id": "",
+        "shoe_id": 0,
+        "round_id": 0,
+        "status": 1,
+        "win_amount": "19.50",
     }
     # Without AIGame's times, the wallet's own: when the bet and the payout were received.
     assert 0 < data["bet_time"] <= data["settle_time"] <= now_ms()

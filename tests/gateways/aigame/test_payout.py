@@ -23,15 +23,25 @@ async def test_a_payout_credits_the_gross_win(aigame: AIGame) -> None:
     user, bet = await placed(aigame)
     body = aigame.vendor.payout(user, bet, "19.50", game_result=["Banker"], open_cards={"banker": "Diamonds9"})
     assert await aigame.post("payout", body) == {
-        "code": 200, "message": "success", "data": {"balance": "109.50", "currency": "USD"}
+        "code": 200,
+        "message": "success",
+        "data": {"balance": "109.50", "currency": "USD"},
     }
     stored = await aigame.stored(bet, pb.TRANSACTION_KIND_CREDIT)
     assert (stored.transaction.reference_transaction_id, stored.transaction.amount) == (bet, "19.50")
     assert stored.transaction.event_time.ToMilliseconds() == body["pay_out_time"]
     told = from_struct(stored.transaction.details)
     assert (told["open_cards"], told["game_result"], told["shoe_id"]) == ({"banker": "Diamonds9"}, ["Banker"], 10231)
-    assert not {"sign", "agent_id", "timestamp", "user_id", "bet_txn_id", "win_amount", "pay_out_time",
-                "round_id"} & set(told)
+    assert not {
+        "sign",
+        "agent_id",
+        "timestamp",
+        "user_id",
+        "bet_txn_id",
+        "win_amount",
+        "pay_out_time",
+        "round_id",
+    } & set(told)
     assert stored.transaction.bet.state == pb.BET_STATE_SETTLED
 
 
@@ -111,8 +121,11 @@ async def test_a_payout_with_only_its_money_fields_is_paid_at_its_receipt_time(a
 async def test_odd_descriptive_values_are_kept_as_sent_and_the_payout_is_paid(aigame: AIGame) -> None:
     user, bet = await placed(aigame)
     odd: dict[str, Any] = {
-        "shoe_id": "A-12", "round_id": {"shoe": 1, "hand": 41}, "pay_out_time": "2024-11-26 10:45:21",
-        "inst_id": "t" * 200, "game_id": 101,
+        "shoe_id": "A-12",
+        "round_id": {"shoe": 1, "hand": 41},
+        "pay_out_time": "2024-11-26 10:45:21",
+        "inst_id": "t" * 200,
+        "game_id": 101,
     }
     body = aigame.vendor.payout(user, bet, "19.50", **odd)
     assert await aigame.code("payout", body) == 200
@@ -128,9 +141,17 @@ async def test_odd_descriptive_values_are_kept_as_sent_and_the_payout_is_paid(ai
 async def test_times_and_integers_sent_as_strings_are_read(aigame: AIGame) -> None:
     user, bet = await placed(aigame)
     params = {
-        "agent_id": AGENT_ID, "user_id": user, "game_id": "101", "inst_id": "000002", "shoe_id": "10231",
-        "round_id": "41", "bet_txn_id": bet, "win_amount": "19.50", "pay_out_time": "2024-11-26T10:45:21+08:00",
-        "currency": "USD", "timestamp": str(now_ms()),
+        "agent_id": AGENT_ID,
+        "user_id": user,
+        "game_id": "101",
+        "inst_id": "000002",
+        "shoe_id": "10231",
+        "round_id": "41",
+        "bet_txn_id": bet,
+        "win_amount": "19.50",
+        "pay_out_time": "2024-11-26T10:45:21+08:00",
+        "currency": "USD",
+        "timestamp": str(now_ms()),
     }
     params["sign"] = vendor_sign(params, SECRET)  # over the values as sent: "10231" signs as 10231 would
     assert await aigame.code("payout", params) == 200

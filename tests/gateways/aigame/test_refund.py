@@ -109,7 +109,10 @@ async def test_odd_descriptive_values_of_a_refund_are_kept_as_sent_and_it_is_app
     bet = new_id()
     await aigame.post("bet", aigame.vendor.bet(user, bet, "10"))
     odd: dict[str, Any] = {
-        "bet_time": "yesterday", "refund_time": "2024-11-26 10:57:29", "win_amount": 0, "game_id": ["101"],
+        "bet_time": "yesterday",
+        "refund_time": "2024-11-26 10:57:29",
+        "win_amount": 0,
+        "game_id": ["101"],
     }
     assert await aigame.code("refund", aigame.vendor.refund(user, bet, "10", status="0", **odd)) == 200
     assert await aigame.balance_of(user) == Decimal("100.00")

@@ -20,20 +20,41 @@ from gateways.kit.refusals import GatewayReason, Refusal
 from tests.gateways.aigame.test_signature import SEED_PAYOUT
 
 BET: JsonObject = {
-    "user_id": "testUid03", "game_id": "101", "inst_id": "000002", "shoe_id": 10231, "round_id": 41,
-    "bet_txn_id": "67453d0c23c36d2571d40817", "bet_amount": "10", "bet_time": 1732589100000, "currency": "VND2",
+    "user_id": "testUid03",
+    "game_id": "101",
+    "inst_id": "000002",
+    "shoe_id": 10231,
+    "round_id": 41,
+    "bet_txn_id": "67453d0c23c36d2571d40817",
+    "bet_amount": "10",
+    "bet_time": 1732589100000,
+    "currency": "VND2",
     "bet_detail": {"Banker": 10},
 }
 REFUND: JsonObject = {
-    "user_id": "testUid03", "game_id": "101", "bet_txn_id": "b1", "bet_amount": "100", "win_amount": "195",
-    "status": 1, "bet_time": 1732589121000, "refund_time": 1732589849000, "currency": "BRL",
+    "user_id": "testUid03",
+    "game_id": "101",
+    "bet_txn_id": "b1",
+    "bet_amount": "100",
+    "win_amount": "195",
+    "status": 1,
+    "bet_time": 1732589121000,
+    "refund_time": 1732589849000,
+    "currency": "BRL",
 }
 
 
 def test_seed_000_is_a_payout() -> None:
     assert payout_request(SEED_PAYOUT) == PayoutRequest(
-        user_id="testUid03", currency="VND2", bet_txn_id="67453d0c23c36d2571d40817", win_amount="100",
-        pay_out_time=1732589121000, game_id="101", inst_id="000002", round_id="41", typed=PAYOUT_TYPED_FIELDS,
+        user_id="testUid03",
+        currency="VND2",
+        bet_txn_id="67453d0c23c36d2571d40817",
+        win_amount="100",
+        pay_out_time=1732589121000,
+        game_id="101",
+        inst_id="000002",
+        round_id="41",
+        typed=PAYOUT_TYPED_FIELDS,
     )
 
 
@@ -43,9 +64,15 @@ MONEY_OF_A_PAYOUT = ("agent_id", "user_id", "bet_txn_id", "win_amount", "currenc
 def test_a_payout_needs_only_its_money_fields() -> None:
     bare = {name: SEED_PAYOUT[name] for name in MONEY_OF_A_PAYOUT}
     assert payout_request(bare) == PayoutRequest(
-        user_id="testUid03", currency="VND2", bet_txn_id="67453d0c23c36d2571d40817", win_amount="100",
-        pay_out_time=None, game_id="", inst_id="", round_id="", typed=PAYOUT_TYPED_FIELDS - {
-            "pay_out_time", "game_id", "inst_id", "round_id"},
+        user_id="testUid03",
+        currency="VND2",
+        bet_txn_id="67453d0c23c36d2571d40817",
+        win_amount="100",
+        pay_out_time=None,
+        game_id="",
+        inst_id="",
+        round_id="",
+        typed=PAYOUT_TYPED_FIELDS - {"pay_out_time", "game_id", "inst_id", "round_id"},
     )
 
 
@@ -63,8 +90,14 @@ def test_integers_sent_as_strings_are_read_as_their_integers() -> None:
 @pytest.mark.parametrize(
     ("field", "odd"),
     [
-        ("round_id", {"shoe": 1}), ("round_id", "r" * 129), ("round_id", True), ("game_id", ["101"]),
-        ("inst_id", "tab\x00le"), ("pay_out_time", "yesterday"), ("pay_out_time", -1), ("pay_out_time", 10**40),
+        ("round_id", {"shoe": 1}),
+        ("round_id", "r" * 129),
+        ("round_id", True),
+        ("game_id", ["101"]),
+        ("inst_id", "tab\x00le"),
+        ("pay_out_time", "yesterday"),
+        ("pay_out_time", -1),
+        ("pay_out_time", 10**40),
         ("pay_out_time", "2024-11-26 10:45:21"),
     ],
 )
@@ -76,8 +109,14 @@ def test_an_odd_descriptive_value_of_a_payout_is_left_as_sent_and_never_refused(
 
 def test_a_bet_has_the_provisional_shape() -> None:
     assert bet_request(BET, Provisional()) == BetRequest(
-        user_id="testUid03", currency="VND2", bet_txn_id="67453d0c23c36d2571d40817", bet_amount="10",
-        bet_time=1732589100000, game_id="101", inst_id="000002", round_id="41",
+        user_id="testUid03",
+        currency="VND2",
+        bet_txn_id="67453d0c23c36d2571d40817",
+        bet_amount="10",
+        bet_time=1732589100000,
+        game_id="101",
+        inst_id="000002",
+        round_id="41",
     )
 
 
@@ -90,8 +129,15 @@ def test_the_bet_field_names_follow_the_provisional_table() -> None:
 
 def test_a_refund_says_whether_the_bet_was_settled() -> None:
     assert refund_request(REFUND) == RefundRequest(
-        user_id="testUid03", currency="BRL", bet_txn_id="b1", bet_amount="100", settled=True, win_amount="195",
-        refund_time=1732589849000, game_id="101", typed=REFUND_TYPED_FIELDS,
+        user_id="testUid03",
+        currency="BRL",
+        bet_txn_id="b1",
+        bet_amount="100",
+        settled=True,
+        win_amount="195",
+        refund_time=1732589849000,
+        game_id="101",
+        typed=REFUND_TYPED_FIELDS,
     )
     assert not refund_request({**REFUND, "status": 0}).settled
 
@@ -110,8 +156,13 @@ def test_a_refund_reads_its_status_and_times_sent_as_strings() -> None:
 
 @pytest.mark.parametrize(
     ("field", "odd"),
-    [("bet_time", "yesterday"), ("refund_time", {"at": 1}), ("game_id", 1.5), ("win_amount", "1,95"),
-     ("win_amount", 195)],
+    [
+        ("bet_time", "yesterday"),
+        ("refund_time", {"at": 1}),
+        ("game_id", 1.5),
+        ("win_amount", "1,95"),
+        ("win_amount", 195),
+    ],
 )
 def test_an_odd_descriptive_value_of_a_refund_is_left_as_sent_and_never_refused(field: str, odd: JsonValue) -> None:
     asked = refund_request({**REFUND, field: odd})
@@ -154,7 +205,10 @@ def test_missing_or_mistyped_fields_are_refused(parse: str, params: JsonObject, 
         return bet_request(params, Provisional())
 
     parsers: dict[str, Callable[[JsonObject], object]] = {
-        "payout": payout_request, "refund": refund_request, "balance": balance_request, "detail": detail_request,
+        "payout": payout_request,
+        "refund": refund_request,
+        "balance": balance_request,
+        "detail": detail_request,
         "bet": bet,
     }
     if reason is None:

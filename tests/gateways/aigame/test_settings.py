@@ -18,9 +18,11 @@ def test_a_minimal_section_takes_the_defaults() -> None:
     assert dict(settings.agents) == {"agent001": "s1"}
     assert settings.allowed_ips.is_open
     assert settings.trusted_proxies == ()
-    assert dict(settings.currencies.to_wallet_codes) == dict(DEFAULT_CURRENCIES) == {
-        "USD": "USD", "BRL": "BRL", "VND2": "VND2"
-    }
+    assert (
+        dict(settings.currencies.to_wallet_codes)
+        == dict(DEFAULT_CURRENCIES)
+        == {"USD": "USD", "BRL": "BRL", "VND2": "VND2"}
+    )
     assert settings.players == PlayerIds("")
     assert settings.timestamp_window_seconds == 600
     assert settings.body_limit_bytes == 65536

@@ -78,8 +78,15 @@ def test_nested_values_follow_the_provisional_rule() -> None:
     "body",
     [
         dict(SEED_PAYOUT),
-        {"agent_id": "agent001", "bet_detail": {"Tie": 1, "Banker": 10}, "open_cards": {"banker": "HeartsA"},
-         "game_result": ["Tie"], "no_comm": False, "timestamp": 1, "user_id": "\u00fcser"},
+        {
+            "agent_id": "agent001",
+            "bet_detail": {"Tie": 1, "Banker": 10},
+            "open_cards": {"banker": "HeartsA"},
+            "game_result": ["Tie"],
+            "no_comm": False,
+            "timestamp": 1,
+            "user_id": "\u00fcser",
+        },
     ],
 )
 def test_the_gateway_accepts_what_the_vendor_signs(body: dict[str, Any]) -> None:
@@ -116,8 +123,13 @@ def _signed_value_by_the_rule(value: JsonValue) -> str:
     return str(value)
 
 
-SCALARS = st.none() | st.booleans() | st.integers() | st.text(max_size=6) | st.just("") | st.decimals(
-    allow_nan=False, allow_infinity=False
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=6)
+    | st.just("")
+    | st.decimals(allow_nan=False, allow_infinity=False)
 )
 PARAMS = st.dictionaries(
     st.sampled_from(["agent_id", "sign", "user_id", "bet_amount", "timestamp", "shoe_id", "memo", "名"]) | st.text(),

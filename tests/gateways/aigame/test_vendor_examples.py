@@ -75,11 +75,21 @@ async def test_the_example_is_applied_once(dialect: AIGameDialect, core: CoreHan
 def test_the_corpus_holds_every_published_example_and_the_issue_21_variants() -> None:
     names = {example.name for example in EXAMPLES}
     assert {
-        "payout_seed_000", "payout_page_version_without_table_shoe_round", "payout_integers_as_strings",
-        "payout_gzip", "payout_money_fields_only", "balance_page_example", "bet_provisional_shape",
-        "refund_status_0", "refund_page_worked_example", "refund_money_fields_only", "detail_seed_002",
+        "payout_seed_000",
+        "payout_page_version_without_table_shoe_round",
+        "payout_integers_as_strings",
+        "payout_gzip",
+        "payout_money_fields_only",
+        "balance_page_example",
+        "bet_provisional_shape",
+        "refund_status_0",
+        "refund_page_worked_example",
+        "refund_money_fields_only",
+        "detail_seed_002",
     } <= names
     seed = next(example for example in EXAMPLES if example.name == "payout_seed_000")
     assert (seed.step.body["agent_id"], seed.step.body["currency"], seed.step.body["sign"]) == (
-        "agent001", "VND2", "ac596804f9b76ec6be8f38ad71e4fdb0"
+        "agent001",
+        "VND2",
+        "ac596804f9b76ec6be8f38ad71e4fdb0",
     )

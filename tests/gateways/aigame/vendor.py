@@ -59,26 +59,56 @@ class Vendor:
         return self.signed({"user_id": user_id, "currency": currency})
 
     def bet(self, user_id: str, bet_txn_id: str, amount: str, currency: str = "USD", **extra: Any) -> dict[str, Any]:
-        return self.signed({
-            "user_id": user_id, **self.game, "bet_txn_id": bet_txn_id, "bet_amount": amount,
-            "bet_time": now_ms(), "currency": currency, **extra,
-        })
+        return self.signed(
+            {
+                "user_id": user_id,
+                **self.game,
+                "bet_txn_id": bet_txn_id,
+                "bet_amount": amount,
+                "bet_time": now_ms(),
+                "currency": currency,
+                **extra,
+            }
+        )
 
     def payout(self, user_id: str, bet_txn_id: str, amount: str, currency: str = "USD", **extra: Any) -> dict[str, Any]:
-        return self.signed({
-            "user_id": user_id, **self.game, "bet_txn_id": bet_txn_id, "win_amount": amount,
-            "pay_out_time": now_ms(), "currency": currency, **extra,
-        })
+        return self.signed(
+            {
+                "user_id": user_id,
+                **self.game,
+                "bet_txn_id": bet_txn_id,
+                "win_amount": amount,
+                "pay_out_time": now_ms(),
+                "currency": currency,
+                **extra,
+            }
+        )
 
     def refund(
-        self, user_id: str, bet_txn_id: str, amount: str, *, status: int | str = 0, win_amount: str = "0",
-        currency: str = "USD", **extra: Any,
+        self,
+        user_id: str,
+        bet_txn_id: str,
+        amount: str,
+        *,
+        status: int | str = 0,
+        win_amount: str = "0",
+        currency: str = "USD",
+        **extra: Any,
     ) -> dict[str, Any]:
-        return self.signed({
-            "user_id": user_id, "game_id": self.game["game_id"], "bet_txn_id": bet_txn_id, "bet_amount": amount,
-            "win_amount": win_amount, "status": status, "bet_time": now_ms() - 60_000, "refund_time": now_ms(),
-            "currency": currency, **extra,
-        })
+        return self.signed(
+            {
+                "user_id": user_id,
+                "game_id": self.game["game_id"],
+                "bet_txn_id": bet_txn_id,
+                "bet_amount": amount,
+                "win_amount": win_amount,
+                "status": status,
+                "bet_time": now_ms() - 60_000,
+                "refund_time": now_ms(),
+                "currency": currency,
+                **extra,
+            }
+        )
 
     def bare_payout(self, user_id: str, bet_txn_id: str, amount: str, currency: str = "USD") -> dict[str, Any]:
         """A payout with only the fields its money depends on: no game, table, shoe, round or time."""
@@ -88,9 +118,15 @@ class Vendor:
         self, user_id: str, bet_txn_id: str, amount: str, *, status: int = 0, currency: str = "USD"
     ) -> dict[str, Any]:
         """A refund with only the fields its money depends on: no game, win amount or times."""
-        return self.signed({
-            "user_id": user_id, "bet_txn_id": bet_txn_id, "bet_amount": amount, "status": status, "currency": currency,
-        })
+        return self.signed(
+            {
+                "user_id": user_id,
+                "bet_txn_id": bet_txn_id,
+                "bet_amount": amount,
+                "status": status,
+                "currency": currency,
+            }
+        )
 
     def detail(self, txn_id: str, *, timestamp: int | None = None) -> dict[str, str]:
         when = now_ms() if timestamp is None else timestamp

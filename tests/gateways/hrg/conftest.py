@@ -100,8 +100,14 @@ def new_id() -> str:
 
 @asynccontextmanager
 async def running_hrg(
-    core: CoreHandle, *, address: str | None = None, token: str | None = None, deadline_seconds: float = 2.0,
-    client_ip: str = HRG_IP, core_client: type[CoreClient] = CoreClient, **overrides: Any,
+    core: CoreHandle,
+    *,
+    address: str | None = None,
+    token: str | None = None,
+    deadline_seconds: float = 2.0,
+    client_ip: str = HRG_IP,
+    core_client: type[CoreClient] = CoreClient,
+    **overrides: Any,
 ) -> AsyncIterator[HRG]:
     """An HRG gateway app in front of `core` (or of `address`, with `token`), called from `client_ip`."""
     mapping = settings_mapping(address or core.address, token or core.token_for(PROVIDER), **overrides)

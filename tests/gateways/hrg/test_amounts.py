@@ -12,12 +12,30 @@ def test_amounts_with_at_most_four_decimals_pass_as_sent(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["10.00001", "0.12345", "-1", "-0.0", "+1", "1E1", "1e-2", "NaN", "Infinity", " 1", "1 ", "1,000.00",
-             "", ".5", "5.", "01.5", "0x10", "\uff11\uff10"],
+    "text",
+    [
+        "10.00001",
+        "0.12345",
+        "-1",
+        "-0.0",
+        "+1",
+        "1E1",
+        "1e-2",
+        "NaN",
+        "Infinity",
+        " 1",
+        "1 ",
+        "1,000.00",
+        "",
+        ".5",
+        "5.",
+        "01.5",
+        "0x10",
+        "\uff11\uff10",
+    ],
 )
 def test_other_amounts_are_refused_as_invalid(text: str) -> None:
     with pytest.raises(Refusal) as refused:
         check_amount(text, "betAmount")
     assert refused.value.reason is GatewayReason.INVALID_AMOUNT
     assert "'betAmount'" in refused.value.detail
-

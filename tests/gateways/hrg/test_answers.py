@@ -16,7 +16,9 @@ def body(response: JSONResponse) -> object:
 def test_success_answers() -> None:
     assert body(success()) == {"code": "0000"}
     assert body(balance_answer("90.00", "2022-10-14T23:00:00.000+0800")) == {
-        "code": "0000", "balance": "90.00", "balanceTs": "2022-10-14T23:00:00.000+0800",
+        "code": "0000",
+        "balance": "90.00",
+        "balanceTs": "2022-10-14T23:00:00.000+0800",
     }
 
 

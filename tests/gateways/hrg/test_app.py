@@ -68,8 +68,13 @@ async def test_allow_any_source_serves_anyone_without_a_secret(core: CoreHandle)
     assert (answer["code"], answer["balance"]) == ("0000", "1.00")
 
 
-MONEY_FIELD = {"get_balance": "userId", "place_bet": "betAmount", "cancel_bet": "txId", "settle": "winAmount",
-               "event_settle": "settles"}
+MONEY_FIELD = {
+    "get_balance": "userId",
+    "place_bet": "betAmount",
+    "cancel_bet": "txId",
+    "settle": "winAmount",
+    "event_settle": "settles",
+}
 """A field each action's money depends on (gateways/hrg/requests.py)."""
 
 
@@ -91,8 +96,15 @@ def spoilt(case: str, action: str, body: dict[str, Any]) -> bytes:
 
 @pytest.mark.parametrize(
     "case",
-    ["malformed_json", "not_an_object", "empty_body", "duplicate_key", "missing_field", "mistyped_field",
-     "oversized_body"],
+    [
+        "malformed_json",
+        "not_an_object",
+        "empty_body",
+        "duplicate_key",
+        "missing_field",
+        "mistyped_field",
+        "oversized_body",
+    ],
 )
 async def test_bad_input_on_any_action_is_1001_and_moves_nothing(hrg: HRG, case: str) -> None:
     user, tx = await hrg.player("100.00"), new_id()
@@ -107,20 +119,26 @@ async def test_bad_input_on_any_action_is_1001_and_moves_nothing(hrg: HRG, case:
 async def test_a_place_bet_ts_that_cannot_be_read_is_1001_and_moves_nothing(hrg: HRG, value: Any) -> None:
     user = await hrg.player("100.00")
     assert (await hrg.send("place_bet", {**hrg.vendor.place_bet(user, new_id(), "10.00"), "ts": value}))["code"] == (
-        "1001")
+        "1001"
+    )
     assert await hrg.balance_of(user) == Decimal("100.00")
 
 
 DESCRIPTIVE_TIMES = [
-    ("place_bet", "betTime", "-10.00"), ("cancel_bet", "ts", "10.00"), ("settle", "ts", "19.50"),
-    ("settle", "betTime", "19.50"), ("settle", "roundStartTime", "19.50"), ("event_settle", "ts", "5.00"),
+    ("place_bet", "betTime", "-10.00"),
+    ("cancel_bet", "ts", "10.00"),
+    ("settle", "ts", "19.50"),
+    ("settle", "betTime", "19.50"),
+    ("settle", "roundStartTime", "19.50"),
+    ("event_settle", "ts", "5.00"),
     ("event_settle", "createTime", "5.00"),
 ]
 
 
 @pytest.mark.parametrize(("action", "field", "moves"), DESCRIPTIVE_TIMES)
-@pytest.mark.parametrize("value", ["2022-10-14T23:00:00+0800", "2022-10-14T15:00:00Z", "2022-10-14", "",
-                                   1665759600000, None])
+@pytest.mark.parametrize(
+    "value", ["2022-10-14T23:00:00+0800", "2022-10-14T15:00:00Z", "2022-10-14", "", 1665759600000, None]
+)
 async def test_a_descriptive_time_in_any_shape_moves_the_money_once(
     hrg: HRG, action: str, field: str, moves: str, value: Any
 ) -> None:

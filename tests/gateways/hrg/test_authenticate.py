@@ -23,8 +23,14 @@ def test_the_right_secret_passes_whatever_the_header_case() -> None:
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"x-hrg-secret": ""}, {"x-hrg-secret": SECRET[:-1]}, {"x-hrg-secret": SECRET + "x"},
-     {"x-other": SECRET}, {"x-hrg-secret": SECRET.upper()}],
+    [
+        {},
+        {"x-hrg-secret": ""},
+        {"x-hrg-secret": SECRET[:-1]},
+        {"x-hrg-secret": SECRET + "x"},
+        {"x-other": SECRET},
+        {"x-hrg-secret": SECRET.upper()},
+    ],
 )
 def test_a_missing_or_wrong_secret_is_refused(headers: dict[str, str]) -> None:
     with pytest.raises(Refusal) as refused:

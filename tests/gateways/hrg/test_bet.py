@@ -136,7 +136,8 @@ async def test_a_bet_without_its_description_takes_the_stake_once(hrg: HRG) -> N
     recorded = (await transaction(hrg.core, tx, DEBIT)).transaction
     assert (from_struct(recorded.details), recorded.round_id, recorded.table_id) == ({"ts": body["ts"]}, "", "")
     assert recorded.event_time.ToMilliseconds() // 1000 == int(
-        datetime.strptime(body["ts"], "%Y-%m-%dT%H:%M:%S.%f%z").timestamp())
+        datetime.strptime(body["ts"], "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+    )
 
 
 @pytest.mark.parametrize("shape", ["%Y-%m-%dT%H:%M:%S+0800", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S+08:00"])

@@ -42,8 +42,17 @@ def test_8001_is_only_for_a_bet_the_core_refused_and_recorded() -> None:
 
 
 @pytest.mark.parametrize(
-    "reason", ["GRPC_UNAVAILABLE", "GRPC_DEADLINE_EXCEEDED", "STORE_UNAVAILABLE", "INTERNAL_ERROR",
-               "IDEMPOTENCY_CONFLICT", "ACCOUNT_NOT_FOUND", "MALFORMED_REQUEST", "SOMETHING_NEW"],
+    "reason",
+    [
+        "GRPC_UNAVAILABLE",
+        "GRPC_DEADLINE_EXCEEDED",
+        "STORE_UNAVAILABLE",
+        "INTERNAL_ERROR",
+        "IDEMPOTENCY_CONFLICT",
+        "ACCOUNT_NOT_FOUND",
+        "MALFORMED_REQUEST",
+        "SOMETHING_NEW",
+    ],
 )
 def test_an_uncertain_or_unrecorded_place_bet_failure_makes_hrg_cancel(reason: str) -> None:
     assert TABLE.code_for(PLACE_BET, reason) not in (SUCCESS, BET_FAILED)

@@ -95,8 +95,11 @@ class HRGAdapter:
             "oversized_body": {**good, "padding": "x" * 70_000},
         }
         body = bodies[case]
-        return await self._send("place_bet", json.dumps(body).encode() if not isinstance(body, bytes) else body,
-                                bad_secret=case == "bad_signature")
+        return await self._send(
+            "place_bet",
+            json.dumps(body).encode() if not isinstance(body, bytes) else body,
+            bad_secret=case == "bad_signature",
+        )
 
 
 class TestHRGConformance(GatewayConformance):

@@ -28,12 +28,18 @@ def details_of(body: RequestBody, typed: frozenset[str]) -> Struct:
 
 
 def context(body_limit: int = 1024) -> HRGContext:
-    settings = Settings.from_mapping({
-        "core": {"address": "127.0.0.1:1", "token": "t"}, "currency": "USD", "shared_secret": SECRET,
-        "body_limit_bytes": body_limit, "player_id_prefix": "hrg-",
-    })
-    return HRGContext(settings, CoreClient(settings.core, provider="hrg"), SharedSecret("X-HRG-Secret", SECRET),
-                   TimestampWindow(300))
+    settings = Settings.from_mapping(
+        {
+            "core": {"address": "127.0.0.1:1", "token": "t"},
+            "currency": "USD",
+            "shared_secret": SECRET,
+            "body_limit_bytes": body_limit,
+            "player_id_prefix": "hrg-",
+        }
+    )
+    return HRGContext(
+        settings, CoreClient(settings.core, provider="hrg"), SharedSecret("X-HRG-Secret", SECRET), TimestampWindow(300)
+    )
 
 
 def request(body: bytes, secret: str | None = SECRET) -> tuple[Request, list[str]]:

@@ -20,10 +20,13 @@ def settle_id() -> str:
 
 async def test_a_batch_credits_every_item(hrg: HRG) -> None:
     alice, bob = await hrg.player("10.00"), await hrg.player("20.00")
-    answer = await hrg.send("event_settle", hrg.vendor.event_settle(
-        hrg.vendor.promotion(settle_id(), alice, "5.00"),
-        hrg.vendor.promotion(settle_id(), bob, "7.5"),
-    ))
+    answer = await hrg.send(
+        "event_settle",
+        hrg.vendor.event_settle(
+            hrg.vendor.promotion(settle_id(), alice, "5.00"),
+            hrg.vendor.promotion(settle_id(), bob, "7.5"),
+        ),
+    )
     assert answer == {"code": "0000"}
     assert (await hrg.balance_of(alice), await hrg.balance_of(bob)) == (Decimal("15.00"), Decimal("27.50"))
 
@@ -39,10 +42,13 @@ async def test_a_repeated_batch_credits_each_settle_id_once(hrg: HRG) -> None:
 
 async def test_a_batch_is_credited_all_or_none(hrg: HRG) -> None:
     alice = await hrg.player("10.00")
-    answer = await hrg.send("event_settle", hrg.vendor.event_settle(
-        hrg.vendor.promotion(settle_id(), alice, "5.00"),
-        hrg.vendor.promotion(settle_id(), "nobody", "5.00"),
-    ))
+    answer = await hrg.send(
+        "event_settle",
+        hrg.vendor.event_settle(
+            hrg.vendor.promotion(settle_id(), alice, "5.00"),
+            hrg.vendor.promotion(settle_id(), "nobody", "5.00"),
+        ),
+    )
     assert answer["code"] == "1000"
     assert await hrg.balance_of(alice) == Decimal("10.00")
 
@@ -51,10 +57,13 @@ async def test_a_batch_with_a_settle_id_credited_for_another_amount_credits_none
     alice, bob = await hrg.player("10.00"), await hrg.player("20.00")
     paid = settle_id()
     await hrg.send("event_settle", hrg.vendor.event_settle(hrg.vendor.promotion(paid, alice, "5.00")))
-    answer = await hrg.send("event_settle", hrg.vendor.event_settle(
-        hrg.vendor.promotion(settle_id(), bob, "1.00"),
-        hrg.vendor.promotion(paid, alice, "6.00"),
-    ))
+    answer = await hrg.send(
+        "event_settle",
+        hrg.vendor.event_settle(
+            hrg.vendor.promotion(settle_id(), bob, "1.00"),
+            hrg.vendor.promotion(paid, alice, "6.00"),
+        ),
+    )
     assert answer["code"] == "9999"
     assert (await hrg.balance_of(alice), await hrg.balance_of(bob)) == (Decimal("15.00"), Decimal("20.00"))
 
@@ -68,12 +77,21 @@ async def test_a_batch_repeating_a_settle_id_is_refused(hrg: HRG) -> None:
 
 async def test_a_bad_item_refuses_the_whole_batch(hrg: HRG) -> None:
     alice = await hrg.player("10.00")
-    for bad in ({"amount": "-5.00"}, {"amount": "5.001"}, {"amount": "5.00001"}, {"amount": 5}, {"userId": ""},
-                {"settleId": None}):
-        answer = await hrg.send("event_settle", hrg.vendor.event_settle(
-            hrg.vendor.promotion(settle_id(), alice, "5.00"),
-            {**hrg.vendor.promotion(settle_id(), alice, "1.00"), **bad},
-        ))
+    for bad in (
+        {"amount": "-5.00"},
+        {"amount": "5.001"},
+        {"amount": "5.00001"},
+        {"amount": 5},
+        {"userId": ""},
+        {"settleId": None},
+    ):
+        answer = await hrg.send(
+            "event_settle",
+            hrg.vendor.event_settle(
+                hrg.vendor.promotion(settle_id(), alice, "5.00"),
+                {**hrg.vendor.promotion(settle_id(), alice, "1.00"), **bad},
+            ),
+        )
         assert answer["code"] == "1001", bad
     assert await hrg.balance_of(alice) == Decimal("10.00")
 
@@ -95,8 +113,9 @@ async def test_promotion_ids_never_meet_bet_ids(hrg: HRG) -> None:
     alice = await hrg.player("100.00")
     shared = "TX-" + uuid.uuid4().hex[:12]
     await hrg.send("place_bet", hrg.vendor.place_bet(alice, shared, "10.00"))
-    assert (await hrg.send("event_settle", hrg.vendor.event_settle(
-        hrg.vendor.promotion(shared, alice, "5.00"))))["code"] == "0000"
+    assert (await hrg.send("event_settle", hrg.vendor.event_settle(hrg.vendor.promotion(shared, alice, "5.00"))))[
+        "code"
+    ] == "0000"
     assert (await hrg.send("settle", hrg.vendor.settle(alice, shared, "10.00", "20.00")))["code"] == "0000"
     assert await hrg.balance_of(alice) == Decimal("115.00")
 

@@ -9,16 +9,22 @@ from gateways.kit.config import GatewayConfigError
 def test_the_defaults_are_hrg_md_s_provisional_values() -> None:
     provisional = Provisional.from_mapping({})
     assert (provisional.invalid_user_code, provisional.invalid_parameters_code, provisional.auth_failure_code) == (
-        "1000", "1001", "1038"
+        "1000",
+        "1001",
+        "1038",
     )
     assert provisional.secret_header == "X-HRG-Secret"
 
 
 def test_every_value_can_be_overridden() -> None:
-    provisional = Provisional.from_mapping({
-        "invalid_user_code": "2000", "invalid_parameters_code": "2001", "auth_failure_code": "2038",
-        "secret_header": "X-Hrg-Key",
-    })
+    provisional = Provisional.from_mapping(
+        {
+            "invalid_user_code": "2000",
+            "invalid_parameters_code": "2001",
+            "auth_failure_code": "2038",
+            "secret_header": "X-Hrg-Key",
+        }
+    )
     assert provisional == Provisional("2000", "2001", "2038", "X-Hrg-Key")
 
 

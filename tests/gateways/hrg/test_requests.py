@@ -36,13 +36,24 @@ SEED_001 = """{
 }"""
 
 PLACE_BET: JsonObject = {
-    "ts": "2022-10-14T22:59:59.950+0800", "gameType": "LIVE", "gameCode": "BACCARAT", "userId": "hrgpl0001",
-    "roundId": "R-1", "txId": "AAA-251916", "tableId": "T01", "betTime": "2022-10-14T22:59:59.920+0800",
-    "betAmount": "10.0", "category": "BANKER",
+    "ts": "2022-10-14T22:59:59.950+0800",
+    "gameType": "LIVE",
+    "gameCode": "BACCARAT",
+    "userId": "hrgpl0001",
+    "roundId": "R-1",
+    "txId": "AAA-251916",
+    "tableId": "T01",
+    "betTime": "2022-10-14T22:59:59.920+0800",
+    "betAmount": "10.0",
+    "category": "BANKER",
 }
 CANCEL_BET: JsonObject = {
-    "ts": "2022-10-14T23:00:05.000+0800", "reason": "TIMEOUT", "userId": "hrgpl0001", "txId": "AAA-251916",
-    "gameType": "LIVE", "gameCode": "BACCARAT",
+    "ts": "2022-10-14T23:00:05.000+0800",
+    "reason": "TIMEOUT",
+    "userId": "hrgpl0001",
+    "txId": "AAA-251916",
+    "gameType": "LIVE",
+    "gameCode": "BACCARAT",
 }
 
 
@@ -71,8 +82,20 @@ def test_the_seed_settle_as_printed_has_no_round_and_is_read() -> None:
     assert asked.typed == {"userId", "txId", "winAmount", "gameCode"}
 
 
-SETTLE_DESCRIPTIVE = ["ts", "roundId", "gameType", "gameCode", "betTime", "roundStartTime", "betAmount",
-                      "validBetAmount", "odds", "status", "result", "commission"]
+SETTLE_DESCRIPTIVE = [
+    "ts",
+    "roundId",
+    "gameType",
+    "gameCode",
+    "betTime",
+    "roundStartTime",
+    "betAmount",
+    "validBetAmount",
+    "odds",
+    "status",
+    "result",
+    "commission",
+]
 
 
 @pytest.mark.parametrize("name", SETTLE_DESCRIPTIVE)
@@ -151,9 +174,16 @@ def test_an_odd_descriptive_field_of_a_settle_is_not_a_reason_to_refuse(name: st
 
 @pytest.mark.parametrize(
     "ts",
-    ["2022-10-14T23:00:00.000+0800", "2022-10-14T23:00:00+0800", "2022-10-14T23:00:00.000+08:00",
-     "2022-10-14T15:00:00.000Z", "2022-10-14T15:00:00Z", "2022-10-14T23:00:00.000", "2022-10-14T23:00:00",
-     "2022-10-14 23:00:00.000+0800"],
+    [
+        "2022-10-14T23:00:00.000+0800",
+        "2022-10-14T23:00:00+0800",
+        "2022-10-14T23:00:00.000+08:00",
+        "2022-10-14T15:00:00.000Z",
+        "2022-10-14T15:00:00Z",
+        "2022-10-14T23:00:00.000",
+        "2022-10-14T23:00:00",
+        "2022-10-14 23:00:00.000+0800",
+    ],
 )
 def test_a_settle_s_time_is_read_in_every_shape_hrg_sends(ts: str) -> None:
     assert settle_request({**seed(), "ts": ts}).ts == datetime(2022, 10, 14, 15, 0, tzinfo=UTC)
@@ -187,11 +217,19 @@ def test_place_bet_keeps_an_odd_description_as_sent() -> None:
     assert "tableId" not in asked.typed
 
 
-@pytest.mark.parametrize("ts", ["2022-10-14T22:59:59+0800", "2022-10-14T14:59:59.950Z", "2022-10-14T22:59:59.950",
-                                "2022-10-14T22:59:59.950+08:00"])
+@pytest.mark.parametrize(
+    "ts",
+    [
+        "2022-10-14T22:59:59+0800",
+        "2022-10-14T14:59:59.950Z",
+        "2022-10-14T22:59:59.950",
+        "2022-10-14T22:59:59.950+08:00",
+    ],
+)
 def test_place_bet_reads_its_ts_liberally(ts: str) -> None:
-    assert bet_request({**PLACE_BET, "ts": ts}).ts.replace(microsecond=0) == datetime(2022, 10, 14, 14, 59, 59,
-                                                                                    tzinfo=UTC)
+    assert bet_request({**PLACE_BET, "ts": ts}).ts.replace(microsecond=0) == datetime(
+        2022, 10, 14, 14, 59, 59, tzinfo=UTC
+    )
 
 
 @pytest.mark.parametrize("ts", ["yesterday", "2022-10-14", 1665759599950, "1969-12-31T23:59:59.999+0000"])
@@ -207,7 +245,12 @@ def test_a_place_bet_amount_is_checked() -> None:
 def test_cancel_needs_only_who_and_which_bet() -> None:
     asked = cancel_request({"userId": "hrgpl0001", "txId": "AAA-251916"})
     assert (asked.user_id, asked.tx_id, asked.round_id, asked.game_code, asked.ts) == (
-        "hrgpl0001", "AAA-251916", "", "", None)
+        "hrgpl0001",
+        "AAA-251916",
+        "",
+        "",
+        None,
+    )
     assert asked.typed == {"userId", "txId"}
     full = cancel_request(CANCEL_BET)
     assert (full.game_code, full.ts) == ("BACCARAT", datetime(2022, 10, 14, 15, 0, 5, tzinfo=UTC))
@@ -217,8 +260,9 @@ def test_cancel_needs_only_who_and_which_bet() -> None:
 
 
 def test_a_cancel_is_not_refused_for_an_odd_description() -> None:
-    asked = cancel_request({**CANCEL_BET, "reason": 5, "gameCode": ["BACCARAT"], "roundId": {"id": 1},
-                            "ts": "yesterday"})
+    asked = cancel_request(
+        {**CANCEL_BET, "reason": 5, "gameCode": ["BACCARAT"], "roundId": {"id": 1}, "ts": "yesterday"}
+    )
     assert (asked.tx_id, asked.round_id, asked.game_code, asked.ts) == ("AAA-251916", "", "", None)
     assert asked.typed == {"userId", "txId"}
 
@@ -230,13 +274,23 @@ def test_balance_needs_a_user() -> None:
 
 
 def promotion(**overrides: Any) -> dict[str, Any]:
-    return {"settleId": "S1", "eventId": "EV-1", "userId": "hrgpl0001", "amount": "5.0",
-            "createTime": "2022-10-14T23:00:00.000", **overrides}
+    return {
+        "settleId": "S1",
+        "eventId": "EV-1",
+        "userId": "hrgpl0001",
+        "amount": "5.0",
+        "createTime": "2022-10-14T23:00:00.000",
+        **overrides,
+    }
 
 
 def test_event_settle_reads_each_item() -> None:
-    body = json.dumps({"ts": "2022-10-14T23:00:01.000+0800",
-                       "settles": [promotion(), promotion(settleId=77, createTime="2022-10-14T23:00:00.000+0900")]})
+    body = json.dumps(
+        {
+            "ts": "2022-10-14T23:00:01.000+0800",
+            "settles": [promotion(), promotion(settleId=77, createTime="2022-10-14T23:00:00.000+0900")],
+        }
+    )
     asked = event_settle_request(parse_json_object(body.encode()))
     first, second = asked.settles
     assert (first.settle_id, first.event_id, first.user_id, first.amount) == ("S1", "EV-1", "hrgpl0001", "5.0")
@@ -248,8 +302,12 @@ def test_event_settle_reads_each_item() -> None:
 
 @pytest.mark.parametrize(
     ("odd", "event_id"),
-    [({"eventId": None}, ""), ({"eventId": ["EV"]}, ""), ({"createTime": "2022-10-14"}, "EV-1"),
-     ({"createTime": 1665759600000}, "EV-1")],
+    [
+        ({"eventId": None}, ""),
+        ({"eventId": ["EV"]}, ""),
+        ({"createTime": "2022-10-14"}, "EV-1"),
+        ({"createTime": 1665759600000}, "EV-1"),
+    ],
 )
 def test_an_item_s_odd_description_is_kept_not_refused(odd: dict[str, Any], event_id: str) -> None:
     [item] = event_settle_request({"settles": [promotion(**odd)]}).settles
@@ -290,4 +348,5 @@ def test_event_settle_s_ts_is_descriptive() -> None:
     assert event_settle_request({"settles": [promotion()]}).ts is None
     assert event_settle_request({"ts": "soon", "settles": [promotion()]}).ts is None
     assert event_settle_request({"ts": "2022-10-14T23:00:01+08:00", "settles": [promotion()]}).ts == datetime(
-        2022, 10, 14, 15, 0, 1, tzinfo=UTC)
+        2022, 10, 14, 15, 0, 1, tzinfo=UTC
+    )

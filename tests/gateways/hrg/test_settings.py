@@ -42,10 +42,17 @@ def test_the_demo_section_as_the_cli_passes_it() -> None:
 
 
 def test_every_key() -> None:
-    settings = Settings.from_mapping(section(
-        shared_secret=SECRET, callback_prefix="/wallet/hrg", trusted_proxies=["10.0.0.1"], player_id_prefix="hrg-",
-        timestamp_window_seconds=60, body_limit_bytes=1024, provisional={"auth_failure_code": "1039"},
-    ))
+    settings = Settings.from_mapping(
+        section(
+            shared_secret=SECRET,
+            callback_prefix="/wallet/hrg",
+            trusted_proxies=["10.0.0.1"],
+            player_id_prefix="hrg-",
+            timestamp_window_seconds=60,
+            body_limit_bytes=1024,
+            provisional={"auth_failure_code": "1039"},
+        )
+    )
     assert settings.shared_secret == SECRET
     assert settings.callback_prefix == "/wallet/hrg"
     assert settings.trusted_proxies == ("10.0.0.1",)

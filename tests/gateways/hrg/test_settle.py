@@ -146,8 +146,17 @@ async def test_an_odd_description_is_paid_and_kept_as_sent(hrg: HRG, caplog: pyt
     user, tx = await hrg.player("100.00"), new_id()
     await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00"))
     # A NUL in an id the core would refuse: the game is then only kept in details, as sent.
-    odd = {"roundId": {"no": 1}, "gameCode": "BAC\x00", "status": "W\x00", "betAmount": "ten", "odds": "n/a",
-           "result": "H03,C01", "commission": -1, "ts": "2022-10-14", "betTime": 1665759600000}
+    odd = {
+        "roundId": {"no": 1},
+        "gameCode": "BAC\x00",
+        "status": "W\x00",
+        "betAmount": "ten",
+        "odds": "n/a",
+        "result": "H03,C01",
+        "commission": -1,
+        "ts": "2022-10-14",
+        "betTime": 1665759600000,
+    }
     body = hrg.vendor.settle(user, tx, "10.00", "19.50", **odd)
     with caplog.at_level(logging.WARNING, logger="gateways.hrg.review"):
         assert (await hrg.send("settle", body))["code"] == "0000"

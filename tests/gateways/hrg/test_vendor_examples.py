@@ -52,5 +52,8 @@ def test_the_corpus_holds_seed_001_as_printed() -> None:
     [seed] = [example for example in EXAMPLES if example.name == "settle_seed_001"]
     assert "roundId" not in seed.step.body and "tableId" not in seed.step.body
     assert (seed.step.body["txId"], seed.step.body["winAmount"], seed.step.body["status"]) == (
-        "AAA-251916", "0.0", "LOSE")
+        "AAA-251916",
+        "0.0",
+        "LOSE",
+    )
     assert [step.body["betAmount"] for step in seed.before] == ["10.0"]

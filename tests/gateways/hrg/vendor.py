@@ -64,28 +64,50 @@ class Vendor:
 
     def place_bet(self, user_id: str, tx_id: str, amount: str, **extra: Any) -> dict[str, Any]:
         return {
-            "ts": now(), "gameType": self.game_type, "gameCode": self.game_code, "userId": user_id,
-            "roundId": "R-" + tx_id[:10], "txId": tx_id, "tableId": self.table_id, "betTime": now(),
-            "betAmount": amount, "category": "BANKER", **extra,
+            "ts": now(),
+            "gameType": self.game_type,
+            "gameCode": self.game_code,
+            "userId": user_id,
+            "roundId": "R-" + tx_id[:10],
+            "txId": tx_id,
+            "tableId": self.table_id,
+            "betTime": now(),
+            "betAmount": amount,
+            "category": "BANKER",
+            **extra,
         }
 
     def cancel_bet(self, user_id: str, tx_id: str, **extra: Any) -> dict[str, Any]:
         return {
-            "ts": now(), "reason": "TIMEOUT", "userId": user_id, "txId": tx_id,
-            "gameType": self.game_type, "gameCode": self.game_code, **extra,
+            "ts": now(),
+            "reason": "TIMEOUT",
+            "userId": user_id,
+            "txId": tx_id,
+            "gameType": self.game_type,
+            "gameCode": self.game_code,
+            **extra,
         }
 
     def settle(self, user_id: str, tx_id: str, bet_amount: str, win_amount: str, **extra: Any) -> dict[str, Any]:
         """Seed 001's shape."""
         won = win_amount not in ("0", "0.0", "0.00")
         return {
-            "ts": now(), "userId": user_id, "txId": tx_id, "roundId": "R-" + tx_id[:10],
+            "ts": now(),
+            "userId": user_id,
+            "txId": tx_id,
+            "roundId": "R-" + tx_id[:10],
             "betTime": hrg_time(datetime.now(GMT8) - timedelta(seconds=30)),
-            "gameType": self.game_type, "gameCode": self.game_code, "betAmount": bet_amount,
-            "validBetAmount": bet_amount, "winAmount": win_amount,
+            "gameType": self.game_type,
+            "gameCode": self.game_code,
+            "betAmount": bet_amount,
+            "validBetAmount": bet_amount,
+            "winAmount": win_amount,
             "roundStartTime": hrg_time(datetime.now(GMT8) - timedelta(seconds=45)),
-            "odds": "0.95" if won else "-1.0", "status": "WIN" if won else "LOSE",
-            "result": ["H03", "C01", "C01", "C05", "S05", "C06"], "commission": "0.0", **extra,
+            "odds": "0.95" if won else "-1.0",
+            "status": "WIN" if won else "LOSE",
+            "result": ["H03", "C01", "C01", "C05", "S05", "C06"],
+            "commission": "0.0",
+            **extra,
         }
 
     def event_settle(self, *settles: dict[str, Any]) -> dict[str, Any]:
@@ -94,6 +116,10 @@ class Vendor:
     def promotion(self, settle_id: str, user_id: str, amount: str, **extra: Any) -> dict[str, Any]:
         """One item of event_settle; createTime without an offset, as hrg.md warns it may be."""
         return {
-            "settleId": settle_id, "eventId": "EV-1", "userId": user_id, "amount": amount,
-            "createTime": now()[:23], **extra,
+            "settleId": settle_id,
+            "eventId": "EV-1",
+            "userId": user_id,
+            "amount": amount,
+            "createTime": now()[:23],
+            **extra,
         }

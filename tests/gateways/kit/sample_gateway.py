@@ -32,9 +32,7 @@ SAMPLE_CODES = CodeTable(
     },
     fallback=("S0",),
 )
-SAMPLE_DIALECT = Dialect(
-    codes=SAMPLE_CODES, success="OK", failure=lambda code: JSONResponse({"code": code})
-)
+SAMPLE_DIALECT = Dialect(codes=SAMPLE_CODES, success="OK", failure=lambda code: JSONResponse({"code": code}))
 
 
 async def operation(request: Request, record: RequestRecord) -> Response:

@@ -86,7 +86,10 @@ async def test_a_decided_failure_is_raised_at_once_with_its_reason(scripted: Scr
         await client.debit(DEBIT, request_id="req-3")
     error = raised.value
     assert (error.code, error.reason, error.metadata, error.message) == (
-        grpc.StatusCode.FAILED_PRECONDITION, "INSUFFICIENT_FUNDS", {"balance": "5.00"}, "too poor"
+        grpc.StatusCode.FAILED_PRECONDITION,
+        "INSUFFICIENT_FUNDS",
+        {"balance": "5.00"},
+        "too poor",
     )
     assert not error.nothing_decided
     assert len(scripted.wallet.calls) == 1
@@ -222,7 +225,10 @@ async def test_the_channel_speaks_tls_when_given_the_cores_ca(pki: Pki) -> None:
 async def test_mutual_tls_presents_the_gateways_certificate(pki: Pki) -> None:
     async with scripted_core(credentials=pki.mutual) as running:
         mutual = CoreConnection(
-            running.address, "t", tls_ca_file=str(pki.ca), tls_cert_file=str(pki.client_cert),
+            running.address,
+            "t",
+            tls_ca_file=str(pki.ca),
+            tls_cert_file=str(pki.client_cert),
             tls_key_file=str(pki.client_key),
         )
         assert await balance_over(mutual, running) == "3.00"

@@ -23,6 +23,9 @@ def test_only_answers_that_decided_nothing_may_be_retried() -> None:
 def test_the_error_keeps_what_the_core_said() -> None:
     error = CoreError(grpc.StatusCode.NOT_FOUND, "TRANSACTION_NOT_FOUND", {"transaction_id": "b1"}, "no bet")
     assert (error.code, error.reason, error.metadata, error.message) == (
-        grpc.StatusCode.NOT_FOUND, "TRANSACTION_NOT_FOUND", {"transaction_id": "b1"}, "no bet"
+        grpc.StatusCode.NOT_FOUND,
+        "TRANSACTION_NOT_FOUND",
+        {"transaction_id": "b1"},
+        "no bet",
     )
     assert str(error) == "TRANSACTION_NOT_FOUND (NOT_FOUND): no bet"

@@ -44,7 +44,11 @@ def _as_update_would(values: JsonObject) -> struct_pb2.Struct:
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.text() | st.integers() | st.integers(min_value=-(2**70), max_value=2**70)
+    st.none()
+    | st.booleans()
+    | st.text()
+    | st.integers()
+    | st.integers(min_value=-(2**70), max_value=2**70)
     | st.decimals(allow_nan=False, allow_infinity=False),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
     max_leaves=20,

@@ -79,7 +79,9 @@ def _parsed_and_checked_in_full(body: bytes) -> JsonObject | None:
     """What parse_json_object answered before it looked at the text first: every value walked."""
     try:
         value = json.loads(
-            body.decode("utf-8"), parse_float=Decimal, parse_constant=jsonbody._refuse_constant,
+            body.decode("utf-8"),
+            parse_float=Decimal,
+            parse_constant=jsonbody._refuse_constant,
             object_pairs_hook=jsonbody._object_without_duplicates,
         )
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -100,8 +102,10 @@ TEXTS = st.lists(
 ).map("".join)
 VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | TEXTS,
-    lambda inner: st.lists(inner, max_size=3)
-    | st.lists(st.tuples(TEXTS, inner), max_size=3).map(lambda members: Pairs(tuple(members))),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(st.tuples(TEXTS, inner), max_size=3).map(lambda members: Pairs(tuple(members)))
+    ),
     max_leaves=12,
 )
 

@@ -7,10 +7,18 @@ from gateways.kit.logs import REDACTED, log_event, redact
 
 def test_secrets_are_redacted_however_deep() -> None:
     assert redact(
-        {"sign": "abc", "core_token": "t", "Authorization": "Bearer t", "agent_id": "agent001",
-         "nested": [{"secret": "s", "app_secret": "s", "win_amount": "19.50"}]}
+        {
+            "sign": "abc",
+            "core_token": "t",
+            "Authorization": "Bearer t",
+            "agent_id": "agent001",
+            "nested": [{"secret": "s", "app_secret": "s", "win_amount": "19.50"}],
+        }
     ) == {
-        "sign": REDACTED, "core_token": REDACTED, "Authorization": REDACTED, "agent_id": "agent001",
+        "sign": REDACTED,
+        "core_token": REDACTED,
+        "Authorization": REDACTED,
+        "agent_id": "agent001",
         "nested": [{"secret": REDACTED, "app_secret": REDACTED, "win_amount": "19.50"}],
     }
 
@@ -33,16 +41,34 @@ def test_disabled_levels_log_nothing(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def test_plain_values_are_kept_as_they_are_and_sequences_become_lists() -> None:
-    fields = {"request_id": "r1", "replay": False, "latency_ms": 1.5, "code": 200, "reason": None, 7: "seven",
-              "pair": ("a", {"token": "t"}), "deep": [[{"password": "p", "n": 1}]]}
+    fields = {
+        "request_id": "r1",
+        "replay": False,
+        "latency_ms": 1.5,
+        "code": 200,
+        "reason": None,
+        7: "seven",
+        "pair": ("a", {"token": "t"}),
+        "deep": [[{"password": "p", "n": 1}]],
+    }
     redacted = redact(fields)
-    assert redacted == {"request_id": "r1", "replay": False, "latency_ms": 1.5, "code": 200, "reason": None,
-                        7: "seven", "pair": ["a", {"token": REDACTED}], "deep": [[{"password": REDACTED, "n": 1}]]}
+    assert redacted == {
+        "request_id": "r1",
+        "replay": False,
+        "latency_ms": 1.5,
+        "code": 200,
+        "reason": None,
+        7: "seven",
+        "pair": ["a", {"token": REDACTED}],
+        "deep": [[{"password": REDACTED, "n": 1}]],
+    }
     assert isinstance(redacted, dict) and redacted["request_id"] is fields["request_id"]
 
 
 def test_a_key_is_judged_the_same_every_time() -> None:
     for _ in range(3):
         assert redact({"Sign": "x", "user_sign": "y", "signed_at": "z"}) == {
-            "Sign": REDACTED, "user_sign": REDACTED, "signed_at": "z"
+            "Sign": REDACTED,
+            "user_sign": REDACTED,
+            "signed_at": "z",
         }

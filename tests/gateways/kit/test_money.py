@@ -18,8 +18,28 @@ def test_plain_decimals_are_read_exactly(text: str, value: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["-1", "+1", "1e2", "1E2", "NaN", "nan", "Infinity", "inf", " 1", "1 ", "1.", ".5", "01", "1,000", "", "0x10",
-     "1" * 21, "1" * (AMOUNT_MAX_INTEGER_DIGITS + 1), "1." + "1" * (AMOUNT_MAX_DECIMALS + 1), "١٢"],
+    [
+        "-1",
+        "+1",
+        "1e2",
+        "1E2",
+        "NaN",
+        "nan",
+        "Infinity",
+        "inf",
+        " 1",
+        "1 ",
+        "1.",
+        ".5",
+        "01",
+        "1,000",
+        "",
+        "0x10",
+        "1" * 21,
+        "1" * (AMOUNT_MAX_INTEGER_DIGITS + 1),
+        "1." + "1" * (AMOUNT_MAX_DECIMALS + 1),
+        "١٢",
+    ],
 )
 def test_anything_but_a_plain_non_negative_decimal_is_refused(text: str) -> None:
     with pytest.raises(Refusal) as refused:

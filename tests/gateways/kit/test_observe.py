@@ -41,13 +41,20 @@ async def test_each_request_is_logged_once_with_its_outcome(
         await client.post("/op", params={"do": "core", "txn": "bet-2"}, headers={"x-request-id": "r-ko"})
     ok, ko = (record.__dict__ for record in caplog.records)
     assert {k: ok[k] for k in ("request_id", "provider", "endpoint", "transaction_id", "outcome", "code")} == {
-        "request_id": "r-ok", "provider": PROVIDER, "endpoint": "op", "transaction_id": "bet-1", "outcome": "success",
+        "request_id": "r-ok",
+        "provider": PROVIDER,
+        "endpoint": "op",
+        "transaction_id": "bet-1",
+        "outcome": "success",
         "code": "OK",
     }
     assert (ok["reason"], ok["replay"], ok["http_status"], ok["client_ip"]) == (None, False, 200, "203.0.113.5")
     assert ok["latency_ms"] >= 0
     assert (ko["outcome"], ko["code"], ko["reason"], ko["detail"]) == (
-        "failure", "S3", "INSUFFICIENT_FUNDS", "balance too low"
+        "failure",
+        "S3",
+        "INSUFFICIENT_FUNDS",
+        "balance too low",
     )
     assert "core-token-secret" not in caplog.text
 

@@ -16,8 +16,12 @@ def test_a_case_for_review_is_a_warning_on_the_providers_review_logger(caplog: p
     assert logged.getMessage() == "payout differs"
     fields = logged.__dict__
     assert {k: fields[k] for k in ("request_id", "provider", "endpoint", "transaction_id", "win_amount", "sign")} == {
-        "request_id": "r7", "provider": "aigame", "endpoint": "payout", "transaction_id": "bet-1",
-        "win_amount": "29.50", "sign": REDACTED,
+        "request_id": "r7",
+        "provider": "aigame",
+        "endpoint": "payout",
+        "transaction_id": "bet-1",
+        "win_amount": "29.50",
+        "sign": REDACTED,
     }
 
 

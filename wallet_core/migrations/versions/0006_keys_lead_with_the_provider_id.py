@@ -25,15 +25,19 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
 # (table, constraint, columns before, columns after)
 _KEYS = [
-    ("transactions", "uq_transactions_idempotency_key", "provider, kind, transaction_id",
-     "transaction_id, provider, kind"),
+    (
+        "transactions",
+        "uq_transactions_idempotency_key",
+        "provider, kind, transaction_id",
+        "transaction_id, provider, kind",
+    ),
     ("bets", "uq_bets_provider_transaction", "provider, transaction_id", "transaction_id, provider"),
 ]
 _WITH_A_BET = "WHERE bet_id IS NOT NULL"
@@ -72,7 +76,6 @@ def _swap(keys: list[tuple[str, str, str]], bet_where: str) -> None:
         op.execute(_create_bet_index("ix_transactions_bet_new", bet_where, how="CONCURRENTLY "))
     # One transaction: a key is never without its constraint, and the version moves with the swap.
     for table, name, _columns in keys:
-        op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}, "
-                   f"ADD CONSTRAINT {name} UNIQUE USING INDEX {name}_new")
+        op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}, ADD CONSTRAINT {name} UNIQUE USING INDEX {name}_new")
     op.execute("DROP INDEX ix_transactions_bet")
     op.execute("ALTER INDEX ix_transactions_bet_new RENAME TO ix_transactions_bet")

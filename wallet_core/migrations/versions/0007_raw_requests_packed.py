@@ -24,8 +24,8 @@ import zlib
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -207,14 +207,14 @@ $$
 
 def upgrade() -> None:
     op.create_table(
-        'raw_request_samples',
-        sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-        sa.Column('provider', sa.String(length=32), nullable=False),
-        sa.Column('sample', sa.LargeBinary(), nullable=False),
-        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint('id'),
+        "raw_request_samples",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("provider", sa.String(length=32), nullable=False),
+        sa.Column("sample", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
     )
-    op.add_column('transactions', sa.Column('raw_request_packed', sa.LargeBinary(), nullable=True))
+    op.add_column("transactions", sa.Column("raw_request_packed", sa.LargeBinary(), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         op.execute(DEBIT_BATCH)
         op.execute(PAYOUT_BATCH)
@@ -225,15 +225,22 @@ def downgrade() -> None:
     if bind.dialect.name == "postgresql":
         op.execute(f"DROP FUNCTION wallet_payout_batch({ITEMS})")
         op.execute(f"DROP FUNCTION wallet_debit_batch({ITEMS})")
-    samples = {sample_id: bytes(sample) for sample_id, sample in
-               bind.execute(sa.text("SELECT id, sample FROM raw_request_samples"))}
-    while rows := bind.execute(sa.text(
+    samples = {
+        sample_id: bytes(sample)
+        for sample_id, sample in bind.execute(sa.text("SELECT id, sample FROM raw_request_samples"))
+    }
+    while rows := bind.execute(
+        sa.text(
             "SELECT id, raw_request_packed FROM transactions WHERE raw_request_packed IS NOT NULL "
-            "ORDER BY id LIMIT 1000")).all():
-        bind.execute(sa.text("UPDATE transactions SET raw_request = :raw, raw_request_packed = NULL WHERE id = :id"),
-                     [{"id": row_id, "raw": _unpacked(bytes(packed), samples)} for row_id, packed in rows])
-    op.drop_column('transactions', 'raw_request_packed')
-    op.drop_table('raw_request_samples')
+            "ORDER BY id LIMIT 1000"
+        )
+    ).all():
+        bind.execute(
+            sa.text("UPDATE transactions SET raw_request = :raw, raw_request_packed = NULL WHERE id = :id"),
+            [{"id": row_id, "raw": _unpacked(bytes(packed), samples)} for row_id, packed in rows],
+        )
+    op.drop_column("transactions", "raw_request_packed")
+    op.drop_table("raw_request_samples")
 
 
 def _unpacked(packed: bytes, samples: dict[int, bytes]) -> str:
@@ -248,7 +255,7 @@ def _unpacked(packed: bytes, samples: dict[int, bytes]) -> str:
         shift, start = shift + 7, start + 1
     sample_id |= packed[start] << shift
     inflate = zlib.decompressobj(-15, zdict=samples[sample_id])
-    raw = inflate.decompress(packed[start + 1:]) + inflate.flush()
+    raw = inflate.decompress(packed[start + 1 :]) + inflate.flush()
     if not inflate.eof:
         raise ValueError("a packed raw request is cut short")
     return raw.decode()

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from alembic import op
 
-revision = '0008'
-down_revision = '0007'
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
@@ -41,8 +41,10 @@ def function_text(name: str) -> str:
     """The file's text, if it is still the text this revision recorded."""
     text = (SQL_FILES / name).read_bytes()
     if hashlib.sha256(text).hexdigest() != CHECKSUMS[name]:
-        raise RuntimeError(f"{SQL_FILES / name} is not the text migration 0008 installs: a changed function "
-                           "needs a new migration (docs/operations.md, 'Changing a PostgreSQL function')")
+        raise RuntimeError(
+            f"{SQL_FILES / name} is not the text migration 0008 installs: a changed function "
+            "needs a new migration (docs/operations.md, 'Changing a PostgreSQL function')"
+        )
     return text.decode()
 
 
