@@ -49,6 +49,7 @@ lint: setup
 		echo "$(BUF) breaking --against '$(BUF_AGAINST)'"; $(BUF) breaking --against '$(BUF_AGAINST)'; \
 	else echo "buf breaking: no local main branch to compare with; skipped"; fi
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	$(PY) scripts/generate_protos.py --check
 
