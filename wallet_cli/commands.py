@@ -21,6 +21,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 
+from gateways.kit.connection_limits import ConnectionLimits
 from gateways.kit.serve import uvicorn_config
 from wallet_cli import report_text
 from wallet_cli import sign as signing
@@ -75,10 +76,10 @@ async def core(args: argparse.Namespace, config: Mapping[str, Any], is_demo: boo
 
 
 async def gateway(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
-    listen, app = _gateway_app(args.name, config)
-    _refuse_public_demo(is_demo, [listen])
-    require_free([(f"{args.name} gateway", listen)])
-    await _serve_apps({args.name: (listen, app)})
+    served = _gateway_app(args.name, config)
+    _refuse_public_demo(is_demo, [served.listen])
+    require_free([(f"{args.name} gateway", served.listen)])
+    await _serve_apps({args.name: served})
     return 0
 
 
@@ -86,9 +87,9 @@ async def up(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool)
     """The core and every gateway configured under [gateways.*], in one process."""
     settings = core_settings(config)
     apps = {name: _gateway_app(name, config) for name in GATEWAY_NAMES if name in config.get("gateways", {})}
-    _refuse_public_demo(is_demo, [settings.listen, *(listen for listen, _ in apps.values())])
+    _refuse_public_demo(is_demo, [settings.listen, *(served.listen for served in apps.values())])
     # Every port before anything starts: `wallet up` is one wallet, it shares no port with another.
-    require_free([*_core_listens(settings), *((f"{name} gateway", listen) for name, (listen, _) in apps.items())])
+    require_free([*_core_listens(settings), *((f"{name} gateway", served.listen) for name, served in apps.items())])
     await migrate.upgrade(settings.database_url)
     running = await server.start(settings)
     server.serve_metrics(settings)
@@ -98,7 +99,7 @@ async def up(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool)
             "wallet up",
             extra={
                 "core": settings.listen,
-                **{name: listen for name, (listen, _) in apps.items()},
+                **{name: served.listen for name, served in apps.items()},
                 "database": safe(settings.database_url),
             },
         )
@@ -108,7 +109,16 @@ async def up(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool)
     return 0
 
 
-def _gateway_app(name: str, config: Mapping[str, Any]) -> tuple[str, Starlette]:
+@dataclasses.dataclass(frozen=True)
+class _Gateway:
+    """A gateway app, where it listens and the limits its server keeps ([gateways.<name>.server])."""
+
+    listen: str
+    app: Starlette
+    limits: ConnectionLimits
+
+
+def _gateway_app(name: str, config: Mapping[str, Any]) -> _Gateway:
     section = dict(config.get("gateways", {}).get(name, {}))
     if not section:
         raise CommandError(f"no [gateways.{name}] section in the configuration")
@@ -117,17 +127,18 @@ def _gateway_app(name: str, config: Mapping[str, Any]) -> tuple[str, Starlette]:
         raise CommandError(f'[gateways.{name}] needs listen = "HOST:PORT"')
     module = importlib.import_module(f"gateways.{name}")
     try:
+        # The server's limits are the kit's, the same for every gateway: read here, not by its Settings.
+        limits = ConnectionLimits.from_mapping(section.pop("server", {}), f"gateways.{name}.server")
         settings = module.Settings.from_mapping(section)
     except (KeyError, TypeError, ValueError) as error:
         raise CommandError(f"[gateways.{name}]: {error}") from None
-    app: Starlette = module.create_app(settings)
-    return listen, app
+    return _Gateway(listen, module.create_app(settings), limits)
 
 
-async def _serve_apps(apps: Mapping[str, tuple[str, Starlette]]) -> None:
+async def _serve_apps(apps: Mapping[str, _Gateway]) -> None:
     """Serve Starlette apps under uvicorn until SIGINT/SIGTERM, then shut them down cleanly.
     A gateway that cannot start (its port taken) stops the others: CommandError."""
-    servers = [_GatewayServer(name, listen, app) for name, (listen, app) in apps.items()]
+    servers = [_GatewayServer(name, served) for name, served in apps.items()]
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -149,11 +160,11 @@ class _GatewayServer(uvicorn.Server):
     """A gateway under uvicorn. It leaves SIGINT/SIGTERM to the wallet, which stops every server at
     once; it logs its address once it is bound; a failed start is a CommandError, not an exit."""
 
-    def __init__(self, name: str, listen: str, app: Starlette) -> None:
-        host, _, port = listen.rpartition(":")
-        super().__init__(uvicorn_config(app, host=host, port=int(port)))
+    def __init__(self, name: str, served: _Gateway) -> None:
+        host, _, port = served.listen.rpartition(":")
+        super().__init__(uvicorn_config(served.app, host=host, port=int(port), limits=served.limits))
         self.name = name
-        self.listen = listen
+        self.listen = served.listen
 
     @contextmanager
     def capture_signals(self) -> Iterator[None]:

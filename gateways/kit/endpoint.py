@@ -3,6 +3,8 @@
 The handler does the work and returns the success answer. Whatever it raises becomes the
 dialect's code for (endpoint, reason): a Refusal (the gateway's own refusal), a CoreError (the
 core's), or any other exception (a bug: logged with its traceback, answered as INTERNAL_ERROR).
+A client that leaves mid-request is none of these: it is counted and logged (gateways.access, INFO)
+under CLIENT_DISCONNECTED, with no traceback, so that no caller can fire the alert meant for bugs.
 """
 
 import logging
@@ -10,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from gateways.kit.codes import CodeTable
@@ -24,6 +26,11 @@ Handler = Callable[[Request, RequestRecord], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 ERROR_LOG = logging.getLogger("gateways.errors")
+CLIENT_DISCONNECTED = "CLIENT_DISCONNECTED"
+"""The reason counted and logged for a client that closed its connection before its request was read:
+the client's doing, not a bug, and not a reason any dialect answers (nobody is left to read it)."""
+CLIENT_CLOSED_REQUEST = 499
+"""The status logged for it (nginx's convention); uvicorn sends nothing on a closed connection."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,9 @@ def dialect_endpoint(name: str, dialect: Dialect[CodeT], allowlist: IpAllowlist,
             reason, detail = refusal.reason.value, refusal.detail
         except CoreError as error:
             reason, detail = error.reason, error.message
+        except ClientDisconnect:  # the client left before its body was read: the core was never asked
+            record.reason, record.detail = CLIENT_DISCONNECTED, "the client closed the connection mid-request"
+            return Response(status_code=CLIENT_CLOSED_REQUEST)
         except Exception:
             ERROR_LOG.exception(
                 "unexpected failure",

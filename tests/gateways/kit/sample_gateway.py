@@ -1,7 +1,7 @@
 """A minimal dialect built from the kit alone, to test the kit's app, endpoint and observation pieces.
 
 Its one endpoint, POST /op, does what the `do` query parameter says: answer, refuse, fail in the
-core, or crash. Its answers are `{"code": "..."}` with the codes of SAMPLE_CODES.
+core, crash, or read its body first. Its answers are `{"code": "..."}` with the codes of SAMPLE_CODES.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ async def operation(request: Request, record: RequestRecord) -> Response:
             raise CoreError(grpc.StatusCode.FAILED_PRECONDITION, "INSUFFICIENT_FUNDS", {}, "balance too low")
         case "crash":
             raise RuntimeError("a bug")
+        case "read":
+            await request.body()
     record.replay = False
     return JSONResponse({"code": "OK", "client": record.client_ip})
 
