@@ -26,6 +26,7 @@ from gateways.aigame.descriptive import event_ms
 from gateways.kit.core_errors import CoreError
 from gateways.kit.currencies import CurrencyMap
 from gateways.kit.details import from_struct
+from gateways.kit.fields import MAX_ID_LENGTH
 from gateways.kit.jsonbody import JsonObject, JsonValue
 from gateways.kit.money import format_at_scale_of
 from gateways.kit.players import PlayerIds
@@ -60,11 +61,13 @@ def _settle_time(told: JsonObject, payouts: Sequence[wallet_pb2.Transaction], be
 
 
 def _integer_or_text(value: JsonValue) -> int | str:
-    """A shoe or round as the record's integer: digits as one, other text as sent, anything else 0."""
+    """A shoe or round as the record's integer, of any size (18446744073709551616 too: JSON has no
+    limit and `details` keep it as its digits): digits as one, up to MAX_ID_LENGTH of them (past that,
+    Python would refuse to convert them), other text as sent, anything else 0."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and value:
-        return int(value) if value.isascii() and value.isdigit() else value
+        return int(value) if value.isascii() and value.isdigit() and len(value) <= MAX_ID_LENGTH else value
     return 0
 
 

@@ -204,7 +204,18 @@ def test_ids_a_later_message_sent_fill_those_the_bet_did_not_send() -> None:
     assert (shown["game_id"], shown["inst_id"], shown["round_id"]) == ("101", "u5pikb", 36)
 
 
-@pytest.mark.parametrize(("sent", "answered"), [("10628", 10628), (10628, 10628), ("A-7", "A-7"), ({"n": 1}, 0)])
+@pytest.mark.parametrize(
+    ("sent", "answered"),
+    [
+        ("10628", 10628),
+        (10628, 10628),
+        ("A-7", "A-7"),
+        ({"n": 1}, 0),
+        ("18446744073709551616", 18446744073709551616),
+        ("9" * 129, "9" * 129),  # more digits than any id: as sent (int() refuses past 4,300 of them)
+        ("9" * 5000, "9" * 5000),
+    ],
+)
 def test_a_shoe_is_answered_as_an_integer_when_it_is_one_and_as_sent_otherwise(
     sent: JsonValue, answered: int | str
 ) -> None:

@@ -1,5 +1,6 @@
 """GET /api/game/transaction/detail (seed 002), answered from the wallet's own records, on each store."""
 
+from decimal import Decimal
 from typing import Any
 
 from tests.gateways.aigame.conftest import AIGame, new_id, running_aigame
@@ -150,3 +151,25 @@ async def test_a_bet_paid_without_table_shoe_round_or_time_is_answered_with_them
     # Without AIGame's times, the wallet's own: when the bet and the payout were received.
     assert 0 < data["bet_time"] <= data["settle_time"] <= now_ms()
     assert (data["bet_detail"], data["win_detail"], data["game_result"], data["open_cards"]) == ({}, {}, [], {})
+
+
+BEYOND_64_BITS = 2**64  # 18446744073709551616: a JSON integer no int64 or double holds exactly
+
+
+async def test_a_shoe_beyond_64_bits_is_answered_exactly_as_the_bet_sent_it(aigame: AIGame) -> None:
+    aigame.vendor.game = {**ROUND, "shoe_id": BEYOND_64_BITS}
+    user = await aigame.player("100.00")
+    bet = new_id()
+    assert await aigame.code("bet", aigame.vendor.bet(user, bet, "10")) == 200
+    assert (await aigame.detail(aigame.vendor.detail(bet)))["data"]["shoe_id"] == BEYOND_64_BITS
+
+
+async def test_a_shoe_beyond_64_bits_sent_by_the_payout_is_answered_exactly(aigame: AIGame) -> None:
+    user = await aigame.player("100.00")
+    bet = new_id()
+    aigame.vendor.game = {**ROUND, "shoe_id": 7}
+    assert await aigame.code("bet", aigame.vendor.bet(user, bet, "10")) == 200
+    aigame.vendor.game = {**ROUND, "shoe_id": BEYOND_64_BITS + 1}
+    assert await aigame.code("payout", aigame.vendor.payout(user, bet, "19.50")) == 200
+    assert await aigame.balance_of(user) == Decimal("109.50")
+    assert (await aigame.detail(aigame.vendor.detail(bet)))["data"]["shoe_id"] == BEYOND_64_BITS + 1
