@@ -62,8 +62,8 @@ def _settle_time(told: JsonObject, payouts: Sequence[wallet_pb2.Transaction], be
 
 def _integer_or_text(value: JsonValue) -> int | str:
     """A shoe or round as the record's integer, of any size (18446744073709551616 too: JSON has no
-    limit and `details` keep it as its digits): digits as one, up to MAX_ID_LENGTH of them (past that,
-    Python would refuse to convert them), other text as sent, anything else 0."""
+    limit and `details` keep it as its digits): digits as one, up to MAX_ID_LENGTH of them (longer,
+    as sent: int() refuses past 4,300 digits), other text as sent, anything else 0."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and value:
