@@ -359,7 +359,8 @@ async def test_0007_old_cores_store_text_and_new_cores_packed_requests(fresh_pos
     assert [tuple(r) for r in stored] == [("b1", "{}", None), ("b2", "", b"\x01\x05packed")]
 
 
-_FUNCTIONS_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0008_functions_from_sql_files")
+_FUNCTIONS_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0009_entries_hash_chain")
+_FIRST_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0008_functions_from_sql_files")
 _BEFORE_THE_FILES = importlib.import_module("wallet_core.migrations.versions.0007_raw_requests_packed")
 SQL_FILES = sorted(Path(wallet_core.store.__file__).parent.joinpath("sql").glob("*.sql"))
 
@@ -389,9 +390,13 @@ def _body(definition: str) -> str:
 async def test_the_functions_at_head_are_the_sql_files(fresh_postgres: str) -> None:
     """The files are what runs: each one, to the letter; besides them only the overloads of 0002/0005
     that cores before 0007 call."""
-    assert [f.name for f in SQL_FILES] == ["wallet_debit_batch.sql", "wallet_payout_batch.sql"]
+    assert [f.name for f in SQL_FILES] == ["wallet_debit_batch.sql", "wallet_entry_hash.sql", "wallet_payout_batch.sql"]
     functions = await _functions(fresh_postgres)
-    current = {signature: text for signature, text in functions.items() if signature.endswith(",bytea[])")}
+    current = {
+        signature: text
+        for signature, text in functions.items()
+        if signature.endswith(",bytea[])") or signature.startswith("wallet_entry_hash(")
+    }
     assert sorted(current.values()) == sorted(_as_installed(f) for f in SQL_FILES)
     older = sorted(signature.split("(")[0] for signature in functions if signature not in current)
     assert older == ["wallet_debit_batch", "wallet_payout_batch"]
@@ -402,7 +407,7 @@ def test_a_changed_sql_file_needs_a_new_migration() -> None:
     here (and that migration refuses to install it) until a new migration takes the reading over."""
     versions = Path(wallet_core.store.__file__).parents[1] / "migrations" / "versions"
     readers = [path.stem for path in versions.glob("*.py") if "CHECKSUMS = " in path.read_text()]
-    assert readers == ["0008_functions_from_sql_files"]
+    assert readers == ["0009_entries_hash_chain"]
     assert sorted(_FUNCTIONS_FROM_FILES.CHECKSUMS) == [f.name for f in SQL_FILES]
     for sql_file in SQL_FILES:
         assert hashlib.sha256(sql_file.read_bytes()).hexdigest() == _FUNCTIONS_FROM_FILES.CHECKSUMS[sql_file.name], (
@@ -411,23 +416,28 @@ def test_a_changed_sql_file_needs_a_new_migration() -> None:
         assert _FUNCTIONS_FROM_FILES.function_text(sql_file.name) == sql_file.read_text()
 
 
-def test_0008_refuses_a_file_that_is_not_the_text_it_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_0009_refuses_a_file_that_is_not_the_text_it_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(_FUNCTIONS_FROM_FILES.CHECKSUMS, "wallet_debit_batch.sql", "0" * 64)
     with pytest.raises(RuntimeError, match="needs a new migration"):
         _FUNCTIONS_FROM_FILES.function_text("wallet_debit_batch.sql")
 
 
-async def test_0008_goes_back_to_0007s_functions_and_up_to_the_files(fresh_postgres: str) -> None:
-    at_head = await _functions(fresh_postgres)
+async def test_0008_goes_back_to_0007s_functions_and_up_to_its_frozen_files(fresh_postgres: str) -> None:
+    await downgrade(fresh_postgres, "0008")
+    at_0008 = await _functions(fresh_postgres)
     await downgrade(fresh_postgres, "0007")
     at_0007 = await _functions(fresh_postgres)
-    assert at_0007.keys() == at_head.keys()
+    assert at_0007.keys() == at_0008.keys()
     current = sorted(signature for signature in at_0007 if signature.endswith(",bytea[])"))
     assert [_body(at_0007[signature]) for signature in current] == [
         _body(_BEFORE_THE_FILES.DEBIT_BATCH),
         _body(_BEFORE_THE_FILES.PAYOUT_BATCH),
     ]
     older = [signature for signature in at_0007 if signature not in current]
-    assert [at_0007[signature] for signature in older] == [at_head[signature] for signature in older]
-    await upgrade(fresh_postgres)
-    assert await _functions(fresh_postgres) == at_head
+    assert [at_0007[signature] for signature in older] == [at_0008[signature] for signature in older]
+    await upgrade(fresh_postgres, "0008")
+    assert await _functions(fresh_postgres) == at_0008
+    assert sorted(at_0008[signature] for signature in current) == sorted(
+        text.replace("CREATE OR REPLACE FUNCTION ", "CREATE OR REPLACE FUNCTION public.", 1)
+        for text in (_FIRST_FROM_FILES.DEBIT_BATCH, _FIRST_FROM_FILES.PAYOUT_BATCH)
+    )
