@@ -3,6 +3,7 @@ revision defines them."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib
 import sqlite3
@@ -13,12 +14,14 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 import wallet_core.store
 from tests.support import databases
 from tests.support.ledger import open_ledger
+from wallet_core import chain
 from wallet_core.domain import Kind, MoneyRequest
 from wallet_core.store.database import create_engine
 from wallet_core.store.group_commit import DEBIT_BATCH
@@ -441,3 +444,91 @@ async def test_0008_goes_back_to_0007s_functions_and_up_to_its_frozen_files(fres
         text.replace("CREATE OR REPLACE FUNCTION ", "CREATE OR REPLACE FUNCTION public.", 1)
         for text in (_FIRST_FROM_FILES.DEBIT_BATCH, _FIRST_FROM_FILES.PAYOUT_BATCH)
     )
+
+
+async def _chains(url: str) -> tuple[list[tuple[int, bytes | None]], list[tuple[int, bytes]]]:
+    """Every entry's chain hash and every account's head, by id."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            hashes = (await conn.execute(text("SELECT id, chain_hash FROM entries ORDER BY id"))).all()
+            heads = (await conn.execute(text("SELECT id, chain_head FROM accounts ORDER BY id"))).all()
+    finally:
+        await engine.dispose()
+    return [(i, None if h is None else bytes(h)) for i, h in hashes], [(i, bytes(h)) for i, h in heads]
+
+
+async def _columns(url: str, table: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(lambda sync: [c["name"] for c in sa_inspect(sync).get_columns(table)])
+    finally:
+        await engine.dispose()
+
+
+async def _ledger_activity(url: str) -> None:
+    """Opening balances, debits (some on one account at once: a batch), payouts (one of 0), a
+    cancel with its payouts reversed: every kind of entry, by the paths the core takes."""
+    async with open_ledger(url) as ledger:
+
+        def request(
+            kind: Kind, tx: str, player: str, amount: str, ref: str = "", reverse: bool = False
+        ) -> MoneyRequest:
+            return MoneyRequest.prepare(
+                ledger.currencies, kind, "tests", tx, player, "USD", amount, reference_id=ref, reverse_payouts=reverse
+            )
+
+        await ledger.create_account("p1", "USD", "100.00")
+        await ledger.create_account("p2", "USD", "0")
+        await asyncio.gather(*(ledger.debit(request(Kind.DEBIT, f"b{n}", "p1", "1.25")) for n in range(6)))
+        await ledger.credit(request(Kind.CREDIT, "w0", "p1", "0", ref="b0"))
+        await ledger.credit(request(Kind.CREDIT, "w1", "p1", "7.50", ref="b1"))
+        await ledger.credit(request(Kind.CREDIT, "deposit", "p2", "3.00"))
+        await ledger.rollback(request(Kind.ROLLBACK, "c1", "p1", "1.25", ref="b1", reverse=True))
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+async def test_0009_back_fills_the_chains_live_writes_make_and_goes_back(store: str, tmp_path: Path) -> None:
+    if store == "postgres":
+        url = await databases.create_postgres_database()
+        if url is None:
+            pytest.skip(f"PostgreSQL not reachable at {databases.POSTGRES_URL} (set WALLET_TEST_POSTGRES_URL)")
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'wallet.db'}"
+        await upgrade(url)
+    try:
+        await _ledger_activity(url)
+        live = await _chains(url)
+        assert len(live[0]) == 11 and all(h is not None for _, h in live[0])
+        assert len({h for _, h in live[1]}) == 2 and chain.GENESIS not in {h for _, h in live[1]}
+
+        await downgrade(url, "0008")
+        assert "chain_head" not in await _columns(url, "accounts")
+        assert "chain_hash" not in await _columns(url, "entries")
+        await upgrade(url)
+        assert await _chains(url) == live
+    finally:
+        if store == "postgres":
+            await databases.drop_postgres_database(url)
+
+
+async def test_0009_goes_back_to_0008s_functions_and_up_to_the_files(fresh_postgres: str) -> None:
+    at_head = await _functions(fresh_postgres)
+    await downgrade(fresh_postgres, "0008")
+    at_0008 = await _functions(fresh_postgres)
+    assert set(at_head) - set(at_0008) == {
+        "wallet_entry_hash(bytea,bigint,bigint,bigint,bigint,timestamp with time zone)"
+    }
+    current = sorted(signature for signature in at_0008 if signature.endswith(",bytea[])"))
+    assert [_body(at_0008[signature]) for signature in current] == [
+        _body(_FIRST_FROM_FILES.DEBIT_BATCH),
+        _body(_FIRST_FROM_FILES.PAYOUT_BATCH),
+    ]
+    await upgrade(fresh_postgres)
+    assert await _functions(fresh_postgres) == at_head
+
+
+async def test_0009_an_account_a_core_before_it_opens_starts_an_empty_chain(fresh_postgres: str) -> None:
+    await _player_p1_with_1_usd(fresh_postgres)  # as before 0009: no chain_head given
+    assert (await _chains(fresh_postgres))[1] == [(1, chain.GENESIS)]
