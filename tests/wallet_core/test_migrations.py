@@ -40,6 +40,21 @@ async def fresh_postgres() -> AsyncIterator[str]:
     await databases.drop_postgres_database(url)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+async def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A migrated database of its own on each store, for a test that takes it down and up."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'wallet.db'}"
+        await upgrade(url)
+        yield url
+        return
+    url = await databases.create_postgres_database()
+    if url is None:
+        pytest.skip(f"PostgreSQL not reachable at {databases.POSTGRES_URL} (set WALLET_TEST_POSTGRES_URL)")
+    yield url
+    await databases.drop_postgres_database(url)
+
+
 async def _connect(url: str) -> asyncpg.Connection:
     return await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
 
@@ -298,34 +313,23 @@ async def _read_back(url: str, ids: list[str]) -> list[str]:
         return [await ledger.raw_request("aigame", Kind.DEBIT, transaction_id) for transaction_id in ids]
 
 
-@pytest.mark.parametrize("store", ["sqlite", "postgres"])
-async def test_0007_down_writes_packed_requests_back_as_text_and_up_packs_again(store: str, tmp_path: Path) -> None:
-    if store == "postgres":
-        url = await databases.create_postgres_database()
-        if url is None:
-            pytest.skip(f"PostgreSQL not reachable at {databases.POSTGRES_URL} (set WALLET_TEST_POSTGRES_URL)")
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'wallet.db'}"
-        await upgrade(url)
+async def test_0007_down_writes_packed_requests_back_as_text_and_up_packs_again(fresh_database: str) -> None:
+    url = fresh_database
+    await _debits_packed_through_the_ledger(url, ["b1", "b2", "b3"])
+    engine = create_engine(url)
     try:
-        await _debits_packed_through_the_ledger(url, ["b1", "b2", "b3"])
-        engine = create_engine(url)
-        try:
-            async with engine.connect() as conn:
-                stored = (await conn.execute(text("SELECT raw_request, raw_request_packed FROM transactions"))).all()
-            assert [(raw, packed is not None) for raw, packed in stored] == [("", True)] * 3
-            await downgrade(url, "0006")
-            async with engine.connect() as conn:
-                stored = (await conn.execute(text("SELECT raw_request FROM transactions ORDER BY id"))).all()
-            assert [raw for (raw,) in stored] == [_aigame_body(t) for t in ["b1", "b2", "b3"]]
-        finally:
-            await engine.dispose()
-        await upgrade(url)
-        await _debits_packed_through_the_ledger(url, ["b4"])
-        assert await _read_back(url, ["b1", "b2", "b3", "b4"]) == [_aigame_body(t) for t in ["b1", "b2", "b3", "b4"]]
+        async with engine.connect() as conn:
+            stored = (await conn.execute(text("SELECT raw_request, raw_request_packed FROM transactions"))).all()
+        assert [(raw, packed is not None) for raw, packed in stored] == [("", True)] * 3
+        await downgrade(url, "0006")
+        async with engine.connect() as conn:
+            stored = (await conn.execute(text("SELECT raw_request FROM transactions ORDER BY id"))).all()
+        assert [raw for (raw,) in stored] == [_aigame_body(t) for t in ["b1", "b2", "b3"]]
     finally:
-        if store == "postgres":
-            await databases.drop_postgres_database(url)
+        await engine.dispose()
+    await upgrade(url)
+    await _debits_packed_through_the_ledger(url, ["b4"])
+    assert await _read_back(url, ["b1", "b2", "b3", "b4"]) == [_aigame_body(t) for t in ["b1", "b2", "b3", "b4"]]
 
 
 async def test_0007_old_cores_store_text_and_new_cores_packed_requests(fresh_postgres: str) -> None:
@@ -488,29 +492,18 @@ async def _ledger_activity(url: str) -> None:
         await ledger.rollback(request(Kind.ROLLBACK, "c1", "p1", "1.25", ref="b1", reverse=True))
 
 
-@pytest.mark.parametrize("store", ["sqlite", "postgres"])
-async def test_0009_back_fills_the_chains_live_writes_make_and_goes_back(store: str, tmp_path: Path) -> None:
-    if store == "postgres":
-        url = await databases.create_postgres_database()
-        if url is None:
-            pytest.skip(f"PostgreSQL not reachable at {databases.POSTGRES_URL} (set WALLET_TEST_POSTGRES_URL)")
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'wallet.db'}"
-        await upgrade(url)
-    try:
-        await _ledger_activity(url)
-        live = await _chains(url)
-        assert len(live[0]) == 11 and all(h is not None for _, h in live[0])
-        assert len({h for _, h in live[1]}) == 2 and chain.GENESIS not in {h for _, h in live[1]}
+async def test_0009_back_fills_the_chains_live_writes_make_and_goes_back(fresh_database: str) -> None:
+    url = fresh_database
+    await _ledger_activity(url)
+    live = await _chains(url)
+    assert len(live[0]) == 11 and all(h is not None for _, h in live[0])
+    assert len({h for _, h in live[1]}) == 2 and chain.GENESIS not in {h for _, h in live[1]}
 
-        await downgrade(url, "0008")
-        assert "chain_head" not in await _columns(url, "accounts")
-        assert "chain_hash" not in await _columns(url, "entries")
-        await upgrade(url)
-        assert await _chains(url) == live
-    finally:
-        if store == "postgres":
-            await databases.drop_postgres_database(url)
+    await downgrade(url, "0008")
+    assert "chain_head" not in await _columns(url, "accounts")
+    assert "chain_hash" not in await _columns(url, "entries")
+    await upgrade(url)
+    assert await _chains(url) == live
 
 
 async def test_0009_goes_back_to_0008s_functions_and_up_to_the_files(fresh_postgres: str) -> None:
