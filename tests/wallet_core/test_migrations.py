@@ -48,11 +48,11 @@ async def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Asyn
         await upgrade(url)
         yield url
         return
-    url = await databases.create_postgres_database()
-    if url is None:
+    created = await databases.create_postgres_database()
+    if created is None:
         pytest.skip(f"PostgreSQL not reachable at {databases.POSTGRES_URL} (set WALLET_TEST_POSTGRES_URL)")
-    yield url
-    await databases.drop_postgres_database(url)
+    yield created
+    await databases.drop_postgres_database(created)
 
 
 async def _connect(url: str) -> asyncpg.Connection:
