@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -28,6 +29,7 @@ from wallet_cli import sign as signing
 from wallet_cli.database import require_current_schema, require_sqlite_folder, safe, with_async_driver
 from wallet_cli.errors import CommandError
 from wallet_cli.ports import require_free
+from wallet_core import anchor as anchors
 from wallet_core import bootstrap, server
 from wallet_core.config import ConfigError, CoreSettings
 from wallet_core.domain import Kind
@@ -37,7 +39,7 @@ from wallet_core.money import to_decimal_string
 from wallet_core.report import build_report
 from wallet_core.store import migrate
 from wallet_core.store.database import create_engine
-from wallet_core.verify import find_mismatches
+from wallet_core.verify import find_mismatches, walk_chains
 
 log = logging.getLogger("wallet")
 
@@ -275,11 +277,16 @@ async def raw_request(args: argparse.Namespace, config: Mapping[str, Any], is_de
 
 
 async def verify(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
+    """Balances against entries, every chain; with ``--anchor FILE``, FILE written (if absent)
+    or the ledger checked to extend it. One line per problem; exit 1 on any."""
     settings = core_settings(config)
     await require_current_schema(settings.database_url)
+    anchor_path: Path | None = args.anchor
+    anchored = _anchor_to_check(anchor_path)
     engine = create_engine(settings.database_url)
     try:
         checked, mismatches = await find_mismatches(engine)
+        walks = await walk_chains(engine, anchors.positions(anchored) if anchored else None)
     finally:
         await engine.dispose()
     for m in mismatches:
@@ -287,8 +294,37 @@ async def verify(args: argparse.Namespace, config: Mapping[str, Any], is_demo: b
             f"MISMATCH account {m.account_id} ({m.player_id} {m.currency}): balance {m.balance} minor units, "
             f"entries sum {m.entries_sum}, last entry's balance_after {m.last_balance_after}"
         )
-    print(f"checked {checked} accounts: {len(mismatches)} mismatches")
-    return 1 if mismatches else 0
+    broken = [walk.broken for walk in walks if walk.broken is not None]
+    for link in broken:
+        print(f"BROKEN CHAIN {link}")
+    print(f"checked {checked} accounts: {len(mismatches)} mismatches, {len(broken)} broken chains")
+    if anchor_path is None:
+        return 1 if mismatches or broken else 0
+    if anchored is None:
+        if mismatches or broken:
+            print(f"no anchor written to {anchor_path}: the ledger fails verify")
+            return 1
+        taken = anchors.take(walks, datetime.now(UTC))
+        anchors.write(anchor_path, taken)
+        print(f"anchor written to {anchor_path}: {len(taken.heads)} chain heads, digest {taken.digest}")
+        print("keep the digest outside the database (print, mail, notarise it)")
+        return 0
+    departures = anchors.check(anchored, walks)
+    for link in departures:
+        print(f"NOT EXTENDING THE ANCHOR {link}")
+    verdict = "does not extend" if departures else "extends"
+    print(f"the ledger {verdict} the anchor {anchor_path} of {anchored.taken_at}, digest {anchored.digest}")
+    return 1 if mismatches or broken or departures else 0
+
+
+def _anchor_to_check(path: Path | None) -> anchors.Anchor | None:
+    """The anchor ``verify --anchor`` checks: None when there is no file yet (it writes one)."""
+    if path is None or not path.exists():
+        return None
+    try:
+        return anchors.read(path)
+    except anchors.AnchorError as error:
+        raise CommandError(str(error)) from None
 
 
 async def report(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:

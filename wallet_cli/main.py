@@ -6,7 +6,8 @@
     wallet db upgrade                migrate the database to the newest schema
     wallet accounts create PLAYER CURRENCY [--balance AMOUNT]
     wallet accounts show PLAYER
-    wallet verify                    every balance equals the sum of its entries (exit 1 if not)
+    wallet verify [--anchor FILE]    every balance equals the sum of its entries, every chain holds;
+                                     FILE: written if absent, else the ledger must extend it (exit 1 if not)
     wallet raw-request PROVIDER KIND TRANSACTION_ID
                                      a transaction's raw request as the provider sent it
     wallet report [--since WHEN] [--until WHEN] [--unsettled-after MINUTES] [--json]
@@ -28,6 +29,7 @@ import os
 import sys
 import tomllib
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any, NoReturn
 
 import uvloop
@@ -70,7 +72,16 @@ def parser() -> argparse.ArgumentParser:
     show = accounts.add_parser("show", parents=[common], help="a player's accounts and balances")
     show.add_argument("player")
 
-    sub.add_parser("verify", parents=[common], help="check every balance against its ledger entries")
+    verify = sub.add_parser(
+        "verify", parents=[common], help="check every balance against its entries and every account's chain of entries"
+    )
+    verify.add_argument(
+        "--anchor",
+        type=Path,
+        metavar="FILE",
+        help="absent: write every chain head to FILE (keep it outside the database); present: check the "
+        "ledger still extends it",
+    )
     raw = sub.add_parser(
         "raw-request", parents=[common], help="print a transaction's raw request as the provider sent it (for disputes)"
     )

@@ -11,7 +11,8 @@ Every public method is one database transaction (``store.database.in_transaction
 - no overdraft: the balance check and the write are one UPDATE ... WHERE balance >= amount (the
   fast path's later debits of one account in a batch: under the lock that UPDATE took);
 - a bet and its cancel meet on one ``bets`` row, so whichever comes first decides;
-- balances change only with an entry that records the balance after it.
+- balances change only with an entry that records the balance after it, chained to the
+  account's previous entry (``chain``), the head written under the balance's row lock.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ class Ledger:
                 )
             account = await q.insert_account(conn, player_id, currency, opening)
             if opening:
-                await q.insert_entry(conn, account.id, None, opening, opening)
+                await q.append_entry(conn, account.id, None, opening, opening)
             return account
 
         return await self._run(work)
@@ -233,7 +234,7 @@ class Ledger:
             account_id=account_id,
             bet=bet,
         )
-        await q.insert_entry(conn, account_id, stored.id, -amount, balance_after)
+        await q.append_entry(conn, account_id, stored.id, -amount, balance_after)
         return Outcome(stored, replay=False)
 
     async def _credit(self, conn: AsyncConnection, request: MoneyRequest, *, record_failures: bool = True) -> Outcome:
@@ -271,7 +272,7 @@ class Ledger:
             bet=bet,
         )
         if amount:
-            await q.insert_entry(conn, account_id, stored.id, amount, balance_after)
+            await q.append_entry(conn, account_id, stored.id, amount, balance_after)
         return Outcome(stored, replay=False)
 
     async def _rollback(self, conn: AsyncConnection, request: MoneyRequest) -> Outcome:
@@ -351,9 +352,9 @@ class Ledger:
             currency=bet.currency,
         )
         if bet.stake:
-            await q.insert_entry(conn, account_id, stored.id, bet.stake, balance_after + reversal)
+            await q.append_entry(conn, account_id, stored.id, bet.stake, balance_after + reversal)
         if reversal:
-            await q.insert_entry(conn, account_id, stored.id, -reversal, balance_after)
+            await q.append_entry(conn, account_id, stored.id, -reversal, balance_after)
         return Outcome(stored, replay=False)
 
     async def _fast(

@@ -17,6 +17,7 @@ from sqlalchemy.engine import RowMapping
 
 from tests.support.core import CoreHandle, bearer
 from wallet.v1 import wallet_pb2 as pb
+from wallet_core import chain
 from wallet_core.domain import Kind
 from wallet_core.store import queries
 from wallet_core.store.database import create_engine
@@ -319,7 +320,8 @@ async def entry_count(core: CoreHandle) -> int:
 
 async def check_ledger(core: CoreHandle) -> dict[tuple[str, str], int]:
     """Rule 9, checked from the rows: for every account its entries, in order, chain their
-    balance_after from zero to the account's balance; every entry belongs to a completed
+    balance_after from zero to the account's balance and their hashes from GENESIS to the
+    account's chain head (``wallet_core.chain``); every entry belongs to a completed
     transaction (or is an opening balance) and every transaction's entries add up to its
     balance_change. Answers each account's balance in minor units by (player, currency)."""
     account_rows = await rows(core, select(accounts).order_by(accounts.c.id))
@@ -329,14 +331,20 @@ async def check_ledger(core: CoreHandle) -> dict[tuple[str, str], int]:
     by_tx: dict[int, int] = {}
     for account in account_rows:
         running = 0
+        head = chain.GENESIS
         for entry in (e for e in entry_rows if e["account_id"] == account["id"]):
             running += entry["amount"]
             assert entry["balance_after"] == running, (account["player_id"], entry)
+            created = queries.utc(entry["created_at"])
+            assert created is not None
+            head = chain.entry_hash(head, account["id"], entry["transaction_id"], entry["amount"], running, created)
+            assert entry["chain_hash"] == head, (account["player_id"], entry)
             if entry["transaction_id"] is None:  # only the opening balance has no transaction
                 assert running == entry["amount"], entry
             else:
                 by_tx[entry["transaction_id"]] = by_tx.get(entry["transaction_id"], 0) + entry["amount"]
         assert account["balance"] == running, (account["player_id"], account["balance"], running)
+        assert account["chain_head"] == head, (account["player_id"], "the chain head is not its last entry's")
         balances[(account["player_id"], account["currency"])] = running
     for tx_id, tx in tx_rows.items():
         if tx["status"] == "completed":

@@ -3,6 +3,7 @@ revision defines them."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib
 import sqlite3
@@ -13,12 +14,14 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 import wallet_core.store
 from tests.support import databases
 from tests.support.ledger import open_ledger
+from wallet_core import chain
 from wallet_core.domain import Kind, MoneyRequest
 from wallet_core.store.database import create_engine
 from wallet_core.store.group_commit import DEBIT_BATCH
@@ -35,6 +38,21 @@ async def fresh_postgres() -> AsyncIterator[str]:
         pytest.skip(f"PostgreSQL not reachable at {databases.POSTGRES_URL} (set WALLET_TEST_POSTGRES_URL)")
     yield url
     await databases.drop_postgres_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A migrated database of its own on each store, for a test that takes it down and up."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'wallet.db'}"
+        await upgrade(url)
+        yield url
+        return
+    created = await databases.create_postgres_database()
+    if created is None:
+        pytest.skip(f"PostgreSQL not reachable at {databases.POSTGRES_URL} (set WALLET_TEST_POSTGRES_URL)")
+    yield created
+    await databases.drop_postgres_database(created)
 
 
 async def _connect(url: str) -> asyncpg.Connection:
@@ -295,34 +313,23 @@ async def _read_back(url: str, ids: list[str]) -> list[str]:
         return [await ledger.raw_request("aigame", Kind.DEBIT, transaction_id) for transaction_id in ids]
 
 
-@pytest.mark.parametrize("store", ["sqlite", "postgres"])
-async def test_0007_down_writes_packed_requests_back_as_text_and_up_packs_again(store: str, tmp_path: Path) -> None:
-    if store == "postgres":
-        url = await databases.create_postgres_database()
-        if url is None:
-            pytest.skip(f"PostgreSQL not reachable at {databases.POSTGRES_URL} (set WALLET_TEST_POSTGRES_URL)")
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'wallet.db'}"
-        await upgrade(url)
+async def test_0007_down_writes_packed_requests_back_as_text_and_up_packs_again(fresh_database: str) -> None:
+    url = fresh_database
+    await _debits_packed_through_the_ledger(url, ["b1", "b2", "b3"])
+    engine = create_engine(url)
     try:
-        await _debits_packed_through_the_ledger(url, ["b1", "b2", "b3"])
-        engine = create_engine(url)
-        try:
-            async with engine.connect() as conn:
-                stored = (await conn.execute(text("SELECT raw_request, raw_request_packed FROM transactions"))).all()
-            assert [(raw, packed is not None) for raw, packed in stored] == [("", True)] * 3
-            await downgrade(url, "0006")
-            async with engine.connect() as conn:
-                stored = (await conn.execute(text("SELECT raw_request FROM transactions ORDER BY id"))).all()
-            assert [raw for (raw,) in stored] == [_aigame_body(t) for t in ["b1", "b2", "b3"]]
-        finally:
-            await engine.dispose()
-        await upgrade(url)
-        await _debits_packed_through_the_ledger(url, ["b4"])
-        assert await _read_back(url, ["b1", "b2", "b3", "b4"]) == [_aigame_body(t) for t in ["b1", "b2", "b3", "b4"]]
+        async with engine.connect() as conn:
+            stored = (await conn.execute(text("SELECT raw_request, raw_request_packed FROM transactions"))).all()
+        assert [(raw, packed is not None) for raw, packed in stored] == [("", True)] * 3
+        await downgrade(url, "0006")
+        async with engine.connect() as conn:
+            stored = (await conn.execute(text("SELECT raw_request FROM transactions ORDER BY id"))).all()
+        assert [raw for (raw,) in stored] == [_aigame_body(t) for t in ["b1", "b2", "b3"]]
     finally:
-        if store == "postgres":
-            await databases.drop_postgres_database(url)
+        await engine.dispose()
+    await upgrade(url)
+    await _debits_packed_through_the_ledger(url, ["b4"])
+    assert await _read_back(url, ["b1", "b2", "b3", "b4"]) == [_aigame_body(t) for t in ["b1", "b2", "b3", "b4"]]
 
 
 async def test_0007_old_cores_store_text_and_new_cores_packed_requests(fresh_postgres: str) -> None:
@@ -359,7 +366,8 @@ async def test_0007_old_cores_store_text_and_new_cores_packed_requests(fresh_pos
     assert [tuple(r) for r in stored] == [("b1", "{}", None), ("b2", "", b"\x01\x05packed")]
 
 
-_FUNCTIONS_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0008_functions_from_sql_files")
+_FUNCTIONS_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0009_entries_hash_chain")
+_FIRST_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0008_functions_from_sql_files")
 _BEFORE_THE_FILES = importlib.import_module("wallet_core.migrations.versions.0007_raw_requests_packed")
 SQL_FILES = sorted(Path(wallet_core.store.__file__).parent.joinpath("sql").glob("*.sql"))
 
@@ -389,9 +397,13 @@ def _body(definition: str) -> str:
 async def test_the_functions_at_head_are_the_sql_files(fresh_postgres: str) -> None:
     """The files are what runs: each one, to the letter; besides them only the overloads of 0002/0005
     that cores before 0007 call."""
-    assert [f.name for f in SQL_FILES] == ["wallet_debit_batch.sql", "wallet_payout_batch.sql"]
+    assert [f.name for f in SQL_FILES] == ["wallet_debit_batch.sql", "wallet_entry_hash.sql", "wallet_payout_batch.sql"]
     functions = await _functions(fresh_postgres)
-    current = {signature: text for signature, text in functions.items() if signature.endswith(",bytea[])")}
+    current = {
+        signature: text
+        for signature, text in functions.items()
+        if signature.endswith(",bytea[])") or signature.startswith("wallet_entry_hash(")
+    }
     assert sorted(current.values()) == sorted(_as_installed(f) for f in SQL_FILES)
     older = sorted(signature.split("(")[0] for signature in functions if signature not in current)
     assert older == ["wallet_debit_batch", "wallet_payout_batch"]
@@ -402,7 +414,7 @@ def test_a_changed_sql_file_needs_a_new_migration() -> None:
     here (and that migration refuses to install it) until a new migration takes the reading over."""
     versions = Path(wallet_core.store.__file__).parents[1] / "migrations" / "versions"
     readers = [path.stem for path in versions.glob("*.py") if "CHECKSUMS = " in path.read_text()]
-    assert readers == ["0008_functions_from_sql_files"]
+    assert readers == ["0009_entries_hash_chain"]
     assert sorted(_FUNCTIONS_FROM_FILES.CHECKSUMS) == [f.name for f in SQL_FILES]
     for sql_file in SQL_FILES:
         assert hashlib.sha256(sql_file.read_bytes()).hexdigest() == _FUNCTIONS_FROM_FILES.CHECKSUMS[sql_file.name], (
@@ -411,23 +423,105 @@ def test_a_changed_sql_file_needs_a_new_migration() -> None:
         assert _FUNCTIONS_FROM_FILES.function_text(sql_file.name) == sql_file.read_text()
 
 
-def test_0008_refuses_a_file_that_is_not_the_text_it_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_0009_refuses_a_file_that_is_not_the_text_it_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(_FUNCTIONS_FROM_FILES.CHECKSUMS, "wallet_debit_batch.sql", "0" * 64)
     with pytest.raises(RuntimeError, match="needs a new migration"):
         _FUNCTIONS_FROM_FILES.function_text("wallet_debit_batch.sql")
 
 
-async def test_0008_goes_back_to_0007s_functions_and_up_to_the_files(fresh_postgres: str) -> None:
-    at_head = await _functions(fresh_postgres)
+async def test_0008_goes_back_to_0007s_functions_and_up_to_its_frozen_files(fresh_postgres: str) -> None:
+    await downgrade(fresh_postgres, "0008")
+    at_0008 = await _functions(fresh_postgres)
     await downgrade(fresh_postgres, "0007")
     at_0007 = await _functions(fresh_postgres)
-    assert at_0007.keys() == at_head.keys()
+    assert at_0007.keys() == at_0008.keys()
     current = sorted(signature for signature in at_0007 if signature.endswith(",bytea[])"))
     assert [_body(at_0007[signature]) for signature in current] == [
         _body(_BEFORE_THE_FILES.DEBIT_BATCH),
         _body(_BEFORE_THE_FILES.PAYOUT_BATCH),
     ]
     older = [signature for signature in at_0007 if signature not in current]
-    assert [at_0007[signature] for signature in older] == [at_head[signature] for signature in older]
+    assert [at_0007[signature] for signature in older] == [at_0008[signature] for signature in older]
+    await upgrade(fresh_postgres, "0008")
+    assert await _functions(fresh_postgres) == at_0008
+    assert sorted(at_0008[signature] for signature in current) == sorted(
+        text.replace("CREATE OR REPLACE FUNCTION ", "CREATE OR REPLACE FUNCTION public.", 1)
+        for text in (_FIRST_FROM_FILES.DEBIT_BATCH, _FIRST_FROM_FILES.PAYOUT_BATCH)
+    )
+
+
+async def _chains(url: str) -> tuple[list[tuple[int, bytes | None]], list[tuple[int, bytes]]]:
+    """Every entry's chain hash and every account's head, by id."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            hashes = (await conn.execute(text("SELECT id, chain_hash FROM entries ORDER BY id"))).all()
+            heads = (await conn.execute(text("SELECT id, chain_head FROM accounts ORDER BY id"))).all()
+    finally:
+        await engine.dispose()
+    return [(i, None if h is None else bytes(h)) for i, h in hashes], [(i, bytes(h)) for i, h in heads]
+
+
+async def _columns(url: str, table: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(lambda sync: [c["name"] for c in sa_inspect(sync).get_columns(table)])
+    finally:
+        await engine.dispose()
+
+
+async def _ledger_activity(url: str) -> None:
+    """Opening balances, debits (some on one account at once: a batch), payouts (one of 0), a
+    cancel with its payouts reversed: every kind of entry, by the paths the core takes."""
+    async with open_ledger(url) as ledger:
+
+        def request(
+            kind: Kind, tx: str, player: str, amount: str, ref: str = "", reverse: bool = False
+        ) -> MoneyRequest:
+            return MoneyRequest.prepare(
+                ledger.currencies, kind, "tests", tx, player, "USD", amount, reference_id=ref, reverse_payouts=reverse
+            )
+
+        await ledger.create_account("p1", "USD", "100.00")
+        await ledger.create_account("p2", "USD", "0")
+        await asyncio.gather(*(ledger.debit(request(Kind.DEBIT, f"b{n}", "p1", "1.25")) for n in range(6)))
+        await ledger.credit(request(Kind.CREDIT, "w0", "p1", "0", ref="b0"))
+        await ledger.credit(request(Kind.CREDIT, "w1", "p1", "7.50", ref="b1"))
+        await ledger.credit(request(Kind.CREDIT, "deposit", "p2", "3.00"))
+        await ledger.rollback(request(Kind.ROLLBACK, "c1", "p1", "1.25", ref="b1", reverse=True))
+
+
+async def test_0009_back_fills_the_chains_live_writes_make_and_goes_back(fresh_database: str) -> None:
+    url = fresh_database
+    await _ledger_activity(url)
+    live = await _chains(url)
+    assert len(live[0]) == 11 and all(h is not None for _, h in live[0])
+    assert len({h for _, h in live[1]}) == 2 and chain.GENESIS not in {h for _, h in live[1]}
+
+    await downgrade(url, "0008")
+    assert "chain_head" not in await _columns(url, "accounts")
+    assert "chain_hash" not in await _columns(url, "entries")
+    await upgrade(url)
+    assert await _chains(url) == live
+
+
+async def test_0009_goes_back_to_0008s_functions_and_up_to_the_files(fresh_postgres: str) -> None:
+    at_head = await _functions(fresh_postgres)
+    await downgrade(fresh_postgres, "0008")
+    at_0008 = await _functions(fresh_postgres)
+    assert set(at_head) - set(at_0008) == {
+        "wallet_entry_hash(bytea,bigint,bigint,bigint,bigint,timestamp with time zone)"
+    }
+    current = sorted(signature for signature in at_0008 if signature.endswith(",bytea[])"))
+    assert [_body(at_0008[signature]) for signature in current] == [
+        _body(_FIRST_FROM_FILES.DEBIT_BATCH),
+        _body(_FIRST_FROM_FILES.PAYOUT_BATCH),
+    ]
     await upgrade(fresh_postgres)
     assert await _functions(fresh_postgres) == at_head
+
+
+async def test_0009_an_account_a_core_before_it_opens_starts_an_empty_chain(fresh_postgres: str) -> None:
+    await _player_p1_with_1_usd(fresh_postgres)  # as before 0009: no chain_head given
+    assert (await _chains(fresh_postgres))[1] == [(1, chain.GENESIS)]

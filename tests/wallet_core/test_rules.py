@@ -41,7 +41,9 @@ from tests.wallet_core.helpers import (
 )
 from tests.wallet_core.write_paths import PATHS, PathCore, serving_path
 from wallet.v1 import wallet_pb2 as pb
+from wallet_core.store.database import create_engine
 from wallet_core.store.schema import accounts, transactions
+from wallet_core.verify import walk_chains
 
 Check = Callable[[PathCore], Awaitable[None]]
 
@@ -883,6 +885,31 @@ async def balances_equal_the_sum_of_entries_after_random_operations(core: PathCo
     for (player, currency), minor in balances.items():
         assert await core.balance(player, currency) == Decimal(minor).scaleb(-(0 if currency == "COIN" else 2))
     assert len(balances) == 4
+
+
+@rule(9)
+async def every_write_chains_its_entry_to_the_accounts_head(core: PathCore) -> None:
+    """Each entry carries its hash chained to the account's previous entry, and the account row the
+    last one's (wallet_core.chain): debits at once on one account (one batch on PostgreSQL's fast
+    path), payouts (one of 0: no entry), a deposit, a cancel with its payout reversed."""
+    await core.open_account("p1", "USD", "100")
+    await core.open_account("p2", "USD")
+    await asyncio.gather(*(debit(core, f"b{n}", "p1", "1.25") for n in range(8)))
+    await credit(core, "w0", "p1", "0", ref="b0")
+    await credit(core, "w1", "p1", "7.50", ref="b1")
+    await credit(core, "deposit", "p2", "3")
+    await rollback(core, "c1", "p1", "b1", reverse_payouts=True)
+    await refused(debit(core, "too-much", "p2", "50"))
+    answers = core.fast_answers()
+    if answers is not None:
+        assert answers.count("written") == 10  # the debits and payouts: the fast path's entries
+    await check_ledger(core)  # every entry's hash from its fields and the previous hash, and the heads
+    engine = create_engine(core.database_url, pool_size=1)
+    try:
+        walks = await walk_chains(engine)
+    finally:
+        await engine.dispose()
+    assert [(w.account.player_id, w.entries, w.broken) for w in walks] == [("p1", 12, None), ("p2", 1, None)]
 
 
 # --- rule 10: everything reconstructable ---------------------------------------------------------------

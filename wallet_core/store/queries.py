@@ -12,6 +12,7 @@ from sqlalchemy import JSON, BindParameter, Dialect, TypeDecorator, bindparam, f
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from wallet_core import chain
 from wallet_core.domain import Account, Bet, BetState, Kind, Status, Transaction
 from wallet_core.store import raw_requests
 from wallet_core.store.schema import MAX_BALANCE, accounts, bets, currencies, entries, raw_request_samples, transactions
@@ -105,7 +106,9 @@ async def insert_account(conn: AsyncConnection, player_id: str, currency: str, b
     account_id = (
         await conn.execute(
             insert(accounts)
-            .values(player_id=player_id, currency=currency, balance=balance, created_at=created)
+            .values(
+                player_id=player_id, currency=currency, balance=balance, created_at=created, chain_head=chain.GENESIS
+            )
             .returning(accounts.c.id)
         )
     ).scalar_one()
@@ -144,18 +147,25 @@ async def add_to_balance(conn: AsyncConnection, player_id: str, currency: str, a
     return (row[0], row[1]) if row else None
 
 
-async def insert_entry(
+async def append_entry(
     conn: AsyncConnection, account_id: int, transaction_id: int | None, amount: int, balance_after: int
 ) -> None:
+    """The account's next entry, chained to its head, and the head moved on to it. Called after
+    this transaction wrote the account's balance: under that row's lock (SQLite: its write lock)."""
+    head = bytes((await conn.execute(select(accounts.c.chain_head).where(accounts.c.id == account_id))).scalar_one())
+    created = now()
+    chained = chain.entry_hash(head, account_id, transaction_id, amount, balance_after, created)
     await conn.execute(
         insert(entries).values(
             account_id=account_id,
             transaction_id=transaction_id,
             amount=amount,
             balance_after=balance_after,
-            created_at=now(),
+            created_at=created,
+            chain_hash=chained,
         )
     )
+    await conn.execute(update(accounts).where(accounts.c.id == account_id).values(chain_head=chained))
 
 
 # --- bets ------------------------------------------------------------------------------------

@@ -57,6 +57,8 @@ class AccountRow(Base):
     currency: Mapped[str] = mapped_column(ForeignKey("currencies.code"))
     balance: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The chain hash of the account's last entry (wallet_core.chain), written with the balance (0009).
+    chain_head: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class BetRow(Base):
@@ -139,7 +141,8 @@ class RawRequestSampleRow(Base):
 
 
 class EntryRow(Base):
-    """One movement of one account's balance, with the balance right after it (rule 9)."""
+    """One movement of one account's balance, with the balance right after it (rule 9), chained
+    to the account's previous entry (``wallet_core.chain``)."""
 
     __tablename__ = "entries"
     __table_args__ = (Index("ix_entries_account", "account_id", "id"),)
@@ -150,6 +153,8 @@ class EntryRow(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     balance_after: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # NULL only in a row a core before 0009 wrote: ``wallet verify`` names it as a broken link.
+    chain_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 currencies = cast(Table, CurrencyRow.__table__)

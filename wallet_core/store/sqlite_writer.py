@@ -5,10 +5,10 @@ to aiosqlite's thread and back (about 5 ms of CPU a debit, measured). Here the s
 plain ``sqlite3`` calls with cached statements on a dedicated thread (the GIL is released while
 SQLite works). The rules are the ledger's (``fast_path``):
 - debit: take the stake only if the balance covers it, open the bet, store the transaction and
-  its entry; if the balance does not cover it (and no bet has its key), store the refusal with
-  the balance (Refused);
+  its entry, chained to the account's head (``chain``), which moves on; if the balance does not
+  cover it (and no bet has its key), store the refusal with the balance (Refused);
 - payout: settle a placed or settled bet of the same player and currency (its payout grows),
-  add to the balance, store the transaction and its entry (none for 0).
+  add to the balance, store the transaction and its chained entry (none for 0).
 Anything else writes nothing: no account or no such bet (None), a key seen before (UNIQUE
 fails: UniqueKeyTaken), a balance past its limit (the CHECK fails: None), a locked or broken
 database (FastPathFailed).
@@ -41,6 +41,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
+from wallet_core import chain
 from wallet_core.domain import Bet, BetState, MoneyRequest
 from wallet_core.store.database import SQLITE_PRAGMAS, json_text
 from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
@@ -49,11 +50,11 @@ from wallet_core.store.raw_requests import RawRequests
 T = TypeVar("T")
 
 TAKE = """UPDATE accounts SET balance = balance - ?1
-WHERE player_id = ?2 AND currency = ?3 AND balance >= ?1 RETURNING id, balance"""
+WHERE player_id = ?2 AND currency = ?3 AND balance >= ?1 RETURNING id, balance, chain_head"""
 BALANCE = "SELECT id, balance FROM accounts WHERE player_id = ? AND currency = ?"
 HAS_BET = "SELECT 1 FROM bets WHERE provider = ? AND transaction_id = ?"
 ADD = """UPDATE accounts SET balance = balance + ?1
-WHERE player_id = ?2 AND currency = ?3 RETURNING id, balance"""
+WHERE player_id = ?2 AND currency = ?3 RETURNING id, balance, chain_head"""
 OPEN_BET = """INSERT INTO bets (provider, transaction_id, player_id, currency, state, stake, payout, placed_at)
 VALUES (?, ?, ?, ?, 'placed', ?, 0, ?) RETURNING id"""
 SETTLE_BET = """UPDATE bets SET state = 'settled', payout = payout + ?1, settled_at = ?2
@@ -65,7 +66,9 @@ STORE = """INSERT INTO transactions (
     player_id, currency, amount, balance_change, balance_after, round_id, game_id, table_id, reference_id,
     details, raw_request, client, event_time, created_at, raw_request_packed)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
-ENTRY = "INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at) VALUES (?, ?, ?, ?, ?)"
+ENTRY = """INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at, chain_hash)
+VALUES (?, ?, ?, ?, ?, ?)"""
+MOVE_HEAD = "UPDATE accounts SET chain_head = ? WHERE id = ?"
 
 
 class _NotTheUsualCase(Exception):
@@ -322,12 +325,12 @@ def _debit(
     taken = db.execute(TAKE, (amount, request.player_id, request.currency)).fetchone()
     if taken is None:
         return _refuse(db, request, raw, at)
-    account_id, balance_after = taken
+    account_id, balance_after, head = taken
     (bet_id,) = db.execute(
         OPEN_BET, (request.provider, request.transaction_id, request.player_id, request.currency, amount, at)
     ).fetchone()
     written = _store(
-        db, request, raw, at, account_id, bet_id, -amount, balance_after, entry=True
+        db, request, raw, created_at, at, account_id, bet_id, -amount, balance_after, head
     )  # as the general path: every debit has its entry, even of 0
     bet = Bet(
         bet_id,
@@ -386,8 +389,10 @@ def _payout(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, created_at
     if added is None:
         raise _NotTheUsualCase
     bet_id, stake, payout, placed_at, settled_at, cancelled_at = settled
-    account_id, balance_after = added
-    written = _store(db, request, raw, at, account_id, bet_id, amount, balance_after, entry=amount != 0)
+    account_id, balance_after, head = added
+    written = _store(
+        db, request, raw, created_at, at, account_id, bet_id, amount, balance_after, head if amount else None
+    )
     bet = Bet(
         bet_id,
         request.provider,
@@ -408,18 +413,21 @@ def _store(
     db: sqlite3.Connection,
     request: MoneyRequest,
     raw: _Raw,
+    created_at: datetime,
     at: str,
     account_id: int,
     bet_id: int,
     change: int,
     balance_after: int,
-    *,
-    entry: bool,
+    head: bytes | None,
 ) -> Written:
-    """The completed transaction and, with ``entry``, its entry."""
+    """The completed transaction (stamped ``created_at``, as text ``at``) and, given the account's
+    chain ``head`` (None: no entry, a payout of 0), its entry chained to it and the head moved on."""
     (tx_id,) = db.execute(STORE, _transaction(request, raw, at, account_id, bet_id, change, balance_after)).fetchone()
-    if entry:
-        db.execute(ENTRY, (account_id, tx_id, change, balance_after, at))
+    if head is not None:
+        chained = chain.entry_hash(head, account_id, tx_id, change, balance_after, created_at)
+        db.execute(ENTRY, (account_id, tx_id, change, balance_after, at, chained))
+        db.execute(MOVE_HEAD, (chained, account_id))
     return Written(tx_id, account_id, balance_after)
 
 

@@ -4,7 +4,8 @@ CREATE OR REPLACE FUNCTION wallet_debit_batch(amounts bigint[], player_ids text[
 AS $function$
 -- The usual debit of each item, in the order given, in the caller's one transaction (one commit
 -- for the batch; store/group_commit.py sends it). Outcomes, one row an item:
---   'written'  the stake taken, the bet placed, the transaction and its entry stored;
+--   'written'  the stake taken, the bet placed, the transaction and its entry stored, the entry
+--              chained to the account's head (wallet_core/chain.py);
 --   'refused'  the balance does not cover it: the refusal stored with the balance that refused it;
 --   'taken'    a unique key exists (a replay, a conflicting id, a cancel's tombstone): nothing
 --              written, the ledger's general path answers it (ledger.py);
@@ -13,14 +14,18 @@ AS $function$
 -- Each item runs in its own sub-block, so that an item's failure undoes that item alone.
 DECLARE
     -- The accounts this batch holds locked: key (player and currency, length-prefixed so that no
-    -- two pairs share one), id, balance after the batch's debits so far, balance the row holds.
+    -- two pairs share one), id, balance and chain head after the batch's debits so far, chain head
+    -- the row holds (every entry moves the head on: a head unchanged is a row unchanged).
     held_keys text[] := '{}';
     held_ids bigint[] := '{}';
     held_balances bigint[] := '{}';
-    held_written bigint[] := '{}';
+    held_heads bytea[] := '{}';
+    held_written bytea[] := '{}';
     key text;
     h int;
     covered boolean;
+    head bytea;
+    transaction_id_sequence regclass := pg_get_serial_sequence('transactions', 'id');
 BEGIN
     FOR i IN 1 .. coalesce(array_length(amounts, 1), 0) LOOP
         outcome := 'none';
@@ -28,18 +33,23 @@ BEGIN
         key := length(player_ids[i]) || ':' || player_ids[i] || currency_codes[i];
         h := array_position(held_keys, key);
         BEGIN
+            -- The transaction's id first: the entry's chain hash names it, and the account's first
+            -- write below moves the head on with the balance (one write of the row, not two).
+            stored_id := nextval(transaction_id_sequence);
             -- Rule 4, no overdraft: the check and the write are one UPDATE ... WHERE balance >= amount,
             -- whose row lock the batch then holds; an account's later debits in this batch are decided
             -- under that lock against the balance kept below.
             IF h IS NULL THEN
-                UPDATE accounts SET balance = balance - amounts[i]
+                UPDATE accounts SET balance = balance - amounts[i],
+                    chain_head = wallet_entry_hash(chain_head, id, stored_id, -amounts[i], balance - amounts[i],
+                                                   created_ats[i])
                 WHERE player_id = player_ids[i] AND currency = currency_codes[i] AND balance >= amounts[i]
-                RETURNING id, balance INTO stored_account, stored_balance;
+                RETURNING id, balance, chain_head INTO stored_account, stored_balance, head;
                 covered := FOUND;
                 IF NOT covered THEN
                     -- Not covered, or no account: read the balance under the account's lock, as the
                     -- general path does, so that the refusal states the balance that refused it.
-                    SELECT id, balance INTO stored_account, stored_balance FROM accounts
+                    SELECT id, balance, chain_head INTO stored_account, stored_balance, head FROM accounts
                     WHERE player_id = player_ids[i] AND currency = currency_codes[i]
                     FOR UPDATE;
                 END IF;
@@ -47,6 +57,10 @@ BEGIN
                 stored_account := held_ids[h];
                 covered := held_balances[h] >= amounts[i];
                 stored_balance := CASE WHEN covered THEN held_balances[h] - amounts[i] ELSE held_balances[h] END;
+                head := CASE WHEN covered
+                    THEN wallet_entry_hash(held_heads[h], stored_account, stored_id, -amounts[i], stored_balance,
+                                           created_ats[i])
+                    ELSE held_heads[h] END;
             END IF;
             IF covered THEN
                 -- Rules 1 and 5: a bet's key is unique, so a repeat of this bet, or a bet whose cancel came
@@ -58,33 +72,33 @@ BEGIN
                 RETURNING id INTO stored_bet;
                 -- Rule 1: the request's key (provider, kind, transaction_id) is unique as well.
                 INSERT INTO transactions (
-                    provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id, currency,
-                    amount, balance_change, balance_after, round_id, game_id, table_id, reference_id, details,
-                    raw_request, client, event_time, created_at, raw_request_packed)
-                VALUES (providers[i], 'debit', transaction_ids[i], request_hashes[i], 'completed', stored_account,
-                        stored_bet, player_ids[i], currency_codes[i], amounts[i], -amounts[i], stored_balance,
-                        round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
-                        raw_requests[i], clients[i], event_times[i], created_ats[i], packed_raw_requests[i])
-                RETURNING id INTO stored_id;
-                -- Rule 9: the balance changes with an entry that records the balance after it.
-                INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at)
-                VALUES (stored_account, stored_id, -amounts[i], stored_balance, created_ats[i]);
+                    id, provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id,
+                    currency, amount, balance_change, balance_after, round_id, game_id, table_id, reference_id,
+                    details, raw_request, client, event_time, created_at, raw_request_packed)
+                VALUES (stored_id, providers[i], 'debit', transaction_ids[i], request_hashes[i], 'completed',
+                        stored_account, stored_bet, player_ids[i], currency_codes[i], amounts[i], -amounts[i],
+                        stored_balance, round_ids[i], game_ids[i], table_ids[i], reference_ids[i],
+                        details_texts[i]::json, raw_requests[i], clients[i], event_times[i], created_ats[i],
+                        packed_raw_requests[i]);
+                -- Rule 9: the balance changes with an entry that records the balance after it, chained to
+                -- the account's previous entry.
+                INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at, chain_hash)
+                VALUES (stored_account, stored_id, -amounts[i], stored_balance, created_ats[i], head);
                 outcome := 'written';
             ELSIF stored_account IS NOT NULL AND stored_balance < amounts[i] AND NOT EXISTS (
                     SELECT 1 FROM bets WHERE provider = providers[i] AND transaction_id = transaction_ids[i]) THEN
                 -- Rule 3, a decided failure stays decided: the refusal is stored under the request's key,
                 -- with the balance that refused it; a retry finds it ('taken') and gets the same refusal.
                 INSERT INTO transactions (
-                    provider, kind, transaction_id, request_hash, status, error_reason, error_metadata,
+                    id, provider, kind, transaction_id, request_hash, status, error_reason, error_metadata,
                     account_id, player_id, currency, amount, balance_change, balance_after, round_id,
                     game_id, table_id, reference_id, details, raw_request, client, event_time, created_at,
                     raw_request_packed)
-                VALUES (providers[i], 'debit', transaction_ids[i], request_hashes[i], 'failed',
+                VALUES (stored_id, providers[i], 'debit', transaction_ids[i], request_hashes[i], 'failed',
                         'INSUFFICIENT_FUNDS', json_build_object('transaction_id', transaction_ids[i]),
                         stored_account, player_ids[i], currency_codes[i], amounts[i], 0, stored_balance,
                         round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
-                        raw_requests[i], clients[i], event_times[i], created_ats[i], packed_raw_requests[i])
-                RETURNING id INTO stored_id;
+                        raw_requests[i], clients[i], event_times[i], created_ats[i], packed_raw_requests[i]);
                 outcome := 'refused';
             END IF;
             -- Last in the block: an item undone by an exception changes nothing kept.
@@ -93,9 +107,11 @@ BEGIN
                     held_keys := held_keys || key;
                     held_ids := held_ids || stored_account;
                     held_balances := held_balances || stored_balance;
-                    held_written := held_written || stored_balance;
+                    held_heads := held_heads || head;
+                    held_written := held_written || head;
                 ELSE
                     held_balances[h] := stored_balance;
+                    held_heads[h] := head;
                 END IF;
             END IF;
         EXCEPTION
@@ -111,10 +127,11 @@ BEGIN
         END IF;
         RETURN NEXT;
     END LOOP;
-    -- One write per account, after its last debit of the batch: the balance the entries end at.
+    -- One write per account, after its last debit of the batch: the balance and the chain head the
+    -- entries end at.
     FOR h IN 1 .. coalesce(array_length(held_ids, 1), 0) LOOP
-        IF held_balances[h] <> held_written[h] THEN
-            UPDATE accounts SET balance = held_balances[h] WHERE id = held_ids[h];
+        IF held_heads[h] <> held_written[h] THEN
+            UPDATE accounts SET balance = held_balances[h], chain_head = held_heads[h] WHERE id = held_ids[h];
         END IF;
     END LOOP;
 END

@@ -6,13 +6,17 @@ AS $function$
 -- currency, in the order given, in the caller's one transaction (store/group_commit.py sends it).
 -- Outcomes, one row an item:
 --   'written'  the bet settled (its payout grows), the balance credited, the transaction and its
---              entry stored (no entry for a payout of 0);
+--              entry stored (no entry for a payout of 0), the entry chained to the account's head
+--              (wallet_core/chain.py);
 --   'taken'    a unique key exists (a replay or a conflicting id): nothing written, the ledger's
 --              general path answers it (ledger.py);
 --   'none'     not the usual case: no such bet, a cancelled bet or a tombstone, another player's or
 --              currency's bet, no account, a balance past its range: nothing written, the general
 --              path decides it (rules 6 and 7 refuse it there).
 -- Each item runs in its own sub-block, so that an item's failure undoes that item alone.
+DECLARE
+    head bytea;
+    transaction_id_sequence regclass := pg_get_serial_sequence('transactions', 'id');
 BEGIN
     -- Every bet first, in one order: never wait for a bet while holding an account.
     PERFORM 1 FROM bets
@@ -29,28 +33,34 @@ BEGIN
             RETURNING id, stake, payout, placed_at, settled_at, cancelled_at
             INTO stored_bet, bet_stake, bet_payout, bet_placed_at, bet_settled_at, bet_cancelled_at;
             IF FOUND THEN
-                UPDATE accounts SET balance = balance + amounts[i]
+                -- The transaction's id first: the entry's chain hash names it, and the head moves on
+                -- with the balance, in one write of the row (a payout of 0 has no entry: no move).
+                stored_id := nextval(transaction_id_sequence);
+                UPDATE accounts SET balance = balance + amounts[i],
+                    chain_head = CASE WHEN amounts[i] = 0 THEN chain_head
+                        ELSE wallet_entry_hash(chain_head, id, stored_id, amounts[i], balance + amounts[i],
+                                               created_ats[i]) END
                 WHERE player_id = player_ids[i] AND currency = currency_codes[i]
-                RETURNING id, balance INTO stored_account, stored_balance;
+                RETURNING id, balance, chain_head INTO stored_account, stored_balance, head;
                 IF NOT FOUND THEN
                     RAISE no_data_found;  -- no account: undo the bet's update too
                 END IF;
                 -- Rule 1, exactly once: the key (provider, kind, transaction_id) is unique, so a repeat
                 -- fails here ('taken') and the general path answers it as a replay or a conflict (rule 2).
                 INSERT INTO transactions (
-                    provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id, currency,
-                    amount, balance_change, balance_after, round_id, game_id, table_id, reference_id, details,
-                    raw_request, client, event_time, created_at, raw_request_packed)
-                VALUES (providers[i], 'credit', transaction_ids[i], request_hashes[i], 'completed', stored_account,
-                        stored_bet, player_ids[i], currency_codes[i], amounts[i], amounts[i], stored_balance,
-                        round_ids[i], game_ids[i], table_ids[i], reference_ids[i], details_texts[i]::json,
-                        raw_requests[i], clients[i], event_times[i], created_ats[i], packed_raw_requests[i])
-                RETURNING id INTO stored_id;
-                -- Rule 9: the balance changes with an entry that records the balance after it; a loss
-                -- moves nothing: no entry.
+                    id, provider, kind, transaction_id, request_hash, status, account_id, bet_id, player_id,
+                    currency, amount, balance_change, balance_after, round_id, game_id, table_id, reference_id,
+                    details, raw_request, client, event_time, created_at, raw_request_packed)
+                VALUES (stored_id, providers[i], 'credit', transaction_ids[i], request_hashes[i], 'completed',
+                        stored_account, stored_bet, player_ids[i], currency_codes[i], amounts[i], amounts[i],
+                        stored_balance, round_ids[i], game_ids[i], table_ids[i], reference_ids[i],
+                        details_texts[i]::json, raw_requests[i], clients[i], event_times[i], created_ats[i],
+                        packed_raw_requests[i]);
+                -- Rule 9: the balance changes with an entry that records the balance after it, chained to
+                -- the account's previous entry; a loss moves nothing: no entry.
                 IF amounts[i] <> 0 THEN
-                    INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at)
-                    VALUES (stored_account, stored_id, amounts[i], stored_balance, created_ats[i]);
+                    INSERT INTO entries (account_id, transaction_id, amount, balance_after, created_at, chain_hash)
+                    VALUES (stored_account, stored_id, amounts[i], stored_balance, created_ats[i], head);
                 END IF;
                 outcome := 'written';
             END IF;
