@@ -3,6 +3,7 @@ revision defines them."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import hashlib
 import importlib
@@ -525,3 +526,17 @@ async def test_0009_goes_back_to_0008s_functions_and_up_to_the_files(fresh_postg
 async def test_0009_an_account_a_core_before_it_opens_starts_an_empty_chain(fresh_postgres: str) -> None:
     await _player_p1_with_1_usd(fresh_postgres)  # as before 0009: no chain_head given
     assert (await _chains(fresh_postgres))[1] == [(1, chain.GENESIS)]
+
+
+def test_no_migration_imports_the_application() -> None:
+    """A migration is frozen: code it imported from the application could change after it ran."""
+    folder = Path(importlib.import_module("wallet_core.migrations").__file__ or "").parent / "versions"
+    importers = {}
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+        names += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+        application = [name for name in names if name.split(".")[0] in {"wallet_core", "wallet", "gateways"}]
+        if application:
+            importers[path.name] = application
+    assert importers == {}

@@ -7,8 +7,9 @@ Create Date: 2026-11-24 09:00:00
 ``entries.chain_hash`` holds each entry's hash, chained to the account's previous entry, and
 ``accounts.chain_head`` the hash of its last one (``wallet_core.chain`` defines the bytes). The
 upgrade adds both columns and back-fills every ledger there is, account by account in entry order,
-with ``wallet_core.chain.entry_hash`` (the one definition: a back-filled chain is the chain live
-writes make, and the tests compare the two). On PostgreSQL it installs from
+with its own frozen copy of ``wallet_core.chain.entry_hash`` (a migration imports nothing from the
+application, which may change after it; the tests check that a back-filled chain is the chain live
+writes make). On PostgreSQL it installs from
 ``wallet_core/store/sql/`` the hash function and the batch functions that keep the chain, as 0008
 did (the files to the letter, each SHA-256 recorded below; 0008 now holds its text frozen).
 
@@ -28,13 +29,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from datetime import UTC, datetime
+import struct
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
-
-from wallet_core import chain
 
 revision = "0009"
 down_revision = "0008"
@@ -53,10 +53,25 @@ SHA-256 of the text it installs."""
 BACK_FILL_ROWS = 5000
 """Entries read and hashed a round trip, in (account, id) order."""
 
+GENESIS = bytes(32)
+_FIELDS = struct.Struct(">qqqqq")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
 _EMPTY_HEAD = {
-    "postgresql": f"'\\x{chain.GENESIS.hex()}'::bytea",
-    "sqlite": f"X'{chain.GENESIS.hex()}'",
+    "postgresql": f"'\\x{GENESIS.hex()}'::bytea",
+    "sqlite": f"X'{GENESIS.hex()}'",
 }
+
+
+def entry_hash(
+    previous: bytes, account_id: int, transaction_id: int | None, amount: int, balance_after: int, created_at: datetime
+) -> bytes:
+    """wallet_core.chain.entry_hash as this revision defines it (its docstring gives the 72 bytes)."""
+    micros = (created_at - _EPOCH) // _MICROSECOND
+    return hashlib.sha256(
+        previous + _FIELDS.pack(account_id, transaction_id or 0, amount, balance_after, micros)
+    ).digest()
 
 
 def function_text(name: str) -> str:
@@ -105,8 +120,8 @@ def back_fill(bind: sa.Connection) -> None:
     ).all():
         hashed = []
         for account_id, entry_id, transaction_id, amount, balance_after, created_at in rows:
-            previous = heads.get(account_id, chain.GENESIS)
-            heads[account_id] = chain.entry_hash(
+            previous = heads.get(account_id, GENESIS)
+            heads[account_id] = entry_hash(
                 previous, account_id, transaction_id, amount, balance_after, _utc(created_at)
             )
             hashed.append({"id": entry_id, "hash": heads[account_id]})
