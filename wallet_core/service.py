@@ -49,6 +49,7 @@ GRPC_CODES: dict[Reason, grpc.StatusCode] = {
     Reason.ALREADY_ROLLED_BACK: grpc.StatusCode.FAILED_PRECONDITION,
     Reason.ALREADY_SETTLED: grpc.StatusCode.FAILED_PRECONDITION,
     Reason.UNAUTHENTICATED: grpc.StatusCode.UNAUTHENTICATED,
+    Reason.TOKEN_EXPIRED: grpc.StatusCode.UNAUTHENTICATED,
     Reason.PERMISSION_DENIED: grpc.StatusCode.PERMISSION_DENIED,
     Reason.STORE_UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
 }
