@@ -13,13 +13,14 @@ from typing import Any
 
 from devstack import toml
 from devstack.ports import LOOPBACK
+from wallet_core.tokens import token_sha256
 
 Section = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Identity:
-    """A client of the core: its bearer token and the providers it may act for (`*`: all)."""
+    """A client of the core: its bearer token (written as its hash) and the providers it may act for (`*`: all)."""
 
     name: str
     token: str
@@ -29,7 +30,7 @@ class Identity:
     def as_toml(self) -> Section:
         return {
             "name": self.name,
-            "token": self.token,
+            "tokens": [{"sha256": token_sha256(self.token)}],
             "providers": list(self.providers),
             **({"admin": True} if self.admin else {}),
         }

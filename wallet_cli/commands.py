@@ -26,11 +26,13 @@ from gateways.kit.connection_limits import ConnectionLimits
 from gateways.kit.serve import uvicorn_config
 from wallet_cli import report_text
 from wallet_cli import sign as signing
+from wallet_cli.actor import cli_actor
 from wallet_cli.database import require_current_schema, require_sqlite_folder, safe, with_async_driver
 from wallet_cli.errors import CommandError
 from wallet_cli.ports import require_free
 from wallet_core import anchor as anchors
 from wallet_core import bootstrap, server
+from wallet_core.audit import AdminAudit, record_account_opened
 from wallet_core.config import ConfigError, CoreSettings
 from wallet_core.domain import Kind
 from wallet_core.errors import WalletError
@@ -194,10 +196,13 @@ def _refuse_public_demo(is_demo: bool, listens: list[str]) -> None:
 
 async def _seed_demo(ledger: Ledger, demo: Mapping[str, Any]) -> None:
     """Open the demo players' accounts the first time (never touches existing ones)."""
+    audit = AdminAudit(ledger.engine)
     for player in demo.get("players", []):
         for currency in demo.get("currencies", []):
             try:
-                await ledger.create_account(player, currency, str(demo.get("balance", "0")))
+                account = await ledger.create_account(player, currency, str(demo.get("balance", "0")))
+                balance = to_decimal_string(account.balance, ledger.currencies[currency])
+                await record_account_opened(audit, "demo", account, balance)
                 log.info("demo account opened", extra={"player_id": player, "currency": currency})
             except WalletError as error:
                 if error.reason != "ACCOUNT_EXISTS":
@@ -236,12 +241,13 @@ async def accounts_create(args: argparse.Namespace, config: Mapping[str, Any], i
     ledger = await _ledger(config)
     try:
         account = await ledger.create_account(args.player, args.currency, args.balance)
+        balance = to_decimal_string(account.balance, ledger.currencies[account.currency])
+        await record_account_opened(AdminAudit(ledger.engine), cli_actor(), account, balance)
     except WalletError as error:
         print(f"wallet: {error.reason}: {error.message}")
         return 1
     finally:
         await ledger.close()
-    balance = to_decimal_string(account.balance, ledger.currencies[account.currency])
     print(f"opened {account.currency} account {account.id} for {account.player_id}: {balance}")
     return 0
 

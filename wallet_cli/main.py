@@ -12,6 +12,10 @@
                                      a transaction's raw request as the provider sent it
     wallet report [--since WHEN] [--until WHEN] [--unsettled-after MINUTES] [--json]
                                      bets, wins, cancels, GGR per provider and round; open bets
+    wallet tokens new NAME [--not-after WHEN]
+                                     a fresh core client token and its line for [[core.clients]]
+    wallet audit [--since WHEN] [--until WHEN] [--limit N] [--json]
+                                     the admin actions (accounts opened, ...): who, when, what
     wallet sign aigame [--path PATH] [--get] [--body-only] PAYLOAD_JSON
     wallet sign sud [--path PATH] PAYLOAD_JSON
                                      print a signed request (a curl command) to try a gateway by hand
@@ -36,9 +40,11 @@ import uvloop
 from sqlalchemy.exc import SQLAlchemyError
 
 from wallet_cli import commands, database, logs
+from wallet_cli.audit import audit
 from wallet_cli.config import load
 from wallet_cli.errors import CommandError
 from wallet_cli.heap import collector_tuned_for_serving
+from wallet_cli.tokens import tokens_new
 from wallet_core.config import DEFAULT_DATABASE_URL
 from wallet_core.domain import Kind
 
@@ -108,6 +114,22 @@ def parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--json", action="store_true", help="the same figures as JSON")
 
+    tokens = sub.add_parser("tokens", help="core client tokens").add_subparsers(dest="tokens_command", required=True)
+    new = tokens.add_parser("new", parents=[common], help="print a fresh token and its line for [[core.clients]]")
+    new.add_argument("name", help="the client's name in [[core.clients]]")
+    new.add_argument(
+        "--not-after",
+        type=commands.moment,
+        metavar="WHEN",
+        help="the token's end, ISO 8601 (UTC unless offset)",
+    )
+
+    audit = sub.add_parser("audit", parents=[common], help="the admin actions: who did what, when")
+    audit.add_argument("--since", type=commands.moment, metavar="WHEN", help="ISO 8601 date or datetime")
+    audit.add_argument("--until", type=commands.moment, metavar="WHEN", help="excluded (default: now)")
+    audit.add_argument("--limit", type=commands.minutes, default=100, metavar="N", help="the newest N (default 100)")
+    audit.add_argument("--json", action="store_true", help="as JSON")
+
     sign = sub.add_parser("sign", help="print a signed request for a gateway, as a curl command").add_subparsers(
         dest="provider", required=True
     )
@@ -148,6 +170,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
         "raw-request": commands.raw_request,
         "report": commands.report,
         "sign": commands.sign,
+        "tokens": tokens_new,
+        "audit": audit,
     }
     try:
         # uvloop: about half of the core's CPU per call is event-loop machinery (docs/performance.md).

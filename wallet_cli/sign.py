@@ -14,22 +14,24 @@ import secrets
 import shlex
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from gateways.aigame.app import DETAIL_PATH
 from gateways.aigame.provisional import NestedSigning, Provisional
 from gateways.aigame.signature import SIGN_FIELD
 from gateways.aigame.signature import signature as aigame_signature
-from gateways.kit.config import GatewayConfigError
+from gateways.kit.config import ConfigReader, GatewayConfigError
 from gateways.kit.jsonbody import JsonObject, JsonValue, parse_json_object
 from gateways.kit.refusals import Refusal
 from gateways.sud.app import NOTIFY_PATH
 from gateways.sud.signature import signature as sud_signature
 
 Headers = Sequence[tuple[str, str]]
+
+T = TypeVar("T")
 
 
 class SignError(Exception):
@@ -118,6 +120,14 @@ def _section(config: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     return section if isinstance(section, Mapping) else {}
 
 
+def _configured(read: Callable[[ConfigReader], T], section: Mapping[str, Any], name: str) -> T:
+    """A secret of the gateway's section, as the gateway reads it (inline, from a file or a variable)."""
+    try:
+        return read(ConfigReader(section, f"gateways.{name}"))
+    except GatewayConfigError as error:
+        raise SignError(f"configuration: {error}") from None
+
+
 def _url(args: argparse.Namespace, section: Mapping[str, Any], name: str) -> str:
     if args.url:
         return str(args.url).rstrip("/")
@@ -130,7 +140,7 @@ def aigame(args: argparse.Namespace, config: Mapping[str, Any]) -> str:
     """`wallet sign aigame`: the curl command, or with --body-only the body (the query for --get)."""
     section = _section(config, "aigame")
     payload = parse_payload(read_payload(args.payload))
-    agents = section.get("agents", {})
+    agents = _configured(lambda reader: reader.secret_table("agents"), section, "aigame")
     given = payload.get("agent_id")
     if given is not None and args.agent_id and str(given) != args.agent_id:
         raise SignError(f"the payload's agent_id {given!r} is not --agent-id {args.agent_id!r}")
@@ -167,7 +177,8 @@ def sud(args: argparse.Namespace, config: Mapping[str, Any]) -> str:
     body = read_payload(args.payload)
     parse_payload(body)  # refuse what the gateway would refuse; the text is sent (and signed) as given
     app_id = args.app_id or section.get("app_id")
-    secret = args.secret or (section.get("app_secret") if app_id == section.get("app_id") else None)
+    configured = _configured(lambda reader: reader.secret("app_secret", ""), section, "sud")
+    secret = args.secret or (configured if app_id == section.get("app_id") else None)
     if not app_id or not secret:
         raise SignError("no app id and secret for SUD in the configuration: give --app-id and --secret")
     headers = sud_headers(

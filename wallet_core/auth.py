@@ -1,36 +1,86 @@
 """Bearer tokens in the call's metadata, mapped to a client identity.
 
-A gateway's token may act only for its own provider(s); only an admin identity may
-open accounts. Tokens are compared in constant time.
+The core knows each token by its SHA-256 (``wallet_core.config``): the presented token is hashed
+and looked up by that hash, then compared to the stored one in constant time. A lookup's timing can
+only tell about the SHA-256 of a guess, which an attacker cannot steer toward a stored one. The hash
+of a presented header is cached (bounded), so a call costs one dictionary lookup, not a SHA-256.
+
+A token past its ``not_after`` is refused TOKEN_EXPIRED (still UNAUTHENTICATED to gRPC), so that an
+operator tells a client that missed a rotation from one with a wrong token. A gateway's token may act
+only for its own provider(s); only an admin identity may open accounts.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import hmac
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from wallet_core.config import Client
 from wallet_core.errors import Reason, WalletError
 
+HEADER_CACHE_SIZE = 1024
+"""Headers whose hash is kept: far more than a deployment's clients, few enough that junk tokens
+sent by a stranger cost bounded memory."""
+_SCHEME = "Bearer "
+
+
+@functools.lru_cache(maxsize=HEADER_CACHE_SIZE)
+def _header_sha256(header: str) -> bytes | None:
+    """The SHA-256 of the token in an ``authorization`` value, None if it is not ``Bearer <token>``."""
+    if not header.startswith(_SCHEME):
+        return None
+    token = header.removeprefix(_SCHEME).strip()
+    return hashlib.sha256(token.encode()).digest() if token else None
+
+
+@dataclass(frozen=True)
+class _Known:
+    """A configured token: its hash, its client, and when it stops being accepted (epoch seconds)."""
+
+    sha256: bytes
+    client: Client
+    not_after: datetime | None
+
+    @property
+    def expires(self) -> float | None:
+        return self.not_after.timestamp() if self.not_after else None
+
 
 class Authenticator:
-    def __init__(self, clients: Iterable[Client]) -> None:
-        self._clients = [(client.token.encode(), client) for client in clients]
+    def __init__(self, clients: Iterable[Client], clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        known = [_Known(bytes.fromhex(t.sha256), c, t.not_after) for c in clients for t in c.tokens]
+        self._by_sha256 = {k.sha256: (k, k.expires) for k in known}
 
     def identify(self, metadata: Iterable[tuple[str, str | bytes]]) -> Client:
         header = next((v for k, v in metadata if k == "authorization"), None)
         if isinstance(header, bytes):
             header = header.decode("latin-1")
-        if not header or not header.startswith("Bearer "):
+        presented = _header_sha256(header) if header else None
+        if presented is None:
             raise WalletError(Reason.UNAUTHENTICATED, "send 'authorization: Bearer <token>' metadata")
-        presented = header.removeprefix("Bearer ").strip().encode()
-        found = None
-        for token, client in self._clients:  # no early exit: the time does not tell which token is close
-            if hmac.compare_digest(token, presented):
-                found = client
-        if found is None:
+        known, expires = self._by_sha256.get(presented, (None, None))
+        # The lookup found an equal hash; the comparison that decides is constant-time all the same.
+        if known is None or not hmac.compare_digest(known.sha256, presented):
             raise WalletError(Reason.UNAUTHENTICATED, "unknown token")
-        return found
+        if expires is not None and self._clock() > expires:
+            raise _expired(known)
+        return known.client
+
+
+def _expired(known: _Known) -> WalletError:
+    not_after = known.not_after.isoformat() if known.not_after else ""
+    return WalletError(
+        Reason.TOKEN_EXPIRED,
+        f"this token of {known.client.name} expired at {not_after}: use the client's new token",
+        client=known.client.name,
+        not_after=not_after,
+    )
 
 
 def require_provider(client: Client, provider: str) -> None:

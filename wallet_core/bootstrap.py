@@ -1,6 +1,6 @@
-"""The one place that wires the core's objects: a store's adapters into the ledger, the ledger and
-the authenticator into the gRPC service. Entrypoints (``server``, the ``wallet`` commands) call
-it and only translate; the ledger never chooses its adapters itself.
+"""The one place that wires the core's objects: a store's adapters into the ledger, the ledger, the
+authenticator and the admin audit into the gRPC service. Entrypoints (``server``, the ``wallet``
+commands) call it and only translate; the ledger never chooses its adapters itself.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from wallet_core.audit import AdminAudit
 from wallet_core.auth import Authenticator
 from wallet_core.config import CoreSettings
 from wallet_core.ledger import Ledger, sample_saver
@@ -58,4 +59,4 @@ async def wallet_service(settings: CoreSettings) -> WalletService:
     """The gRPC service of ``settings``: its ledger (``ledger_for``) and its clients' tokens. The
     caller closes ``service.ledger``."""
     ledger = await ledger_for(settings.database_url, settings.currencies, pool_size=settings.pool_size)
-    return WalletService(ledger, Authenticator(settings.clients))
+    return WalletService(ledger, Authenticator(settings.clients), AdminAudit(ledger.engine))

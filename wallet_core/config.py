@@ -1,14 +1,19 @@
 """The core's settings, built from the ``[core]`` section of the TOML configuration.
 
-Tokens are secrets: their dataclass fields are left out of ``repr`` so that they never
-reach a log line.
+A client is known by the SHA-256 of its tokens, never the token itself: the file holds no secret.
+A client may have several tokens at once, each with an optional ``not_after``, so that a new one
+is rolled out before the old one expires (docs/operations.md, "Rotating a core token").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+
+from wallet_core.tokens import config_entry
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///wallet.db"
 DEFAULT_CURRENCIES = {"USD": 2, "EUR": 2, "BRL": 2, "VND2": 2, "COIN": 0}
@@ -19,12 +24,23 @@ class ConfigError(ValueError):
     """The configuration is wrong; the message says where."""
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class ClientToken:
+    """One of a client's tokens, by its hex SHA-256; refused after ``not_after`` when set."""
+
+    sha256: str
+    not_after: datetime | None = None
+
+
 @dataclass(frozen=True)
 class Client:
-    """An identity the core knows by its bearer token."""
+    """An identity the core knows by its bearer tokens."""
 
     name: str
-    token: str = field(repr=False)
+    tokens: tuple[ClientToken, ...]
     providers: frozenset[str]
     admin: bool = False
 
@@ -71,8 +87,9 @@ class CoreSettings:
                 raise ConfigError(f"[core.currencies] {code} must be a scale from 0 to 8")
         clients = tuple(_client(i, c) for i, c in enumerate(section.get("clients", [])))
         names = [c.name for c in clients]
-        if len(set(names)) != len(names) or len({c.token for c in clients}) != len(clients):
-            raise ConfigError("[[core.clients]] names and tokens must be unique")
+        hashes = [t.sha256 for c in clients for t in c.tokens]
+        if len(set(names)) != len(names) or len(set(hashes)) != len(hashes):
+            raise ConfigError("[[core.clients]] names and token hashes must be unique")
         tls = section.get("tls")
         return cls(
             listen=str(section.get("listen", cls.listen)),
@@ -88,13 +105,54 @@ class CoreSettings:
 
 def _client(index: int, raw: Mapping[str, Any]) -> Client:
     where = f"[[core.clients]] #{index + 1}"
-    try:
-        name, token = str(raw["name"]), str(raw["token"])
-    except KeyError as missing:
-        raise ConfigError(f"{where} needs {missing}") from None
-    if len(token) < 16:
-        raise ConfigError(f"{where} ({name}): a token must be at least 16 characters")
+    if "name" not in raw:
+        raise ConfigError(f"{where} needs 'name'")
+    name = str(raw["name"])
+    where = f"{where} ({name})"
+    if "token" in raw:
+        raise ConfigError(_plain_token_refused(where, raw["token"]))
+    unknown = set(raw) - {"name", "tokens", "providers", "admin"}
+    if unknown:
+        raise ConfigError(f"{where} has unknown keys: {', '.join(sorted(unknown))}")
+    tokens = raw.get("tokens", [])
+    if not isinstance(tokens, list) or not tokens:
+        raise ConfigError(f'{where} needs tokens = [{{ sha256 = "..." }}] (`wallet tokens new {name}` makes one)')
     providers = raw.get("providers", [])
     if not isinstance(providers, list) or not all(isinstance(p, str) for p in providers):
-        raise ConfigError(f"{where} ({name}): providers must be a list of names")
-    return Client(name=name, token=token, providers=frozenset(providers), admin=bool(raw.get("admin", False)))
+        raise ConfigError(f"{where}: providers must be a list of names")
+    return Client(
+        name=name,
+        tokens=tuple(_token(where, entry) for entry in tokens),
+        providers=frozenset(providers),
+        admin=bool(raw.get("admin", False)),
+    )
+
+
+def _token(where: str, entry: object) -> ClientToken:
+    if not isinstance(entry, Mapping) or set(entry) - {"sha256", "not_after"}:
+        raise ConfigError(f'{where}: each token is {{ sha256 = "...", not_after = ... }} (not_after optional)')
+    sha256 = entry.get("sha256")
+    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256.lower()):
+        raise ConfigError(f"{where}: a token's sha256 must be 64 hexadecimal digits")
+    return ClientToken(sha256.lower(), _not_after(where, entry.get("not_after")))
+
+
+def _not_after(where: str, value: object) -> datetime | None:
+    """A TOML offset date-time or an ISO 8601 string with an offset: a token's end is one instant."""
+    if value is None:
+        return None
+    moment = value
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise ConfigError(f"{where}: not_after must be a date-time with its offset, e.g. 2027-01-31T00:00:00Z")
+    return moment
+
+
+def _plain_token_refused(where: str, token: object) -> str:
+    """A token in the core's file is a secret at rest: refused, with the line that replaces it."""
+    entry = config_entry(str(token))
+    return f"{where}: the core keeps a token's hash, not the token: replace token = ... with tokens = [{entry}]"

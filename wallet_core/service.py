@@ -22,6 +22,7 @@ from google.rpc import error_details_pb2, status_pb2
 from wallet.v1 import wallet_pb2 as pb
 from wallet.v1 import wallet_pb2_grpc
 from wallet_core import money
+from wallet_core.audit import AdminAudit, record_account_opened
 from wallet_core.auth import Authenticator, require_admin, require_provider
 from wallet_core.config import Client
 from wallet_core.details import DetailsRefused, details_to_dict
@@ -49,6 +50,7 @@ GRPC_CODES: dict[Reason, grpc.StatusCode] = {
     Reason.ALREADY_ROLLED_BACK: grpc.StatusCode.FAILED_PRECONDITION,
     Reason.ALREADY_SETTLED: grpc.StatusCode.FAILED_PRECONDITION,
     Reason.UNAUTHENTICATED: grpc.StatusCode.UNAUTHENTICATED,
+    Reason.TOKEN_EXPIRED: grpc.StatusCode.UNAUTHENTICATED,
     Reason.PERMISSION_DENIED: grpc.StatusCode.PERMISSION_DENIED,
     Reason.STORE_UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
 }
@@ -144,18 +146,22 @@ def _record_call(method: str, outcome: str, started: float, request: object, met
 
 
 class WalletService(wallet_pb2_grpc.WalletServiceServicer):
-    def __init__(self, ledger: Ledger, authenticator: Authenticator) -> None:
+    def __init__(self, ledger: Ledger, authenticator: Authenticator, audit: AdminAudit) -> None:
         self.ledger = ledger
         self.authenticator = authenticator
+        self.audit = audit
 
     def _client(self, metadata: Metadata) -> Client:
         return self.authenticator.identify(metadata)
 
     @rpc
     async def CreateAccount(self, request: pb.CreateAccountRequest, metadata: Metadata) -> pb.CreateAccountResponse:
-        require_admin(self._client(metadata))
+        client = self._client(metadata)
+        require_admin(client)
         account = await self.ledger.create_account(request.player_id, request.currency, request.initial_balance)
-        return pb.CreateAccountResponse(account=self._account(account))
+        answer = self._account(account)
+        await record_account_opened(self.audit, client.name, account, answer.balance)
+        return pb.CreateAccountResponse(account=answer)
 
     @rpc
     async def GetBalance(self, request: pb.GetBalanceRequest, metadata: Metadata) -> pb.GetBalanceResponse:

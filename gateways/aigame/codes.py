@@ -69,6 +69,7 @@ def code_table(provisional: Provisional) -> CodeTable[int]:
             "ACCOUNT_EXISTS":         (800103, bf,     800109, 800108, 800100),
             # The gateway's own token or configuration is wrong: our fault, not the provider's.
             "UNAUTHENTICATED":        (800100, 800100, 800100, 800100, 800100),
+            "TOKEN_EXPIRED":          (800100, 800100, 800100, 800100, 800100),
             "PERMISSION_DENIED":      (800100, 800100, 800100, 800100, 800100),
             "INTERNAL_ERROR":         (800100, 800100, 800100, 800100, 800100),
             # Nothing was decided: the provider's retry (same id) is safe. For a balance, "query failed".

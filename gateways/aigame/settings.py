@@ -11,11 +11,11 @@ rate_limit_storage = "async+memory://"  # a shared storage URI when several proc
 
 [gateways.aigame.core]
 address = "127.0.0.1:50051"
-token = "..."
+token = "..."                           # or token_file = "/run/secrets/..." or token_env = "NAME"
 deadline_seconds = 2.0                  # total, retries included; AIGame waits longer
 
 [gateways.aigame.agents]                # AIGame agent_id -> its secret
-agent001 = "..."
+agent001 = "..."                        # or { file = "/run/secrets/..." } or { env = "NAME" }
 
 [gateways.aigame.currencies]            # AIGame currency -> wallet currency (default: USD, BRL, VND2)
 VND2 = "VND2"
@@ -63,7 +63,7 @@ class Settings:
             allowed_ips = IpAllowlist.from_strings(reader.strings("allowed_ips"))
         except ValueError as error:
             raise GatewayConfigError(f"{reader.path_of('allowed_ips')}: {error}") from error
-        agents = reader.string_table("agents")
+        agents = reader.secret_table("agents")
         if not agents:
             raise GatewayConfigError(f"{reader.path_of('agents')} must name at least one agent_id and its secret")
         settings = cls(

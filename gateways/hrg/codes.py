@@ -74,6 +74,7 @@ def code_table(provisional: Provisional) -> CodeTable[str]:
             # The deployment is wrong (currency not in the core, the gateway's own core token).
             "UNSUPPORTED_CURRENCY":   (x,        x,         x,         x,      x),
             "UNAUTHENTICATED":        (x,        x,         x,         x,      x),
+            "TOKEN_EXPIRED":          (x,        x,         x,         x,      x),
             "PERMISSION_DENIED":      (x,        x,         x,         x,      x),
             "RATE_LIMITED":           (x,        x,         x,         x,      x),
             "INTERNAL_ERROR":         (x,        x,         x,         x,      x),

@@ -5,6 +5,7 @@
     callback_prefix = "/hrg"                # HRG POSTs to {callbackURL}/<action>; this is its path
     allowed_ips = ["203.0.113.0/24"]        # HRG's addresses
     shared_secret = ""                      # optional: HRG must send it in the provisional header
+                                            # (or shared_secret_file = PATH, shared_secret_env = NAME)
     allow_any_source = false                # true only to run with neither of the two above
     trusted_proxies = []                    # peers whose X-Forwarded-For is believed
     player_id_prefix = ""                   # wallet player id = prefix + HRG userId
@@ -13,7 +14,7 @@
 
     [gateways.hrg.core]
     address = "127.0.0.1:50051"
-    token = "..."
+    token = "..."                           # or token_file = PATH, token_env = NAME
 
     [gateways.hrg.provisional]              # see gateways/hrg/provisional.py
 
@@ -89,7 +90,7 @@ class Settings:
                 core=CoreConnection.from_mapping(reader.table("core"), reader.path_of("core")),
                 currency=reader.string("currency"),
                 allowed_ips=allowed_ips,
-                shared_secret=reader.optional_string("shared_secret"),
+                shared_secret=reader.secret("shared_secret", ""),
                 allow_any_source=allow_any_source,
                 callback_prefix=reader.optional_string("callback_prefix", cls.callback_prefix),
                 trusted_proxies=reader.strings("trusted_proxies"),

@@ -7,6 +7,8 @@ read, so that a misspelt setting fails at start instead of being silently ignore
 from collections.abc import Mapping
 from typing import Final
 
+from gateways.kit import secrets
+
 _MISSING: Final = object()
 
 
@@ -72,6 +74,36 @@ class ConfigReader:
         ):
             raise GatewayConfigError(f"{self._key(key)} must be a table of non-empty strings")
         return dict(value)
+
+    def secret(self, key: str, default: object = _MISSING) -> str:
+        """A secret given as `key`, `key_file` (a file's text) or `key_env` (a variable): exactly one
+        (gateways/kit/secrets.py). Without any, `default`; none either: required."""
+        names = (key, *(f"{key}_{source}" for source in secrets.SOURCES))
+        given = [name for name in names if name in self._data]
+        self._read.update(names)
+        if len(given) > 1:
+            raise GatewayConfigError(f"{self._path}: give one of {', '.join(names)}, not {' and '.join(given)}")
+        if not given:
+            if default is _MISSING:
+                raise GatewayConfigError(f"{self._key(key)} is required (or {key}_file, {key}_env)")
+            return str(default)
+        if given[0] == key:
+            return self.string(key) if default is _MISSING else self.optional_string(key)
+        source = given[0].removeprefix(f"{key}_")
+        try:
+            return secrets.read(source, self.string(given[0]), self._key(given[0]))
+        except secrets.SecretUnavailable as error:
+            raise GatewayConfigError(str(error)) from None
+
+    def secret_table(self, key: str) -> dict[str, str]:
+        """A table of secrets (agent id -> secret), each entry a string, `{ file = PATH }` or `{ env = NAME }`."""
+        value = self._get(key, {})
+        if not isinstance(value, Mapping) or not all(isinstance(k, str) and k for k in value):
+            raise GatewayConfigError(f"{self._key(key)} must be a table")
+        try:
+            return {name: secrets.entry(item, f"{self._key(key)}.{name}") for name, item in value.items()}
+        except secrets.SecretUnavailable as error:
+            raise GatewayConfigError(str(error)) from None
 
     def table(self, key: str) -> Mapping[str, object]:
         """The sub-table `key` (empty when absent), for a nested `from_mapping(table, path)`."""

@@ -43,7 +43,7 @@ class CoreConnection:
         reader = ConfigReader(data, path)
         connection = cls(
             address=reader.string("address"),
-            token=reader.string("token"),
+            token=reader.secret("token"),
             deadline_seconds=reader.positive_number("deadline_seconds", cls.deadline_seconds),
             attempt_timeout_seconds=reader.positive_number("attempt_timeout_seconds", cls.attempt_timeout_seconds),
             max_attempts=reader.positive_integer("max_attempts", cls.max_attempts),

@@ -88,6 +88,7 @@ CODES: Final = CodeTable(
         # The gateway's own token, currency or configuration is wrong: our fault, not SUD's.
         "UNSUPPORTED_CURRENCY":   (1999,  1999),
         "UNAUTHENTICATED":        (1999,  1999),
+        "TOKEN_EXPIRED":          (1999,  1999),
         "PERMISSION_DENIED":      (1999,  1999),
         "ACCOUNT_EXISTS":         (1999,  1999),
         "RATE_LIMITED":           (1999,  1999),

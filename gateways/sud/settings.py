@@ -2,7 +2,7 @@
 
 [gateways.sud]
 app_id = "..."                          # SUD's app id: Sud-AppId and the notifications' app_id
-app_secret = "..."                      # the key of SUD's HMAC-SHA1 signatures
+app_secret = "..."                      # the key of SUD's HMAC-SHA1 signatures (or app_secret_file, _env)
 currency = "USD"                        # the wallet currency SUD's score points are paid in
 point_value = "1.00"                    # the amount of `currency` one score point is worth (a string)
 allowed_ips = ["203.0.113.0/24"]        # SUD's addresses; empty = any (a warning at start)
@@ -14,7 +14,7 @@ update_score_id_prefix = "us:"          # scopes update_score's order ids apart 
 
 [gateways.sud.core]
 address = "127.0.0.1:50051"
-token = "..."
+token = "..."                           # or token_file = "/run/secrets/..." or token_env = "NAME"
 deadline_seconds = 2.0                  # total, retries included
 
 [gateways.sud.provisional]              # see gateways/sud/provisional.py
@@ -78,7 +78,7 @@ class Settings:
         settings = cls(
             core=CoreConnection.from_mapping(reader.table("core"), reader.path_of("core")),
             app_id=reader.string("app_id"),
-            app_secret=reader.string("app_secret"),
+            app_secret=reader.secret("app_secret"),
             currency=reader.string("currency"),
             points=points,
             allowed_ips=allowed_ips,

@@ -16,7 +16,8 @@ from devstack.ports import StackPorts
 from faults import config as faults_config
 from wallet_cli.commands import core_settings
 from wallet_cli.config import load
-from wallet_core.config import CoreSettings
+from wallet_core.config import ClientToken, CoreSettings
+from wallet_core.tokens import token_sha256
 
 
 def read(path: Path) -> dict[str, Any]:
@@ -56,9 +57,9 @@ def test_a_core_reads_back_with_its_clients_and_currencies(tmp_path: Path) -> No
     assert make_url(settings.database_url).database == f"{folder}/w.db"  # the URL may come back %-quoted
     assert settings.currencies == {"USD": 2, "COIN": 0}
     assert settings.pool_size == 7 and settings.shutdown_grace_seconds == 2
-    assert [(c.name, c.token, sorted(c.providers), c.admin) for c in settings.clients] == [
-        ("admin", "admin-token-0123456789", ["*"], True),
-        ("tests", "tests-token-0123456789", ["sud", "tests"], False),
+    assert [(c.name, c.tokens, sorted(c.providers), c.admin) for c in settings.clients] == [
+        ("admin", (ClientToken(token_sha256("admin-token-0123456789")),), ["*"], True),
+        ("tests", (ClientToken(token_sha256("tests-token-0123456789")),), ["sud", "tests"], False),
     ]
 
 
@@ -92,10 +93,10 @@ def test_the_benchmark_files_read_back(tmp_path: Path) -> None:
         read(bench_configs.write_core_config(tmp_path / "core.toml", "sqlite+aiosqlite:///b.db", 5002, pool_size=12))
     )
     assert core.listen == "127.0.0.1:5002" and core.pool_size == 12 and core.currencies == {payloads.CURRENCY: 2}
-    assert {c.token: (c.admin, set(c.providers)) for c in core.clients} == {
-        bench_configs.ADMIN_TOKEN: (True, {"*"}),
-        bench_configs.BENCH_TOKEN: (False, {payloads.PROVIDER}),
-        bench_configs.GATEWAY_TOKEN: (False, {"aigame"}),
+    assert {c.tokens[0].sha256: (c.admin, set(c.providers)) for c in core.clients} == {
+        token_sha256(bench_configs.ADMIN_TOKEN): (True, {"*"}),
+        token_sha256(bench_configs.BENCH_TOKEN): (False, {payloads.PROVIDER}),
+        token_sha256(bench_configs.GATEWAY_TOKEN): (False, {"aigame"}),
     }
     gateway = gateway_settings(read(bench_configs.write_gateway_config(tmp_path / "gw.toml", 6002, 5002)), "aigame")
     assert gateway.core.address == "127.0.0.1:5002" and gateway.core.token == bench_configs.GATEWAY_TOKEN

@@ -9,6 +9,7 @@ forged request is then accepted: no other comparison, such as `==`, stands behin
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Callable
 from types import ModuleType, SimpleNamespace
@@ -25,7 +26,6 @@ from tests.gateways.hrg.conftest import PREFIX, running_hrg
 from tests.gateways.hrg.vendor import SECRET, SECRET_HEADER
 from tests.gateways.sud.conftest import running_sud
 from tests.gateways.sud.vendor import spoilt
-from tests.support import core as support
 from tests.support.core import CoreHandle, bearer
 from wallet.v1 import wallet_pb2 as pb
 
@@ -101,18 +101,23 @@ async def test_hrg_shared_secret(core: CoreHandle, monkeypatch: pytest.MonkeyPat
     assert calls == [(wrong.encode(), SECRET.encode())]
 
 
-async def test_core_tokens_are_each_compared_without_an_early_exit(
+async def test_core_tokens_are_looked_up_by_hash_and_compared_in_constant_time(
     core: CoreHandle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The core never compares a presented token itself: it looks its SHA-256 up (a miss tells only
+    about the hash of a guess), and the hash it finds is compared by compare_digest, which decides."""
     calls = spy_on(monkeypatch, wallet_core.auth)
-    clients = len(support.test_clients())
     request = pb.GetBalanceRequest(provider="tests", player_id="nobody", currency="USD")
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await core.stub.GetBalance(request, metadata=bearer("not-a-token-0123456789"))
     assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
-    assert len(calls) == clients and all(given == b"not-a-token-0123456789" for _, given in calls)
-    calls.clear()
-    with pytest.raises(grpc.aio.AioRpcError) as not_found:  # the right token: still every client compared
+    assert calls == []
+    with pytest.raises(grpc.aio.AioRpcError) as not_found:
         await core.stub.GetBalance(request, metadata=bearer(core.admin_token))
     assert not_found.value.code() == grpc.StatusCode.NOT_FOUND
-    assert len(calls) == clients
+    admin = hashlib.sha256(core.admin_token.encode()).digest()
+    assert calls == [(admin, admin)]
+    monkeypatch.setattr(wallet_core.auth, "hmac", SimpleNamespace(compare_digest=lambda a, b: False))
+    with pytest.raises(grpc.aio.AioRpcError) as decided:  # the comparison, not the lookup, says yes
+        await core.stub.GetBalance(request, metadata=bearer(core.admin_token))
+    assert decided.value.code() == grpc.StatusCode.UNAUTHENTICATED

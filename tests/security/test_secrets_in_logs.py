@@ -46,7 +46,9 @@ def secrets() -> dict[str, str]:
         "sud app": SUD_SECRET,
         "wrong core token": WRONG_CORE_TOKEN,
     }
-    configured.update({f"core token of {client.name}": client.token for client in support.test_clients()})
+    configured["core admin token"] = support.ADMIN_TOKEN
+    configured.update({f"core token of {p}": support.token_for(p) for p in support.PROVIDERS})
+    configured.update({f"expired core token of {p}": support.expired_token_for(p) for p in support.PROVIDERS})
     return configured
 
 
@@ -72,7 +74,8 @@ async def _aigame_run(core: CoreHandle, monkeypatch: pytest.MonkeyPatch) -> None
         with monkeypatch.context() as patch:  # a crash: logged with its traceback on gateways.errors
             patch.setattr(CoreClient, "get_balance", _boom)
             assert await aigame.code("balance", vendor.balance(user)) == 800100
-    for token in (WRONG_CORE_TOKEN, core.token_for("hrg")):  # UNAUTHENTICATED, PERMISSION_DENIED
+    # UNAUTHENTICATED, PERMISSION_DENIED, TOKEN_EXPIRED
+    for token in (WRONG_CORE_TOKEN, core.token_for("hrg"), core.expired_token_for("aigame")):
         async with running_aigame(core, token=token) as misconfigured:
             assert await misconfigured.code("bet", misconfigured.vendor.bet(user, "s3", "1.00")) == 800100
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import grpc
@@ -12,20 +13,40 @@ import grpc
 from wallet.v1 import wallet_pb2 as pb
 from wallet.v1 import wallet_pb2_grpc
 from wallet_core import server
-from wallet_core.config import Client, CoreSettings
+from wallet_core.config import Client, ClientToken, CoreSettings
+from wallet_core.tokens import token_sha256
 
 TEST_CURRENCIES = {"USD": 2, "EUR": 2, "BRL": 2, "VND2": 2, "COIN": 0}
 ADMIN_TOKEN = "test-admin-token-0123456789"
 PROVIDERS = ("aigame", "hrg", "sud", "cashier", "tests")
 
 
+EXPIRED_AT = datetime(2020, 1, 31, tzinfo=UTC)
+
+
 def token_for(provider: str) -> str:
     return f"test-{provider}-token-0123456789"
 
 
+def expired_token_for(provider: str) -> str:
+    """A token of the provider's gateway that its not_after (EXPIRED_AT) has retired."""
+    return f"test-{provider}-expired-token-0123456789"
+
+
 def test_clients() -> tuple[Client, ...]:
-    admin = Client(name="admin", token=ADMIN_TOKEN, providers=frozenset({"*"}), admin=True)
-    return (admin, *(Client(name=f"{p}-gateway", token=token_for(p), providers=frozenset({p})) for p in PROVIDERS))
+    admin = Client(
+        name="admin", tokens=(ClientToken(token_sha256(ADMIN_TOKEN)),), providers=frozenset({"*"}), admin=True
+    )
+    return (admin, *(_gateway_client(p) for p in PROVIDERS))
+
+
+def _gateway_client(provider: str) -> Client:
+    """Each gateway's client has its current token and a retired one, as in the middle of a rotation."""
+    tokens = (
+        ClientToken(token_sha256(expired_token_for(provider)), not_after=EXPIRED_AT),
+        ClientToken(token_sha256(token_for(provider))),
+    )
+    return Client(name=f"{provider}-gateway", tokens=tokens, providers=frozenset({provider}))
 
 
 def core_settings(database_url: str, listen: str = "127.0.0.1:0") -> CoreSettings:
@@ -52,6 +73,10 @@ class CoreHandle:
     @staticmethod
     def token_for(provider: str) -> str:
         return token_for(provider)
+
+    @staticmethod
+    def expired_token_for(provider: str) -> str:
+        return expired_token_for(provider)
 
     @property
     def stub(self) -> wallet_pb2_grpc.WalletServiceStub:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import text
 
 from tests.support.ledger import open_ledger
+from wallet_core.config import ClientToken, CoreSettings
 from wallet_core.domain import Kind, MoneyRequest
 from wallet_core.store.database import create_engine
+from wallet_core.tokens import token_sha256
 
 
 def wallet(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
@@ -83,3 +88,32 @@ async def test_raw_request_prints_a_transactions_raw_request_as_received(databas
     assert (shown.returncode, shown.stdout) == (0, '{"bet_txn_id":"b2","bet_amount":"1.00","é":"✓"}\n'), shown.stderr
     missing = wallet("raw-request", "aigame", "credit", "b2", database_url=database_url)
     assert missing.returncode == 1 and "TRANSACTION_NOT_FOUND" in missing.stderr
+
+
+def test_accounts_opened_from_the_command_line_are_audited(database_url: str) -> None:
+    assert wallet("accounts", "create", "alice", "USD", "--balance", "3", database_url=database_url).returncode == 0
+    assert wallet("accounts", "create", "alice", "USD", database_url=database_url).returncode == 1  # not audited
+    listed = wallet("audit", database_url=database_url)
+    assert listed.returncode == 0, listed.stderr
+    (line,) = listed.stdout.splitlines()
+    assert "cli:" in line and "account.opened" in line and "alice USD" in line and "opening_balance=3.00" in line
+    as_json = json.loads(wallet("audit", "--json", database_url=database_url).stdout)
+    assert [(e["actor"].startswith("cli:"), e["subject"], e["details"]["opening_balance"]) for e in as_json] == [
+        (True, "alice USD", "3.00")
+    ]
+    empty = wallet("audit", "--since", "2999-01-01", database_url=database_url)
+    assert empty.stdout.strip() == "no admin actions recorded"
+
+
+def test_tokens_new_prints_a_token_and_the_line_that_names_it(tmp_path: Path) -> None:
+    made = wallet("tokens", "new", "aigame-gateway", "--not-after", "2027-01-31T12:00:00Z", database_url="sqlite://")
+    assert made.returncode == 0, made.stderr
+    lines = made.stdout.splitlines()
+    token, entry = lines[1].strip(), lines[3].strip().removesuffix(",")
+    assert token.startswith("wallet-") and 'name = "aigame-gateway"' in lines[2]
+    config = tmp_path / "wallet.toml"
+    config.write_text(f'[[core.clients]]\nname = "aigame-gateway"\nproviders = ["aigame"]\ntokens = [\n  {entry},\n]\n')
+    settings = CoreSettings.from_mapping(tomllib.loads(config.read_text())["core"])
+    assert settings.clients[0].tokens == (ClientToken(token_sha256(token), datetime(2027, 1, 31, 12, tzinfo=UTC)),)
+    other = wallet("tokens", "new", "cashier", database_url="sqlite://")
+    assert "a new [[core.clients]]" in other.stdout and other.stdout.splitlines()[1].strip() != token

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from wallet_cli.config import load
-from wallet_core.config import CoreSettings
+from wallet_core.config import ClientToken, CoreSettings
+from wallet_core.tokens import token_sha256
 
 
 def test_environment_overrides_match_existing_keys_whatever_their_case(tmp_path: Path) -> None:
@@ -36,8 +37,10 @@ def test_database_url_flag_wins_over_the_environment() -> None:
     assert config["core"]["database_url"] == "sqlite+aiosqlite:///flag.db"
 
 
-def test_demo_tokens_never_show_in_settings_repr() -> None:
+def test_the_demo_names_its_tokens_by_their_hash_only() -> None:
     config, _ = load(None, environ={})
     settings = CoreSettings.from_mapping(config["core"])
     assert "demo-admin-token" not in repr(settings)
-    assert settings.clients and all(client.token for client in settings.clients)
+    assert settings.clients and all(client.tokens for client in settings.clients)
+    admin = next(client for client in settings.clients if client.admin)
+    assert admin.tokens == (ClientToken(token_sha256("demo-admin-token")),)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import grpc
 import pytest
 
-from tests.support.core import CoreHandle, bearer
+from tests.support.core import EXPIRED_AT, CoreHandle, bearer
 from tests.wallet_core.helpers import (
     credit,
     credit_batch,
@@ -149,3 +149,23 @@ async def test_admin_may_act_for_any_provider(core: CoreHandle) -> None:
     listed = await list_transactions(core, player="p1")  # the admin may list across providers
     assert len(listed.transactions) == 10
     assert await core.balance("p1", "USD") == Decimal("70.00")
+
+
+@pytest.mark.parametrize("method", list(CALLS))
+async def test_an_expired_token_is_refused_with_its_own_reason_and_moves_nothing(core: CoreHandle, method: str) -> None:
+    await core.open_account("p1", "USD", "100")
+    error = await refused(CALLS[method](core, bearer(core.expired_token_for("tests"))))
+    assert (error.code, error.reason, error.metadata) == (
+        grpc.StatusCode.UNAUTHENTICATED,
+        "TOKEN_EXPIRED",
+        {"client": "tests-gateway", "not_after": EXPIRED_AT.isoformat()},
+    )
+    assert await core.balance("p1", "USD") == Decimal("100.00")
+    assert await transaction_count(core) == 0
+
+
+async def test_the_same_clients_current_token_still_works(core: CoreHandle) -> None:
+    await core.open_account("p1", "USD", "100")
+    placed = await debit(core, "b1", "p1", "10", token=core.token_for("tests"))
+    assert placed.transaction.provider == "tests"
+    assert await core.balance("p1", "USD") == Decimal("90.00")

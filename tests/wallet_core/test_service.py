@@ -14,7 +14,7 @@ import grpc
 import pytest
 from sqlalchemy import select
 
-from tests.support.core import CoreHandle, bearer
+from tests.support.core import EXPIRED_AT, CoreHandle, bearer
 from tests.wallet_core.helpers import (
     ErrorDetails,
     credit,
@@ -118,6 +118,10 @@ async def _unauthenticated(core: CoreHandle) -> ErrorDetails:
     return await refused(core.stub.Debit(debit_request("b1", "p1", "1")))
 
 
+async def _token_expired(core: CoreHandle) -> ErrorDetails:
+    return await refused(debit(core, "b1", "p1", "1", token=core.expired_token_for("tests")))
+
+
 async def _permission_denied(core: CoreHandle) -> ErrorDetails:
     return await refused(debit(core, "b1", "p1", "1", provider="hrg", token=core.token_for("aigame")))
 
@@ -178,6 +182,11 @@ REASONS: dict[Reason, tuple[grpc.StatusCode, Scenario, dict[str, str]]] = {
     ),
     Reason.AMOUNT_MISMATCH: (Code.FAILED_PRECONDITION, _amount_mismatch, {"amount": "2.00", "stake": "1.00"}),
     Reason.UNAUTHENTICATED: (Code.UNAUTHENTICATED, _unauthenticated, {}),
+    Reason.TOKEN_EXPIRED: (
+        Code.UNAUTHENTICATED,
+        _token_expired,
+        {"client": "tests-gateway", "not_after": EXPIRED_AT.isoformat()},
+    ),
     Reason.PERMISSION_DENIED: (
         Code.PERMISSION_DENIED,
         _permission_denied,

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.support.core import TEST_CURRENCIES, CoreHandle, test_clients
 from wallet.v1 import wallet_pb2_grpc
+from wallet_core.audit import AdminAudit
 from wallet_core.auth import Authenticator
 from wallet_core.bootstrap import fast_path_for
 from wallet_core.domain import Bet, MoneyRequest
@@ -102,7 +103,8 @@ async def serving_path(database_url: str, path: str) -> AsyncIterator[PathCore]:
     await sync_currencies(engine, TEST_CURRENCIES)
     ledger, fast = await wallet_on_path(engine, path)
     server = grpc.aio.server()
-    wallet_pb2_grpc.add_WalletServiceServicer_to_server(WalletService(ledger, Authenticator(test_clients())), server)
+    service = WalletService(ledger, Authenticator(test_clients()), AdminAudit(engine))
+    wallet_pb2_grpc.add_WalletServiceServicer_to_server(service, server)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     handle = PathCore(address=f"127.0.0.1:{port}", database_url=database_url, path=path, fast=fast)

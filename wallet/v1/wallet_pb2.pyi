@@ -70,6 +70,8 @@ class _ErrorReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ErrorReas
     """The token's identity may not act for that provider, or may not call that method."""
     ERROR_REASON_STORE_UNAVAILABLE: _ErrorReason.ValueType  # 16
     """The store is unavailable or the deadline passed; nothing was decided, retry."""
+    ERROR_REASON_TOKEN_EXPIRED: _ErrorReason.ValueType  # 17
+    """The bearer token is known but past its not_after: the client must present its newer token."""
 
 class ErrorReason(_ErrorReason, metaclass=_ErrorReasonEnumTypeWrapper):
     """ErrorReason lists the reasons the core puts in google.rpc.ErrorInfo.reason,
@@ -109,6 +111,8 @@ ERROR_REASON_PERMISSION_DENIED: ErrorReason.ValueType  # 15
 """The token's identity may not act for that provider, or may not call that method."""
 ERROR_REASON_STORE_UNAVAILABLE: ErrorReason.ValueType  # 16
 """The store is unavailable or the deadline passed; nothing was decided, retry."""
+ERROR_REASON_TOKEN_EXPIRED: ErrorReason.ValueType  # 17
+"""The bearer token is known but past its not_after: the client must present its newer token."""
 Global___ErrorReason: _TypeAlias = ErrorReason  # noqa: Y015
 
 class _TransactionKind:
