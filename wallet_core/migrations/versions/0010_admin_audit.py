@@ -1,7 +1,7 @@
 """The admin audit: who did which admin action, when, and what (wallet_core/audit.py)
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-23 10:00:00
 
 A table apart from the ledger's: it only grows, one row per admin action. Its time index serves
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
