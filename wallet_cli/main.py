@@ -16,6 +16,9 @@
                                      a fresh core client token and its line for [[core.clients]]
     wallet audit [--since WHEN] [--until WHEN] [--limit N] [--json]
                                      the admin actions (accounts opened, ...): who, when, what
+    wallet players block|unblock PLAYER --reason TEXT
+                                     stop (or resume) a player's bets; payouts and cancels always apply
+    wallet players show PLAYER       whether the player is blocked, since when, by whom, why
     wallet sign aigame [--path PATH] [--get] [--body-only] PAYLOAD_JSON
     wallet sign sud [--path PATH] PAYLOAD_JSON
                                      print a signed request (a curl command) to try a gateway by hand
@@ -44,6 +47,8 @@ from wallet_cli.audit import audit
 from wallet_cli.config import load
 from wallet_cli.errors import CommandError
 from wallet_cli.heap import collector_tuned_for_serving
+from wallet_cli.players import add_parser as add_players_parser
+from wallet_cli.players import players
 from wallet_cli.tokens import tokens_new
 from wallet_core.config import DEFAULT_DATABASE_URL
 from wallet_core.domain import Kind
@@ -129,6 +134,7 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--until", type=commands.moment, metavar="WHEN", help="excluded (default: now)")
     audit.add_argument("--limit", type=commands.minutes, default=100, metavar="N", help="the newest N (default 100)")
     audit.add_argument("--json", action="store_true", help="as JSON")
+    add_players_parser(sub, common)
 
     sign = sub.add_parser("sign", help="print a signed request for a gateway, as a curl command").add_subparsers(
         dest="provider", required=True
@@ -172,6 +178,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         "sign": commands.sign,
         "tokens": tokens_new,
         "audit": audit,
+        "players": players,
     }
     try:
         # uvloop: about half of the core's CPU per call is event-loop machinery (docs/performance.md).

@@ -6,7 +6,7 @@ taken); the store's adapters come from ``bootstrap``.
 Every public method is one database transaction (``store.database.in_transaction``):
 - exactly once: a request's key is (provider, kind, transaction_id); a repeat answers the
   stored transaction as a replay, a repeat that differs is IDEMPOTENCY_CONFLICT;
-- decided failures (insufficient funds, a cancelled or settled bet) are stored, so a retry
+- decided failures (insufficient funds, a blocked player, a cancelled or settled bet) are stored, so a retry
   gets the same refusal; undecided ones (store down) are never stored;
 - no overdraft: the balance check and the write are one UPDATE ... WHERE balance >= amount (the
   fast path's later debits of one account in a batch: under the lock that UPDATE took);
@@ -39,6 +39,7 @@ from wallet_core.domain import (
     scale_of,
 )
 from wallet_core.errors import Reason, WalletError
+from wallet_core.store import player_blocks
 from wallet_core.store import queries as q
 from wallet_core.store.database import in_transaction
 from wallet_core.store.fast_path import FastPath, FastPathFailed, Refused, UniqueKeyTaken, Written
@@ -145,6 +146,7 @@ class Ledger:
         )
 
         async def work(conn: AsyncConnection) -> Account:
+            await player_blocks.serialize_player(conn, player_id)  # a block meanwhile flags this account too
             if await q.find_account(conn, player_id, currency) is not None:
                 raise WalletError(
                     Reason.ACCOUNT_EXISTS,
@@ -152,7 +154,8 @@ class Ledger:
                     player_id=player_id,
                     currency=currency,
                 )
-            account = await q.insert_account(conn, player_id, currency, opening)
+            blocked = await player_blocks.find_block(conn, player_id) is not None
+            account = await q.insert_account(conn, player_id, currency, opening, controlled=blocked)
             if opening:
                 await q.append_entry(conn, account.id, None, opening, opening)
             return account
@@ -214,6 +217,13 @@ class Ledger:
         tombstone = await q.find_bet(conn, request.provider, request.transaction_id, lock=True)
         if tombstone is not None:
             return await self._store_failure(conn, request, amount, Reason.ALREADY_ROLLED_BACK, bet=tombstone)
+        # The row lock first, then the block: a block and this bet are serialized on the account row.
+        controlled = await player_blocks.locked_controlled(conn, request.player_id, request.currency)
+        if controlled is None:
+            raise _account_not_found(request.player_id, request.currency)
+        if controlled and await player_blocks.find_block(conn, request.player_id) is not None:
+            account = await q.find_account(conn, request.player_id, request.currency)
+            return await self._store_failure(conn, request, amount, Reason.PLAYER_BLOCKED, account=account)
         taken = await q.take_if_covered(conn, request.player_id, request.currency, amount)
         if taken is None:
             account = await q.find_account(conn, request.player_id, request.currency)
@@ -610,6 +620,7 @@ _FAILURE_MESSAGES = {
     Reason.INSUFFICIENT_FUNDS: "the balance does not cover the debit",
     Reason.ALREADY_ROLLED_BACK: "the bet was cancelled",
     Reason.ALREADY_SETTLED: "the bet was settled and its payouts were not reversed",
+    Reason.PLAYER_BLOCKED: "the player is blocked: no bets are taken",
 }
 
 

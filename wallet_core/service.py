@@ -30,6 +30,7 @@ from wallet_core.domain import Account, Bet, BetState, Kind, MoneyRequest, Outco
 from wallet_core.errors import Reason, WalletError
 from wallet_core.ledger import Ledger, page_limit
 from wallet_core.metrics import observe_call
+from wallet_core.players import Players, PlayerStatus
 
 log = logging.getLogger("wallet_core.service")
 
@@ -53,6 +54,7 @@ GRPC_CODES: dict[Reason, grpc.StatusCode] = {
     Reason.TOKEN_EXPIRED: grpc.StatusCode.UNAUTHENTICATED,
     Reason.PERMISSION_DENIED: grpc.StatusCode.PERMISSION_DENIED,
     Reason.STORE_UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
+    Reason.PLAYER_BLOCKED: grpc.StatusCode.FAILED_PRECONDITION,
 }
 
 _KINDS = {
@@ -150,6 +152,7 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         self.ledger = ledger
         self.authenticator = authenticator
         self.audit = audit
+        self.players = Players(ledger.engine, audit)
 
     def _client(self, metadata: Metadata) -> Client:
         return self.authenticator.identify(metadata)
@@ -234,6 +237,22 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         return pb.ListTransactionsResponse(
             transactions=[self._transaction(t) for t in found], next_page_token=next_token
         )
+
+    @rpc
+    async def SetPlayerStatus(
+        self, request: pb.SetPlayerStatusRequest, metadata: Metadata
+    ) -> pb.SetPlayerStatusResponse:
+        client = self._client(metadata)
+        require_admin(client, "block or unblock players")
+        status = await self.players.set_blocked(request.player_id, request.blocked, request.reason, client.name)
+        return pb.SetPlayerStatusResponse(status=_player_status(status))
+
+    @rpc
+    async def GetPlayerStatus(
+        self, request: pb.GetPlayerStatusRequest, metadata: Metadata
+    ) -> pb.GetPlayerStatusResponse:
+        require_admin(self._client(metadata), "read players' status")
+        return pb.GetPlayerStatusResponse(status=_player_status(await self.players.status(request.player_id)))
 
     # --- translation -------------------------------------------------------------------
 
@@ -341,6 +360,19 @@ def _no_nul(request: Any, *names: str) -> None:
     for name in names:
         if "\x00" in getattr(request, name):
             raise WalletError(Reason.INVALID_ARGUMENT, f"{name} contains a NUL character", field=name)
+
+
+def _player_status(status: PlayerStatus) -> pb.PlayerStatus:
+    block = status.block
+    if block is None:
+        return pb.PlayerStatus(player_id=status.player_id, blocked=False)
+    return pb.PlayerStatus(
+        player_id=status.player_id,
+        blocked=True,
+        reason=block.reason,
+        blocked_by=block.actor,
+        blocked_at=_timestamp(block.blocked_at),
+    )
 
 
 def _timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:

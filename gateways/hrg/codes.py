@@ -8,8 +8,8 @@ What a code makes HRG do (hrg.md, "Retry rules") decides every cell:
 - place_bet: "8001" tells HRG the bet DEFINITELY failed, and HRG leaves it there. Any other code
   makes HRG send cancel_bet for that txId, which returns the stake if it was taken, or leaves a
   tombstone that refuses the bet if it ever arrives. So "8001" is answered only for refusals the
-  core has RECORDED under the txId (insufficient funds; the bet was cancelled first), which every
-  retry of that txId gets again. Everything uncertain or unrecorded (the core unreachable, a bad
+  core has RECORDED under the txId (insufficient funds; the player blocked; the bet was cancelled
+  first), which every retry of that txId gets again. Everything uncertain or unrecorded (the core unreachable, a bad
   request, an unknown player, a reused txId) is answered with another code, so that HRG cancels.
 - cancel_bet: HRG re-sends it for 3 hours until "0000", then hands it to a person. Every
   cancel the wallet can apply answers "0000" (also for a bet never received: a tombstone);
@@ -61,8 +61,9 @@ def code_table(provisional: Provisional) -> CodeTable[str]:
             # The player.
             "ACCOUNT_NOT_FOUND":      (u,        u,         u,         u,      u),
             "PLAYER_MISMATCH":        (u,        u,         u,         u,      u),
-            # Decided and recorded by the core: the only two that are "8001".
+            # Decided and recorded by the core: the only three that are "8001".
             "INSUFFICIENT_FUNDS":     (x,        "8001",    x,         x,      x),
+            "PLAYER_BLOCKED":         (x,        "8001",    x,         x,      x),
             "ALREADY_ROLLED_BACK":    (x,        "8001",    x,         x,      x),
             # Not "0000" so that HRG retries (settle) or a person looks (cancel_bet after 3 h).
             "TRANSACTION_NOT_FOUND":  (x,        x,         x,         x,      x),

@@ -35,6 +35,7 @@ ORDER_ROLLED_BACK: Final = 1010
 ORDER_SETTLED: Final = 1011
 ORDER_MISMATCH: Final = 1012
 ORDER_CONFLICT: Final = 1013
+PLAYER_BLOCKED: Final = 1014
 RETRY_LATER: Final = 1500
 INTERNAL_ERROR: Final = 1999
 
@@ -55,6 +56,7 @@ MESSAGES: Final = {
     ORDER_SETTLED: "buy-in order already settled",
     ORDER_MISMATCH: "order belongs to another player or currency",
     ORDER_CONFLICT: "order id already used for a different request",
+    PLAYER_BLOCKED: "player blocked by the operator: no bet taken",
     RETRY_LATER: "wallet temporarily unavailable: send again later",
     INTERNAL_ERROR: "internal error",
 }
@@ -85,6 +87,7 @@ CODES: Final = CodeTable(
         "AMOUNT_MISMATCH":        (1012,  1012),
         "IDEMPOTENCY_CONFLICT":   (1013,  9001),
         "INSUFFICIENT_FUNDS":     (1999,  9000),
+        "PLAYER_BLOCKED":         (1014,  1014),
         # The gateway's own token, currency or configuration is wrong: our fault, not SUD's.
         "UNSUPPORTED_CURRENCY":   (1999,  1999),
         "UNAUTHENTICATED":        (1999,  1999),

@@ -96,6 +96,13 @@ class CoreHandle:
         )
         return Decimal(answer.account.balance)
 
+    async def set_blocked(self, player_id: str, blocked: bool, reason: str = "responsible gaming") -> pb.PlayerStatus:
+        answer: pb.SetPlayerStatusResponse = await self.stub.SetPlayerStatus(
+            pb.SetPlayerStatusRequest(player_id=player_id, blocked=blocked, reason=reason),
+            metadata=bearer(self.admin_token),
+        )
+        return answer.status
+
     async def close(self) -> None:
         if self._channel is not None:
             await self._channel.close()

@@ -105,6 +105,25 @@ def test_accounts_opened_from_the_command_line_are_audited(database_url: str) ->
     assert empty.stdout.strip() == "no admin actions recorded"
 
 
+def test_players_block_unblock_and_show_are_audited(database_url: str) -> None:
+    assert wallet("players", "show", "alice", database_url=database_url).stdout.strip() == "alice: not blocked"
+    no_reason = wallet("players", "block", "alice", database_url=database_url)
+    assert no_reason.returncode == 2 and "--reason" in no_reason.stderr
+    blocked = wallet("players", "block", "alice", "--reason", "self-exclusion", database_url=database_url)
+    assert blocked.returncode == 0, blocked.stderr
+    shown = wallet("players", "show", "alice", database_url=database_url).stdout
+    assert "alice: blocked since" in shown and "by cli:" in shown and shown.strip().endswith(": self-exclusion")
+    unblocked = wallet("players", "unblock", "alice", "--reason", "ended", database_url=database_url)
+    assert unblocked.stdout.strip() == "alice: not blocked"
+    empty = wallet("players", "unblock", "", "--reason", "x", database_url=database_url)
+    assert empty.returncode == 1 and "INVALID_ARGUMENT" in empty.stdout
+    as_json = json.loads(wallet("audit", "--json", database_url=database_url).stdout)
+    assert [(e["action"], e["subject"], e["details"]) for e in as_json] == [
+        ("player.blocked", "alice", {"reason": "self-exclusion"}),
+        ("player.unblocked", "alice", {"reason": "ended", "was_blocked": True}),
+    ]
+
+
 def test_tokens_new_prints_a_token_and_the_line_that_names_it(tmp_path: Path) -> None:
     made = wallet("tokens", "new", "aigame-gateway", "--not-after", "2027-01-31T12:00:00Z", database_url="sqlite://")
     assert made.returncode == 0, made.stderr

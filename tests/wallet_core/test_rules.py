@@ -404,6 +404,47 @@ async def a_debit_without_an_account_is_not_stored(core: PathCore) -> None:
     assert core.fast_answers() in (None, ["none", "written"])
 
 
+@rule(3)
+async def a_blocked_players_bet_is_refused_recorded_and_stays_refused_after_the_unblock(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "100")
+    blocked = await core.set_blocked("p1", True, "self-exclusion")
+    assert (blocked.blocked, blocked.reason, blocked.blocked_by) == (True, "self-exclusion", "admin")
+    error = await refused(debit(core, "b1", "p1", "10"))
+    assert (error.code, error.reason) == (FAILED_PRECONDITION, "PLAYER_BLOCKED")
+    assert error.metadata == {"transaction_id": "b1", "replay": "false"}
+    row = await transaction_row(core, "b1", "debit")
+    assert row is not None
+    assert (row["status"], row["error_reason"], row["balance_change"], row["balance_after"], row["bet_id"]) == (
+        "failed",
+        "PLAYER_BLOCKED",
+        0,
+        10000,
+        None,
+    )
+
+    assert not (await core.set_blocked("p1", False, "self-exclusion ended")).blocked
+    again = await refused(debit(core, "b1", "p1", "10"))  # decided failures stay decided
+    assert (again.reason, again.metadata["replay"]) == ("PLAYER_BLOCKED", "true")
+    placed = await debit(core, "b2", "p1", "10")
+    assert placed.transaction.balance_after == "90.00"
+    assert core.fast_answers() in (None, ["none", "taken", "written"])  # a blocked player: the general path
+    await check_ledger(core)
+
+
+@rule(3)
+async def a_block_covers_every_account_of_the_player_and_those_opened_later(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "100")
+    await core.open_account("p2", "USD", "100")
+    await core.set_blocked("p1", True)
+    await core.open_account("p1", "EUR", "100")
+    for transaction_id, currency in (("b1", "USD"), ("b2", "EUR")):
+        assert (await refused(debit(core, transaction_id, "p1", "1", currency))).reason == "PLAYER_BLOCKED"
+    assert (await refused(debit(core, "b3", "p1", "1", "BRL"))).reason == "ACCOUNT_NOT_FOUND"
+    await debit(core, "b4", "p2", "1")  # another player's bets are taken
+    assert (await core.balance("p1", "USD"), await core.balance("p1", "EUR")) == (Decimal("100"), Decimal("100"))
+    await check_ledger(core)
+
+
 # --- rule 4: no overdraft under concurrency ---------------------------------------------------------
 
 
@@ -439,6 +480,29 @@ async def below_zero_only_by_a_recorded_reversal(core: PathCore) -> None:
     error = await refused(debit(core, "b3", "p1", "0.01"))
     assert error.reason == "INSUFFICIENT_FUNDS"
     assert error.metadata["balance"] == "-95.00"
+    await check_ledger(core)
+
+
+@rule(4)
+async def a_block_and_concurrent_bets_end_as_if_serialized(core: PathCore) -> None:
+    """Each bet is taken before the block or refused after it: none is lost or half-written."""
+    await core.open_account("p1", "USD", "1000")
+
+    async def attempt(index: int) -> str:
+        try:
+            await debit(core, f"bet-{index}", "p1", "10")
+        except grpc.aio.AioRpcError as error:
+            return error_info(error).reason
+        return "OK"
+
+    bets = [asyncio.ensure_future(attempt(i)) for i in range(40)]
+    await core.set_blocked("p1", True)
+    outcomes = await asyncio.gather(*bets)
+    assert set(outcomes) <= {"OK", "PLAYER_BLOCKED"}
+    assert await core.balance("p1", "USD") == Decimal(1000 - 10 * outcomes.count("OK"))
+    refusals = await rows(core, select(transactions.c.error_reason).where(transactions.c.status == "failed"))
+    assert [r["error_reason"] for r in refusals] == ["PLAYER_BLOCKED"] * outcomes.count("PLAYER_BLOCKED")
+    assert (await refused(debit(core, "after", "p1", "10"))).reason == "PLAYER_BLOCKED"
     await check_ledger(core)
 
 
@@ -546,6 +610,26 @@ async def concurrent_bet_and_cancel_end_in_one_consistent_state(core: PathCore) 
             assert cancel.transaction.balance_change == "0.00"
             assert bet.state == pb.BET_STATE_TOMBSTONE
         assert await core.balance("p1", "USD") == Decimal("1000.00")
+    await check_ledger(core)
+
+
+@rule(5)
+async def a_blocked_players_placed_bets_are_still_paid_and_cancelled(core: PathCore) -> None:
+    """Wallet rule 5 (cancels are always accepted) and a win already earned is paid: a block stops bets only."""
+    await core.open_account("p1", "USD", "100")
+    await debit(core, "b1", "p1", "10")
+    await debit(core, "b2", "p1", "10")
+    await debit(core, "b3", "p1", "10")
+    await core.set_blocked("p1", True, "fraud")
+    assert (await credit(core, "w1", "p1", "25", ref="b1")).transaction.balance_after == "95.00"
+    assert (await rollback(core, "c2", "p1", "b2")).transaction.balance_after == "105.00"
+    reversal = await rollback(core, "c1", "p1", "b1", reverse_payouts=True)
+    assert reversal.transaction.balance_after == "90.00"
+    tombstone = await rollback(core, "c9", "p1", "b9")
+    assert tombstone.transaction.status == pb.TRANSACTION_STATUS_TOMBSTONE
+    assert (await credit(core, "w3", "p1", "0", ref="b3")).transaction.bet.state == pb.BET_STATE_SETTLED
+    assert (await refused(debit(core, "b4", "p1", "1"))).reason == "PLAYER_BLOCKED"
+    assert await core.balance("p1", "USD") == Decimal("90.00")
     await check_ledger(core)
 
 

@@ -82,6 +82,12 @@ async def _insufficient_funds(core: CoreHandle) -> ErrorDetails:
     return await refused(debit(core, "b1", "p1", "10.01"))
 
 
+async def _player_blocked(core: CoreHandle) -> ErrorDetails:
+    await core.open_account("p1", "USD", "10")
+    await core.set_blocked("p1", True)
+    return await refused(debit(core, "b1", "p1", "1"))
+
+
 async def _already_rolled_back(core: CoreHandle) -> ErrorDetails:
     await core.open_account("p1", "USD", "10")
     await rollback(core, "c1", "p1", "b1")
@@ -193,6 +199,7 @@ REASONS: dict[Reason, tuple[grpc.StatusCode, Scenario, dict[str, str]]] = {
         {"client": "aigame-gateway", "provider": "hrg"},
     ),
     Reason.STORE_UNAVAILABLE: (Code.UNAVAILABLE, _store_unavailable, {}),
+    Reason.PLAYER_BLOCKED: (Code.FAILED_PRECONDITION, _player_blocked, {"transaction_id": "b1", "replay": "false"}),
 }
 
 

@@ -72,6 +72,10 @@ class _ErrorReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ErrorReas
     """The store is unavailable or the deadline passed; nothing was decided, retry."""
     ERROR_REASON_TOKEN_EXPIRED: _ErrorReason.ValueType  # 17
     """The bearer token is known but past its not_after: the client must present its newer token."""
+    ERROR_REASON_PLAYER_BLOCKED: _ErrorReason.ValueType  # 18
+    """The player is blocked by the operator: the bet is refused. Recorded: a retry
+    gets the same answer, even after the player is unblocked.
+    """
 
 class ErrorReason(_ErrorReason, metaclass=_ErrorReasonEnumTypeWrapper):
     """ErrorReason lists the reasons the core puts in google.rpc.ErrorInfo.reason,
@@ -113,6 +117,10 @@ ERROR_REASON_STORE_UNAVAILABLE: ErrorReason.ValueType  # 16
 """The store is unavailable or the deadline passed; nothing was decided, retry."""
 ERROR_REASON_TOKEN_EXPIRED: ErrorReason.ValueType  # 17
 """The bearer token is known but past its not_after: the client must present its newer token."""
+ERROR_REASON_PLAYER_BLOCKED: ErrorReason.ValueType  # 18
+"""The player is blocked by the operator: the bet is refused. Recorded: a retry
+gets the same answer, even after the player is unblocked.
+"""
 Global___ErrorReason: _TypeAlias = ErrorReason  # noqa: Y015
 
 class _TransactionKind:
@@ -868,3 +876,131 @@ class ListTransactionsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListTransactionsResponse: _TypeAlias = ListTransactionsResponse  # noqa: Y015
+
+@_typing.final
+class PlayerStatus(_message.Message):
+    """PlayerStatus is whether the operator stopped a player's bets."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PLAYER_ID_FIELD_NUMBER: _builtins.int
+    BLOCKED_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    BLOCKED_BY_FIELD_NUMBER: _builtins.int
+    BLOCKED_AT_FIELD_NUMBER: _builtins.int
+    player_id: _builtins.str
+    blocked: _builtins.bool
+    reason: _builtins.str
+    """Why, as the admin wrote it; who blocked, and when. Empty when not blocked."""
+    blocked_by: _builtins.str
+    @_builtins.property
+    def blocked_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        player_id: _builtins.str = ...,
+        blocked: _builtins.bool = ...,
+        reason: _builtins.str = ...,
+        blocked_by: _builtins.str = ...,
+        blocked_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["blocked_at", b"blocked_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["blocked", b"blocked", "blocked_at", b"blocked_at", "blocked_by", b"blocked_by", "player_id", b"player_id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PlayerStatus: _TypeAlias = PlayerStatus  # noqa: Y015
+
+@_typing.final
+class SetPlayerStatusRequest(_message.Message):
+    """SetPlayerStatusRequest blocks (blocked = true, with a reason) or unblocks a player."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PLAYER_ID_FIELD_NUMBER: _builtins.int
+    BLOCKED_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    player_id: _builtins.str
+    blocked: _builtins.bool
+    reason: _builtins.str
+    """Required: why (responsible gaming, self-exclusion, fraud, ...). Recorded in the admin audit."""
+    def __init__(
+        self,
+        *,
+        player_id: _builtins.str = ...,
+        blocked: _builtins.bool = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["blocked", b"blocked", "player_id", b"player_id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetPlayerStatusRequest: _TypeAlias = SetPlayerStatusRequest  # noqa: Y015
+
+@_typing.final
+class SetPlayerStatusResponse(_message.Message):
+    """SetPlayerStatusResponse answers the player's status after the change."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STATUS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def status(self) -> Global___PlayerStatus: ...
+    def __init__(
+        self,
+        *,
+        status: Global___PlayerStatus | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["status", b"status"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetPlayerStatusResponse: _TypeAlias = SetPlayerStatusResponse  # noqa: Y015
+
+@_typing.final
+class GetPlayerStatusRequest(_message.Message):
+    """GetPlayerStatusRequest names the player."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PLAYER_ID_FIELD_NUMBER: _builtins.int
+    player_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        player_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["player_id", b"player_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetPlayerStatusRequest: _TypeAlias = GetPlayerStatusRequest  # noqa: Y015
+
+@_typing.final
+class GetPlayerStatusResponse(_message.Message):
+    """GetPlayerStatusResponse answers the player's status."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STATUS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def status(self) -> Global___PlayerStatus: ...
+    def __init__(
+        self,
+        *,
+        status: Global___PlayerStatus | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["status", b"status"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetPlayerStatusResponse: _TypeAlias = GetPlayerStatusResponse  # noqa: Y015

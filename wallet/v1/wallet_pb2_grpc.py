@@ -75,6 +75,16 @@ class WalletServiceStub:
                 request_serializer=wallet_dot_v1_dot_wallet__pb2.ListTransactionsRequest.SerializeToString,
                 response_deserializer=wallet_dot_v1_dot_wallet__pb2.ListTransactionsResponse.FromString,
                 _registered_method=True)
+        self.SetPlayerStatus = channel.unary_unary(
+                '/wallet.v1.WalletService/SetPlayerStatus',
+                request_serializer=wallet_dot_v1_dot_wallet__pb2.SetPlayerStatusRequest.SerializeToString,
+                response_deserializer=wallet_dot_v1_dot_wallet__pb2.SetPlayerStatusResponse.FromString,
+                _registered_method=True)
+        self.GetPlayerStatus = channel.unary_unary(
+                '/wallet.v1.WalletService/GetPlayerStatus',
+                request_serializer=wallet_dot_v1_dot_wallet__pb2.GetPlayerStatusRequest.SerializeToString,
+                response_deserializer=wallet_dot_v1_dot_wallet__pb2.GetPlayerStatusResponse.FromString,
+                _registered_method=True)
 
 
 class WalletServiceServicer:
@@ -139,6 +149,21 @@ class WalletServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetPlayerStatus(self, request, context):
+        """SetPlayerStatus blocks or unblocks a player's bets (admin identities only).
+        Payouts, refunds and cancels of bets already placed are applied either way.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPlayerStatus(self, request, context):
+        """GetPlayerStatus answers whether a player is blocked (admin identities only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WalletServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -181,6 +206,16 @@ def add_WalletServiceServicer_to_server(servicer, server):
                     servicer.ListTransactions,
                     request_deserializer=wallet_dot_v1_dot_wallet__pb2.ListTransactionsRequest.FromString,
                     response_serializer=wallet_dot_v1_dot_wallet__pb2.ListTransactionsResponse.SerializeToString,
+            ),
+            'SetPlayerStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetPlayerStatus,
+                    request_deserializer=wallet_dot_v1_dot_wallet__pb2.SetPlayerStatusRequest.FromString,
+                    response_serializer=wallet_dot_v1_dot_wallet__pb2.SetPlayerStatusResponse.SerializeToString,
+            ),
+            'GetPlayerStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPlayerStatus,
+                    request_deserializer=wallet_dot_v1_dot_wallet__pb2.GetPlayerStatusRequest.FromString,
+                    response_serializer=wallet_dot_v1_dot_wallet__pb2.GetPlayerStatusResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -400,6 +435,60 @@ class WalletService:
             '/wallet.v1.WalletService/ListTransactions',
             wallet_dot_v1_dot_wallet__pb2.ListTransactionsRequest.SerializeToString,
             wallet_dot_v1_dot_wallet__pb2.ListTransactionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetPlayerStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wallet.v1.WalletService/SetPlayerStatus',
+            wallet_dot_v1_dot_wallet__pb2.SetPlayerStatusRequest.SerializeToString,
+            wallet_dot_v1_dot_wallet__pb2.SetPlayerStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPlayerStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wallet.v1.WalletService/GetPlayerStatus',
+            wallet_dot_v1_dot_wallet__pb2.GetPlayerStatusRequest.SerializeToString,
+            wallet_dot_v1_dot_wallet__pb2.GetPlayerStatusResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -62,6 +62,12 @@ class WalletServiceStub:
     """GetTransaction answers one stored transaction by its provider's id."""
     ListTransactions: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.ListTransactionsRequest, _wallet_pb2.ListTransactionsResponse]
     """ListTransactions pages through a player's or a round's transactions."""
+    SetPlayerStatus: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.SetPlayerStatusRequest, _wallet_pb2.SetPlayerStatusResponse]
+    """SetPlayerStatus blocks or unblocks a player's bets (admin identities only).
+    Payouts, refunds and cancels of bets already placed are applied either way.
+    """
+    GetPlayerStatus: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.GetPlayerStatusRequest, _wallet_pb2.GetPlayerStatusResponse]
+    """GetPlayerStatus answers whether a player is blocked (admin identities only)."""
 
 @_typing.type_check_only
 class WalletServiceAsyncStub(WalletServiceStub):
@@ -87,6 +93,12 @@ class WalletServiceAsyncStub(WalletServiceStub):
     """GetTransaction answers one stored transaction by its provider's id."""
     ListTransactions: _aio.UnaryUnaryMultiCallable[_wallet_pb2.ListTransactionsRequest, _wallet_pb2.ListTransactionsResponse]  # type: ignore[assignment]
     """ListTransactions pages through a player's or a round's transactions."""
+    SetPlayerStatus: _aio.UnaryUnaryMultiCallable[_wallet_pb2.SetPlayerStatusRequest, _wallet_pb2.SetPlayerStatusResponse]  # type: ignore[assignment]
+    """SetPlayerStatus blocks or unblocks a player's bets (admin identities only).
+    Payouts, refunds and cancels of bets already placed are applied either way.
+    """
+    GetPlayerStatus: _aio.UnaryUnaryMultiCallable[_wallet_pb2.GetPlayerStatusRequest, _wallet_pb2.GetPlayerStatusResponse]  # type: ignore[assignment]
+    """GetPlayerStatus answers whether a player is blocked (admin identities only)."""
 
 class WalletServiceServicer(metaclass=_abc_1.ABCMeta):
     """WalletService owns players' balances and the append-only ledger behind them."""
@@ -157,5 +169,23 @@ class WalletServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_wallet_pb2.ListTransactionsResponse, _abc.Awaitable[_wallet_pb2.ListTransactionsResponse]]:
         """ListTransactions pages through a player's or a round's transactions."""
+
+    @_abc_1.abstractmethod
+    def SetPlayerStatus(
+        self,
+        request: _wallet_pb2.SetPlayerStatusRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_wallet_pb2.SetPlayerStatusResponse, _abc.Awaitable[_wallet_pb2.SetPlayerStatusResponse]]:
+        """SetPlayerStatus blocks or unblocks a player's bets (admin identities only).
+        Payouts, refunds and cancels of bets already placed are applied either way.
+        """
+
+    @_abc_1.abstractmethod
+    def GetPlayerStatus(
+        self,
+        request: _wallet_pb2.GetPlayerStatusRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_wallet_pb2.GetPlayerStatusResponse, _abc.Awaitable[_wallet_pb2.GetPlayerStatusResponse]]:
+        """GetPlayerStatus answers whether a player is blocked (admin identities only)."""
 
 def add_WalletServiceServicer_to_server(servicer: WalletServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

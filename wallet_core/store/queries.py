@@ -101,13 +101,20 @@ async def all_accounts_with_entry_sums(conn: AsyncConnection) -> list[tuple[Acco
     return [(_account(r), int(r["total"]), r["last_after"]) for r in rows.mappings()]
 
 
-async def insert_account(conn: AsyncConnection, player_id: str, currency: str, balance: int) -> Account:
+async def insert_account(
+    conn: AsyncConnection, player_id: str, currency: str, balance: int, *, controlled: bool = False
+) -> Account:
     created = now()
     account_id = (
         await conn.execute(
             insert(accounts)
             .values(
-                player_id=player_id, currency=currency, balance=balance, created_at=created, chain_head=chain.GENESIS
+                player_id=player_id,
+                currency=currency,
+                balance=balance,
+                created_at=created,
+                chain_head=chain.GENESIS,
+                controlled=controlled,
             )
             .returning(accounts.c.id)
         )

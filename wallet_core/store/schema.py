@@ -12,6 +12,7 @@ from typing import Any, cast
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -59,6 +61,20 @@ class AccountRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # The chain hash of the account's last entry (wallet_core.chain), written with the balance (0009).
     chain_head: Mapped[bytes] = mapped_column(LargeBinary)
+    # True while the player is blocked (0011): every fast path declines the account, and the general
+    # path decides its bets under the row lock.
+    controlled: Mapped[bool] = mapped_column(Boolean, server_default=false())
+
+
+class PlayerBlockRow(Base):
+    """A blocked player (0011): present while blocked, deleted when unblocked."""
+
+    __tablename__ = "player_blocks"
+
+    player_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(128))
+    blocked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class BetRow(Base):
@@ -163,3 +179,4 @@ bets = cast(Table, BetRow.__table__)
 transactions = cast(Table, TransactionRow.__table__)
 entries = cast(Table, EntryRow.__table__)
 raw_request_samples = cast(Table, RawRequestSampleRow.__table__)
+player_blocks = cast(Table, PlayerBlockRow.__table__)

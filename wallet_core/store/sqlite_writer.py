@@ -49,9 +49,11 @@ from wallet_core.store.raw_requests import RawRequests
 
 T = TypeVar("T")
 
+# A controlled account (its player blocked) is neither taken from nor refused here: the general
+# path decides its bets.
 TAKE = """UPDATE accounts SET balance = balance - ?1
-WHERE player_id = ?2 AND currency = ?3 AND balance >= ?1 RETURNING id, balance, chain_head"""
-BALANCE = "SELECT id, balance FROM accounts WHERE player_id = ? AND currency = ?"
+WHERE player_id = ?2 AND currency = ?3 AND balance >= ?1 AND NOT controlled RETURNING id, balance, chain_head"""
+BALANCE = "SELECT id, balance FROM accounts WHERE player_id = ? AND currency = ? AND NOT controlled"
 HAS_BET = "SELECT 1 FROM bets WHERE provider = ? AND transaction_id = ?"
 ADD = """UPDATE accounts SET balance = balance + ?1
 WHERE player_id = ?2 AND currency = ?3 RETURNING id, balance, chain_head"""

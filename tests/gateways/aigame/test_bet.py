@@ -120,3 +120,13 @@ async def test_a_bet_nested_as_deep_as_the_core_keeps_details_is_taken_and_read_
     assert await aigame.code("bet", aigame.vendor.bet(user, bet, "1.00", bet_detail=deepest)) == 200
     assert from_struct((await aigame.stored(bet)).transaction.details)["bet_detail"] == deepest
     assert await aigame.balance_of(user) == Decimal("99.00")
+
+
+async def test_a_blocked_players_bet_is_800106_and_a_placed_bet_is_still_paid(aigame: AIGame) -> None:
+    user = await aigame.player("100.00")
+    placed, refused = new_id(), new_id()
+    assert await aigame.code("bet", aigame.vendor.bet(user, placed, "10")) == 200
+    await aigame.core.set_blocked(aigame.settings.players.to_wallet(user), True)
+    assert await aigame.code("bet", aigame.vendor.bet(user, refused, "10")) == 800106
+    assert await aigame.code("payout", aigame.vendor.payout(user, placed, "25")) == 200
+    assert await aigame.balance_of(user) == Decimal("115.00")

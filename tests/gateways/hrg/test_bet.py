@@ -148,3 +148,16 @@ async def test_a_bet_s_ts_is_read_in_other_shapes_and_still_checked_for_age(hrg:
     assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, new_id(), "10.00", ts=fresh)))["code"] == "0000"
     assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, new_id(), "10.00", ts=stale)))["code"] == "1001"
     assert await hrg.balance_of(user) == Decimal("90.00")
+
+
+async def test_a_blocked_players_bet_is_8001_and_a_placed_bet_still_settles_and_cancels(hrg: HRG) -> None:
+    user, settled, cancelled, refused = await hrg.player("100.00"), new_id(), new_id(), new_id()
+    for tx in (settled, cancelled):
+        assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "10.00")))["code"] == "0000"
+    await hrg.core.set_blocked(hrg.settings.players.to_wallet(user), True)
+    body = hrg.vendor.place_bet(user, refused, "10.00")
+    assert (await hrg.send("place_bet", body))["code"] == "8001"
+    assert (await hrg.send("place_bet", body))["code"] == "8001"  # recorded: HRG sends no cancel
+    assert (await hrg.send("settle", hrg.vendor.settle(user, settled, "10.00", "19.50")))["code"] == "0000"
+    assert (await hrg.send("cancel_bet", hrg.vendor.cancel_bet(user, cancelled)))["code"] == "0000"
+    assert await hrg.balance_of(user) == Decimal("109.50")

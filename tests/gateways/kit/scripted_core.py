@@ -93,6 +93,12 @@ class ScriptedWallet(wallet_pb2_grpc.WalletServiceServicer):
     async def GetTransaction(self, request: Any, context: Any) -> Any:
         return await self._answer("GetTransaction", request, context)
 
+    async def SetPlayerStatus(self, request: Any, context: Any) -> Any:
+        return await self._answer("SetPlayerStatus", request, context)
+
+    async def GetPlayerStatus(self, request: Any, context: Any) -> Any:
+        return await self._answer("GetPlayerStatus", request, context)
+
 
 @dataclass
 class Scripted:

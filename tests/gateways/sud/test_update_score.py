@@ -76,6 +76,18 @@ async def test_insufficient_balance_is_9000_and_stays_decided(sud: Sud) -> None:
     assert await sud.balance_of(alice) == Decimal("150.00")
 
 
+async def test_a_blocked_players_consume_is_1014_and_stays_decided_and_a_gain_is_credited(sud: Sud) -> None:
+    alice = await sud.player()
+    await sud.core.set_blocked(sud.wallet_id(alice), True)
+    body = sud.vendor.update_score(alice, new_id(), 1000, CONSUME)
+    blocked = {"ret_code": 1014, "ret_msg": "player blocked by the operator: no bet taken"}
+    assert await sud.update_score(body) == blocked
+    assert await sud.update_score(sud.vendor.update_score(alice, new_id(), 500, GAIN)) == ok(10500)
+    await sud.core.set_blocked(sud.wallet_id(alice), False)
+    assert await sud.update_score(body) == blocked  # SUD's re-send gets the recorded refusal
+    assert await sud.balance_of(alice) == Decimal("105.00")
+
+
 async def test_an_identical_repeat_is_9001_and_moves_nothing(sud: Sud) -> None:
     alice = await sud.player()
     order = new_id()

@@ -9,7 +9,8 @@ AS $function$
 --   'refused'  the balance does not cover it: the refusal stored with the balance that refused it;
 --   'taken'    a unique key exists (a replay, a conflicting id, a cancel's tombstone): nothing
 --              written, the ledger's general path answers it (ledger.py);
---   'none'     not the usual case (no account, a bet with this key, a balance past its range):
+--   'none'     not the usual case (no account, a controlled account, a bet with this key, a balance
+--              past its range):
 --              nothing written, the general path decides it.
 -- Each item runs in its own sub-block, so that an item's failure undoes that item alone.
 DECLARE
@@ -38,19 +39,21 @@ BEGIN
             stored_id := nextval(transaction_id_sequence);
             -- Rule 4, no overdraft: the check and the write are one UPDATE ... WHERE balance >= amount,
             -- whose row lock the batch then holds; an account's later debits in this batch are decided
-            -- under that lock against the balance kept below.
+            -- under that lock against the balance kept below. A controlled account (its player blocked)
+            -- is not the usual case: neither written nor refused here, the general path decides it.
             IF h IS NULL THEN
                 UPDATE accounts SET balance = balance - amounts[i],
                     chain_head = wallet_entry_hash(chain_head, id, stored_id, -amounts[i], balance - amounts[i],
                                                    created_ats[i])
                 WHERE player_id = player_ids[i] AND currency = currency_codes[i] AND balance >= amounts[i]
+                    AND NOT controlled
                 RETURNING id, balance, chain_head INTO stored_account, stored_balance, head;
                 covered := FOUND;
                 IF NOT covered THEN
                     -- Not covered, or no account: read the balance under the account's lock, as the
                     -- general path does, so that the refusal states the balance that refused it.
                     SELECT id, balance, chain_head INTO stored_account, stored_balance, head FROM accounts
-                    WHERE player_id = player_ids[i] AND currency = currency_codes[i]
+                    WHERE player_id = player_ids[i] AND currency = currency_codes[i] AND NOT controlled
                     FOR UPDATE;
                 END IF;
             ELSE
