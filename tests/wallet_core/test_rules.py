@@ -448,18 +448,19 @@ async def a_block_covers_every_account_of_the_player_and_those_opened_later(core
 # --- rule 4: no overdraft under concurrency ---------------------------------------------------------
 
 
+async def bet_outcome(core: PathCore, index: int) -> str:
+    """A bet of 10 USD by p1: "OK", or the reason it was refused."""
+    try:
+        await debit(core, f"bet-{index}", "p1", "10")
+    except grpc.aio.AioRpcError as error:
+        return error_info(error).reason
+    return "OK"
+
+
 @rule(4)
 async def no_overdraft_under_concurrency(core: PathCore) -> None:
     await core.open_account("p1", "USD", "100.00")
-
-    async def attempt(index: int) -> str:
-        try:
-            await debit(core, f"bet-{index}", "p1", "10")
-        except grpc.aio.AioRpcError as error:
-            return error_info(error).reason
-        return "OK"
-
-    outcomes = await asyncio.gather(*(attempt(i) for i in range(50)))
+    outcomes = await asyncio.gather(*(bet_outcome(core, i) for i in range(50)))
     assert outcomes.count("OK") == 10
     assert outcomes.count("INSUFFICIENT_FUNDS") == 40
     assert await core.balance("p1", "USD") == Decimal("0.00")
@@ -487,15 +488,7 @@ async def below_zero_only_by_a_recorded_reversal(core: PathCore) -> None:
 async def a_block_and_concurrent_bets_end_as_if_serialized(core: PathCore) -> None:
     """Each bet is taken before the block or refused after it: none is lost or half-written."""
     await core.open_account("p1", "USD", "1000")
-
-    async def attempt(index: int) -> str:
-        try:
-            await debit(core, f"bet-{index}", "p1", "10")
-        except grpc.aio.AioRpcError as error:
-            return error_info(error).reason
-        return "OK"
-
-    bets = [asyncio.ensure_future(attempt(i)) for i in range(40)]
+    bets = [asyncio.ensure_future(bet_outcome(core, i)) for i in range(40)]
     await core.set_blocked("p1", True)
     outcomes = await asyncio.gather(*bets)
     assert set(outcomes) <= {"OK", "PLAYER_BLOCKED"}
