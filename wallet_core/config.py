@@ -18,6 +18,9 @@ from wallet_core.tokens import config_entry
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///wallet.db"
 DEFAULT_CURRENCIES = {"USD": 2, "EUR": 2, "BRL": 2, "VND2": 2, "COIN": 0}
 ALL_PROVIDERS = "*"
+DEFAULT_MAX_PAYOUT_MULTIPLES = {"aigame": 100, "hrg": 100, "sud": 50}
+"""A payout past this many times its bet's stake is held for review (docs/configuration.md says why
+these); a provider not named here is never held. ``max_payout_multiple = 0`` turns it off."""
 
 
 class ConfigError(ValueError):
@@ -65,6 +68,7 @@ class CoreSettings:
     shutdown_grace_seconds: float = 10.0
     tls: TlsSettings | None = None
     metrics_listen: str = ""  # "host:port" serves Prometheus metrics over HTTP; empty: off
+    max_payout_multiples: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_MAX_PAYOUT_MULTIPLES))
 
     @classmethod
     def from_mapping(cls, section: Mapping[str, Any]) -> CoreSettings:
@@ -77,6 +81,7 @@ class CoreSettings:
             "shutdown_grace_seconds",
             "tls",
             "metrics_listen",
+            "providers",
         }
         unknown = set(section) - known
         if unknown:
@@ -100,7 +105,24 @@ class CoreSettings:
             shutdown_grace_seconds=float(section.get("shutdown_grace_seconds", cls.shutdown_grace_seconds)),
             tls=TlsSettings(**tls) if tls else None,
             metrics_listen=str(section.get("metrics_listen", "")),
+            max_payout_multiples=_max_payout_multiples(section.get("providers", {})),
         )
+
+
+def _max_payout_multiples(providers: object) -> dict[str, int]:
+    """The defaults, overridden by ``[core.providers.<name>] max_payout_multiple`` (0: never held)."""
+    if not isinstance(providers, Mapping):
+        raise ConfigError("[core.providers] must be a table of [core.providers.<name>] tables")
+    multiples = dict(DEFAULT_MAX_PAYOUT_MULTIPLES)
+    for name, settings in providers.items():
+        where = f"[core.providers.{name}]"
+        if not isinstance(settings, Mapping) or set(settings) - {"max_payout_multiple"}:
+            raise ConfigError(f"{where} takes one key: max_payout_multiple")
+        multiple = settings.get("max_payout_multiple", multiples.get(name, 0))
+        if not isinstance(multiple, int) or isinstance(multiple, bool) or multiple < 0:
+            raise ConfigError(f"{where} max_payout_multiple must be a whole number, 0 or more (0: never held)")
+        multiples[name] = multiple
+    return {name: multiple for name, multiple in multiples.items() if multiple}
 
 
 def _client(index: int, raw: Mapping[str, Any]) -> Client:

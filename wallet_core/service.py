@@ -53,6 +53,8 @@ GRPC_CODES: dict[Reason, grpc.StatusCode] = {
     Reason.TOKEN_EXPIRED: grpc.StatusCode.UNAUTHENTICATED,
     Reason.PERMISSION_DENIED: grpc.StatusCode.PERMISSION_DENIED,
     Reason.STORE_UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
+    Reason.PAYOUT_HELD: grpc.StatusCode.ABORTED,
+    Reason.PAYOUT_REJECTED: grpc.StatusCode.FAILED_PRECONDITION,
 }
 
 _KINDS = {

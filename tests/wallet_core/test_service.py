@@ -22,6 +22,7 @@ from tests.wallet_core.helpers import (
     credit_request,
     debit,
     debit_request,
+    decide_hold,
     execute_sql,
     get_transaction,
     list_transactions,
@@ -126,6 +127,18 @@ async def _permission_denied(core: CoreHandle) -> ErrorDetails:
     return await refused(debit(core, "b1", "p1", "1", provider="hrg", token=core.token_for("aigame")))
 
 
+async def _payout_held(core: CoreHandle) -> ErrorDetails:
+    await core.open_account("p1", "USD", "10")
+    await debit(core, "b1", "p1", "1", provider="aigame")  # the core's default: 100x for aigame
+    return await refused(credit(core, "w1", "p1", "100.01", provider="aigame", ref="b1"))
+
+
+async def _payout_rejected(core: CoreHandle) -> ErrorDetails:
+    await _payout_held(core)
+    await decide_hold(core, "w1", approve=False, reason="chip dumping")
+    return await refused(credit(core, "w1", "p1", "100.01", provider="aigame", ref="b1"))
+
+
 async def _store_unavailable(core: CoreHandle) -> ErrorDetails:
     await core.open_account("p1", "USD", "10")
     await execute_sql(core, "ALTER TABLE accounts RENAME TO accounts_offline")
@@ -193,6 +206,12 @@ REASONS: dict[Reason, tuple[grpc.StatusCode, Scenario, dict[str, str]]] = {
         {"client": "aigame-gateway", "provider": "hrg"},
     ),
     Reason.STORE_UNAVAILABLE: (Code.UNAVAILABLE, _store_unavailable, {}),
+    Reason.PAYOUT_HELD: (Code.ABORTED, _payout_held, {"transaction_id": "w1"}),
+    Reason.PAYOUT_REJECTED: (
+        Code.FAILED_PRECONDITION,
+        _payout_rejected,
+        {"transaction_id": "w1", "decision_reason": "chip dumping"},
+    ),
 }
 
 

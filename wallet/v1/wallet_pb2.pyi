@@ -72,6 +72,12 @@ class _ErrorReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ErrorReas
     """The store is unavailable or the deadline passed; nothing was decided, retry."""
     ERROR_REASON_TOKEN_EXPIRED: _ErrorReason.ValueType  # 17
     """The bearer token is known but past its not_after: the client must present its newer token."""
+    ERROR_REASON_PAYOUT_HELD: _ErrorReason.ValueType  # 18
+    """The payout is held for review (past its provider's multiple of the stake): nothing was paid,
+    re-send the same request; it is paid once approved.
+    """
+    ERROR_REASON_PAYOUT_REJECTED: _ErrorReason.ValueType  # 19
+    """The payout was held and the review rejected it: refused for good (metadata: the stored reason)."""
 
 class ErrorReason(_ErrorReason, metaclass=_ErrorReasonEnumTypeWrapper):
     """ErrorReason lists the reasons the core puts in google.rpc.ErrorInfo.reason,
@@ -113,6 +119,12 @@ ERROR_REASON_STORE_UNAVAILABLE: ErrorReason.ValueType  # 16
 """The store is unavailable or the deadline passed; nothing was decided, retry."""
 ERROR_REASON_TOKEN_EXPIRED: ErrorReason.ValueType  # 17
 """The bearer token is known but past its not_after: the client must present its newer token."""
+ERROR_REASON_PAYOUT_HELD: ErrorReason.ValueType  # 18
+"""The payout is held for review (past its provider's multiple of the stake): nothing was paid,
+re-send the same request; it is paid once approved.
+"""
+ERROR_REASON_PAYOUT_REJECTED: ErrorReason.ValueType  # 19
+"""The payout was held and the review rejected it: refused for good (metadata: the stored reason)."""
 Global___ErrorReason: _TypeAlias = ErrorReason  # noqa: Y015
 
 class _TransactionKind:
