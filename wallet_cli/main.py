@@ -16,6 +16,9 @@
                                      a fresh core client token and its line for [[core.clients]]
     wallet audit [--since WHEN] [--until WHEN] [--limit N] [--json]
                                      the admin actions (accounts opened, ...): who, when, what
+    wallet review list [--status pending|approved|rejected|all] [--json]
+    wallet review approve HOLD_ID | reject HOLD_ID --reason TEXT
+                                     payouts held for review: the next re-send is paid, or refused for good
     wallet sign aigame [--path PATH] [--get] [--body-only] PAYLOAD_JSON
     wallet sign sud [--path PATH] PAYLOAD_JSON
                                      print a signed request (a curl command) to try a gateway by hand
@@ -39,7 +42,7 @@ from typing import Any, NoReturn
 import uvloop
 from sqlalchemy.exc import SQLAlchemyError
 
-from wallet_cli import commands, database, logs
+from wallet_cli import commands, database, logs, review
 from wallet_cli.audit import audit
 from wallet_cli.config import load
 from wallet_cli.errors import CommandError
@@ -130,6 +133,8 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--limit", type=commands.minutes, default=100, metavar="N", help="the newest N (default 100)")
     audit.add_argument("--json", action="store_true", help="as JSON")
 
+    review.add_parser(sub, common)
+
     sign = sub.add_parser("sign", help="print a signed request for a gateway, as a curl command").add_subparsers(
         dest="provider", required=True
     )
@@ -172,6 +177,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         "sign": commands.sign,
         "tokens": tokens_new,
         "audit": audit,
+        "review": review.review,
     }
     try:
         # uvloop: about half of the core's CPU per call is event-loop machinery (docs/performance.md).

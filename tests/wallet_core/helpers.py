@@ -273,12 +273,14 @@ async def rows(core: CoreHandle, query: Select[Any]) -> list[RowMapping]:
         await engine.dispose()
 
 
-async def decide_hold(core: CoreHandle, tx: str, *, approve: bool, reason: str = "", actor: str = "cli:tester") -> Hold:
-    """Approve or reject the pending hold of credit ``tx``, as ``wallet review`` does."""
+async def decide_hold(
+    core: CoreHandle, tx: str | None, *, approve: bool, reason: str = "", actor: str = "cli:tester"
+) -> Hold:
+    """Approve or reject the pending hold of credit ``tx`` (None: the one pending), as ``wallet review`` does."""
     engine = create_engine(core.database_url, pool_size=1)
     try:
         review = Review(engine, {"USD": 2, "EUR": 2}, AdminAudit(engine))
-        (hold,) = [hold for hold in await review.holds() if hold.transaction_id == tx]
+        (hold,) = [hold for hold in await review.holds() if tx is None or hold.transaction_id == tx]
         if approve:
             return await review.approve(hold.id, actor)
         return await review.reject(hold.id, actor, reason)
