@@ -97,4 +97,4 @@ def require_provider(client: Client, provider: str) -> None:
 
 def require_admin(client: Client) -> None:
     if not client.admin:
-        raise WalletError(Reason.PERMISSION_DENIED, f"{client.name} may not open accounts", client=client.name)
+        raise WalletError(Reason.PERMISSION_DENIED, f"{client.name} is not an admin client", client=client.name)

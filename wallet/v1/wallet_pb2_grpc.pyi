@@ -62,6 +62,12 @@ class WalletServiceStub:
     """GetTransaction answers one stored transaction by its provider's id."""
     ListTransactions: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.ListTransactionsRequest, _wallet_pb2.ListTransactionsResponse]
     """ListTransactions pages through a player's or a round's transactions."""
+    ListHeldPayouts: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.ListHeldPayoutsRequest, _wallet_pb2.ListHeldPayoutsResponse]
+    """Admin: the payouts held for review (past their provider's max_payout_multiple x stake)."""
+    DecideHeldPayout: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.DecideHeldPayoutRequest, _wallet_pb2.DecideHeldPayoutResponse]
+    """Admin: approve a held payout (its next re-send is paid) or reject it (its re-sends are refused
+    PAYOUT_REJECTED for good); audited.
+    """
 
 @_typing.type_check_only
 class WalletServiceAsyncStub(WalletServiceStub):
@@ -87,6 +93,12 @@ class WalletServiceAsyncStub(WalletServiceStub):
     """GetTransaction answers one stored transaction by its provider's id."""
     ListTransactions: _aio.UnaryUnaryMultiCallable[_wallet_pb2.ListTransactionsRequest, _wallet_pb2.ListTransactionsResponse]  # type: ignore[assignment]
     """ListTransactions pages through a player's or a round's transactions."""
+    ListHeldPayouts: _aio.UnaryUnaryMultiCallable[_wallet_pb2.ListHeldPayoutsRequest, _wallet_pb2.ListHeldPayoutsResponse]  # type: ignore[assignment]
+    """Admin: the payouts held for review (past their provider's max_payout_multiple x stake)."""
+    DecideHeldPayout: _aio.UnaryUnaryMultiCallable[_wallet_pb2.DecideHeldPayoutRequest, _wallet_pb2.DecideHeldPayoutResponse]  # type: ignore[assignment]
+    """Admin: approve a held payout (its next re-send is paid) or reject it (its re-sends are refused
+    PAYOUT_REJECTED for good); audited.
+    """
 
 class WalletServiceServicer(metaclass=_abc_1.ABCMeta):
     """WalletService owns players' balances and the append-only ledger behind them."""
@@ -157,5 +169,23 @@ class WalletServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_wallet_pb2.ListTransactionsResponse, _abc.Awaitable[_wallet_pb2.ListTransactionsResponse]]:
         """ListTransactions pages through a player's or a round's transactions."""
+
+    @_abc_1.abstractmethod
+    def ListHeldPayouts(
+        self,
+        request: _wallet_pb2.ListHeldPayoutsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_wallet_pb2.ListHeldPayoutsResponse, _abc.Awaitable[_wallet_pb2.ListHeldPayoutsResponse]]:
+        """Admin: the payouts held for review (past their provider's max_payout_multiple x stake)."""
+
+    @_abc_1.abstractmethod
+    def DecideHeldPayout(
+        self,
+        request: _wallet_pb2.DecideHeldPayoutRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_wallet_pb2.DecideHeldPayoutResponse, _abc.Awaitable[_wallet_pb2.DecideHeldPayoutResponse]]:
+        """Admin: approve a held payout (its next re-send is paid) or reject it (its re-sends are refused
+        PAYOUT_REJECTED for good); audited.
+        """
 
 def add_WalletServiceServicer_to_server(servicer: WalletServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
