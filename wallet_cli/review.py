@@ -58,10 +58,15 @@ async def review(args: argparse.Namespace, config: Mapping[str, Any], is_demo: b
 
 
 def _line(row: Mapping[str, Any]) -> str:
+    why = (
+        f"on a stake of {row['stake']} (paid before: {row['paid_before']})"
+        if row["stake"]
+        else f"with no bet (the day's before it: {row['paid_before']})"
+    )
+    decided = f"  {row['decided_by']}: {row['decision_reason']}" if row["decided_by"] else ""
     return (
         f"{row['id']:>6}  {row['status']:<8}  {row['provider']} {row['transaction_id']}  {row['player_id']}  "
-        f"{row['amount']} {row['currency']} on a stake of {row['stake']} (paid before: {row['paid_before']})  "
-        f"held {row['held_at']}" + (f"  {row['decided_by']}: {row['decision_reason']}" if row["decided_by"] else "")
+        f"{row['amount']} {row['currency']} {why}  held {row['held_at']}{decided}"
     )
 
 

@@ -1,5 +1,6 @@
 """Held payouts: a payout past its provider's ``max_payout_multiple`` times its bet's stake (the bet's
-payouts in total, this one included) is held for review, neither paid nor refused for good.
+payouts in total, this one included), and a credit with no bet past its provider's daily budget of
+them in its currency, are held for review, neither paid nor refused for good.
 
 - Held: nothing is paid and no transaction is stored (the key stays free for the re-send); a row of
   ``payout_holds`` keeps the request's fingerprint, what it would pay and the bet's stake. The
@@ -13,7 +14,10 @@ payouts in total, this one included) is held for review, neither paid nor refuse
 The check runs on the ledger's general path under the bet's row lock; the fast paths decline (their
 "not the usual case") a payout past the limit or with a held key, so that it comes here. The limits
 are the configuration's, written to ``payout_limits`` when the core starts, where the fast paths and
-this check read them.
+this check read them. A credit with no bet always takes the general path: the day's running total
+of its provider and currency (``credit_budget_days``, the day counted in the budget's time zone)
+grows under that row's lock, so that two cores cannot both pass the budget. An approved credit past
+the budget is paid without counting in it: the reviewer made it an exception.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -41,6 +46,9 @@ PENDING = "pending"
 APPROVED = "approved"
 REJECTED = "rejected"
 STATUSES = (PENDING, APPROVED, REJECTED)
+PAST_MULTIPLE = "multiple"
+PAST_BUDGET = "budget"
+"""Why a credit was held: past its provider's multiple of the stake, or past the day's budget."""
 PAYOUT_APPROVED = "payout.approved"
 PAYOUT_REJECTED = "payout.rejected"
 """The admin audit's actions for a review's decision."""
@@ -65,8 +73,11 @@ class Hold:
     currency: str
     amount: int
     reference_id: str
-    stake: int
+    cause: str
+    stake: int | None
+    """The bet's stake; None for a credit with no bet."""
     paid_before: int
+    """What the bet had paid before it; for a credit with no bet, the day's total before it."""
     status: str
     held_at: datetime
     decided_by: str
@@ -83,7 +94,8 @@ class Hold:
             "currency": self.currency,
             "amount": money.to_decimal_string(self.amount, scale),
             "reference_transaction_id": self.reference_id,
-            "stake": money.to_decimal_string(self.stake, scale),
+            "cause": self.cause,
+            "stake": "" if self.stake is None else money.to_decimal_string(self.stake, scale),
             "paid_before": money.to_decimal_string(self.paid_before, scale),
             "status": self.status,
             "held_at": self.held_at.isoformat(),
@@ -96,26 +108,51 @@ class Hold:
 async def check_payout(conn: AsyncConnection, request: MoneyRequest, bet: Bet) -> None:
     """Under ``bet``'s row lock: return when the payout may be paid; raise when it is held (a new
     hold: PayoutToHold), conflicts with the held request, or was rejected."""
-    hold = await h.find_hold(conn, request.provider, request.transaction_id)
-    if hold is not None:
-        _decided(hold, request)
+    if await _approved(conn, request):
         return
     multiple = await h.max_payout_multiple(conn, request.provider)
     if multiple and bet.payout + request.amount > bet.stake * multiple:
-        raise PayoutToHold(
-            {
-                "provider": request.provider,
-                "transaction_id": request.transaction_id,
-                "request_hash": request.fingerprint,
-                "player_id": request.player_id,
-                "currency": bet.currency,
-                "amount": request.amount,
-                "reference_id": bet.transaction_id,
-                "stake": bet.stake,
-                "paid_before": bet.payout,
-                "status": PENDING,
-            }
-        )
+        raise PayoutToHold(_hold_values(request, PAST_MULTIPLE, stake=bet.stake, paid_before=bet.payout))
+
+
+async def check_credit_without_bet(conn: AsyncConnection, request: MoneyRequest) -> None:
+    """Return when the credit may be paid (counted in its day's budget, when there is one); raise
+    as ``check_payout`` does."""
+    if not request.amount or await _approved(conn, request):
+        return
+    budget = await h.budget(conn, request.provider, request.currency)
+    if budget is None:
+        return
+    day = now().astimezone(ZoneInfo(budget.time_zone)).date()
+    spent = await h.spend(conn, request.provider, request.currency, day, request.amount, budget.daily_budget)
+    if spent is None:
+        spent_before = await h.spent_on(conn, request.provider, request.currency, day)
+        raise PayoutToHold(_hold_values(request, PAST_BUDGET, stake=None, paid_before=spent_before))
+
+
+async def _approved(conn: AsyncConnection, request: MoneyRequest) -> bool:
+    """True for a request whose hold was approved; raise for one held or rejected, or a conflict."""
+    hold = await h.find_hold(conn, request.provider, request.transaction_id)
+    if hold is None:
+        return False
+    _decided(hold, request)
+    return True
+
+
+def _hold_values(request: MoneyRequest, cause: str, *, stake: int | None, paid_before: int) -> dict[str, Any]:
+    return {
+        "provider": request.provider,
+        "transaction_id": request.transaction_id,
+        "request_hash": request.fingerprint,
+        "player_id": request.player_id,
+        "currency": request.currency,
+        "amount": request.amount,
+        "reference_id": request.reference_id,
+        "cause": cause,
+        "stake": stake,
+        "paid_before": paid_before,
+        "status": PENDING,
+    }
 
 
 async def record(engine: AsyncEngine, held: PayoutToHold) -> None:
@@ -126,7 +163,9 @@ async def record(engine: AsyncEngine, held: PayoutToHold) -> None:
         PAYOUTS_HELD.labels(values["provider"]).inc()
         log.warning(
             "payout held for review",
-            extra={key: values[key] for key in ("provider", "transaction_id", "player_id", "currency", "amount")},
+            extra={
+                key: values[key] for key in ("provider", "transaction_id", "player_id", "currency", "amount", "cause")
+            },
         )
 
 
@@ -196,7 +235,8 @@ def _hold(row: RowMapping) -> Hold:
         currency=row["currency"],
         amount=int(row["amount"]),
         reference_id=row["reference_id"],
-        stake=int(row["stake"]),
+        cause=row["cause"],
+        stake=None if row["stake"] is None else int(row["stake"]),
         paid_before=int(row["paid_before"]),
         status=row["status"],
         held_at=held_at,

@@ -267,6 +267,8 @@ class Ledger:
                     raise _already_rolled_back(bet)
                 return await self._store_failure(conn, request, amount, Reason.ALREADY_ROLLED_BACK, bet=bet)
             await holds.check_payout(conn, request, bet)
+        else:
+            await holds.check_credit_without_bet(conn, request)
         account_id, balance_after = await self._add_to_balance(conn, request.player_id, request.currency, amount)
         if bet is not None:
             bet = await q.settle_bet(conn, bet.id, amount)

@@ -338,13 +338,14 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
             currency=hold.currency,
             amount=self._amount(hold.amount, hold.currency),
             reference_transaction_id=hold.reference_id,
-            stake=self._amount(hold.stake, hold.currency),
+            stake="" if hold.stake is None else self._amount(hold.stake, hold.currency),
             paid_before=self._amount(hold.paid_before, hold.currency),
             status=_HOLD_STATUS_VALUES[hold.status],
             held_at=_timestamp(hold.held_at),
             decided_by=hold.decided_by,
             decided_at=_timestamp(hold.decided_at),
             decision_reason=hold.decision_reason,
+            cause=hold.cause,
         )
 
     def _transaction(self, tx: Transaction, details: struct_pb2.Struct | None = None) -> pb.Transaction:

@@ -295,6 +295,17 @@ async def set_max_payout_multiple(core: CoreHandle, provider: str, multiple: int
     )
 
 
+async def set_daily_budget(
+    core: CoreHandle, provider: str, currency: str, minor_units: int, time_zone: str = "UTC"
+) -> None:
+    """The daily budget of credits with no bet a core's configuration writes when it starts (``holds``)."""
+    await execute_sql(
+        core,
+        f"INSERT INTO credit_budgets (provider, currency, daily_budget, time_zone) "
+        f"VALUES ('{provider}', '{currency}', {minor_units}, '{time_zone}')",
+    )
+
+
 async def execute_sql(core: CoreHandle, statement: str) -> None:
     engine = create_engine(core.database_url, pool_size=1)
     try:

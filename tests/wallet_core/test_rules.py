@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import grpc
 import pytest
@@ -40,6 +41,7 @@ from tests.wallet_core.helpers import (
     refused,
     rollback,
     rows,
+    set_daily_budget,
     set_max_payout_multiple,
     transaction_count,
     transaction_row,
@@ -48,7 +50,7 @@ from tests.wallet_core.write_paths import PATHS, PathCore, serving_path
 from wallet.v1 import wallet_pb2 as pb
 from wallet_core.audit import admin_audit
 from wallet_core.store.database import create_engine
-from wallet_core.store.holds import payout_holds
+from wallet_core.store.holds import credit_budget_days, payout_holds
 from wallet_core.store.schema import accounts, transactions
 from wallet_core.verify import walk_chains
 
@@ -805,6 +807,50 @@ async def a_held_payout_in_a_batch_refuses_the_batch_and_is_kept(core: PathCore)
     await decide_hold(core, "w2", approve=True)
     paid = await credit_batch(core, batch)
     assert [c.transaction.balance_after for c in paid.credits] == ["85.00", "110.00"]
+    await check_ledger(core)
+
+
+@rule(7)
+async def credits_with_no_bet_past_the_days_budget_are_held_and_paid_once_approved(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "0")
+    await set_daily_budget(core, PROVIDER, "USD", 100_00, "Pacific/Kiritimati")
+    assert (await credit(core, "c1", "p1", "60")).transaction.balance_after == "60.00"
+    assert (await credit(core, "c2", "p1", "40")).transaction.balance_after == "100.00"  # the budget, exactly
+    assert (await credit(core, "c2", "p1", "40")).replay  # a replay is not counted again
+    held = await refused(credit(core, "c3", "p1", "0.01"))
+    assert (held.code, held.reason) == (grpc.StatusCode.ABORTED, "PAYOUT_HELD")
+    (hold,) = await rows(core, select(payout_holds))
+    assert (hold["cause"], hold["stake"], hold["paid_before"], hold["reference_id"]) == ("budget", None, 100_00, "")
+    (day,) = await rows(core, select(credit_budget_days))
+    assert (day["day"], day["spent"]) == (datetime.now(ZoneInfo("Pacific/Kiritimati")).date(), 100_00)
+    await decide_hold(core, "c3", approve=True)
+    assert (await credit(core, "c3", "p1", "0.01")).transaction.balance_after == "100.01"
+    assert (await refused(credit(core, "c4", "p1", "1"))).reason == "PAYOUT_HELD"  # an approval is no budget
+    assert (await credit(core, "c5", "p1", "0")).transaction.balance_after == "100.01"  # nothing to count
+    assert [row["spent"] for row in await rows(core, select(credit_budget_days))] == [100_00]
+    await core.open_account("p1", "EUR", "0")
+    (paid,) = (await credit_batch(core, [credit_request("c6", "p1", "1000", "EUR")])).credits  # no EUR budget
+    assert paid.transaction.balance_after == "1000.00"
+    await check_ledger(core)
+
+
+@rule(7)
+async def concurrent_credits_with_no_bet_never_pass_the_budget_together(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "0")
+    await core.open_account("p2", "USD", "0")
+    await set_daily_budget(core, PROVIDER, "USD", 100_00)
+
+    async def attempt(index: int) -> str:
+        try:
+            await credit(core, f"c{index}", f"p{index % 2 + 1}", "30")
+        except grpc.aio.AioRpcError as error:
+            return error_info(error).reason
+        return "OK"
+
+    answers = await asyncio.gather(*(attempt(i) for i in range(6)))
+    assert sorted(answers) == ["OK"] * 3 + ["PAYOUT_HELD"] * 3
+    assert await core.balance("p1", "USD") + await core.balance("p2", "USD") == Decimal("90.00")
+    assert len(await rows(core, select(payout_holds))) == 3
     await check_ledger(core)
 
 

@@ -921,6 +921,7 @@ class HeldPayout(_message.Message):
     DECIDED_BY_FIELD_NUMBER: _builtins.int
     DECIDED_AT_FIELD_NUMBER: _builtins.int
     DECISION_REASON_FIELD_NUMBER: _builtins.int
+    CAUSE_FIELD_NUMBER: _builtins.int
     hold_id: _builtins.int
     provider: _builtins.str
     transaction_id: _builtins.str
@@ -929,11 +930,17 @@ class HeldPayout(_message.Message):
     amount: _builtins.str
     reference_transaction_id: _builtins.str
     stake: _builtins.str
-    """The bet's stake, and what the bet had paid before this payout."""
+    """The bet's stake, and what the bet had paid before this payout; for a credit with no bet (cause
+    "budget"), no stake and the day's credits with no bet before it.
+    """
     paid_before: _builtins.str
     status: Global___HoldStatus.ValueType
     decided_by: _builtins.str
     decision_reason: _builtins.str
+    cause: _builtins.str
+    """"multiple": past the provider's max_payout_multiple x stake; "budget": past its daily budget of
+    credits with no bet.
+    """
     @_builtins.property
     def held_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -955,10 +962,11 @@ class HeldPayout(_message.Message):
         decided_by: _builtins.str = ...,
         decided_at: _timestamp_pb2.Timestamp | None = ...,
         decision_reason: _builtins.str = ...,
+        cause: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["decided_at", b"decided_at", "held_at", b"held_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "currency", b"currency", "decided_at", b"decided_at", "decided_by", b"decided_by", "decision_reason", b"decision_reason", "held_at", b"held_at", "hold_id", b"hold_id", "paid_before", b"paid_before", "player_id", b"player_id", "provider", b"provider", "reference_transaction_id", b"reference_transaction_id", "stake", b"stake", "status", b"status", "transaction_id", b"transaction_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "cause", b"cause", "currency", b"currency", "decided_at", b"decided_at", "decided_by", b"decided_by", "decision_reason", b"decision_reason", "held_at", b"held_at", "hold_id", b"hold_id", "paid_before", b"paid_before", "player_id", b"player_id", "provider", b"provider", "reference_transaction_id", b"reference_transaction_id", "stake", b"stake", "status", b"status", "transaction_id", b"transaction_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

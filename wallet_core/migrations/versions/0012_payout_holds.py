@@ -1,12 +1,14 @@
-"""Held payouts: each provider's payout limit, the payouts held for review, and the payout function
-that leaves both to the general path (wallet_core/holds.py)
+"""Held payouts: each provider's payout limit and daily budget of credits with no bet, the payouts
+held for review, and the payout function that leaves them to the general path (wallet_core/holds.py)
 
 Revision ID: 0012
 Revises: 0010
 Create Date: 2026-12-06 18:00:00
 
 ``payout_limits`` holds each provider's ``max_payout_multiple`` as the core's configuration sets it
-when it starts; ``payout_holds`` one row per credit held (keyed like its transaction: provider and
+when it starts, ``credit_budgets`` its daily budgets of credits with no bet (per currency, with the
+time zone its days are counted in) and ``credit_budget_days`` each day's running total;
+``payout_holds`` one row per credit held (keyed like its transaction: provider and
 transaction_id, credits only), with the request's fingerprint, what it would pay and the review's
 decision. On PostgreSQL it installs ``wallet_core/store/sql/`` to the letter, each file's SHA-256
 recorded below (0009 holds the text it installed, frozen): the payout function now declines a payout
@@ -70,7 +72,8 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(16), nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("reference_id", sa.String(128), nullable=False),
-        sa.Column("stake", sa.BigInteger(), nullable=False),
+        sa.Column("cause", sa.String(16), nullable=False),
+        sa.Column("stake", sa.BigInteger(), nullable=True),
         sa.Column("paid_before", sa.BigInteger(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("held_at", sa.DateTime(timezone=True), nullable=False),
@@ -80,6 +83,20 @@ def upgrade() -> None:
         sa.UniqueConstraint("provider", "transaction_id", name="uq_payout_holds_key"),
     )
     op.create_index("ix_payout_holds_status", "payout_holds", ["status", "id"])
+    op.create_table(
+        "credit_budgets",
+        sa.Column("provider", sa.String(64), primary_key=True),
+        sa.Column("currency", sa.String(16), primary_key=True),
+        sa.Column("daily_budget", sa.BigInteger(), nullable=False),
+        sa.Column("time_zone", sa.String(64), nullable=False),
+    )
+    op.create_table(
+        "credit_budget_days",
+        sa.Column("provider", sa.String(64), primary_key=True),
+        sa.Column("currency", sa.String(16), primary_key=True),
+        sa.Column("day", sa.Date(), primary_key=True),
+        sa.Column("spent", sa.BigInteger(), nullable=False),
+    )
     if op.get_bind().dialect.name == "postgresql":
         for name in CHECKSUMS:
             op.execute(function_text(name))
@@ -89,6 +106,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         before = importlib.import_module("wallet_core.migrations.versions.0009_entries_hash_chain")
         op.execute(before.PAYOUT_BATCH)
+    op.drop_table("credit_budget_days")
+    op.drop_table("credit_budgets")
     op.drop_index("ix_payout_holds_status", table_name="payout_holds")
     op.drop_table("payout_holds")
     op.drop_table("payout_limits")
