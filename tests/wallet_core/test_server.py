@@ -79,6 +79,8 @@ async def test_reflection_lists_the_wallet_service(core: CoreHandle) -> None:
         "Rollback",
         "GetTransaction",
         "ListTransactions",
+        "ListHeldPayouts",
+        "DecideHeldPayout",
     }
 
 
