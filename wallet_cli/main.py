@@ -19,6 +19,9 @@
     wallet players block|unblock PLAYER --reason TEXT
                                      stop (or resume) a player's bets; payouts and cancels always apply
     wallet players show PLAYER       whether the player is blocked, since when, by whom, why
+    wallet review list [--status pending|approved|rejected|all] [--json]
+    wallet review approve HOLD_ID | reject HOLD_ID --reason TEXT
+                                     payouts held for review: the next re-send is paid, or refused for good
     wallet sign aigame [--path PATH] [--get] [--body-only] PAYLOAD_JSON
     wallet sign sud [--path PATH] PAYLOAD_JSON
                                      print a signed request (a curl command) to try a gateway by hand
@@ -42,7 +45,7 @@ from typing import Any, NoReturn
 import uvloop
 from sqlalchemy.exc import SQLAlchemyError
 
-from wallet_cli import commands, database, logs
+from wallet_cli import commands, database, logs, review
 from wallet_cli.audit import audit
 from wallet_cli.config import load
 from wallet_cli.errors import CommandError
@@ -136,6 +139,8 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--json", action="store_true", help="as JSON")
     add_players_parser(sub, common)
 
+    review.add_parser(sub, common)
+
     sign = sub.add_parser("sign", help="print a signed request for a gateway, as a curl command").add_subparsers(
         dest="provider", required=True
     )
@@ -179,6 +184,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         "tokens": tokens_new,
         "audit": audit,
         "players": players,
+        "review": review.review,
     }
     try:
         # uvloop: about half of the core's CPU per call is event-loop machinery (docs/performance.md).

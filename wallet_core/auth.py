@@ -97,4 +97,6 @@ def require_provider(client: Client, provider: str) -> None:
 
 def require_admin(client: Client, action: str = "open accounts") -> None:
     if not client.admin:
-        raise WalletError(Reason.PERMISSION_DENIED, f"{client.name} may not {action}", client=client.name)
+        raise WalletError(
+            Reason.PERMISSION_DENIED, f"{client.name} is not an admin client: it may not {action}", client=client.name
+        )

@@ -11,14 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wallet_core.audit import AdminAudit
 from wallet_core.auth import Authenticator
-from wallet_core.config import CoreSettings
+from wallet_core.config import CoreSettings, DailyBudget
 from wallet_core.ledger import Ledger, sample_saver
 from wallet_core.service import WalletService
 from wallet_core.store import queries as q
 from wallet_core.store.currencies import sync_currencies
-from wallet_core.store.database import create_engine
+from wallet_core.store.database import create_engine, in_transaction
 from wallet_core.store.fast_path import FastPath
 from wallet_core.store.group_commit import GroupCommit
+from wallet_core.store.holds import Budget, replace_budgets, replace_limits
 from wallet_core.store.raw_requests import RawRequests
 from wallet_core.store.sqlite_writer import SqliteWriter
 
@@ -43,12 +44,26 @@ def fast_path_for(engine: AsyncEngine, pool_size: int, raw_requests: RawRequests
     return None
 
 
-async def ledger_for(database_url: str, currencies: Mapping[str, int], *, pool_size: int = 10) -> Ledger:
+async def ledger_for(
+    database_url: str,
+    currencies: Mapping[str, int],
+    *,
+    pool_size: int = 10,
+    max_payout_multiples: Mapping[str, int] | None = None,
+    daily_budgets: Mapping[tuple[str, str], DailyBudget] | None = None,
+) -> Ledger:
     """A ledger over the (migrated) database at ``database_url``, with ``currencies`` stored in it
-    first; the caller closes it (``Ledger.close``)."""
+    first, and the payout limits and daily budgets when given (a core's: ``holds``); the caller closes it
+    (``Ledger.close``)."""
     engine = create_engine(database_url, pool_size=pool_size)
     try:
         await sync_currencies(engine, currencies)
+        if max_payout_multiples is not None:
+            limits = dict(max_payout_multiples)
+            await in_transaction(engine, lambda conn: replace_limits(conn, limits))
+        if daily_budgets is not None:
+            budgets = {key: Budget(b.minor_units, b.time_zone) for key, b in daily_budgets.items()}
+            await in_transaction(engine, lambda conn: replace_budgets(conn, budgets))
         return await open_ledger(engine, pool_size=pool_size)
     except Exception:
         await engine.dispose()
@@ -58,5 +73,11 @@ async def ledger_for(database_url: str, currencies: Mapping[str, int], *, pool_s
 async def wallet_service(settings: CoreSettings) -> WalletService:
     """The gRPC service of ``settings``: its ledger (``ledger_for``) and its clients' tokens. The
     caller closes ``service.ledger``."""
-    ledger = await ledger_for(settings.database_url, settings.currencies, pool_size=settings.pool_size)
+    ledger = await ledger_for(
+        settings.database_url,
+        settings.currencies,
+        pool_size=settings.pool_size,
+        max_payout_multiples=settings.max_payout_multiples,
+        daily_budgets=settings.daily_budgets,
+    )
     return WalletService(ledger, Authenticator(settings.clients), AdminAudit(ledger.engine))

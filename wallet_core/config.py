@@ -11,13 +11,19 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wallet_core.tokens import config_entry
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///wallet.db"
 DEFAULT_CURRENCIES = {"USD": 2, "EUR": 2, "BRL": 2, "VND2": 2, "COIN": 0}
 ALL_PROVIDERS = "*"
+DEFAULT_MAX_PAYOUT_MULTIPLES = {"aigame": 100, "hrg": 100, "sud": 50}
+"""A payout past this many times its bet's stake is held for review (docs/configuration.md says why
+these); a provider not named here is never held. ``max_payout_multiple = 0`` turns it off."""
+PROVIDER_KEYS = frozenset({"max_payout_multiple", "daily_budget_without_bet", "time_zone"})
 
 
 class ConfigError(ValueError):
@@ -56,6 +62,15 @@ class TlsSettings:
 
 
 @dataclass(frozen=True)
+class DailyBudget:
+    """Credits with no bet a provider may make in one currency in a day (minor units), the day
+    counted in ``time_zone``."""
+
+    minor_units: int
+    time_zone: str = "UTC"
+
+
+@dataclass(frozen=True)
 class CoreSettings:
     listen: str = "127.0.0.1:50051"
     database_url: str = DEFAULT_DATABASE_URL
@@ -65,6 +80,9 @@ class CoreSettings:
     shutdown_grace_seconds: float = 10.0
     tls: TlsSettings | None = None
     metrics_listen: str = ""  # "host:port" serves Prometheus metrics over HTTP; empty: off
+    max_payout_multiples: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_MAX_PAYOUT_MULTIPLES))
+    daily_budgets: Mapping[tuple[str, str], DailyBudget] = field(default_factory=dict)
+    """(provider, currency): the day's budget of credits with no bet; none configured: never held."""
 
     @classmethod
     def from_mapping(cls, section: Mapping[str, Any]) -> CoreSettings:
@@ -77,6 +95,7 @@ class CoreSettings:
             "shutdown_grace_seconds",
             "tls",
             "metrics_listen",
+            "providers",
         }
         unknown = set(section) - known
         if unknown:
@@ -100,7 +119,61 @@ class CoreSettings:
             shutdown_grace_seconds=float(section.get("shutdown_grace_seconds", cls.shutdown_grace_seconds)),
             tls=TlsSettings(**tls) if tls else None,
             metrics_listen=str(section.get("metrics_listen", "")),
+            max_payout_multiples=_max_payout_multiples(section.get("providers", {})),
+            daily_budgets=_daily_budgets(section.get("providers", {}), currencies),
         )
+
+
+def _max_payout_multiples(providers: object) -> dict[str, int]:
+    """The defaults, overridden by ``[core.providers.<name>] max_payout_multiple`` (0: never held)."""
+    if not isinstance(providers, Mapping):
+        raise ConfigError("[core.providers] must be a table of [core.providers.<name>] tables")
+    multiples = dict(DEFAULT_MAX_PAYOUT_MULTIPLES)
+    for name, settings in providers.items():
+        where = f"[core.providers.{name}]"
+        if not isinstance(settings, Mapping) or set(settings) - PROVIDER_KEYS:
+            raise ConfigError(f"{where} takes the keys {', '.join(sorted(PROVIDER_KEYS))}")
+        multiple = settings.get("max_payout_multiple", multiples.get(name, 0))
+        if not isinstance(multiple, int) or isinstance(multiple, bool) or multiple < 0:
+            raise ConfigError(f"{where} max_payout_multiple must be a whole number, 0 or more (0: never held)")
+        multiples[name] = multiple
+    return {name: multiple for name, multiple in multiples.items() if multiple}
+
+
+def _daily_budgets(providers: Mapping[str, Any], currencies: Mapping[str, int]) -> dict[tuple[str, str], DailyBudget]:
+    """``[core.providers.<name>] daily_budget_without_bet = { USD = "500.00" }`` and ``time_zone``."""
+    budgets = {}
+    for name, settings in providers.items():
+        where = f"[core.providers.{name}]"
+        amounts = settings.get("daily_budget_without_bet", {})
+        time_zone = settings.get("time_zone", "UTC")
+        try:
+            ZoneInfo(str(time_zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"{where} time_zone {time_zone!r} is not an IANA time zone (e.g. UTC, Asia/Manila)"
+            ) from None
+        if not isinstance(amounts, Mapping):
+            raise ConfigError(f'{where} daily_budget_without_bet is a table of amounts, e.g. {{ USD = "500.00" }}')
+        for currency, amount in amounts.items():
+            budgets[(name, currency)] = DailyBudget(_minor_units(where, currency, amount, currencies), str(time_zone))
+    return budgets
+
+
+def _minor_units(where: str, currency: str, amount: object, currencies: Mapping[str, int]) -> int:
+    if currency not in currencies:
+        raise ConfigError(f"{where} daily_budget_without_bet: {currency} is not in [core.currencies]")
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        value = Decimal(-1)
+    minor = value.scaleb(currencies[currency])
+    if not isinstance(amount, str) or minor < 0 or minor != minor.to_integral_value():
+        raise ConfigError(
+            f'{where} daily_budget_without_bet {currency} must be an amount as a string, e.g. "500.00", '
+            f"with at most {currencies[currency]} decimals"
+        )
+    return int(minor)
 
 
 def _client(index: int, raw: Mapping[str, Any]) -> Client:

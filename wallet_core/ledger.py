@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from wallet_core import money
+from wallet_core import holds, money
 from wallet_core.domain import (
     MAX_ID_LENGTH,
     Account,
@@ -176,7 +176,11 @@ class Ledger:
             paid = await self._fast(self._fast_path.payout, request)
             if paid is not None:
                 return paid
-        return await self._decided(lambda conn: self._credit(conn, request))
+        try:
+            return await self._decided(lambda conn: self._credit(conn, request))
+        except holds.PayoutToHold as held:
+            await holds.record(self.engine, held)
+            raise
 
     async def credit_batch(self, requests: list[MoneyRequest]) -> list[Outcome]:
         """All or none: one refusal rolls back every credit of the batch, and nothing is stored."""
@@ -201,7 +205,11 @@ class Ledger:
                 outcomes.append(outcome)
             return outcomes
 
-        return await self._run(work)
+        try:
+            return await self._run(work)
+        except holds.PayoutToHold as held:  # the batch is rolled back; the hold is kept on its own
+            await holds.record(self.engine, held)
+            raise
 
     async def rollback(self, request: MoneyRequest) -> Outcome:
         return await self._decided(lambda conn: self._rollback(conn, request))
@@ -268,6 +276,9 @@ class Ledger:
                 if not record_failures:
                     raise _already_rolled_back(bet)
                 return await self._store_failure(conn, request, amount, Reason.ALREADY_ROLLED_BACK, bet=bet)
+            await holds.check_payout(conn, request, bet)
+        else:
+            await holds.check_credit_without_bet(conn, request)
         account_id, balance_after = await self._add_to_balance(conn, request.player_id, request.currency, amount)
         if bet is not None:
             bet = await q.settle_bet(conn, bet.id, amount)

@@ -11,6 +11,9 @@ LATENCY = Histogram(
     ["method"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
+PAYOUTS_HELD = Counter(
+    "wallet_payouts_held_total", "Payouts held for review (past the provider's multiple of the stake)", ["provider"]
+)
 
 # The labelled children of each (method, outcome) seen: .labels() checks, locks and looks up on every
 # call, and was most of a call's metrics cost. Methods and outcomes (reasons) are few and fixed.

@@ -28,7 +28,8 @@ from wallet_core.config import Client
 from wallet_core.details import DetailsRefused, details_to_dict
 from wallet_core.domain import Account, Bet, BetState, Kind, MoneyRequest, Outcome, Status, Transaction
 from wallet_core.errors import Reason, WalletError
-from wallet_core.ledger import Ledger, page_limit
+from wallet_core.holds import APPROVED, PENDING, REJECTED, Hold, Review
+from wallet_core.ledger import MAX_PAGE_SIZE, Ledger, page_limit
 from wallet_core.metrics import observe_call
 from wallet_core.players import Players, PlayerStatus
 
@@ -55,6 +56,8 @@ GRPC_CODES: dict[Reason, grpc.StatusCode] = {
     Reason.PERMISSION_DENIED: grpc.StatusCode.PERMISSION_DENIED,
     Reason.STORE_UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
     Reason.PLAYER_BLOCKED: grpc.StatusCode.FAILED_PRECONDITION,
+    Reason.PAYOUT_HELD: grpc.StatusCode.ABORTED,
+    Reason.PAYOUT_REJECTED: grpc.StatusCode.FAILED_PRECONDITION,
 }
 
 _KINDS = {
@@ -65,6 +68,12 @@ _KINDS = {
 _KIND_VALUES = {kind: value for value, kind in _KINDS.items()}
 _STATUS_VALUES = {status: pb.TransactionStatus.Value(f"TRANSACTION_STATUS_{status.name}") for status in Status}
 _BET_STATE_VALUES = {state: pb.BetState.Value(f"BET_STATE_{state.name}") for state in BetState}
+_HOLD_STATUSES = {
+    pb.HOLD_STATUS_PENDING: PENDING,
+    pb.HOLD_STATUS_APPROVED: APPROVED,
+    pb.HOLD_STATUS_REJECTED: REJECTED,
+}
+_HOLD_STATUS_VALUES = {status: value for value, status in _HOLD_STATUSES.items()}
 
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
@@ -153,6 +162,7 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         self.authenticator = authenticator
         self.audit = audit
         self.players = Players(ledger.engine, audit)
+        self.review = Review(ledger.engine, ledger.currencies, audit)
 
     def _client(self, metadata: Metadata) -> Client:
         return self.authenticator.identify(metadata)
@@ -254,6 +264,29 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         require_admin(self._client(metadata), "read players' status")
         return pb.GetPlayerStatusResponse(status=_player_status(await self.players.status(request.player_id)))
 
+    @rpc
+    async def ListHeldPayouts(
+        self, request: pb.ListHeldPayoutsRequest, metadata: Metadata
+    ) -> pb.ListHeldPayoutsResponse:
+        require_admin(self._client(metadata), "read held payouts")
+        status = _HOLD_STATUSES.get(request.status, PENDING)
+        held = await self.review.holds(status, page_limit(request.page_size or MAX_PAGE_SIZE))
+        return pb.ListHeldPayoutsResponse(held_payouts=[self._held_payout(hold) for hold in held])
+
+    @rpc
+    async def DecideHeldPayout(
+        self, request: pb.DecideHeldPayoutRequest, metadata: Metadata
+    ) -> pb.DecideHeldPayoutResponse:
+        client = self._client(metadata)
+        require_admin(client, "decide held payouts")
+        if request.decision == pb.HOLD_STATUS_APPROVED:
+            decided = await self.review.approve(request.hold_id, client.name)
+        elif request.decision == pb.HOLD_STATUS_REJECTED:
+            decided = await self.review.reject(request.hold_id, client.name, request.reason)
+        else:
+            raise WalletError(Reason.INVALID_ARGUMENT, "decision must be APPROVED or REJECTED", field="decision")
+        return pb.DecideHeldPayoutResponse(held_payout=self._held_payout(decided))
+
     # --- translation -------------------------------------------------------------------
 
     def _money_request(self, kind: Kind, request: Any, metadata: Metadata) -> MoneyRequest:
@@ -313,6 +346,25 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
             placed_at=_timestamp(bet.placed_at),
             settled_at=_timestamp(bet.settled_at),
             cancelled_at=_timestamp(bet.cancelled_at),
+        )
+
+    def _held_payout(self, hold: Hold) -> pb.HeldPayout:
+        return pb.HeldPayout(
+            hold_id=hold.id,
+            provider=hold.provider,
+            transaction_id=hold.transaction_id,
+            player_id=hold.player_id,
+            currency=hold.currency,
+            amount=self._amount(hold.amount, hold.currency),
+            reference_transaction_id=hold.reference_id,
+            stake="" if hold.stake is None else self._amount(hold.stake, hold.currency),
+            paid_before=self._amount(hold.paid_before, hold.currency),
+            status=_HOLD_STATUS_VALUES[hold.status],
+            held_at=_timestamp(hold.held_at),
+            decided_by=hold.decided_by,
+            decided_at=_timestamp(hold.decided_at),
+            decision_reason=hold.decision_reason,
+            cause=hold.cause,
         )
 
     def _transaction(self, tx: Transaction, details: struct_pb2.Struct | None = None) -> pb.Transaction:

@@ -77,6 +77,9 @@ def code_table(provisional: Provisional) -> CodeTable[int]:
             "STORE_UNAVAILABLE":      (800103, 800100, 800100, 800100, 800100),
             "GRPC_UNAVAILABLE":       (800103, 800100, 800100, 800100, 800100),
             "GRPC_DEADLINE_EXCEEDED": (800103, 800100, 800100, 800100, 800100),
+            # Held for review: "payout failure", which AIGame re-sends every minute until it is paid.
+            "PAYOUT_HELD":            (800100, 800100, 800109, 800100, 800100),
+            "PAYOUT_REJECTED":        (800100, 800100, 800109, 800100, 800100),
         },
         fallback=(800100, 800100, 800100, 800100, 800100),
     )  # fmt: skip

@@ -83,6 +83,9 @@ def code_table(provisional: Provisional) -> CodeTable[str]:
             "STORE_UNAVAILABLE":      (x,        x,         x,         x,      x),
             "GRPC_UNAVAILABLE":       (x,        x,         x,         x,      x),
             "GRPC_DEADLINE_EXCEEDED": (x,        x,         x,         x,      x),
+            # Held for review: not "0000", so HRG re-sends the settle until it is approved and paid.
+            "PAYOUT_HELD":            (x,        x,         x,         x,      x),
+            "PAYOUT_REJECTED":        (x,        x,         x,         x,      x),
         },
         fallback=(x, x, x, x, x),
     )  # fmt: skip

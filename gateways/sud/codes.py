@@ -100,6 +100,9 @@ CODES: Final = CodeTable(
         "STORE_UNAVAILABLE":      (1500,  1500),
         "GRPC_UNAVAILABLE":       (1500,  1500),
         "GRPC_DEADLINE_EXCEEDED": (1500,  1500),
+        # Held for review: SUD re-sends on any non-zero code, "send again later" until it is paid.
+        "PAYOUT_HELD":            (1500,  1500),
+        "PAYOUT_REJECTED":        (1999,  1999),
     },
     fallback=(1999, 1999),
 )  # fmt: skip

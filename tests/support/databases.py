@@ -14,7 +14,10 @@ from sqlalchemy.engine import make_url
 from wallet_core.store.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("WALLET_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-LEDGER_TABLES = "entries, transactions, bets, accounts, raw_request_samples, admin_audit, player_blocks"
+LEDGER_TABLES = (
+    "entries, transactions, bets, accounts, raw_request_samples, admin_audit, player_blocks, "
+    "payout_holds, payout_limits, credit_budgets, credit_budget_days"
+)
 
 
 def postgres_required() -> bool:

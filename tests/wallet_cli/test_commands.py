@@ -9,11 +9,13 @@ import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from tests.support.ledger import open_ledger
 from wallet_core.config import ClientToken, CoreSettings
 from wallet_core.domain import Kind, MoneyRequest
+from wallet_core.errors import WalletError
 from wallet_core.store.database import create_engine
 from wallet_core.tokens import token_sha256
 
@@ -136,3 +138,40 @@ def test_tokens_new_prints_a_token_and_the_line_that_names_it(tmp_path: Path) ->
     assert settings.clients[0].tokens == (ClientToken(token_sha256(token), datetime(2027, 1, 31, 12, tzinfo=UTC)),)
     other = wallet("tokens", "new", "cashier", database_url="sqlite://")
     assert "a new [[core.clients]]" in other.stdout and other.stdout.splitlines()[1].strip() != token
+
+
+async def test_review_lists_approves_and_rejects_held_payouts_and_audits_each_decision(database_url: str) -> None:
+    async with open_ledger(database_url) as ledger:
+        engine = ledger.engine
+        async with engine.begin() as conn:
+            await conn.execute(text("INSERT INTO payout_limits VALUES ('aigame', 10)"))
+        await ledger.create_account("alice", "USD", "10.00")
+        for bet in ("b1", "b2"):
+            await ledger.debit(MoneyRequest.prepare(ledger.currencies, Kind.DEBIT, "aigame", bet, "alice", "USD", "1"))
+            win = MoneyRequest.prepare(
+                ledger.currencies, Kind.CREDIT, "aigame", f"w{bet}", "alice", "USD", "10.01", reference_id=bet
+            )
+            with pytest.raises(WalletError, match="held for review"):
+                await ledger.credit(win)
+    listed = wallet("review", "list", database_url=database_url)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert len(lines) == 2 and "aigame wb1" in lines[0] and "10.01 USD on a stake of 1.00" in lines[0]
+    pending = json.loads(wallet("review", "list", "--json", database_url=database_url).stdout)
+    first, second = (row["id"] for row in pending)
+    approved = wallet("review", "approve", str(first), database_url=database_url)
+    assert (approved.returncode, approved.stdout.strip()) == (0, f"hold {first} (aigame wb1) approved")
+    again = wallet("review", "approve", str(first), database_url=database_url)  # decided already
+    assert again.returncode == 1 and "TRANSACTION_NOT_FOUND" in again.stdout
+    no_reason = wallet("review", "reject", str(second), database_url=database_url)
+    assert no_reason.returncode == 2  # argparse: --reason is required
+    rejected = wallet("review", "reject", str(second), "--reason", "bonus abuse", database_url=database_url)
+    assert rejected.returncode == 0, rejected.stdout
+    decided = json.loads(wallet("review", "list", "--status", "all", "--json", database_url=database_url).stdout)
+    assert [(h["status"], h["decision_reason"]) for h in decided] == [("approved", ""), ("rejected", "bonus abuse")]
+    assert wallet("review", "list", database_url=database_url).stdout.strip() == "no pending holds"
+    audited = json.loads(wallet("audit", "--json", database_url=database_url).stdout)
+    assert [(e["action"], e["subject"]) for e in audited if e["action"].startswith("payout.")] == [
+        ("payout.approved", "aigame wb1"),
+        ("payout.rejected", "aigame wb2"),
+    ]

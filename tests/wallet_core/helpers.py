@@ -18,7 +18,9 @@ from sqlalchemy.engine import RowMapping
 from tests.support.core import CoreHandle, bearer
 from wallet.v1 import wallet_pb2 as pb
 from wallet_core import chain
+from wallet_core.audit import AdminAudit
 from wallet_core.domain import Kind
+from wallet_core.holds import Hold, Review
 from wallet_core.store import queries
 from wallet_core.store.database import create_engine
 from wallet_core.store.schema import accounts, entries, transactions
@@ -269,6 +271,39 @@ async def rows(core: CoreHandle, query: Select[Any]) -> list[RowMapping]:
             return list((await conn.execute(query)).mappings())
     finally:
         await engine.dispose()
+
+
+async def decide_hold(
+    core: CoreHandle, tx: str | None, *, approve: bool, reason: str = "", actor: str = "cli:tester"
+) -> Hold:
+    """Approve or reject the pending hold of credit ``tx`` (None: the one pending), as ``wallet review`` does."""
+    engine = create_engine(core.database_url, pool_size=1)
+    try:
+        review = Review(engine, {"USD": 2, "EUR": 2}, AdminAudit(engine))
+        (hold,) = [hold for hold in await review.holds() if tx is None or hold.transaction_id == tx]
+        if approve:
+            return await review.approve(hold.id, actor)
+        return await review.reject(hold.id, actor, reason)
+    finally:
+        await engine.dispose()
+
+
+async def set_max_payout_multiple(core: CoreHandle, provider: str, multiple: int) -> None:
+    """The limit a core's configuration writes when it starts (``holds``)."""
+    await execute_sql(
+        core, f"INSERT INTO payout_limits (provider, max_payout_multiple) VALUES ('{provider}', {multiple})"
+    )
+
+
+async def set_daily_budget(
+    core: CoreHandle, provider: str, currency: str, minor_units: int, time_zone: str = "UTC"
+) -> None:
+    """The daily budget of credits with no bet a core's configuration writes when it starts (``holds``)."""
+    await execute_sql(
+        core,
+        f"INSERT INTO credit_budgets (provider, currency, daily_budget, time_zone) "
+        f"VALUES ('{provider}', '{currency}', {minor_units}, '{time_zone}')",
+    )
 
 
 async def execute_sql(core: CoreHandle, statement: str) -> None:

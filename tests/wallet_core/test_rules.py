@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import grpc
 import pytest
@@ -25,9 +26,13 @@ from sqlalchemy import select
 
 from tests.support.core import bearer
 from tests.wallet_core.helpers import (
+    PROVIDER,
     check_ledger,
     credit,
+    credit_batch,
+    credit_request,
     debit,
+    decide_hold,
     entries_of,
     entry_count,
     error_info,
@@ -36,12 +41,16 @@ from tests.wallet_core.helpers import (
     refused,
     rollback,
     rows,
+    set_daily_budget,
+    set_max_payout_multiple,
     transaction_count,
     transaction_row,
 )
 from tests.wallet_core.write_paths import PATHS, PathCore, serving_path
 from wallet.v1 import wallet_pb2 as pb
+from wallet_core.audit import admin_audit
 from wallet_core.store.database import create_engine
+from wallet_core.store.holds import credit_budget_days, payout_holds
 from wallet_core.store.schema import accounts, transactions
 from wallet_core.verify import walk_chains
 
@@ -801,6 +810,124 @@ async def a_payout_names_its_bets_player_and_currency(core: PathCore) -> None:
     bet = (await get_transaction(core, "b1")).transaction.bet
     assert (bet.state, bet.payout) == (pb.BET_STATE_PLACED, "0.00")
     assert core.fast_answers() in (None, ["written", "none", "none"])
+    await check_ledger(core)
+
+
+@rule(7)
+async def a_payout_past_the_multiple_is_held_and_paid_once_approved(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "100")
+    await set_max_payout_multiple(core, PROVIDER, 10)
+    await debit(core, "b1", "p1", "10")
+    within = await credit(core, "w1", "p1", "60", ref="b1")  # the bet's payouts: 60 of at most 100
+    assert within.transaction.balance_after == "150.00"
+    held = await refused(credit(core, "w2", "p1", "40.01", ref="b1"))  # 100.01 in all
+    assert (held.code, held.reason, held.metadata) == (
+        grpc.StatusCode.ABORTED,
+        "PAYOUT_HELD",
+        {"transaction_id": "w2"},
+    )
+    again = await refused(credit(core, "w2", "p1", "40.01", ref="b1"))  # the provider re-sends
+    assert again.reason == "PAYOUT_HELD"
+    other = await refused(credit(core, "w2", "p1", "5", ref="b1"))  # the held key, another request
+    assert (other.reason, other.metadata["held"]) == ("IDEMPOTENCY_CONFLICT", "true")
+    assert await core.balance("p1", "USD") == Decimal("150.00")
+    assert await transaction_row(core, "w2", "credit") is None
+    (hold,) = await rows(core, select(payout_holds))
+    assert (hold["status"], hold["amount"], hold["stake"], hold["paid_before"]) == ("pending", 4001, 1000, 6000)
+
+    decided = await decide_hold(core, "w2", approve=True)
+    assert (decided.status, decided.decided_by) == ("approved", "cli:tester")
+    paid = await credit(core, "w2", "p1", "40.01", ref="b1")  # the next re-send is paid
+    assert (paid.replay, paid.transaction.balance_after, paid.transaction.bet.payout) == (False, "190.01", "100.01")
+    replay = await credit(core, "w2", "p1", "40.01", ref="b1")
+    assert replay.replay and replay.transaction.wallet_transaction_id == paid.transaction.wallet_transaction_id
+    # The fast path leaves every call with a held key to the general path, the replay included.
+    assert core.fast_answers() in (None, ["written", "written", "none", "none", "none", "none", "none"])
+    await check_ledger(core)
+
+
+@rule(7)
+async def a_rejected_payout_is_refused_for_good_with_its_reason(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "100")
+    await set_max_payout_multiple(core, PROVIDER, 2)
+    await debit(core, "b1", "p1", "10")
+    assert (await refused(credit(core, "w1", "p1", "20.01", ref="b1"))).reason == "PAYOUT_HELD"
+    await decide_hold(core, "w1", approve=False, reason="same table, same second, every round")
+    for _ in range(2):
+        rejected = await refused(credit(core, "w1", "p1", "20.01", ref="b1"))
+        assert (rejected.code, rejected.reason, rejected.metadata) == (
+            FAILED_PRECONDITION,
+            "PAYOUT_REJECTED",
+            {"transaction_id": "w1", "decision_reason": "same table, same second, every round"},
+        )
+    assert await core.balance("p1", "USD") == Decimal("90.00")
+    assert await transaction_row(core, "w1", "credit") is None
+    bet = (await get_transaction(core, "b1")).transaction.bet
+    assert (bet.state, bet.payout) == (pb.BET_STATE_PLACED, "0.00")
+    (entry,) = await rows(core, select(admin_audit).where(admin_audit.c.action == "payout.rejected"))
+    assert (entry["actor"], entry["subject"]) == ("cli:tester", f"{PROVIDER} w1")
+    assert entry["details"]["status"] == "rejected"
+    await check_ledger(core)
+
+
+@rule(7)
+async def a_held_payout_in_a_batch_refuses_the_batch_and_is_kept(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "100")
+    await set_max_payout_multiple(core, PROVIDER, 2)
+    await debit(core, "b1", "p1", "10")
+    await debit(core, "b2", "p1", "10")
+    batch = [credit_request("w1", "p1", "5", ref="b1"), credit_request("w2", "p1", "25", ref="b2")]
+    held = await refused(credit_batch(core, batch))
+    assert (held.reason, held.metadata) == ("PAYOUT_HELD", {"transaction_id": "w2", "batch_index": "1"})
+    assert await core.balance("p1", "USD") == Decimal("80.00")
+    assert [hold["transaction_id"] for hold in await rows(core, select(payout_holds))] == ["w2"]
+    await decide_hold(core, "w2", approve=True)
+    paid = await credit_batch(core, batch)
+    assert [c.transaction.balance_after for c in paid.credits] == ["85.00", "110.00"]
+    await check_ledger(core)
+
+
+@rule(7)
+async def credits_with_no_bet_past_the_days_budget_are_held_and_paid_once_approved(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "0")
+    await set_daily_budget(core, PROVIDER, "USD", 100_00, "Pacific/Kiritimati")
+    assert (await credit(core, "c1", "p1", "60")).transaction.balance_after == "60.00"
+    assert (await credit(core, "c2", "p1", "40")).transaction.balance_after == "100.00"  # the budget, exactly
+    assert (await credit(core, "c2", "p1", "40")).replay  # a replay is not counted again
+    held = await refused(credit(core, "c3", "p1", "0.01"))
+    assert (held.code, held.reason) == (grpc.StatusCode.ABORTED, "PAYOUT_HELD")
+    (hold,) = await rows(core, select(payout_holds))
+    assert (hold["cause"], hold["stake"], hold["paid_before"], hold["reference_id"]) == ("budget", None, 100_00, "")
+    (day,) = await rows(core, select(credit_budget_days))
+    assert (day["day"], day["spent"]) == (datetime.now(ZoneInfo("Pacific/Kiritimati")).date(), 100_00)
+    await decide_hold(core, "c3", approve=True)
+    assert (await credit(core, "c3", "p1", "0.01")).transaction.balance_after == "100.01"
+    assert (await refused(credit(core, "c4", "p1", "1"))).reason == "PAYOUT_HELD"  # an approval is no budget
+    assert (await credit(core, "c5", "p1", "0")).transaction.balance_after == "100.01"  # nothing to count
+    assert [row["spent"] for row in await rows(core, select(credit_budget_days))] == [100_00]
+    await core.open_account("p1", "EUR", "0")
+    (paid,) = (await credit_batch(core, [credit_request("c6", "p1", "1000", "EUR")])).credits  # no EUR budget
+    assert paid.transaction.balance_after == "1000.00"
+    await check_ledger(core)
+
+
+@rule(7)
+async def concurrent_credits_with_no_bet_never_pass_the_budget_together(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "0")
+    await core.open_account("p2", "USD", "0")
+    await set_daily_budget(core, PROVIDER, "USD", 100_00)
+
+    async def attempt(index: int) -> str:
+        try:
+            await credit(core, f"c{index}", f"p{index % 2 + 1}", "30")
+        except grpc.aio.AioRpcError as error:
+            return error_info(error).reason
+        return "OK"
+
+    answers = await asyncio.gather(*(attempt(i) for i in range(6)))
+    assert sorted(answers) == ["OK"] * 3 + ["PAYOUT_HELD"] * 3
+    assert await core.balance("p1", "USD") + await core.balance("p2", "USD") == Decimal("90.00")
+    assert len(await rows(core, select(payout_holds))) == 3
     await check_ledger(core)
 
 

@@ -81,6 +81,8 @@ async def test_reflection_lists_the_wallet_service(core: CoreHandle) -> None:
         "ListTransactions",
         "SetPlayerStatus",
         "GetPlayerStatus",
+        "ListHeldPayouts",
+        "DecideHeldPayout",
     }
 
 

@@ -22,6 +22,7 @@ from tests.wallet_core.helpers import (
     credit_request,
     debit,
     debit_request,
+    decide_hold,
     execute_sql,
     get_transaction,
     list_transactions,
@@ -32,6 +33,7 @@ from tests.wallet_core.helpers import (
     transaction_row,
 )
 from wallet.v1 import wallet_pb2 as pb
+from wallet_core.audit import admin_audit
 from wallet_core.errors import Reason
 from wallet_core.service import GRPC_CODES
 from wallet_core.store.schema import entries, transactions
@@ -132,6 +134,18 @@ async def _permission_denied(core: CoreHandle) -> ErrorDetails:
     return await refused(debit(core, "b1", "p1", "1", provider="hrg", token=core.token_for("aigame")))
 
 
+async def _payout_held(core: CoreHandle) -> ErrorDetails:
+    await core.open_account("p1", "USD", "10")
+    await debit(core, "b1", "p1", "1", provider="aigame")  # the core's default: 100x for aigame
+    return await refused(credit(core, "w1", "p1", "100.01", provider="aigame", ref="b1"))
+
+
+async def _payout_rejected(core: CoreHandle) -> ErrorDetails:
+    await _payout_held(core)
+    await decide_hold(core, "w1", approve=False, reason="chip dumping")
+    return await refused(credit(core, "w1", "p1", "100.01", provider="aigame", ref="b1"))
+
+
 async def _store_unavailable(core: CoreHandle) -> ErrorDetails:
     await core.open_account("p1", "USD", "10")
     await execute_sql(core, "ALTER TABLE accounts RENAME TO accounts_offline")
@@ -200,6 +214,12 @@ REASONS: dict[Reason, tuple[grpc.StatusCode, Scenario, dict[str, str]]] = {
     ),
     Reason.STORE_UNAVAILABLE: (Code.UNAVAILABLE, _store_unavailable, {}),
     Reason.PLAYER_BLOCKED: (Code.FAILED_PRECONDITION, _player_blocked, {"transaction_id": "b1", "replay": "false"}),
+    Reason.PAYOUT_HELD: (Code.ABORTED, _payout_held, {"transaction_id": "w1"}),
+    Reason.PAYOUT_REJECTED: (
+        Code.FAILED_PRECONDITION,
+        _payout_rejected,
+        {"transaction_id": "w1", "decision_reason": "chip dumping"},
+    ),
 }
 
 
@@ -600,3 +620,53 @@ async def test_details_struct_round_trips(core: CoreHandle) -> None:
     answer = await debit(core, "b1", "p1", "1", details=details)
     assert answer.transaction.details == struct(details)
     assert (await get_transaction(core, "b1")).transaction.details == struct(details)
+
+
+async def test_the_admin_lists_and_decides_held_payouts_over_grpc(core: CoreHandle) -> None:
+    await _payout_held(core)  # w1: 100.01 on a stake of 1 (aigame: 100x)
+    admin = bearer(core.admin_token)
+    listed = await core.stub.ListHeldPayouts(pb.ListHeldPayoutsRequest(), metadata=admin)
+    (held,) = listed.held_payouts
+    assert (held.provider, held.transaction_id, held.player_id, held.amount, held.stake, held.paid_before) == (
+        "aigame",
+        "w1",
+        "p1",
+        "100.01",
+        "1.00",
+        "0.00",
+    )
+    assert (held.status, held.reference_transaction_id, held.HasField("decided_at")) == (
+        pb.HOLD_STATUS_PENDING,
+        "b1",
+        False,
+    )
+    unclear = await refused(
+        core.stub.DecideHeldPayout(pb.DecideHeldPayoutRequest(hold_id=held.hold_id), metadata=admin)
+    )
+    assert (unclear.reason, unclear.metadata) == ("INVALID_ARGUMENT", {"field": "decision"})
+    not_admin = await refused(
+        core.stub.DecideHeldPayout(
+            pb.DecideHeldPayoutRequest(hold_id=held.hold_id, decision=pb.HOLD_STATUS_APPROVED),
+            metadata=bearer(core.token_for("aigame")),
+        )
+    )
+    assert not_admin.reason == "PERMISSION_DENIED"
+    decided = await core.stub.DecideHeldPayout(
+        pb.DecideHeldPayoutRequest(hold_id=held.hold_id, decision=pb.HOLD_STATUS_APPROVED), metadata=admin
+    )
+    assert (decided.held_payout.status, decided.held_payout.decided_by) == (pb.HOLD_STATUS_APPROVED, "admin")
+    assert decided.held_payout.HasField("decided_at")
+    assert not (await core.stub.ListHeldPayouts(pb.ListHeldPayoutsRequest(), metadata=admin)).held_payouts
+    approved = pb.ListHeldPayoutsRequest(status=pb.HOLD_STATUS_APPROVED)
+    assert len((await core.stub.ListHeldPayouts(approved, metadata=admin)).held_payouts) == 1
+    paid = await credit(core, "w1", "p1", "100.01", provider="aigame", ref="b1")
+    assert paid.transaction.balance_after == "109.01"
+    audited = await rows(core, select(admin_audit).where(admin_audit.c.action == "payout.approved"))
+    assert [(entry["actor"], entry["subject"]) for entry in audited] == [("admin", "aigame w1")]
+    again = await refused(
+        core.stub.DecideHeldPayout(
+            pb.DecideHeldPayoutRequest(hold_id=held.hold_id, decision=pb.HOLD_STATUS_REJECTED, reason="late"),
+            metadata=admin,
+        )
+    )
+    assert again.reason == "TRANSACTION_NOT_FOUND"

@@ -76,6 +76,12 @@ class _ErrorReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ErrorReas
     """The player is blocked by the operator: the bet is refused. Recorded: a retry
     gets the same answer, even after the player is unblocked.
     """
+    ERROR_REASON_PAYOUT_HELD: _ErrorReason.ValueType  # 19
+    """The payout is held for review (past its provider's multiple of the stake): nothing was paid,
+    re-send the same request; it is paid once approved.
+    """
+    ERROR_REASON_PAYOUT_REJECTED: _ErrorReason.ValueType  # 20
+    """The payout was held and the review rejected it: refused for good (metadata: the stored reason)."""
 
 class ErrorReason(_ErrorReason, metaclass=_ErrorReasonEnumTypeWrapper):
     """ErrorReason lists the reasons the core puts in google.rpc.ErrorInfo.reason,
@@ -121,6 +127,12 @@ ERROR_REASON_PLAYER_BLOCKED: ErrorReason.ValueType  # 18
 """The player is blocked by the operator: the bet is refused. Recorded: a retry
 gets the same answer, even after the player is unblocked.
 """
+ERROR_REASON_PAYOUT_HELD: ErrorReason.ValueType  # 19
+"""The payout is held for review (past its provider's multiple of the stake): nothing was paid,
+re-send the same request; it is paid once approved.
+"""
+ERROR_REASON_PAYOUT_REJECTED: ErrorReason.ValueType  # 20
+"""The payout was held and the review rejected it: refused for good (metadata: the stored reason)."""
 Global___ErrorReason: _TypeAlias = ErrorReason  # noqa: Y015
 
 class _TransactionKind:
@@ -192,6 +204,26 @@ BET_STATE_CANCELLED: BetState.ValueType  # 3
 BET_STATE_TOMBSTONE: BetState.ValueType  # 4
 """A cancel arrived for a bet never seen."""
 Global___BetState: _TypeAlias = BetState  # noqa: Y015
+
+class _HoldStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _HoldStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_HoldStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    HOLD_STATUS_UNSPECIFIED: _HoldStatus.ValueType  # 0
+    HOLD_STATUS_PENDING: _HoldStatus.ValueType  # 1
+    HOLD_STATUS_APPROVED: _HoldStatus.ValueType  # 2
+    HOLD_STATUS_REJECTED: _HoldStatus.ValueType  # 3
+
+class HoldStatus(_HoldStatus, metaclass=_HoldStatusEnumTypeWrapper):
+    """HoldStatus is where a held payout's review stands."""
+
+HOLD_STATUS_UNSPECIFIED: HoldStatus.ValueType  # 0
+HOLD_STATUS_PENDING: HoldStatus.ValueType  # 1
+HOLD_STATUS_APPROVED: HoldStatus.ValueType  # 2
+HOLD_STATUS_REJECTED: HoldStatus.ValueType  # 3
+Global___HoldStatus: _TypeAlias = HoldStatus  # noqa: Y015
 
 @_typing.final
 class Transaction(_message.Message):
@@ -1004,3 +1036,170 @@ class GetPlayerStatusResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetPlayerStatusResponse: _TypeAlias = GetPlayerStatusResponse  # noqa: Y015
+
+@_typing.final
+class HeldPayout(_message.Message):
+    """HeldPayout is a credit held for review: not paid, not stored as a transaction."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HOLD_ID_FIELD_NUMBER: _builtins.int
+    PROVIDER_FIELD_NUMBER: _builtins.int
+    TRANSACTION_ID_FIELD_NUMBER: _builtins.int
+    PLAYER_ID_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    REFERENCE_TRANSACTION_ID_FIELD_NUMBER: _builtins.int
+    STAKE_FIELD_NUMBER: _builtins.int
+    PAID_BEFORE_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    HELD_AT_FIELD_NUMBER: _builtins.int
+    DECIDED_BY_FIELD_NUMBER: _builtins.int
+    DECIDED_AT_FIELD_NUMBER: _builtins.int
+    DECISION_REASON_FIELD_NUMBER: _builtins.int
+    CAUSE_FIELD_NUMBER: _builtins.int
+    hold_id: _builtins.int
+    provider: _builtins.str
+    transaction_id: _builtins.str
+    player_id: _builtins.str
+    currency: _builtins.str
+    amount: _builtins.str
+    reference_transaction_id: _builtins.str
+    stake: _builtins.str
+    """The bet's stake, and what the bet had paid before this payout; for a credit with no bet (cause
+    "budget"), no stake and the day's credits with no bet before it.
+    """
+    paid_before: _builtins.str
+    status: Global___HoldStatus.ValueType
+    decided_by: _builtins.str
+    decision_reason: _builtins.str
+    cause: _builtins.str
+    """"multiple": past the provider's max_payout_multiple x stake; "budget": past its daily budget of
+    credits with no bet.
+    """
+    @_builtins.property
+    def held_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def decided_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        hold_id: _builtins.int = ...,
+        provider: _builtins.str = ...,
+        transaction_id: _builtins.str = ...,
+        player_id: _builtins.str = ...,
+        currency: _builtins.str = ...,
+        amount: _builtins.str = ...,
+        reference_transaction_id: _builtins.str = ...,
+        stake: _builtins.str = ...,
+        paid_before: _builtins.str = ...,
+        status: Global___HoldStatus.ValueType = ...,
+        held_at: _timestamp_pb2.Timestamp | None = ...,
+        decided_by: _builtins.str = ...,
+        decided_at: _timestamp_pb2.Timestamp | None = ...,
+        decision_reason: _builtins.str = ...,
+        cause: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["decided_at", b"decided_at", "held_at", b"held_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "cause", b"cause", "currency", b"currency", "decided_at", b"decided_at", "decided_by", b"decided_by", "decision_reason", b"decision_reason", "held_at", b"held_at", "hold_id", b"hold_id", "paid_before", b"paid_before", "player_id", b"player_id", "provider", b"provider", "reference_transaction_id", b"reference_transaction_id", "stake", b"stake", "status", b"status", "transaction_id", b"transaction_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___HeldPayout: _TypeAlias = HeldPayout  # noqa: Y015
+
+@_typing.final
+class ListHeldPayoutsRequest(_message.Message):
+    """ListHeldPayoutsRequest: status UNSPECIFIED lists the pending ones."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    STATUS_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    status: Global___HoldStatus.ValueType
+    page_size: _builtins.int
+    """At most this many, oldest first (default and largest: 500)."""
+    def __init__(
+        self,
+        *,
+        status: Global___HoldStatus.ValueType = ...,
+        page_size: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListHeldPayoutsRequest: _TypeAlias = ListHeldPayoutsRequest  # noqa: Y015
+
+@_typing.final
+class ListHeldPayoutsResponse(_message.Message):
+    """ListHeldPayoutsResponse answers the held payouts, oldest first."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HELD_PAYOUTS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def held_payouts(self) -> _containers.RepeatedCompositeFieldContainer[Global___HeldPayout]: ...
+    def __init__(
+        self,
+        *,
+        held_payouts: _abc.Iterable[Global___HeldPayout] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["held_payouts", b"held_payouts"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListHeldPayoutsResponse: _TypeAlias = ListHeldPayoutsResponse  # noqa: Y015
+
+@_typing.final
+class DecideHeldPayoutRequest(_message.Message):
+    """DecideHeldPayoutRequest decides a pending hold: APPROVED, or REJECTED with a reason."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HOLD_ID_FIELD_NUMBER: _builtins.int
+    DECISION_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    hold_id: _builtins.int
+    decision: Global___HoldStatus.ValueType
+    reason: _builtins.str
+    def __init__(
+        self,
+        *,
+        hold_id: _builtins.int = ...,
+        decision: Global___HoldStatus.ValueType = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["decision", b"decision", "hold_id", b"hold_id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DecideHeldPayoutRequest: _TypeAlias = DecideHeldPayoutRequest  # noqa: Y015
+
+@_typing.final
+class DecideHeldPayoutResponse(_message.Message):
+    """DecideHeldPayoutResponse answers the hold as decided."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HELD_PAYOUT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def held_payout(self) -> Global___HeldPayout: ...
+    def __init__(
+        self,
+        *,
+        held_payout: Global___HeldPayout | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["held_payout", b"held_payout"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["held_payout", b"held_payout"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DecideHeldPayoutResponse: _TypeAlias = DecideHeldPayoutResponse  # noqa: Y015

@@ -85,6 +85,16 @@ class WalletServiceStub:
                 request_serializer=wallet_dot_v1_dot_wallet__pb2.GetPlayerStatusRequest.SerializeToString,
                 response_deserializer=wallet_dot_v1_dot_wallet__pb2.GetPlayerStatusResponse.FromString,
                 _registered_method=True)
+        self.ListHeldPayouts = channel.unary_unary(
+                '/wallet.v1.WalletService/ListHeldPayouts',
+                request_serializer=wallet_dot_v1_dot_wallet__pb2.ListHeldPayoutsRequest.SerializeToString,
+                response_deserializer=wallet_dot_v1_dot_wallet__pb2.ListHeldPayoutsResponse.FromString,
+                _registered_method=True)
+        self.DecideHeldPayout = channel.unary_unary(
+                '/wallet.v1.WalletService/DecideHeldPayout',
+                request_serializer=wallet_dot_v1_dot_wallet__pb2.DecideHeldPayoutRequest.SerializeToString,
+                response_deserializer=wallet_dot_v1_dot_wallet__pb2.DecideHeldPayoutResponse.FromString,
+                _registered_method=True)
 
 
 class WalletServiceServicer:
@@ -164,6 +174,21 @@ class WalletServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListHeldPayouts(self, request, context):
+        """Admin: the payouts held for review (past their provider's max_payout_multiple x stake).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DecideHeldPayout(self, request, context):
+        """Admin: approve a held payout (its next re-send is paid) or reject it (its re-sends are refused
+        PAYOUT_REJECTED for good); audited.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WalletServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -216,6 +241,16 @@ def add_WalletServiceServicer_to_server(servicer, server):
                     servicer.GetPlayerStatus,
                     request_deserializer=wallet_dot_v1_dot_wallet__pb2.GetPlayerStatusRequest.FromString,
                     response_serializer=wallet_dot_v1_dot_wallet__pb2.GetPlayerStatusResponse.SerializeToString,
+            ),
+            'ListHeldPayouts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListHeldPayouts,
+                    request_deserializer=wallet_dot_v1_dot_wallet__pb2.ListHeldPayoutsRequest.FromString,
+                    response_serializer=wallet_dot_v1_dot_wallet__pb2.ListHeldPayoutsResponse.SerializeToString,
+            ),
+            'DecideHeldPayout': grpc.unary_unary_rpc_method_handler(
+                    servicer.DecideHeldPayout,
+                    request_deserializer=wallet_dot_v1_dot_wallet__pb2.DecideHeldPayoutRequest.FromString,
+                    response_serializer=wallet_dot_v1_dot_wallet__pb2.DecideHeldPayoutResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -489,6 +524,60 @@ class WalletService:
             '/wallet.v1.WalletService/GetPlayerStatus',
             wallet_dot_v1_dot_wallet__pb2.GetPlayerStatusRequest.SerializeToString,
             wallet_dot_v1_dot_wallet__pb2.GetPlayerStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListHeldPayouts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wallet.v1.WalletService/ListHeldPayouts',
+            wallet_dot_v1_dot_wallet__pb2.ListHeldPayoutsRequest.SerializeToString,
+            wallet_dot_v1_dot_wallet__pb2.ListHeldPayoutsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DecideHeldPayout(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wallet.v1.WalletService/DecideHeldPayout',
+            wallet_dot_v1_dot_wallet__pb2.DecideHeldPayoutRequest.SerializeToString,
+            wallet_dot_v1_dot_wallet__pb2.DecideHeldPayoutResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -68,6 +68,12 @@ class WalletServiceStub:
     """
     GetPlayerStatus: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.GetPlayerStatusRequest, _wallet_pb2.GetPlayerStatusResponse]
     """GetPlayerStatus answers whether a player is blocked (admin identities only)."""
+    ListHeldPayouts: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.ListHeldPayoutsRequest, _wallet_pb2.ListHeldPayoutsResponse]
+    """Admin: the payouts held for review (past their provider's max_payout_multiple x stake)."""
+    DecideHeldPayout: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.DecideHeldPayoutRequest, _wallet_pb2.DecideHeldPayoutResponse]
+    """Admin: approve a held payout (its next re-send is paid) or reject it (its re-sends are refused
+    PAYOUT_REJECTED for good); audited.
+    """
 
 @_typing.type_check_only
 class WalletServiceAsyncStub(WalletServiceStub):
@@ -99,6 +105,12 @@ class WalletServiceAsyncStub(WalletServiceStub):
     """
     GetPlayerStatus: _aio.UnaryUnaryMultiCallable[_wallet_pb2.GetPlayerStatusRequest, _wallet_pb2.GetPlayerStatusResponse]  # type: ignore[assignment]
     """GetPlayerStatus answers whether a player is blocked (admin identities only)."""
+    ListHeldPayouts: _aio.UnaryUnaryMultiCallable[_wallet_pb2.ListHeldPayoutsRequest, _wallet_pb2.ListHeldPayoutsResponse]  # type: ignore[assignment]
+    """Admin: the payouts held for review (past their provider's max_payout_multiple x stake)."""
+    DecideHeldPayout: _aio.UnaryUnaryMultiCallable[_wallet_pb2.DecideHeldPayoutRequest, _wallet_pb2.DecideHeldPayoutResponse]  # type: ignore[assignment]
+    """Admin: approve a held payout (its next re-send is paid) or reject it (its re-sends are refused
+    PAYOUT_REJECTED for good); audited.
+    """
 
 class WalletServiceServicer(metaclass=_abc_1.ABCMeta):
     """WalletService owns players' balances and the append-only ledger behind them."""
@@ -187,5 +199,23 @@ class WalletServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_wallet_pb2.GetPlayerStatusResponse, _abc.Awaitable[_wallet_pb2.GetPlayerStatusResponse]]:
         """GetPlayerStatus answers whether a player is blocked (admin identities only)."""
+
+    @_abc_1.abstractmethod
+    def ListHeldPayouts(
+        self,
+        request: _wallet_pb2.ListHeldPayoutsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_wallet_pb2.ListHeldPayoutsResponse, _abc.Awaitable[_wallet_pb2.ListHeldPayoutsResponse]]:
+        """Admin: the payouts held for review (past their provider's max_payout_multiple x stake)."""
+
+    @_abc_1.abstractmethod
+    def DecideHeldPayout(
+        self,
+        request: _wallet_pb2.DecideHeldPayoutRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_wallet_pb2.DecideHeldPayoutResponse, _abc.Awaitable[_wallet_pb2.DecideHeldPayoutResponse]]:
+        """Admin: approve a held payout (its next re-send is paid) or reject it (its re-sends are refused
+        PAYOUT_REJECTED for good); audited.
+        """
 
 def add_WalletServiceServicer_to_server(servicer: WalletServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

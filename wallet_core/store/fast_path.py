@@ -52,6 +52,7 @@ class FastPath(Protocol):
 
     async def payout(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | None:
         """What was written and the bet as it now stands, when the payout was applied; None when
-        the bet is missing, cancelled, another owner's, or the balance would pass its limit."""
+        the bet is missing, cancelled, another owner's, the balance would pass its limit, the payout
+        would pass its provider's multiple of the stake or its key is held for review (``holds``)."""
 
     async def close(self) -> None: ...

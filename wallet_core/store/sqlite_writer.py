@@ -8,7 +8,8 @@ SQLite works). The rules are the ledger's (``fast_path``):
   its entry, chained to the account's head (``chain``), which moves on; if the balance does not
   cover it (and no bet has its key), store the refusal with the balance (Refused);
 - payout: settle a placed or settled bet of the same player and currency (its payout grows),
-  add to the balance, store the transaction and its chained entry (none for 0).
+  add to the balance, store the transaction and its chained entry (none for 0); a payout past its
+  provider's multiple of the stake, or one held already, is not the usual case (``holds``).
 Anything else writes nothing: no account or no such bet (None), a key seen before (UNIQUE
 fails: UniqueKeyTaken), a balance past its limit (the CHECK fails: None), a locked or broken
 database (FastPathFailed).
@@ -62,6 +63,9 @@ VALUES (?, ?, ?, ?, 'placed', ?, 0, ?) RETURNING id"""
 SETTLE_BET = """UPDATE bets SET state = 'settled', payout = payout + ?1, settled_at = ?2
 WHERE provider = ?3 AND transaction_id = ?4 AND player_id = ?5 AND currency = ?6
     AND state IN ('placed', 'settled')
+    AND NOT EXISTS (SELECT 1 FROM payout_limits l WHERE l.provider = ?3
+        AND bets.payout + ?1 > bets.stake * l.max_payout_multiple)
+    AND NOT EXISTS (SELECT 1 FROM payout_holds h WHERE h.provider = ?3 AND h.transaction_id = ?7)
 RETURNING id, stake, payout, placed_at, settled_at, cancelled_at"""
 STORE = """INSERT INTO transactions (
     provider, kind, transaction_id, request_hash, status, error_reason, error_metadata, account_id, bet_id,
@@ -382,9 +386,8 @@ def _refuse(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, at: str) -
 def _payout(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, created_at: datetime) -> tuple[Written, Bet]:
     at = _text(created_at)
     amount = request.amount
-    settled = db.execute(
-        SETTLE_BET, (amount, at, request.provider, request.reference_id, request.player_id, request.currency)
-    ).fetchone()
+    key = (request.provider, request.reference_id, request.player_id, request.currency, request.transaction_id)
+    settled = db.execute(SETTLE_BET, (amount, at, *key)).fetchone()
     if settled is None:
         raise _NotTheUsualCase
     added = db.execute(ADD, (amount, request.player_id, request.currency)).fetchone()

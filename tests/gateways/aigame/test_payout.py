@@ -9,6 +9,7 @@ import pytest
 from gateways.kit.details import from_struct
 from tests.gateways.aigame.conftest import AIGame, new_id
 from tests.gateways.aigame.vendor import AGENT_ID, SECRET, now_ms, vendor_sign
+from tests.wallet_core.helpers import decide_hold
 from wallet.v1 import wallet_pb2 as pb
 
 
@@ -173,3 +174,21 @@ async def test_a_bad_money_field_is_still_408000_and_moves_nothing(aigame: AIGam
     ):
         assert await aigame.code("payout", spoilt) == 408000, spoilt
     assert await aigame.balance_of(user) == Decimal("90.00")
+
+
+async def test_a_payout_past_100_times_the_stake_is_held_then_paid_once_approved(aigame: AIGame) -> None:
+    user, bet = await placed(aigame, stake="1")
+    body = aigame.vendor.payout(user, bet, "100.01")
+    assert await aigame.code("payout", body) == 800109  # "payout failure": AIGame re-sends every minute
+    assert await aigame.balance_of(user) == Decimal("99.00")
+    await decide_hold(aigame.core, None, approve=True)
+    assert (await aigame.post("payout", body))["data"] == {"balance": "199.01", "currency": "USD"}
+
+
+async def test_a_rejected_payout_stays_a_payout_failure(aigame: AIGame) -> None:
+    user, bet = await placed(aigame, stake="1")
+    body = aigame.vendor.payout(user, bet, "500")
+    assert await aigame.code("payout", body) == 800109
+    await decide_hold(aigame.core, None, approve=False, reason="suspicious")
+    assert await aigame.code("payout", body) == 800109
+    assert await aigame.balance_of(user) == Decimal("99.00")

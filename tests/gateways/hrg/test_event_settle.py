@@ -9,6 +9,7 @@ from decimal import Decimal
 from gateways.hrg.event_settle import wallet_transaction_id
 from gateways.kit.details import from_struct
 from tests.gateways.hrg.conftest import HRG, stored_raw_request, transaction
+from tests.wallet_core.helpers import decide_hold, set_daily_budget
 from wallet.v1 import wallet_pb2
 
 CREDIT = wallet_pb2.TRANSACTION_KIND_CREDIT
@@ -139,3 +140,16 @@ async def test_each_credit_keeps_its_item_and_the_batch_keeps_its_raw_body(hrg: 
     stored = await stored_raw_request(hrg.core, wallet_transaction_id(second["settleId"]), "credit")
     assert stored.startswith('{"settleId":') and '"rate":2.5' in stored and '"é"' in stored
     assert json.loads(stored) == second
+
+
+async def test_promotions_past_the_days_budget_are_held_never_0000_until_approved(hrg: HRG) -> None:
+    await set_daily_budget(hrg.core, "hrg", "USD", 10_00)
+    alice = await hrg.player("0")
+    body = hrg.vendor.event_settle(
+        hrg.vendor.promotion(settle_id(), alice, "6.00"), hrg.vendor.promotion(settle_id(), alice, "5.00")
+    )
+    assert (await hrg.send("event_settle", body))["code"] != "0000"  # HRG re-sends until 0000
+    assert await hrg.balance_of(alice) == Decimal("0")
+    await decide_hold(hrg.core, None, approve=True)
+    assert await hrg.send("event_settle", body) == {"code": "0000"}
+    assert await hrg.balance_of(alice) == Decimal("11.00")

@@ -12,6 +12,7 @@ from gateways.hrg.times import format_timestamp
 from gateways.kit.details import from_struct
 from tests.gateways.hrg.conftest import HRG, new_id, stored_raw_request, transaction
 from tests.gateways.hrg.vendor import hrg_time
+from tests.wallet_core.helpers import decide_hold
 from wallet.v1 import wallet_pb2
 
 CREDIT = wallet_pb2.TRANSACTION_KIND_CREDIT
@@ -178,3 +179,14 @@ async def test_a_bad_win_amount_is_still_refused_and_moves_nothing(hrg: HRG) -> 
     # Nothing was decided under the txId: the genuine settle pays.
     assert (await hrg.send("settle", {**bare, "winAmount": "19.50"}))["code"] == "0000"
     assert await hrg.balance_of(user) == Decimal("109.50")
+
+
+async def test_a_settle_past_100_times_the_stake_is_held_never_0000_until_approved(hrg: HRG) -> None:
+    user, tx = await hrg.player("100.00"), new_id()
+    await hrg.send("place_bet", hrg.vendor.place_bet(user, tx, "1.00"))
+    body = hrg.vendor.settle(user, tx, "1.00", "150.00")
+    assert (await hrg.send("settle", body))["code"] != "0000"  # HRG re-sends a settle until 0000
+    assert await hrg.balance_of(user) == Decimal("99.00")
+    await decide_hold(hrg.core, None, approve=True)
+    assert (await hrg.send("settle", {**body, "ts": hrg_time()}))["code"] == "0000"
+    assert await hrg.balance_of(user) == Decimal("249.00")

@@ -75,6 +75,12 @@ class ScriptedWallet(wallet_pb2_grpc.WalletServiceServicer):
     async def ListTransactions(self, request: Any, context: Any) -> Any:
         return await self._answer("ListTransactions", request, context)
 
+    async def ListHeldPayouts(self, request: Any, context: Any) -> Any:
+        return await self._answer("ListHeldPayouts", request, context)
+
+    async def DecideHeldPayout(self, request: Any, context: Any) -> Any:
+        return await self._answer("DecideHeldPayout", request, context)
+
     async def GetBalance(self, request: Any, context: Any) -> Any:
         return await self._answer("GetBalance", request, context)
 

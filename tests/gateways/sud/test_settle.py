@@ -10,6 +10,7 @@ from google.protobuf import json_format
 
 from tests.gateways.sud.conftest import Sud, SudFactory
 from tests.gateways.sud.vendor import human, new_id, robot
+from tests.wallet_core.helpers import decide_hold
 from wallet.v1 import wallet_pb2
 
 CREDIT = wallet_pb2.TRANSACTION_KIND_CREDIT
@@ -298,3 +299,18 @@ async def test_a_notification_repeating_an_order_id_is_refused(sud: Sud) -> None
     row = human(alice, order, buy_in, remain_score=1950)
     assert (await sud.notify(sud.vendor.settle([row, row])))["ret_code"] == 1001
     assert await sud.balance_of(alice) == Decimal("90.00")
+
+
+async def test_a_remain_score_past_50_times_the_buy_in_holds_the_notification_until_approved(sud: Sud) -> None:
+    alice, bob = await sud.player(), await sud.player()
+    alice_in, bob_in = new_id(), new_id()
+    await sud.buy_in(alice, alice_in, "10.00")
+    await sud.buy_in(bob, bob_in, "10.00")
+    body = sud.vendor.settle(
+        [human(alice, new_id(), alice_in, remain_score=50001), human(bob, new_id(), bob_in, remain_score=1950)]
+    )
+    assert (await sud.notify(body))["ret_code"] == 1500  # SUD re-sends on any non-zero ret_code
+    assert [await sud.balance_of(p) for p in (alice, bob)] == [Decimal("90.00"), Decimal("90.00")]
+    await decide_hold(sud.core, None, approve=True)
+    assert await sud.notify(body) == OK
+    assert [await sud.balance_of(p) for p in (alice, bob)] == [Decimal("590.01"), Decimal("109.50")]

@@ -12,6 +12,7 @@ from google.protobuf import json_format
 
 from tests.gateways.sud.conftest import Sud, SudFactory
 from tests.gateways.sud.vendor import human, new_id, now_ms
+from tests.wallet_core.helpers import decide_hold, set_daily_budget
 from wallet.v1 import wallet_pb2
 
 CONSUME, GAIN = 1, 2
@@ -196,3 +197,13 @@ async def test_it_is_signed_like_the_notifications(sud: Sud) -> None:
     stale = sud.vendor.headers(body, timestamp=str(now_ms() - 11 * 60 * 1000))
     assert (await sud.update_score(body, stale))["ret_code"] == 1005
     assert await sud.balance_of(alice) == Decimal("100.00")
+
+
+async def test_a_gain_past_the_days_budget_is_held_with_send_again_later_until_approved(sud: Sud) -> None:
+    await set_daily_budget(sud.core, "sud", "USD", 5_00)
+    alice, order = await sud.player(), new_id()
+    held = await sud.update_score(sud.vendor.update_score(alice, order, 501, GAIN))
+    assert held["ret_code"] == 1500  # SUD re-sends on any non-zero ret_code
+    assert await sud.balance_of(alice) == Decimal("100.00")
+    await decide_hold(sud.core, None, approve=True)
+    assert await sud.update_score(sud.vendor.update_score(alice, order, 501, GAIN)) == ok(10501)

@@ -11,8 +11,9 @@ AS $function$
 --   'taken'    a unique key exists (a replay or a conflicting id): nothing written, the ledger's
 --              general path answers it (ledger.py);
 --   'none'     not the usual case: no such bet, a cancelled bet or a tombstone, another player's or
---              currency's bet, no account, a balance past its range: nothing written, the general
---              path decides it (rules 6 and 7 refuse it there).
+--              currency's bet, no account, a balance past its range, a payout past its provider's
+--              multiple of the stake or one held for review: nothing written, the general path
+--              decides it (rules 6 and 7 refuse it there; wallet_core/holds.py holds it).
 -- Each item runs in its own sub-block, so that an item's failure undoes that item alone.
 DECLARE
     head bytea;
@@ -30,6 +31,12 @@ BEGIN
             UPDATE bets SET state = 'settled', payout = payout + amounts[i], settled_at = created_ats[i]
             WHERE provider = providers[i] AND transaction_id = reference_ids[i] AND player_id = player_ids[i]
                 AND currency = currency_codes[i] AND state IN ('placed', 'settled')
+                -- A payout past its provider's multiple of the stake, or one held already, is not the
+                -- usual case: the general path holds it for review, or pays it once approved.
+                AND NOT EXISTS (SELECT 1 FROM payout_limits l WHERE l.provider = providers[i]
+                    AND bets.payout + amounts[i] > bets.stake * l.max_payout_multiple)
+                AND NOT EXISTS (SELECT 1 FROM payout_holds h WHERE h.provider = providers[i]
+                    AND h.transaction_id = transaction_ids[i])
             RETURNING id, stake, payout, placed_at, settled_at, cancelled_at
             INTO stored_bet, bet_stake, bet_payout, bet_placed_at, bet_settled_at, bet_cancelled_at;
             IF FOUND THEN
