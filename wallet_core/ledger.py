@@ -7,8 +7,7 @@ Every public method is one database transaction (``store.database.in_transaction
 - exactly once: a request's key is (provider, kind, transaction_id); a repeat answers the
   stored transaction as a replay, a repeat that differs is IDEMPOTENCY_CONFLICT;
 - decided failures (insufficient funds, a blocked player, a limit reached, a cancelled or settled
-  bet) are stored, so a retry
-  gets the same refusal; undecided ones (store down) are never stored;
+  bet) are stored, so a retry gets the same refusal; undecided ones (store down) are never stored;
 - no overdraft: the balance check and the write are one UPDATE ... WHERE balance >= amount (the
   fast path's later debits of one account in a batch: under the lock that UPDATE took);
 - a bet and its cancel meet on one ``bets`` row, so whichever comes first decides;
