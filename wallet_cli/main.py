@@ -19,6 +19,9 @@
     wallet players block|unblock PLAYER --reason TEXT
                                      stop (or resume) a player's bets; payouts and cancels always apply
     wallet players show PLAYER       whether the player is blocked, since when, by whom, why
+    wallet limits set PLAYER CURRENCY [--max-stake X] [--max-daily-loss Y] | clear PLAYER CURRENCY
+                                     a player's maximum stake and daily net loss; bets past them are refused
+    wallet limits show PLAYER        a player's limits and today's net loss, per currency
     wallet review list [--status pending|approved|rejected|all] [--json]
     wallet review approve HOLD_ID | reject HOLD_ID --reason TEXT
                                      payouts held for review: the next re-send is paid, or refused for good
@@ -50,6 +53,8 @@ from wallet_cli.audit import audit
 from wallet_cli.config import load
 from wallet_cli.errors import CommandError
 from wallet_cli.heap import collector_tuned_for_serving
+from wallet_cli.limits import add_parser as add_limits_parser
+from wallet_cli.limits import limits
 from wallet_cli.players import add_parser as add_players_parser
 from wallet_cli.players import players
 from wallet_cli.tokens import tokens_new
@@ -138,6 +143,7 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--limit", type=commands.minutes, default=100, metavar="N", help="the newest N (default 100)")
     audit.add_argument("--json", action="store_true", help="as JSON")
     add_players_parser(sub, common)
+    add_limits_parser(sub, common)
 
     review.add_parser(sub, common)
 
@@ -184,6 +190,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         "tokens": tokens_new,
         "audit": audit,
         "players": players,
+        "limits": limits,
         "review": review.review,
     }
     try:

@@ -6,6 +6,7 @@ commands) call it and only translate; the ledger never chooses its adapters itse
 from __future__ import annotations
 
 from collections.abc import Mapping
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -24,13 +25,15 @@ from wallet_core.store.raw_requests import RawRequests
 from wallet_core.store.sqlite_writer import SqliteWriter
 
 
-async def open_ledger(engine: AsyncEngine, *, pool_size: int = 10) -> Ledger:
+async def open_ledger(engine: AsyncEngine, *, pool_size: int = 10, limits_time_zone: str = "UTC") -> Ledger:
     """A ledger over ``engine`` (migrated, its currencies stored), with the currencies and raw
-    request samples it finds there and its store's fast path (``fast_path_for``)."""
+    request samples it finds there, its store's fast path (``fast_path_for``) and the time zone of
+    players' daily limits."""
     async with engine.connect() as conn:
         currencies = await q.load_currencies(conn)
         raw_requests = RawRequests(await q.newest_samples(conn), sample_saver(engine))
-    return Ledger(engine, currencies, fast_path_for(engine, pool_size, raw_requests), raw_requests)
+    fast_path = fast_path_for(engine, pool_size, raw_requests)
+    return Ledger(engine, currencies, fast_path, raw_requests, ZoneInfo(limits_time_zone))
 
 
 def fast_path_for(engine: AsyncEngine, pool_size: int, raw_requests: RawRequests) -> FastPath | None:
@@ -51,6 +54,7 @@ async def ledger_for(
     pool_size: int = 10,
     max_payout_multiples: Mapping[str, int] | None = None,
     daily_budgets: Mapping[tuple[str, str], DailyBudget] | None = None,
+    limits_time_zone: str = "UTC",
 ) -> Ledger:
     """A ledger over the (migrated) database at ``database_url``, with ``currencies`` stored in it
     first, and the payout limits and daily budgets when given (a core's: ``holds``); the caller closes it
@@ -64,7 +68,7 @@ async def ledger_for(
         if daily_budgets is not None:
             budgets = {key: Budget(b.minor_units, b.time_zone) for key, b in daily_budgets.items()}
             await in_transaction(engine, lambda conn: replace_budgets(conn, budgets))
-        return await open_ledger(engine, pool_size=pool_size)
+        return await open_ledger(engine, pool_size=pool_size, limits_time_zone=limits_time_zone)
     except Exception:
         await engine.dispose()
         raise
@@ -79,5 +83,6 @@ async def wallet_service(settings: CoreSettings) -> WalletService:
         pool_size=settings.pool_size,
         max_payout_multiples=settings.max_payout_multiples,
         daily_budgets=settings.daily_budgets,
+        limits_time_zone=settings.limits_time_zone,
     )
     return WalletService(ledger, Authenticator(settings.clients), AdminAudit(ledger.engine))

@@ -83,6 +83,8 @@ class CoreSettings:
     max_payout_multiples: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_MAX_PAYOUT_MULTIPLES))
     daily_budgets: Mapping[tuple[str, str], DailyBudget] = field(default_factory=dict)
     """(provider, currency): the day's budget of credits with no bet; none configured: never held."""
+    limits_time_zone: str = "UTC"
+    """The time zone whose calendar days players' daily loss limits count (wallet_core/limits.py)."""
 
     @classmethod
     def from_mapping(cls, section: Mapping[str, Any]) -> CoreSettings:
@@ -96,6 +98,7 @@ class CoreSettings:
             "tls",
             "metrics_listen",
             "providers",
+            "limits_time_zone",
         }
         unknown = set(section) - known
         if unknown:
@@ -121,6 +124,7 @@ class CoreSettings:
             metrics_listen=str(section.get("metrics_listen", "")),
             max_payout_multiples=_max_payout_multiples(section.get("providers", {})),
             daily_budgets=_daily_budgets(section.get("providers", {}), currencies),
+            limits_time_zone=_time_zone("[core] limits_time_zone", section.get("limits_time_zone", "UTC")),
         )
 
 
@@ -146,18 +150,20 @@ def _daily_budgets(providers: Mapping[str, Any], currencies: Mapping[str, int]) 
     for name, settings in providers.items():
         where = f"[core.providers.{name}]"
         amounts = settings.get("daily_budget_without_bet", {})
-        time_zone = settings.get("time_zone", "UTC")
-        try:
-            ZoneInfo(str(time_zone))
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(
-                f"{where} time_zone {time_zone!r} is not an IANA time zone (e.g. UTC, Asia/Manila)"
-            ) from None
+        time_zone = _time_zone(f"{where} time_zone", settings.get("time_zone", "UTC"))
         if not isinstance(amounts, Mapping):
             raise ConfigError(f'{where} daily_budget_without_bet is a table of amounts, e.g. {{ USD = "500.00" }}')
         for currency, amount in amounts.items():
-            budgets[(name, currency)] = DailyBudget(_minor_units(where, currency, amount, currencies), str(time_zone))
+            budgets[(name, currency)] = DailyBudget(_minor_units(where, currency, amount, currencies), time_zone)
     return budgets
+
+
+def _time_zone(where: str, value: object) -> str:
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{where} {value!r} is not an IANA time zone (e.g. UTC, Asia/Manila)") from None
+    return str(value)
 
 
 def _minor_units(where: str, currency: str, amount: object, currencies: Mapping[str, int]) -> int:

@@ -30,6 +30,7 @@ class Reason(StrEnum):
     PLAYER_BLOCKED = "PLAYER_BLOCKED"
     PAYOUT_HELD = "PAYOUT_HELD"
     PAYOUT_REJECTED = "PAYOUT_REJECTED"
+    LIMIT_REACHED = "LIMIT_REACHED"
 
 
 class WalletError(Exception):
@@ -40,6 +41,12 @@ class WalletError(Exception):
         self.reason = reason
         self.message = message
         self.metadata = {key: str(value) for key, value in metadata.items()}
+
+
+def account_not_found(player_id: str, currency: str) -> WalletError:
+    return WalletError(
+        Reason.ACCOUNT_NOT_FOUND, f"{player_id!r} has no {currency} account", player_id=player_id, currency=currency
+    )
 
 
 class StoreUnavailable(WalletError):

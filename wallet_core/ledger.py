@@ -6,8 +6,8 @@ taken); the store's adapters come from ``bootstrap``.
 Every public method is one database transaction (``store.database.in_transaction``):
 - exactly once: a request's key is (provider, kind, transaction_id); a repeat answers the
   stored transaction as a replay, a repeat that differs is IDEMPOTENCY_CONFLICT;
-- decided failures (insufficient funds, a blocked player, a cancelled or settled bet) are stored, so a retry
-  gets the same refusal; undecided ones (store down) are never stored;
+- decided failures (insufficient funds, a blocked player, a limit reached, a cancelled or settled
+  bet) are stored, so a retry gets the same refusal; undecided ones (store down) are never stored;
 - no overdraft: the balance check and the write are one UPDATE ... WHERE balance >= amount (the
   fast path's later debits of one account in a batch: under the lock that UPDATE took);
 - a bet and its cancel meet on one ``bets`` row, so whichever comes first decides;
@@ -21,10 +21,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from wallet_core import holds, money
+from wallet_core import holds, limits, money
 from wallet_core.domain import (
     MAX_ID_LENGTH,
     Account,
@@ -38,7 +39,7 @@ from wallet_core.domain import (
     require,
     scale_of,
 )
-from wallet_core.errors import Reason, WalletError
+from wallet_core.errors import Reason, WalletError, account_not_found
 from wallet_core.store import player_blocks
 from wallet_core.store import queries as q
 from wallet_core.store.database import in_transaction
@@ -49,6 +50,7 @@ from wallet_core.store.schema import MAX_BALANCE
 log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 500
+UTC_ZONE = ZoneInfo("UTC")
 
 T = TypeVar("T")
 
@@ -64,8 +66,10 @@ class Ledger:
         currencies: dict[str, int],
         fast_path: FastPath | None = None,
         raw_requests: RawRequests | None = None,
+        limits_zone: ZoneInfo = UTC_ZONE,
     ) -> None:
         self.engine = engine
+        self.limits_zone = limits_zone  # the calendar day of players' daily loss limits
         self.currencies = dict(currencies)
         self._fast_path = fast_path
         self._raw_requests = raw_requests or RawRequests({}, sample_saver(engine))
@@ -84,7 +88,7 @@ class Ledger:
         self.scale(currency)
         account = await self._run(lambda conn: q.find_account(conn, player_id, currency))
         if account is None:
-            raise _account_not_found(player_id, currency)
+            raise account_not_found(player_id, currency)
         return account
 
     async def accounts(self, player_id: str) -> list[Account]:
@@ -228,17 +232,29 @@ class Ledger:
         # The row lock first, then the block: a block and this bet are serialized on the account row.
         controlled = await player_blocks.locked_controlled(conn, request.player_id, request.currency)
         if controlled is None:
-            raise _account_not_found(request.player_id, request.currency)
-        if controlled and await player_blocks.find_block(conn, request.player_id) is not None:
+            raise account_not_found(request.player_id, request.currency)
+        day = limits.today(self.limits_zone)
+        if controlled:  # blocked, or with limits
             account = await q.find_account(conn, request.player_id, request.currency)
-            return await self._store_failure(conn, request, amount, Reason.PLAYER_BLOCKED, account=account)
+            assert account is not None
+            if await player_blocks.find_block(conn, request.player_id) is not None:
+                return await self._store_failure(conn, request, amount, Reason.PLAYER_BLOCKED, account=account)
+            passed = await limits.past_limit(conn, account.id, amount, day)
+            if passed is not None:
+                name, value = passed
+                limit = money.to_decimal_string(value, self.scale(request.currency))
+                return await self._store_failure(
+                    conn, request, amount, Reason.LIMIT_REACHED, account=account, limit=name, limit_value=limit
+                )
         taken = await q.take_if_covered(conn, request.player_id, request.currency, amount)
         if taken is None:
             account = await q.find_account(conn, request.player_id, request.currency)
             if account is None:
-                raise _account_not_found(request.player_id, request.currency)
+                raise account_not_found(request.player_id, request.currency)
             return await self._store_failure(conn, request, amount, Reason.INSUFFICIENT_FUNDS, account=account)
         account_id, balance_after = taken
+        if controlled:
+            await limits.count(conn, account_id, day, -amount)
         bet = await q.insert_bet(
             conn, request.provider, request.transaction_id, request.player_id, request.currency, BetState.PLACED, amount
         )
@@ -280,6 +296,7 @@ class Ledger:
         else:
             await holds.check_credit_without_bet(conn, request)
         account_id, balance_after = await self._add_to_balance(conn, request.player_id, request.currency, amount)
+        await limits.count(conn, account_id, limits.today(self.limits_zone), amount)
         if bet is not None:
             bet = await q.settle_bet(conn, bet.id, amount)
         stored = await self._store(
@@ -360,6 +377,7 @@ class Ledger:
         reversal = bet.payout if request.reverse_payouts else 0
         change = bet.stake - reversal
         account_id, balance_after = await self._add_to_balance(conn, bet.player_id, bet.currency, change)
+        await limits.count(conn, account_id, limits.today(self.limits_zone), change)
         bet = await q.cancel_bet(conn, bet.id)
         stored = await self._store(
             conn,
@@ -443,7 +461,7 @@ class Ledger:
         if added is not None:
             return added
         if await q.find_account(conn, player_id, currency) is None:
-            raise _account_not_found(player_id, currency)
+            raise account_not_found(player_id, currency)
         raise WalletError(
             Reason.INVALID_AMOUNT,
             "the balance would pass the largest amount the ledger holds",
@@ -632,6 +650,7 @@ _FAILURE_MESSAGES = {
     Reason.ALREADY_ROLLED_BACK: "the bet was cancelled",
     Reason.ALREADY_SETTLED: "the bet was settled and its payouts were not reversed",
     Reason.PLAYER_BLOCKED: "the player is blocked: no bets are taken",
+    Reason.LIMIT_REACHED: "the bet passes the player's limit (metadata: which, and its value)",
 }
 
 
@@ -678,10 +697,4 @@ def _already_rolled_back(bet: Bet) -> WalletError:
         _FAILURE_MESSAGES[Reason.ALREADY_ROLLED_BACK],
         reference_transaction_id=bet.transaction_id,
         bet_state=bet.state.value,
-    )
-
-
-def _account_not_found(player_id: str, currency: str) -> WalletError:
-    return WalletError(
-        Reason.ACCOUNT_NOT_FOUND, f"{player_id!r} has no {currency} account", player_id=player_id, currency=currency
     )

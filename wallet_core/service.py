@@ -30,6 +30,7 @@ from wallet_core.domain import Account, Bet, BetState, Kind, MoneyRequest, Outco
 from wallet_core.errors import Reason, WalletError
 from wallet_core.holds import APPROVED, PENDING, REJECTED, Hold, Review
 from wallet_core.ledger import MAX_PAGE_SIZE, Ledger, page_limit
+from wallet_core.limits import LimitsAdmin, PlayerLimits
 from wallet_core.metrics import observe_call
 from wallet_core.players import Players, PlayerStatus
 
@@ -58,6 +59,7 @@ GRPC_CODES: dict[Reason, grpc.StatusCode] = {
     Reason.PLAYER_BLOCKED: grpc.StatusCode.FAILED_PRECONDITION,
     Reason.PAYOUT_HELD: grpc.StatusCode.ABORTED,
     Reason.PAYOUT_REJECTED: grpc.StatusCode.FAILED_PRECONDITION,
+    Reason.LIMIT_REACHED: grpc.StatusCode.FAILED_PRECONDITION,
 }
 
 _KINDS = {
@@ -163,6 +165,7 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         self.audit = audit
         self.players = Players(ledger.engine, audit)
         self.review = Review(ledger.engine, ledger.currencies, audit)
+        self.limits = LimitsAdmin(ledger.engine, audit, ledger.currencies, ledger.limits_zone)
 
     def _client(self, metadata: Metadata) -> Client:
         return self.authenticator.identify(metadata)
@@ -287,7 +290,35 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
             raise WalletError(Reason.INVALID_ARGUMENT, "decision must be APPROVED or REJECTED", field="decision")
         return pb.DecideHeldPayoutResponse(held_payout=self._held_payout(decided))
 
+    @rpc
+    async def SetLimits(self, request: pb.SetLimitsRequest, metadata: Metadata) -> pb.SetLimitsResponse:
+        client = self._client(metadata)
+        require_admin(client, "set players' limits")
+        changed = await self.limits.set_limits(
+            request.player_id, request.currency, request.max_stake, request.max_daily_loss, client.name
+        )
+        return pb.SetLimitsResponse(limits=self._limits(changed))
+
+    @rpc
+    async def GetLimits(self, request: pb.GetLimitsRequest, metadata: Metadata) -> pb.GetLimitsResponse:
+        require_admin(self._client(metadata), "read players' limits")
+        return pb.GetLimitsResponse(
+            limits=[self._limits(found) for found in await self.limits.limits(request.player_id)]
+        )
+
     # --- translation -------------------------------------------------------------------
+
+    def _limits(self, found: PlayerLimits) -> pb.Limits:
+        def decimal(minor: int | None) -> str:
+            return self.limits.decimal(found.currency, minor)
+
+        return pb.Limits(
+            player_id=found.player_id,
+            currency=found.currency,
+            max_stake=decimal(found.limits.max_stake),
+            max_daily_loss=decimal(found.limits.max_daily_loss),
+            net_loss_today=decimal(found.net_loss_today),
+        )
 
     def _money_request(self, kind: Kind, request: Any, metadata: Metadata) -> MoneyRequest:
         """The request prepared once (``MoneyRequest.prepare``): every layer below takes this value."""

@@ -62,6 +62,7 @@ def code_table(provisional: Provisional) -> CodeTable[int]:
             "PLAYER_MISMATCH":        (800101, bf,     800109, 800108, 800100),
             "INSUFFICIENT_FUNDS":     (800103, nf,     800109, 800108, 800100),
             "PLAYER_BLOCKED":         (800103, bf,     800109, 800108, 800100),
+            "LIMIT_REACHED":          (800103, nf,     800109, 800108, 800100),
             "TRANSACTION_NOT_FOUND":  (800103, bf,     800107, 800107, 700237),
             "ALREADY_ROLLED_BACK":    (800103, bf,     800109, 800108, 800100),
             "ALREADY_SETTLED":        (800103, bf,     800109, 800108, 800100),

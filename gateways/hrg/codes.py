@@ -61,9 +61,10 @@ def code_table(provisional: Provisional) -> CodeTable[str]:
             # The player.
             "ACCOUNT_NOT_FOUND":      (u,        u,         u,         u,      u),
             "PLAYER_MISMATCH":        (u,        u,         u,         u,      u),
-            # Decided and recorded by the core: the only three that are "8001".
+            # Decided and recorded by the core: the only ones that are "8001".
             "INSUFFICIENT_FUNDS":     (x,        "8001",    x,         x,      x),
             "PLAYER_BLOCKED":         (x,        "8001",    x,         x,      x),
+            "LIMIT_REACHED":          (x,        "8001",    x,         x,      x),
             "ALREADY_ROLLED_BACK":    (x,        "8001",    x,         x,      x),
             # Not "0000" so that HRG retries (settle) or a person looks (cancel_bet after 3 h).
             "TRANSACTION_NOT_FOUND":  (x,        x,         x,         x,      x),

@@ -87,6 +87,7 @@ CODES: Final = CodeTable(
         "AMOUNT_MISMATCH":        (1012,  1012),
         "IDEMPOTENCY_CONFLICT":   (1013,  9001),
         "INSUFFICIENT_FUNDS":     (1999,  9000),
+        "LIMIT_REACHED":          (1999,  9000),
         "PLAYER_BLOCKED":         (1014,  1014),
         # The gateway's own token, currency or configuration is wrong: our fault, not SUD's.
         "UNSUPPORTED_CURRENCY":   (1999,  1999),

@@ -55,6 +55,7 @@ README_CODES = {
     "PERMISSION_DENIED": grpc.StatusCode.PERMISSION_DENIED, "STORE_UNAVAILABLE": grpc.StatusCode.UNAVAILABLE,
     "TOKEN_EXPIRED": grpc.StatusCode.UNAUTHENTICATED, "PLAYER_BLOCKED": grpc.StatusCode.FAILED_PRECONDITION,
     "PAYOUT_HELD": grpc.StatusCode.ABORTED, "PAYOUT_REJECTED": grpc.StatusCode.FAILED_PRECONDITION,
+    "LIMIT_REACHED": grpc.StatusCode.FAILED_PRECONDITION,
 }  # fmt: skip
 INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 INT32 = st.integers(min_value=-(2**31), max_value=2**31 - 1)

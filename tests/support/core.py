@@ -103,6 +103,23 @@ class CoreHandle:
         )
         return answer.status
 
+    async def set_limits(
+        self, player_id: str, currency: str, *, max_stake: str = "", max_daily_loss: str = ""
+    ) -> pb.Limits:
+        answer: pb.SetLimitsResponse = await self.stub.SetLimits(
+            pb.SetLimitsRequest(
+                player_id=player_id, currency=currency, max_stake=max_stake, max_daily_loss=max_daily_loss
+            ),
+            metadata=bearer(self.admin_token),
+        )
+        return answer.limits
+
+    async def limits(self, player_id: str) -> list[pb.Limits]:
+        answer: pb.GetLimitsResponse = await self.stub.GetLimits(
+            pb.GetLimitsRequest(player_id=player_id), metadata=bearer(self.admin_token)
+        )
+        return list(answer.limits)
+
     async def close(self) -> None:
         if self._channel is not None:
             await self._channel.close()

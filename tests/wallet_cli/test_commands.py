@@ -126,6 +126,26 @@ def test_players_block_unblock_and_show_are_audited(database_url: str) -> None:
     ]
 
 
+def test_limits_set_clear_and_show_are_audited(database_url: str) -> None:
+    assert wallet("limits", "set", "alice", "USD", "--max-stake", "5", database_url=database_url).returncode == 1
+    assert wallet("accounts", "create", "alice", "USD", database_url=database_url).returncode == 0
+    limited = wallet(
+        "limits", "set", "alice", "USD", "--max-stake", "5", "--max-daily-loss", "50", database_url=database_url
+    )
+    assert limited.stdout.strip() == "alice USD: max stake 5.00, max daily loss 50.00, net loss today 0.00"
+    assert wallet("limits", "show", "alice", database_url=database_url).stdout == limited.stdout
+    wrong = wallet("limits", "set", "alice", "USD", "--max-stake", "0.001", database_url=database_url)
+    assert wrong.returncode == 1 and "INVALID_AMOUNT" in wrong.stdout
+    cleared = wallet("limits", "clear", "alice", "USD", database_url=database_url)
+    assert cleared.stdout.strip() == "alice USD: max stake none, max daily loss none, net loss today 0.00"
+    assert wallet("limits", "show", "alice", database_url=database_url).stdout.strip() == "alice: no limits"
+    as_json = json.loads(wallet("audit", "--json", database_url=database_url).stdout)
+    assert [(e["action"], e["subject"], e["details"]) for e in as_json][1:] == [
+        ("limits.set", "alice", {"currency": "USD", "max_stake": "5", "max_daily_loss": "50"}),
+        ("limits.set", "alice", {"currency": "USD", "max_stake": "", "max_daily_loss": ""}),
+    ]
+
+
 def test_tokens_new_prints_a_token_and_the_line_that_names_it(tmp_path: Path) -> None:
     made = wallet("tokens", "new", "aigame-gateway", "--not-after", "2027-01-31T12:00:00Z", database_url="sqlite://")
     assert made.returncode == 0, made.stderr

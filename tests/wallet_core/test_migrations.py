@@ -367,7 +367,8 @@ async def test_0007_old_cores_store_text_and_new_cores_packed_requests(fresh_pos
     assert [tuple(r) for r in stored] == [("b1", "{}", None), ("b2", "", b"\x01\x05packed")]
 
 
-_FUNCTIONS_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0012_payout_holds")
+_FUNCTIONS_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0013_player_limits")
+_HOLDS = importlib.import_module("wallet_core.migrations.versions.0012_payout_holds")
 _BLOCKED = importlib.import_module("wallet_core.migrations.versions.0011_blocked_players")
 _CHAINED = importlib.import_module("wallet_core.migrations.versions.0009_entries_hash_chain")
 _FIRST_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0008_functions_from_sql_files")
@@ -417,7 +418,7 @@ def test_a_changed_sql_file_needs_a_new_migration() -> None:
     here (and that migration refuses to install it) until a new migration takes the reading over."""
     versions = Path(wallet_core.store.__file__).parents[1] / "migrations" / "versions"
     readers = [path.stem for path in versions.glob("*.py") if "CHECKSUMS = " in path.read_text()]
-    assert readers == ["0012_payout_holds"]
+    assert readers == ["0013_player_limits"]
     assert sorted(_FUNCTIONS_FROM_FILES.CHECKSUMS) == [f.name for f in SQL_FILES]
     for sql_file in SQL_FILES:
         assert hashlib.sha256(sql_file.read_bytes()).hexdigest() == _FUNCTIONS_FROM_FILES.CHECKSUMS[sql_file.name], (
@@ -426,7 +427,7 @@ def test_a_changed_sql_file_needs_a_new_migration() -> None:
         assert _FUNCTIONS_FROM_FILES.function_text(sql_file.name) == sql_file.read_text()
 
 
-def test_0012_refuses_a_file_that_is_not_the_text_it_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_0013_refuses_a_file_that_is_not_the_text_it_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(_FUNCTIONS_FROM_FILES.CHECKSUMS, "wallet_debit_batch.sql", "0" * 64)
     with pytest.raises(RuntimeError, match="needs a new migration"):
         _FUNCTIONS_FROM_FILES.function_text("wallet_debit_batch.sql")
@@ -470,6 +471,15 @@ async def _columns(url: str, table: str) -> list[str]:
     try:
         async with engine.connect() as conn:
             return await conn.run_sync(lambda sync: [c["name"] for c in sa_inspect(sync).get_columns(table)])
+    finally:
+        await engine.dispose()
+
+
+async def _tables(url: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(lambda sync: sa_inspect(sync).get_table_names())
     finally:
         await engine.dispose()
 
@@ -553,6 +563,20 @@ async def test_0012_goes_back_to_0009s_payout_function_and_up_to_the_files(fresh
     assert _body(at_head[payout]) != _body(_CHAINED.PAYOUT_BATCH)
     await upgrade(fresh_postgres)
     assert await _functions(fresh_postgres) == at_head
+
+
+async def test_0013_goes_back_to_0012s_payout_function_and_tables_and_up_to_the_files(fresh_postgres: str) -> None:
+    at_head = await _functions(fresh_postgres)
+    await downgrade(fresh_postgres, "0012")
+    at_0012 = await _functions(fresh_postgres)
+    assert set(at_0012) == set(at_head)
+    payout = next(s for s in at_0012 if s.startswith("wallet_payout_batch(") and s.endswith(",bytea[])"))
+    assert _body(at_0012[payout]) == _body(_HOLDS.PAYOUT_BATCH) != _body(at_head[payout])
+    assert "NOT controlled" in _body(at_head[payout])
+    assert {"account_limits", "account_day_losses"}.isdisjoint(await _tables(fresh_postgres))
+    await upgrade(fresh_postgres)
+    assert await _functions(fresh_postgres) == at_head
+    assert await _columns(fresh_postgres, "account_limits") == ["account_id", "max_stake", "max_daily_loss"]
 
 
 async def test_0009_an_account_a_core_before_it_opens_starts_an_empty_chain(fresh_postgres: str) -> None:

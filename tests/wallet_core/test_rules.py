@@ -15,7 +15,7 @@ import asyncio
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -454,6 +454,89 @@ async def a_block_covers_every_account_of_the_player_and_those_opened_later(core
     await check_ledger(core)
 
 
+@rule(3)
+async def a_bet_past_the_max_stake_is_refused_recorded_and_stays_refused(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "100")
+    limits = await core.set_limits("p1", "USD", max_stake="10")
+    assert (limits.max_stake, limits.max_daily_loss, limits.net_loss_today) == ("10.00", "", "0.00")
+    error = await refused(debit(core, "b1", "p1", "10.01"))
+    assert (error.code, error.reason) == (FAILED_PRECONDITION, "LIMIT_REACHED")
+    assert error.metadata == {"transaction_id": "b1", "limit": "max_stake", "limit_value": "10.00", "replay": "false"}
+    row = await transaction_row(core, "b1", "debit")
+    assert row is not None
+    assert (row["status"], row["error_reason"], row["balance_change"], row["balance_after"], row["bet_id"]) == (
+        "failed",
+        "LIMIT_REACHED",
+        0,
+        10000,
+        None,
+    )
+    assert (await debit(core, "b2", "p1", "10")).transaction.balance_after == "90.00"
+    await core.set_limits("p1", "USD")  # cleared
+    assert await core.limits("p1") == []
+    again = await refused(debit(core, "b1", "p1", "10.01"))  # decided failures stay decided
+    assert (again.reason, again.metadata["replay"]) == ("LIMIT_REACHED", "true")
+    assert (await debit(core, "b3", "p1", "50")).transaction.balance_after == "40.00"
+    await check_ledger(core)
+
+
+@rule(3)
+async def the_days_net_loss_counts_stakes_payouts_and_cancels(core: PathCore) -> None:
+    """Net loss = stakes taken - payouts credited - stakes given back by cancels, that day."""
+    await core.open_account("p1", "USD", "100")
+    await core.open_account("p1", "EUR", "100")
+    await core.set_limits("p1", "USD", max_daily_loss="30")
+    await debit(core, "b1", "p1", "20")
+    error = await refused(debit(core, "b2", "p1", "15"))  # 35 > 30
+    assert (error.reason, error.metadata["limit"], error.metadata["limit_value"]) == (
+        "LIMIT_REACHED",
+        "max_daily_loss",
+        "30.00",
+    )
+    await credit(core, "w1", "p1", "10", ref="b1")  # net loss 10
+    await debit(core, "b3", "p1", "15")  # 25
+    await rollback(core, "c3", "p1", "b3")  # 10
+    await debit(core, "b4", "p1", "20")  # 30: exactly the limit
+    assert (await refused(debit(core, "b5", "p1", "0.01"))).reason == "LIMIT_REACHED"
+    await debit(core, "e1", "p1", "50", "EUR")  # another currency: no limits
+    [usd] = await core.limits("p1")
+    assert (usd.currency, usd.max_daily_loss, usd.net_loss_today) == ("USD", "30.00", "30.00")
+    assert await core.balance("p1", "USD") == Decimal("70.00")
+    # The limited account's bets and payout take the general path; the EUR bet the fast one.
+    assert core.fast_answers() in (None, ["none"] * 6 + ["written"])
+    await check_ledger(core)
+
+
+@rule(3)
+async def only_the_current_days_net_loss_counts(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "100")
+    await core.set_limits("p1", "USD", max_daily_loss="30")
+    [account] = await rows(core, select(accounts.c.id).where(accounts.c.player_id == "p1"))
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    await execute_sql(
+        core,
+        "INSERT INTO account_day_losses (account_id, day, net_loss) "
+        f"VALUES ({account['id']}, '{yesterday.isoformat()}', 3000)",
+    )
+    assert (await debit(core, "b1", "p1", "30")).transaction.balance_after == "70.00"
+
+
+@rule(3)
+async def limits_keep_the_account_controlled_through_a_block_and_its_lifting(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "100")
+    await core.set_limits("p1", "USD", max_stake="5")
+    await core.set_blocked("p1", True)
+    await core.set_blocked("p1", False)
+    assert (await refused(debit(core, "b1", "p1", "6"))).reason == "LIMIT_REACHED"
+    await core.set_blocked("p1", True)
+    await core.set_limits("p1", "USD")
+    assert (await refused(debit(core, "b2", "p1", "6"))).reason == "PLAYER_BLOCKED"
+    await core.set_blocked("p1", False)
+    flags = await rows(core, select(accounts.c.controlled).where(accounts.c.player_id == "p1"))
+    assert [r["controlled"] for r in flags] == [False]
+    assert (await debit(core, "b3", "p1", "6")).transaction.balance_after == "94.00"
+
+
 # --- rule 4: no overdraft under concurrency ---------------------------------------------------------
 
 
@@ -476,6 +559,18 @@ async def no_overdraft_under_concurrency(core: PathCore) -> None:
     assert await check_ledger(core) == {("p1", "USD"): 0}
     completed = await rows(core, select(transactions.c.balance_after).where(transactions.c.status == "completed"))
     assert sorted(r["balance_after"] for r in completed) == list(range(0, 10000, 1000))
+
+
+@rule(4)
+async def concurrent_bets_never_pass_the_daily_loss_limit_together(core: PathCore) -> None:
+    await core.open_account("p1", "USD", "1000")
+    await core.set_limits("p1", "USD", max_daily_loss="100")
+    outcomes = await asyncio.gather(*(bet_outcome(core, i) for i in range(50)))
+    assert (outcomes.count("OK"), outcomes.count("LIMIT_REACHED")) == (10, 40)
+    assert await core.balance("p1", "USD") == Decimal("900.00")
+    [limits] = await core.limits("p1")
+    assert limits.net_loss_today == "100.00"
+    await check_ledger(core)
 
 
 @rule(4)

@@ -83,6 +83,8 @@ async def test_reflection_lists_the_wallet_service(core: CoreHandle) -> None:
         "GetPlayerStatus",
         "ListHeldPayouts",
         "DecideHeldPayout",
+        "SetLimits",
+        "GetLimits",
     }
 
 

@@ -90,6 +90,12 @@ async def _player_blocked(core: CoreHandle) -> ErrorDetails:
     return await refused(debit(core, "b1", "p1", "1"))
 
 
+async def _limit_reached(core: CoreHandle) -> ErrorDetails:
+    await core.open_account("p1", "USD", "10")
+    await core.set_limits("p1", "USD", max_stake="0.50")
+    return await refused(debit(core, "b1", "p1", "1"))
+
+
 async def _already_rolled_back(core: CoreHandle) -> ErrorDetails:
     await core.open_account("p1", "USD", "10")
     await rollback(core, "c1", "p1", "b1")
@@ -214,6 +220,11 @@ REASONS: dict[Reason, tuple[grpc.StatusCode, Scenario, dict[str, str]]] = {
     ),
     Reason.STORE_UNAVAILABLE: (Code.UNAVAILABLE, _store_unavailable, {}),
     Reason.PLAYER_BLOCKED: (Code.FAILED_PRECONDITION, _player_blocked, {"transaction_id": "b1", "replay": "false"}),
+    Reason.LIMIT_REACHED: (
+        Code.FAILED_PRECONDITION,
+        _limit_reached,
+        {"transaction_id": "b1", "limit": "max_stake", "limit_value": "0.50", "replay": "false"},
+    ),
     Reason.PAYOUT_HELD: (Code.ABORTED, _payout_held, {"transaction_id": "w1"}),
     Reason.PAYOUT_REJECTED: (
         Code.FAILED_PRECONDITION,

@@ -82,6 +82,10 @@ class _ErrorReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ErrorReas
     """
     ERROR_REASON_PAYOUT_REJECTED: _ErrorReason.ValueType  # 20
     """The payout was held and the review rejected it: refused for good (metadata: the stored reason)."""
+    ERROR_REASON_LIMIT_REACHED: _ErrorReason.ValueType  # 21
+    """The bet passes the player's maximum stake or the day's maximum net loss (metadata: which limit).
+    Recorded: a retry gets the same answer, even after the limits change.
+    """
 
 class ErrorReason(_ErrorReason, metaclass=_ErrorReasonEnumTypeWrapper):
     """ErrorReason lists the reasons the core puts in google.rpc.ErrorInfo.reason,
@@ -133,6 +137,10 @@ re-send the same request; it is paid once approved.
 """
 ERROR_REASON_PAYOUT_REJECTED: ErrorReason.ValueType  # 20
 """The payout was held and the review rejected it: refused for good (metadata: the stored reason)."""
+ERROR_REASON_LIMIT_REACHED: ErrorReason.ValueType  # 21
+"""The bet passes the player's maximum stake or the day's maximum net loss (metadata: which limit).
+Recorded: a retry gets the same answer, even after the limits change.
+"""
 Global___ErrorReason: _TypeAlias = ErrorReason  # noqa: Y015
 
 class _TransactionKind:
@@ -1036,6 +1044,137 @@ class GetPlayerStatusResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetPlayerStatusResponse: _TypeAlias = GetPlayerStatusResponse  # noqa: Y015
+
+@_typing.final
+class Limits(_message.Message):
+    """Limits are a player's limits in one currency (decimal strings; empty: no such limit)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PLAYER_ID_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    MAX_STAKE_FIELD_NUMBER: _builtins.int
+    MAX_DAILY_LOSS_FIELD_NUMBER: _builtins.int
+    NET_LOSS_TODAY_FIELD_NUMBER: _builtins.int
+    player_id: _builtins.str
+    currency: _builtins.str
+    max_stake: _builtins.str
+    max_daily_loss: _builtins.str
+    net_loss_today: _builtins.str
+    """The net loss of the current day (stakes taken - payouts - stakes given back), counted while
+    the account has limits; the day in the core's limits_time_zone.
+    """
+    def __init__(
+        self,
+        *,
+        player_id: _builtins.str = ...,
+        currency: _builtins.str = ...,
+        max_stake: _builtins.str = ...,
+        max_daily_loss: _builtins.str = ...,
+        net_loss_today: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["currency", b"currency", "max_daily_loss", b"max_daily_loss", "max_stake", b"max_stake", "net_loss_today", b"net_loss_today", "player_id", b"player_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Limits: _TypeAlias = Limits  # noqa: Y015
+
+@_typing.final
+class SetLimitsRequest(_message.Message):
+    """SetLimitsRequest sets a player's limits in one currency; both empty clears them."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PLAYER_ID_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    MAX_STAKE_FIELD_NUMBER: _builtins.int
+    MAX_DAILY_LOSS_FIELD_NUMBER: _builtins.int
+    player_id: _builtins.str
+    currency: _builtins.str
+    max_stake: _builtins.str
+    max_daily_loss: _builtins.str
+    def __init__(
+        self,
+        *,
+        player_id: _builtins.str = ...,
+        currency: _builtins.str = ...,
+        max_stake: _builtins.str = ...,
+        max_daily_loss: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["currency", b"currency", "max_daily_loss", b"max_daily_loss", "max_stake", b"max_stake", "player_id", b"player_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetLimitsRequest: _TypeAlias = SetLimitsRequest  # noqa: Y015
+
+@_typing.final
+class SetLimitsResponse(_message.Message):
+    """SetLimitsResponse answers the limits after the change."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LIMITS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def limits(self) -> Global___Limits: ...
+    def __init__(
+        self,
+        *,
+        limits: Global___Limits | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["limits", b"limits"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["limits", b"limits"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetLimitsResponse: _TypeAlias = SetLimitsResponse  # noqa: Y015
+
+@_typing.final
+class GetLimitsRequest(_message.Message):
+    """GetLimitsRequest names the player."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PLAYER_ID_FIELD_NUMBER: _builtins.int
+    player_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        player_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["player_id", b"player_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetLimitsRequest: _TypeAlias = GetLimitsRequest  # noqa: Y015
+
+@_typing.final
+class GetLimitsResponse(_message.Message):
+    """GetLimitsResponse answers the limits of each of the player's accounts that has some."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LIMITS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def limits(self) -> _containers.RepeatedCompositeFieldContainer[Global___Limits]: ...
+    def __init__(
+        self,
+        *,
+        limits: _abc.Iterable[Global___Limits] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["limits", b"limits"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetLimitsResponse: _TypeAlias = GetLimitsResponse  # noqa: Y015
 
 @_typing.final
 class HeldPayout(_message.Message):

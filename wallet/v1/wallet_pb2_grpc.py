@@ -95,6 +95,16 @@ class WalletServiceStub:
                 request_serializer=wallet_dot_v1_dot_wallet__pb2.DecideHeldPayoutRequest.SerializeToString,
                 response_deserializer=wallet_dot_v1_dot_wallet__pb2.DecideHeldPayoutResponse.FromString,
                 _registered_method=True)
+        self.SetLimits = channel.unary_unary(
+                '/wallet.v1.WalletService/SetLimits',
+                request_serializer=wallet_dot_v1_dot_wallet__pb2.SetLimitsRequest.SerializeToString,
+                response_deserializer=wallet_dot_v1_dot_wallet__pb2.SetLimitsResponse.FromString,
+                _registered_method=True)
+        self.GetLimits = channel.unary_unary(
+                '/wallet.v1.WalletService/GetLimits',
+                request_serializer=wallet_dot_v1_dot_wallet__pb2.GetLimitsRequest.SerializeToString,
+                response_deserializer=wallet_dot_v1_dot_wallet__pb2.GetLimitsResponse.FromString,
+                _registered_method=True)
 
 
 class WalletServiceServicer:
@@ -189,6 +199,21 @@ class WalletServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetLimits(self, request, context):
+        """Admin: set (or clear) a player's limits in one currency: the maximum stake of a bet and the
+        maximum net loss of a day; a bet past either is refused LIMIT_REACHED. Audited.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetLimits(self, request, context):
+        """Admin: a player's limits in each currency, with the day's net loss so far.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WalletServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -251,6 +276,16 @@ def add_WalletServiceServicer_to_server(servicer, server):
                     servicer.DecideHeldPayout,
                     request_deserializer=wallet_dot_v1_dot_wallet__pb2.DecideHeldPayoutRequest.FromString,
                     response_serializer=wallet_dot_v1_dot_wallet__pb2.DecideHeldPayoutResponse.SerializeToString,
+            ),
+            'SetLimits': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetLimits,
+                    request_deserializer=wallet_dot_v1_dot_wallet__pb2.SetLimitsRequest.FromString,
+                    response_serializer=wallet_dot_v1_dot_wallet__pb2.SetLimitsResponse.SerializeToString,
+            ),
+            'GetLimits': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLimits,
+                    request_deserializer=wallet_dot_v1_dot_wallet__pb2.GetLimitsRequest.FromString,
+                    response_serializer=wallet_dot_v1_dot_wallet__pb2.GetLimitsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -578,6 +613,60 @@ class WalletService:
             '/wallet.v1.WalletService/DecideHeldPayout',
             wallet_dot_v1_dot_wallet__pb2.DecideHeldPayoutRequest.SerializeToString,
             wallet_dot_v1_dot_wallet__pb2.DecideHeldPayoutResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetLimits(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wallet.v1.WalletService/SetLimits',
+            wallet_dot_v1_dot_wallet__pb2.SetLimitsRequest.SerializeToString,
+            wallet_dot_v1_dot_wallet__pb2.SetLimitsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetLimits(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wallet.v1.WalletService/GetLimits',
+            wallet_dot_v1_dot_wallet__pb2.GetLimitsRequest.SerializeToString,
+            wallet_dot_v1_dot_wallet__pb2.GetLimitsResponse.FromString,
             options,
             channel_credentials,
             insecure,

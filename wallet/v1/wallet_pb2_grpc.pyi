@@ -74,6 +74,12 @@ class WalletServiceStub:
     """Admin: approve a held payout (its next re-send is paid) or reject it (its re-sends are refused
     PAYOUT_REJECTED for good); audited.
     """
+    SetLimits: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.SetLimitsRequest, _wallet_pb2.SetLimitsResponse]
+    """Admin: set (or clear) a player's limits in one currency: the maximum stake of a bet and the
+    maximum net loss of a day; a bet past either is refused LIMIT_REACHED. Audited.
+    """
+    GetLimits: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.GetLimitsRequest, _wallet_pb2.GetLimitsResponse]
+    """Admin: a player's limits in each currency, with the day's net loss so far."""
 
 @_typing.type_check_only
 class WalletServiceAsyncStub(WalletServiceStub):
@@ -111,6 +117,12 @@ class WalletServiceAsyncStub(WalletServiceStub):
     """Admin: approve a held payout (its next re-send is paid) or reject it (its re-sends are refused
     PAYOUT_REJECTED for good); audited.
     """
+    SetLimits: _aio.UnaryUnaryMultiCallable[_wallet_pb2.SetLimitsRequest, _wallet_pb2.SetLimitsResponse]  # type: ignore[assignment]
+    """Admin: set (or clear) a player's limits in one currency: the maximum stake of a bet and the
+    maximum net loss of a day; a bet past either is refused LIMIT_REACHED. Audited.
+    """
+    GetLimits: _aio.UnaryUnaryMultiCallable[_wallet_pb2.GetLimitsRequest, _wallet_pb2.GetLimitsResponse]  # type: ignore[assignment]
+    """Admin: a player's limits in each currency, with the day's net loss so far."""
 
 class WalletServiceServicer(metaclass=_abc_1.ABCMeta):
     """WalletService owns players' balances and the append-only ledger behind them."""
@@ -217,5 +229,23 @@ class WalletServiceServicer(metaclass=_abc_1.ABCMeta):
         """Admin: approve a held payout (its next re-send is paid) or reject it (its re-sends are refused
         PAYOUT_REJECTED for good); audited.
         """
+
+    @_abc_1.abstractmethod
+    def SetLimits(
+        self,
+        request: _wallet_pb2.SetLimitsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_wallet_pb2.SetLimitsResponse, _abc.Awaitable[_wallet_pb2.SetLimitsResponse]]:
+        """Admin: set (or clear) a player's limits in one currency: the maximum stake of a bet and the
+        maximum net loss of a day; a bet past either is refused LIMIT_REACHED. Audited.
+        """
+
+    @_abc_1.abstractmethod
+    def GetLimits(
+        self,
+        request: _wallet_pb2.GetLimitsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_wallet_pb2.GetLimitsResponse, _abc.Awaitable[_wallet_pb2.GetLimitsResponse]]:
+        """Admin: a player's limits in each currency, with the day's net loss so far."""
 
 def add_WalletServiceServicer_to_server(servicer: WalletServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from wallet_core.store.player_limits import without_limits
 from wallet_core.store.queries import now, utc
 from wallet_core.store.schema import accounts, player_blocks
 
@@ -56,11 +57,14 @@ async def block(conn: AsyncConnection, player_id: str, reason: str, actor: str) 
 
 
 async def unblock(conn: AsyncConnection, player_id: str) -> Block | None:
-    """Lift the player's block and the accounts' flag; the block lifted, or None: not blocked."""
+    """Lift the player's block, and the flag of its accounts without limits; the block lifted, or
+    None: not blocked."""
     await serialize_player(conn, player_id)
     lifted = await find_block(conn, player_id)
     await conn.execute(delete(player_blocks).where(player_blocks.c.player_id == player_id))
-    await conn.execute(update(accounts).where(accounts.c.player_id == player_id).values(controlled=False))
+    await conn.execute(
+        update(accounts).where(accounts.c.player_id == player_id, without_limits()).values(controlled=False)
+    )
     return lifted
 
 

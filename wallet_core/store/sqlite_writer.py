@@ -50,14 +50,14 @@ from wallet_core.store.raw_requests import RawRequests
 
 T = TypeVar("T")
 
-# A controlled account (its player blocked) is neither taken from nor refused here: the general
-# path decides its bets.
+# A controlled account (its player blocked, or with limits) is neither taken from, paid nor refused
+# here: the general path decides its bets and counts its day's net loss.
 TAKE = """UPDATE accounts SET balance = balance - ?1
 WHERE player_id = ?2 AND currency = ?3 AND balance >= ?1 AND NOT controlled RETURNING id, balance, chain_head"""
 BALANCE = "SELECT id, balance FROM accounts WHERE player_id = ? AND currency = ? AND NOT controlled"
 HAS_BET = "SELECT 1 FROM bets WHERE provider = ? AND transaction_id = ?"
 ADD = """UPDATE accounts SET balance = balance + ?1
-WHERE player_id = ?2 AND currency = ?3 RETURNING id, balance, chain_head"""
+WHERE player_id = ?2 AND currency = ?3 AND NOT controlled RETURNING id, balance, chain_head"""
 OPEN_BET = """INSERT INTO bets (provider, transaction_id, player_id, currency, state, stake, payout, placed_at)
 VALUES (?, ?, ?, ?, 'placed', ?, 0, ?) RETURNING id"""
 SETTLE_BET = """UPDATE bets SET state = 'settled', payout = payout + ?1, settled_at = ?2

@@ -122,6 +122,17 @@ async def test_a_bet_nested_as_deep_as_the_core_keeps_details_is_taken_and_read_
     assert await aigame.balance_of(user) == Decimal("99.00")
 
 
+async def test_a_bet_past_the_players_limit_is_800104_and_stays_decided(aigame: AIGame) -> None:
+    user = await aigame.player("100.00")
+    await aigame.core.set_limits(aigame.settings.players.to_wallet(user), "USD", max_stake="10")
+    refused = aigame.vendor.bet(user, new_id(), "10.01")
+    assert await aigame.code("bet", refused) == 800104
+    await aigame.core.set_limits(aigame.settings.players.to_wallet(user), "USD")
+    assert await aigame.code("bet", refused) == 800104  # recorded: the re-send gets the same refusal
+    assert await aigame.code("bet", aigame.vendor.bet(user, new_id(), "10.01")) == 200
+    assert await aigame.balance_of(user) == Decimal("89.99")
+
+
 async def test_a_blocked_players_bet_is_800106_and_a_placed_bet_is_still_paid(aigame: AIGame) -> None:
     user = await aigame.player("100.00")
     placed, refused = new_id(), new_id()

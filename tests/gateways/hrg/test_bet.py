@@ -150,6 +150,16 @@ async def test_a_bet_s_ts_is_read_in_other_shapes_and_still_checked_for_age(hrg:
     assert await hrg.balance_of(user) == Decimal("90.00")
 
 
+async def test_a_bet_past_the_players_daily_loss_limit_is_8001_and_a_win_makes_room(hrg: HRG) -> None:
+    user, lost, refused = await hrg.player("100.00"), new_id(), new_id()
+    await hrg.core.set_limits(hrg.settings.players.to_wallet(user), "USD", max_daily_loss="15")
+    assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, lost, "10.00")))["code"] == "0000"
+    assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, refused, "10.00")))["code"] == "8001"
+    assert (await hrg.send("settle", hrg.vendor.settle(user, lost, "10.00", "5.00")))["code"] == "0000"
+    assert (await hrg.send("place_bet", hrg.vendor.place_bet(user, new_id(), "10.00")))["code"] == "0000"
+    assert await hrg.balance_of(user) == Decimal("85.00")
+
+
 async def test_a_blocked_players_bet_is_8001_and_a_placed_bet_still_settles_and_cancels(hrg: HRG) -> None:
     user, settled, cancelled, refused = await hrg.player("100.00"), new_id(), new_id(), new_id()
     for tx in (settled, cancelled):

@@ -40,6 +40,7 @@ def test_8001_is_only_for_a_bet_the_core_refused_and_recorded() -> None:
     assert definitely_failed == {
         ("INSUFFICIENT_FUNDS", PLACE_BET),
         ("PLAYER_BLOCKED", PLACE_BET),
+        ("LIMIT_REACHED", PLACE_BET),
         ("ALREADY_ROLLED_BACK", PLACE_BET),
     }
     assert BET_FAILED not in TABLE.fallback

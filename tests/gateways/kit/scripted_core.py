@@ -81,6 +81,12 @@ class ScriptedWallet(wallet_pb2_grpc.WalletServiceServicer):
     async def DecideHeldPayout(self, request: Any, context: Any) -> Any:
         return await self._answer("DecideHeldPayout", request, context)
 
+    async def SetLimits(self, request: Any, context: Any) -> Any:
+        return await self._answer("SetLimits", request, context)
+
+    async def GetLimits(self, request: Any, context: Any) -> Any:
+        return await self._answer("GetLimits", request, context)
+
     async def GetBalance(self, request: Any, context: Any) -> Any:
         return await self._answer("GetBalance", request, context)
 

@@ -77,6 +77,16 @@ async def test_insufficient_balance_is_9000_and_stays_decided(sud: Sud) -> None:
     assert await sud.balance_of(alice) == Decimal("150.00")
 
 
+async def test_a_consume_past_the_players_limit_is_9000_and_stays_decided(sud: Sud) -> None:
+    alice = await sud.player()
+    await sud.core.set_limits(sud.wallet_id(alice), "USD", max_stake="10")
+    body = sud.vendor.update_score(alice, new_id(), 1001, CONSUME)
+    assert await sud.update_score(body) == {"ret_code": 9000, "ret_msg": "insufficient balance"}
+    await sud.core.set_limits(sud.wallet_id(alice), "USD")
+    assert await sud.update_score(body) == {"ret_code": 9000, "ret_msg": "insufficient balance"}
+    assert await sud.update_score(sud.vendor.update_score(alice, new_id(), 1001, CONSUME)) == ok(8999)
+
+
 async def test_a_blocked_players_consume_is_1014_and_stays_decided_and_a_gain_is_credited(sud: Sud) -> None:
     alice = await sud.player()
     await sud.core.set_blocked(sud.wallet_id(alice), True)

@@ -47,10 +47,12 @@ BEGIN
                     chain_head = CASE WHEN amounts[i] = 0 THEN chain_head
                         ELSE wallet_entry_hash(chain_head, id, stored_id, amounts[i], balance + amounts[i],
                                                created_ats[i]) END
-                WHERE player_id = player_ids[i] AND currency = currency_codes[i]
+                -- A controlled account (its player's limits count the day's net loss) is not the
+                -- usual case: the general path pays it.
+                WHERE player_id = player_ids[i] AND currency = currency_codes[i] AND NOT controlled
                 RETURNING id, balance, chain_head INTO stored_account, stored_balance, head;
                 IF NOT FOUND THEN
-                    RAISE no_data_found;  -- no account: undo the bet's update too
+                    RAISE no_data_found;  -- no account, or a controlled one: undo the bet's update too
                 END IF;
                 -- Rule 1, exactly once: the key (provider, kind, transaction_id) is unique, so a repeat
                 -- fails here ('taken') and the general path answers it as a replay or a conflict (rule 2).
