@@ -8,19 +8,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from wallet_cli.commands import core_settings
-from wallet_cli.database import require_current_schema
+from wallet_cli.database import migrated_engine
 from wallet_core.audit import AdminAudit, AuditEntry
-from wallet_core.store.database import create_engine
 
 
 async def audit(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
     settings = core_settings(config)
-    await require_current_schema(settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
+    async with migrated_engine(settings.database_url) as engine:
         found = await AdminAudit(engine).entries(since=args.since, until=args.until, limit=args.limit)
-    finally:
-        await engine.dispose()
     if args.json:
         print(json.dumps([entry.as_dict() for entry in found], indent=2))
     else:

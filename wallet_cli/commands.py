@@ -27,7 +27,13 @@ from gateways.kit.serve import uvicorn_config
 from wallet_cli import report_text
 from wallet_cli import sign as signing
 from wallet_cli.actor import cli_actor
-from wallet_cli.database import require_current_schema, require_sqlite_folder, safe, with_async_driver
+from wallet_cli.database import (
+    migrated_engine,
+    require_current_schema,
+    require_sqlite_folder,
+    safe,
+    with_async_driver,
+)
 from wallet_cli.errors import CommandError
 from wallet_cli.ports import require_free
 from wallet_core import anchor as anchors
@@ -40,7 +46,6 @@ from wallet_core.ledger import Ledger
 from wallet_core.money import to_decimal_string
 from wallet_core.report import build_report
 from wallet_core.store import migrate
-from wallet_core.store.database import create_engine
 from wallet_core.verify import find_mismatches, walk_chains
 
 log = logging.getLogger("wallet")
@@ -286,15 +291,11 @@ async def verify(args: argparse.Namespace, config: Mapping[str, Any], is_demo: b
     """Balances against entries, every chain; with ``--anchor FILE``, FILE written (if absent)
     or the ledger checked to extend it. One line per problem; exit 1 on any."""
     settings = core_settings(config)
-    await require_current_schema(settings.database_url)
-    anchor_path: Path | None = args.anchor
-    anchored = _anchor_to_check(anchor_path)
-    engine = create_engine(settings.database_url)
-    try:
+    async with migrated_engine(settings.database_url) as engine:
+        anchor_path: Path | None = args.anchor
+        anchored = _anchor_to_check(anchor_path)
         checked, mismatches = await find_mismatches(engine)
         walks = await walk_chains(engine, anchors.positions(anchored) if anchored else None)
-    finally:
-        await engine.dispose()
     for m in mismatches:
         print(
             f"MISMATCH account {m.account_id} ({m.player_id} {m.currency}): balance {m.balance} minor units, "
@@ -340,14 +341,10 @@ async def report(args: argparse.Namespace, config: Mapping[str, Any], is_demo: b
     if since >= until:
         raise CommandError(f"--since {since.isoformat()} is not before --until {until.isoformat()}")
     settings = core_settings(config)
-    await require_current_schema(settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
+    async with migrated_engine(settings.database_url) as engine:
         found = await build_report(
             engine, since=since, until=until, unsettled_after=timedelta(minutes=args.unsettled_after)
         )
-    finally:
-        await engine.dispose()
     print(json.dumps(found.as_dict(), indent=2) if args.json else report_text.render(found))
     return 0
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wallet_cli.errors import CommandError
 from wallet_core.store import migrate
+from wallet_core.store.database import create_engine
 
 ASYNC_DRIVERS = {"postgresql": "asyncpg", "sqlite": "aiosqlite"}
 """The one driver the wallet runs each store with (it is asynchronous throughout)."""
@@ -58,6 +60,18 @@ async def require_current_schema(database_url: str) -> None:
         current = await migrate.is_current(database_url)
     if not current:
         raise CommandError(f"the database {safe(database_url)} is not at the newest schema: {UPGRADE}")
+
+
+@asynccontextmanager
+async def migrated_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on a database at the newest schema (else CommandError), disposed of afterwards: what an
+    admin command that reads or writes the store's tables through wallet_core works on."""
+    await require_current_schema(database_url)
+    engine = create_engine(database_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
 
 
 def require_sqlite_folder(database_url: str) -> None:

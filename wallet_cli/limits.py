@@ -9,31 +9,27 @@ from zoneinfo import ZoneInfo
 
 from wallet_cli.actor import cli_actor
 from wallet_cli.commands import core_settings
-from wallet_cli.database import require_current_schema
+from wallet_cli.database import migrated_engine
 from wallet_core.audit import AdminAudit
 from wallet_core.errors import WalletError
 from wallet_core.limits import LimitsAdmin, PlayerLimits
-from wallet_core.store.database import create_engine
 
 
 async def limits(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
     settings = core_settings(config)
-    await require_current_schema(settings.database_url)
-    engine = create_engine(settings.database_url)
-    admin = LimitsAdmin(engine, AdminAudit(engine), dict(settings.currencies), ZoneInfo(settings.limits_time_zone))
-    try:
-        if args.limits_command == "show":
-            found = await admin.limits(args.player)
-        else:
-            max_stake, max_daily_loss = (
-                ("", "") if args.limits_command == "clear" else (args.max_stake, args.max_daily_loss)
-            )
-            found = [await admin.set_limits(args.player, args.currency, max_stake, max_daily_loss, cli_actor())]
-    except WalletError as error:
-        print(f"wallet: {error.reason}: {error.message}")
-        return 1
-    finally:
-        await engine.dispose()
+    async with migrated_engine(settings.database_url) as engine:
+        admin = LimitsAdmin(engine, AdminAudit(engine), dict(settings.currencies), ZoneInfo(settings.limits_time_zone))
+        try:
+            if args.limits_command == "show":
+                found = await admin.limits(args.player)
+            else:
+                max_stake, max_daily_loss = (
+                    ("", "") if args.limits_command == "clear" else (args.max_stake, args.max_daily_loss)
+                )
+                found = [await admin.set_limits(args.player, args.currency, max_stake, max_daily_loss, cli_actor())]
+        except WalletError as error:
+            print(f"wallet: {error.reason}: {error.message}")
+            return 1
     print("\n".join(describe(admin, f) for f in found) if found else f"{args.player}: no limits")
     return 0
 

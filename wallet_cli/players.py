@@ -8,28 +8,24 @@ from typing import Any
 
 from wallet_cli.actor import cli_actor
 from wallet_cli.commands import core_settings
-from wallet_cli.database import require_current_schema
+from wallet_cli.database import migrated_engine
 from wallet_core.audit import AdminAudit
 from wallet_core.errors import WalletError
 from wallet_core.players import Players, PlayerStatus
-from wallet_core.store.database import create_engine
 
 
 async def players(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
     settings = core_settings(config)
-    await require_current_schema(settings.database_url)
-    engine = create_engine(settings.database_url)
-    book = Players(engine, AdminAudit(engine))
-    try:
-        if args.players_command == "show":
-            status = await book.status(args.player)
-        else:
-            status = await book.set_blocked(args.player, args.players_command == "block", args.reason, cli_actor())
-    except WalletError as error:
-        print(f"wallet: {error.reason}: {error.message}")
-        return 1
-    finally:
-        await engine.dispose()
+    async with migrated_engine(settings.database_url) as engine:
+        book = Players(engine, AdminAudit(engine))
+        try:
+            if args.players_command == "show":
+                status = await book.status(args.player)
+            else:
+                status = await book.set_blocked(args.player, args.players_command == "block", args.reason, cli_actor())
+        except WalletError as error:
+            print(f"wallet: {error.reason}: {error.message}")
+            return 1
     print(describe(status))
     return 0
 

@@ -9,11 +9,10 @@ from typing import Any
 
 from wallet_cli.actor import cli_actor
 from wallet_cli.commands import core_settings
-from wallet_cli.database import require_current_schema
+from wallet_cli.database import migrated_engine
 from wallet_core.audit import AdminAudit
 from wallet_core.errors import WalletError
 from wallet_core.holds import STATUSES, Hold, Review
-from wallet_core.store.database import create_engine
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -32,27 +31,24 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 
 async def review(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
     settings = core_settings(config)
-    await require_current_schema(settings.database_url)
-    engine = create_engine(settings.database_url)
-    reviewer = Review(engine, dict(settings.currencies), AdminAudit(engine))
-    try:
-        if args.review_command == "list":
-            holds = await reviewer.holds(None if args.status == "all" else args.status)
-            rows = [hold.as_dict(reviewer.scale(hold)) for hold in holds]
-            if args.json:
-                print(json.dumps(rows, indent=2))
+    async with migrated_engine(settings.database_url) as engine:
+        reviewer = Review(engine, dict(settings.currencies), AdminAudit(engine))
+        try:
+            if args.review_command == "list":
+                holds = await reviewer.holds(None if args.status == "all" else args.status)
+                rows = [hold.as_dict(reviewer.scale(hold)) for hold in holds]
+                if args.json:
+                    print(json.dumps(rows, indent=2))
+                else:
+                    print("\n".join(_line(row) for row in rows) if rows else f"no {args.status} holds")
+                return 0
+            if args.review_command == "approve":
+                decided = await reviewer.approve(args.hold_id, cli_actor())
             else:
-                print("\n".join(_line(row) for row in rows) if rows else f"no {args.status} holds")
-            return 0
-        if args.review_command == "approve":
-            decided = await reviewer.approve(args.hold_id, cli_actor())
-        else:
-            decided = await reviewer.reject(args.hold_id, cli_actor(), args.reason)
-    except WalletError as error:
-        print(f"wallet: {error.reason}: {error.message}")
-        return 1
-    finally:
-        await engine.dispose()
+                decided = await reviewer.reject(args.hold_id, cli_actor(), args.reason)
+        except WalletError as error:
+            print(f"wallet: {error.reason}: {error.message}")
+            return 1
     print(_decided(decided))
     return 0
 
