@@ -16,7 +16,7 @@ from wallet_core.store.migrate import upgrade
 POSTGRES_URL = os.environ.get("WALLET_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 LEDGER_TABLES = (
     "entries, transactions, bets, accounts, raw_request_samples, admin_audit, player_blocks, "
-    "payout_holds, payout_limits, credit_budgets, credit_budget_days"
+    "payout_holds, payout_limits, credit_budgets, credit_budget_days, outbox"
 )
 
 
@@ -59,5 +59,7 @@ async def empty_postgres_database(url: str) -> None:
     connection = await asyncpg.connect(_dsn(url), timeout=3)
     try:
         await connection.execute(f"TRUNCATE {LEDGER_TABLES} RESTART IDENTITY CASCADE")
+        # The partitions' rows stay (0014 made them); their leases go.
+        await connection.execute("UPDATE outbox_leases SET relay = NULL, expires_at = NULL")
     finally:
         await connection.close()

@@ -23,7 +23,7 @@ from wallet_core.domain import Kind
 from wallet_core.holds import Hold, Review
 from wallet_core.store import queries
 from wallet_core.store.database import create_engine
-from wallet_core.store.schema import accounts, entries, transactions
+from wallet_core.store.schema import OUTBOX_PARTITIONS, accounts, entries, outbox, transactions
 
 PROVIDER = "tests"
 DOMAIN = "wallet.v1"
@@ -388,4 +388,26 @@ async def check_ledger(core: CoreHandle) -> dict[tuple[str, str], int]:
             assert tx_id not in by_tx, tx
             assert tx["balance_change"] == 0, tx
     assert set(by_tx) <= set(tx_rows)
+    await check_outbox(core)
     return balances
+
+
+async def check_outbox(core: CoreHandle) -> None:
+    """The outbox (no relay running): exactly one event per committed transaction (completed or
+    tombstone), none for a refusal; one account's events in one partition, in the order of its
+    transactions."""
+    tx_rows = {r["id"]: r for r in await rows(core, select(transactions))}
+    events = await rows(core, select(outbox).order_by(outbox.c.id))
+    evented = [e["transaction_row_id"] for e in events]
+    committed = sorted(i for i, tx in tx_rows.items() if tx["status"] != "failed")
+    assert sorted(evented) == committed, "not one event per committed transaction"
+    for event in events:
+        account = tx_rows[event["transaction_row_id"]]["account_id"]
+        assert event["partition"] == (account or 0) % OUTBOX_PARTITIONS, event
+    by_account: dict[int, list[int]] = {}
+    for event in events:
+        by_account.setdefault(tx_rows[event["transaction_row_id"]]["account_id"] or 0, []).append(
+            event["transaction_row_id"]
+        )
+    for order in by_account.values():
+        assert order == sorted(order), "an account's events out of its transactions' order"

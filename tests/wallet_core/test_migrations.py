@@ -367,7 +367,7 @@ async def test_0007_old_cores_store_text_and_new_cores_packed_requests(fresh_pos
     assert [tuple(r) for r in stored] == [("b1", "{}", None), ("b2", "", b"\x01\x05packed")]
 
 
-_FUNCTIONS_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0013_player_limits")
+_FUNCTIONS_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0014_transaction_outbox")
 _HOLDS = importlib.import_module("wallet_core.migrations.versions.0012_payout_holds")
 _BLOCKED = importlib.import_module("wallet_core.migrations.versions.0011_blocked_players")
 _CHAINED = importlib.import_module("wallet_core.migrations.versions.0009_entries_hash_chain")
@@ -401,12 +401,17 @@ def _body(definition: str) -> str:
 async def test_the_functions_at_head_are_the_sql_files(fresh_postgres: str) -> None:
     """The files are what runs: each one, to the letter; besides them only the overloads of 0002/0005
     that cores before 0007 call."""
-    assert [f.name for f in SQL_FILES] == ["wallet_debit_batch.sql", "wallet_entry_hash.sql", "wallet_payout_batch.sql"]
+    assert [f.name for f in SQL_FILES] == [
+        "wallet_debit_batch.sql",
+        "wallet_entry_hash.sql",
+        "wallet_outbox_enqueue.sql",
+        "wallet_payout_batch.sql",
+    ]
     functions = await _functions(fresh_postgres)
     current = {
         signature: text
         for signature, text in functions.items()
-        if signature.endswith(",bytea[])") or signature.startswith("wallet_entry_hash(")
+        if signature.endswith(",bytea[])") or signature.startswith(("wallet_entry_hash(", "wallet_outbox_enqueue("))
     }
     assert sorted(current.values()) == sorted(_as_installed(f) for f in SQL_FILES)
     older = sorted(signature.split("(")[0] for signature in functions if signature not in current)
@@ -418,7 +423,7 @@ def test_a_changed_sql_file_needs_a_new_migration() -> None:
     here (and that migration refuses to install it) until a new migration takes the reading over."""
     versions = Path(wallet_core.store.__file__).parents[1] / "migrations" / "versions"
     readers = [path.stem for path in versions.glob("*.py") if "CHECKSUMS = " in path.read_text()]
-    assert readers == ["0013_player_limits"]
+    assert readers == ["0014_transaction_outbox"]
     assert sorted(_FUNCTIONS_FROM_FILES.CHECKSUMS) == [f.name for f in SQL_FILES]
     for sql_file in SQL_FILES:
         assert hashlib.sha256(sql_file.read_bytes()).hexdigest() == _FUNCTIONS_FROM_FILES.CHECKSUMS[sql_file.name], (
@@ -427,7 +432,7 @@ def test_a_changed_sql_file_needs_a_new_migration() -> None:
         assert _FUNCTIONS_FROM_FILES.function_text(sql_file.name) == sql_file.read_text()
 
 
-def test_0013_refuses_a_file_that_is_not_the_text_it_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_0014_refuses_a_file_that_is_not_the_text_it_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(_FUNCTIONS_FROM_FILES.CHECKSUMS, "wallet_debit_batch.sql", "0" * 64)
     with pytest.raises(RuntimeError, match="needs a new migration"):
         _FUNCTIONS_FROM_FILES.function_text("wallet_debit_batch.sql")
@@ -524,7 +529,8 @@ async def test_0009_goes_back_to_0008s_functions_and_up_to_the_files(fresh_postg
     await downgrade(fresh_postgres, "0008")
     at_0008 = await _functions(fresh_postgres)
     assert set(at_head) - set(at_0008) == {
-        "wallet_entry_hash(bytea,bigint,bigint,bigint,bigint,timestamp with time zone)"
+        "wallet_entry_hash(bytea,bigint,bigint,bigint,bigint,timestamp with time zone)",
+        "wallet_outbox_enqueue()",
     }
     current = sorted(signature for signature in at_0008 if signature.endswith(",bytea[])"))
     assert [_body(at_0008[signature]) for signature in current] == [
@@ -539,7 +545,7 @@ async def test_0011_goes_back_to_0009s_functions_and_columns_and_up_to_the_files
     at_head = await _functions(fresh_postgres)
     await downgrade(fresh_postgres, "0010")
     at_0010 = await _functions(fresh_postgres)
-    assert at_0010.keys() == at_head.keys()
+    assert at_0010.keys() == at_head.keys() - {"wallet_outbox_enqueue()"}
     current = sorted(signature for signature in at_0010 if signature.endswith(",bytea[])"))
     assert [_body(at_0010[signature]) for signature in current] == [
         _body(_CHAINED.DEBIT_BATCH),
@@ -555,7 +561,7 @@ async def test_0012_goes_back_to_0009s_payout_function_and_up_to_the_files(fresh
     at_head = await _functions(fresh_postgres)
     await downgrade(fresh_postgres, "0011")
     at_0011 = await _functions(fresh_postgres)
-    assert set(at_0011) == set(at_head)
+    assert set(at_0011) == set(at_head) - {"wallet_outbox_enqueue()"}
     payout = next(s for s in at_0011 if s.startswith("wallet_payout_batch(") and s.endswith(",bytea[])"))
     debit = next(s for s in at_0011 if s.startswith("wallet_debit_batch(") and s.endswith(",bytea[])"))
     assert _body(at_0011[payout]) == _body(_CHAINED.PAYOUT_BATCH)
@@ -569,7 +575,7 @@ async def test_0013_goes_back_to_0012s_payout_function_and_tables_and_up_to_the_
     at_head = await _functions(fresh_postgres)
     await downgrade(fresh_postgres, "0012")
     at_0012 = await _functions(fresh_postgres)
-    assert set(at_0012) == set(at_head)
+    assert set(at_0012) == set(at_head) - {"wallet_outbox_enqueue()"}
     payout = next(s for s in at_0012 if s.startswith("wallet_payout_batch(") and s.endswith(",bytea[])"))
     assert _body(at_0012[payout]) == _body(_HOLDS.PAYOUT_BATCH) != _body(at_head[payout])
     assert "NOT controlled" in _body(at_head[payout])
@@ -577,6 +583,16 @@ async def test_0013_goes_back_to_0012s_payout_function_and_tables_and_up_to_the_
     await upgrade(fresh_postgres)
     assert await _functions(fresh_postgres) == at_head
     assert await _columns(fresh_postgres, "account_limits") == ["account_id", "max_stake", "max_daily_loss"]
+
+
+async def test_0014_goes_back_to_no_outbox_and_up_to_the_files(fresh_postgres: str) -> None:
+    at_head = await _functions(fresh_postgres)
+    await downgrade(fresh_postgres, "0013")
+    assert set(await _functions(fresh_postgres)) == set(at_head) - {"wallet_outbox_enqueue()"}
+    assert {"outbox", "outbox_leases"}.isdisjoint(await _tables(fresh_postgres))
+    await upgrade(fresh_postgres)
+    assert await _functions(fresh_postgres) == at_head
+    assert await _columns(fresh_postgres, "outbox") == ["id", "transaction_row_id", "partition", "created_at"]
 
 
 async def test_0009_an_account_a_core_before_it_opens_starts_an_empty_chain(fresh_postgres: str) -> None:

@@ -28,6 +28,7 @@ from tests.support.core import bearer
 from tests.wallet_core.helpers import (
     PROVIDER,
     check_ledger,
+    check_outbox,
     credit,
     credit_batch,
     credit_request,
@@ -51,7 +52,7 @@ from wallet.v1 import wallet_pb2 as pb
 from wallet_core.audit import admin_audit
 from wallet_core.store.database import create_engine
 from wallet_core.store.holds import credit_budget_days, payout_holds
-from wallet_core.store.schema import accounts, transactions
+from wallet_core.store.schema import accounts, outbox, transactions
 from wallet_core.verify import walk_chains
 
 Check = Callable[[PathCore], Awaitable[None]]
@@ -1276,6 +1277,28 @@ async def failed_outcomes_are_stored_with_their_reason(core: PathCore) -> None:
     assert (row["status"], row["error_reason"], row["raw_request"]) == ("failed", "INSUFFICIENT_FUNDS", "raw-b1")
     # the balance that refused it is kept as the row's balance_after; the answer words it ("5.00")
     assert row["error_metadata"] == {"transaction_id": "b1"} and row["balance_after"] == 500
+
+
+@rule(10)
+async def every_committed_transaction_writes_exactly_one_event_with_its_money(core: PathCore) -> None:
+    """The outbox (wallet_core.outbox): the transaction's event is written in its database
+    transaction, by whichever path wrote the money: debits at once (one batch on PostgreSQL's fast
+    path, one writer transaction on SQLite's), payouts, a deposit, a cancel, a tombstone, a replay
+    (no second event) and a refusal (none: nothing moved)."""
+    await core.open_account("p1", "USD", "100")
+    await core.open_account("p2", "USD")
+    await asyncio.gather(*(debit(core, f"b{n}", "p1", "1.25") for n in range(6)))
+    await credit(core, "w1", "p1", "7.50", ref="b1")
+    await credit(core, "w1", "p1", "7.50", ref="b1")  # a replay
+    await credit(core, "deposit", "p2", "3")
+    await rollback(core, "c2", "p1", "b2")
+    await rollback(core, "c9", "p2", "ghost")  # a tombstone
+    await refused(debit(core, "too-much", "p2", "50"))
+    answers = core.fast_answers()
+    if answers is not None:
+        assert answers.count("written") == 7 and answers.count("refused") == 1
+    await check_outbox(core)
+    assert len(await rows(core, select(outbox))) == 10
 
 
 # --- the table, run ----------------------------------------------------------------------------------

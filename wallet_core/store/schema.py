@@ -173,6 +173,36 @@ class EntryRow(Base):
     chain_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
+OUTBOX_PARTITIONS = 64
+"""The outbox's events are leased to relays by partition (an account's id modulo this; a tombstone,
+which has no account, is 0): one account's events are always in one partition, handled by one relay
+at a time, in order (0014)."""
+
+
+class OutboxRow(Base):
+    """An event not yet published: a committed transaction (completed or tombstone; a refusal moved
+    nothing and is not an event). Written by a trigger on ``transactions`` in the same database
+    transaction as the money, on every write path (0014); deleted once NATS acknowledged it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_partition", "partition", "id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)  # the event's sequence
+    transaction_row_id: Mapped[int] = mapped_column(BigInteger)  # transactions.id
+    partition: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxLeaseRow(Base):
+    """One row per outbox partition: which relay holds it, until when (0014)."""
+
+    __tablename__ = "outbox_leases"
+
+    partition: Mapped[int] = mapped_column(Integer, primary_key=True)
+    relay: Mapped[str | None] = mapped_column(String(128))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 currencies = cast(Table, CurrencyRow.__table__)
 accounts = cast(Table, AccountRow.__table__)
 bets = cast(Table, BetRow.__table__)
@@ -180,3 +210,5 @@ transactions = cast(Table, TransactionRow.__table__)
 entries = cast(Table, EntryRow.__table__)
 raw_request_samples = cast(Table, RawRequestSampleRow.__table__)
 player_blocks = cast(Table, PlayerBlockRow.__table__)
+outbox = cast(Table, OutboxRow.__table__)
+outbox_leases = cast(Table, OutboxLeaseRow.__table__)
