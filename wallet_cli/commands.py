@@ -36,6 +36,7 @@ from wallet_cli.database import (
 )
 from wallet_cli.errors import CommandError
 from wallet_cli.ports import require_free
+from wallet_cli.relay import relay_settings
 from wallet_core import anchor as anchors
 from wallet_core import bootstrap, server
 from wallet_core.audit import AdminAudit, record_account_opened
@@ -47,6 +48,7 @@ from wallet_core.money import to_decimal_string
 from wallet_core.report import build_report
 from wallet_core.store import migrate
 from wallet_core.verify import find_mismatches, walk_chains
+from wallet_relay.relay import Relay
 
 log = logging.getLogger("wallet")
 
@@ -100,20 +102,29 @@ async def up(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool)
     # Every port before anything starts: `wallet up` is one wallet, it shares no port with another.
     require_free([*_core_listens(settings), *((f"{name} gateway", served.listen) for name, served in apps.items())])
     await migrate.upgrade(settings.database_url)
+    relay = relay_settings(config) if config.get("relay", {}).get("nats_url") else None
     running = await server.start(settings)
     server.serve_metrics(settings)
+    relay_stop = asyncio.Event()
+    relaying: asyncio.Task[None] | None = None
     try:
         await _seed_demo(running.ledger, config.get("demo", {}))
+        if relay is not None:  # it talks to the core over gRPC like any relay: [relay.core]
+            relaying = asyncio.create_task(Relay(relay).run(relay_stop))
         log.info(
             "wallet up",
             extra={
                 "core": settings.listen,
                 **{name: served.listen for name, served in apps.items()},
                 "database": safe(settings.database_url),
+                "relay": relay.nats_url if relay else "",
             },
         )
         await _serve_apps(apps)
     finally:
+        relay_stop.set()
+        if relaying is not None:
+            await relaying
         await running.stop(settings.shutdown_grace_seconds)
     return 0
 

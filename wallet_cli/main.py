@@ -25,6 +25,9 @@
     wallet review list [--status pending|approved|rejected|all] [--json]
     wallet review approve HOLD_ID | reject HOLD_ID --reason TEXT
                                      payouts held for review: the next re-send is paid, or refused for good
+    wallet relay                     publish the outbox's events to NATS JetStream ([relay])
+    wallet events tail [--new] [--count N]
+                                     print the wallet's events from NATS as they arrive
     wallet sign aigame [--path PATH] [--get] [--body-only] PAYLOAD_JSON
     wallet sign sud [--path PATH] PAYLOAD_JSON
                                      print a signed request (a curl command) to try a gateway by hand
@@ -49,6 +52,7 @@ import uvloop
 from sqlalchemy.exc import SQLAlchemyError
 
 from wallet_cli import commands, database, logs, review
+from wallet_cli import relay as relay_command
 from wallet_cli.audit import audit
 from wallet_cli.config import load
 from wallet_cli.errors import CommandError
@@ -61,7 +65,7 @@ from wallet_cli.tokens import tokens_new
 from wallet_core.config import DEFAULT_DATABASE_URL
 from wallet_core.domain import Kind
 
-SERVING = {"core", "gateway", "up"}
+SERVING = {"core", "gateway", "up", "relay"}
 """The commands that serve calls until stopped: the garbage collector is tuned for them (heap.py)."""
 
 
@@ -146,6 +150,7 @@ def parser() -> argparse.ArgumentParser:
     add_limits_parser(sub, common)
 
     review.add_parser(sub, common)
+    relay_command.add_parser(sub, common)
 
     sign = sub.add_parser("sign", help="print a signed request for a gateway, as a curl command").add_subparsers(
         dest="provider", required=True
@@ -192,6 +197,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
         "players": players,
         "limits": limits,
         "review": review.review,
+        "relay": relay_command.relay,
+        "events": relay_command.events_tail,
     }
     try:
         # uvloop: about half of the core's CPU per call is event-loop machinery (docs/performance.md).

@@ -100,3 +100,12 @@ def require_admin(client: Client, action: str = "open accounts") -> None:
         raise WalletError(
             Reason.PERMISSION_DENIED, f"{client.name} is not an admin client: it may not {action}", client=client.name
         )
+
+
+def require_relay(client: Client) -> None:
+    if not client.relay:
+        raise WalletError(
+            Reason.PERMISSION_DENIED,
+            f"{client.name} is not a relay client (relay = true): it may not lease events",
+            client=client.name,
+        )

@@ -49,6 +49,8 @@ class Client:
     tokens: tuple[ClientToken, ...]
     providers: frozenset[str]
     admin: bool = False
+    # The events relay's scope (docs/events.md): OutboxService only, nothing else.
+    relay: bool = False
 
     def may_act_for(self, provider: str) -> bool:
         return ALL_PROVIDERS in self.providers or provider in self.providers
@@ -190,7 +192,7 @@ def _client(index: int, raw: Mapping[str, Any]) -> Client:
     where = f"{where} ({name})"
     if "token" in raw:
         raise ConfigError(_plain_token_refused(where, raw["token"]))
-    unknown = set(raw) - {"name", "tokens", "providers", "admin"}
+    unknown = set(raw) - {"name", "tokens", "providers", "admin", "relay"}
     if unknown:
         raise ConfigError(f"{where} has unknown keys: {', '.join(sorted(unknown))}")
     tokens = raw.get("tokens", [])
@@ -204,7 +206,18 @@ def _client(index: int, raw: Mapping[str, Any]) -> Client:
         tokens=tuple(_token(where, entry) for entry in tokens),
         providers=frozenset(providers),
         admin=bool(raw.get("admin", False)),
+        relay=_relay_scope(where, raw, providers),
     )
+
+
+def _relay_scope(where: str, raw: Mapping[str, Any], providers: list[str]) -> bool:
+    """A relay client is only that: it leases events, and holds no provider's or admin's rights."""
+    relay = raw.get("relay", False)
+    if not isinstance(relay, bool):
+        raise ConfigError(f"{where}: relay must be true or false")
+    if relay and (providers or raw.get("admin", False)):
+        raise ConfigError(f"{where}: a relay client (relay = true) may not also have providers or admin")
+    return relay
 
 
 def _token(where: str, entry: object) -> ClientToken:

@@ -17,14 +17,17 @@ import prometheus_client
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from wallet.v1 import wallet_pb2, wallet_pb2_grpc
+from wallet.v1 import events_pb2, events_pb2_grpc, wallet_pb2, wallet_pb2_grpc
 from wallet_core import bootstrap
 from wallet_core.config import CoreSettings, TlsSettings
 from wallet_core.ledger import Ledger
+from wallet_core.outbox import Outbox
+from wallet_core.outbox_service import OutboxService
 
 log = logging.getLogger("wallet_core.server")
 
 SERVICE_NAME = wallet_pb2.DESCRIPTOR.services_by_name["WalletService"].full_name
+OUTBOX_SERVICE_NAME = events_pb2.DESCRIPTOR.services_by_name["OutboxService"].full_name
 
 
 @dataclass
@@ -33,10 +36,13 @@ class RunningCore:
     port: int
     ledger: Ledger
     health: health.HealthServicer
+    backlog_watch: asyncio.Task[None]
 
     async def stop(self, grace: float | None) -> None:
         self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
+        self.backlog_watch.cancel()
+        await asyncio.gather(self.backlog_watch, return_exceptions=True)
         await self.ledger.close()
 
 
@@ -46,10 +52,18 @@ async def start(settings: CoreSettings) -> RunningCore:
     try:
         server = grpc.aio.server(options=[("grpc.so_reuseport", 1)])
         wallet_pb2_grpc.add_WalletServiceServicer_to_server(service, server)
+        outbox = Outbox(service.ledger.engine)
+        events_pb2_grpc.add_OutboxServiceServicer_to_server(OutboxService(service, outbox), server)
         health_servicer = health.HealthServicer(experimental_non_blocking=True)
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
         reflection.enable_server_reflection(
-            (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME), server
+            (
+                SERVICE_NAME,
+                OUTBOX_SERVICE_NAME,
+                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                reflection.SERVICE_NAME,
+            ),
+            server,
         )
         if settings.tls is None:
             port = server.add_insecure_port(settings.listen)
@@ -62,7 +76,7 @@ async def start(settings: CoreSettings) -> RunningCore:
     for name in ("", SERVICE_NAME):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("core listening", extra={"address": settings.listen, "port": port, "tls": settings.tls is not None})
-    return RunningCore(server, port, service.ledger, health_servicer)
+    return RunningCore(server, port, service.ledger, health_servicer, asyncio.create_task(outbox.watch_backlog()))
 
 
 async def serve(settings: CoreSettings) -> None:

@@ -398,6 +398,10 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
             cause=hold.cause,
         )
 
+    def transaction_message(self, tx: Transaction) -> pb.Transaction:
+        """``tx`` as the contract words it (GetTransaction's, and an event's: wallet_core.outbox_service)."""
+        return self._transaction(tx)
+
     def _transaction(self, tx: Transaction, details: struct_pb2.Struct | None = None) -> pb.Transaction:
         if details is None:
             details = struct_pb2.Struct()

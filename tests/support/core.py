@@ -33,11 +33,15 @@ def expired_token_for(provider: str) -> str:
     return f"test-{provider}-expired-token-0123456789"
 
 
+RELAY_TOKEN = "test-relay-token-0123456789"
+
+
 def test_clients() -> tuple[Client, ...]:
     admin = Client(
         name="admin", tokens=(ClientToken(token_sha256(ADMIN_TOKEN)),), providers=frozenset({"*"}), admin=True
     )
-    return (admin, *(_gateway_client(p) for p in PROVIDERS))
+    relay = Client(name="relay", tokens=(ClientToken(token_sha256(RELAY_TOKEN)),), providers=frozenset(), relay=True)
+    return (admin, relay, *(_gateway_client(p) for p in PROVIDERS))
 
 
 def _gateway_client(provider: str) -> Client:
@@ -80,9 +84,13 @@ class CoreHandle:
 
     @property
     def stub(self) -> wallet_pb2_grpc.WalletServiceStub:
+        return wallet_pb2_grpc.WalletServiceStub(self.channel)
+
+    @property
+    def channel(self) -> grpc.aio.Channel:
         if self._channel is None:
             self._channel = grpc.aio.insecure_channel(self.address)
-        return wallet_pb2_grpc.WalletServiceStub(self._channel)
+        return self._channel
 
     async def open_account(self, player_id: str, currency: str, balance: str = "0") -> None:
         await self.stub.CreateAccount(

@@ -353,7 +353,11 @@ async def list_transactions(
     if provider:
         query = query.where(transactions.c.provider == provider)
     rows = await conn.execute(query.order_by(transactions.c.id).limit(limit))
-    found = list(rows.mappings())
+    return await transactions_with_bets(conn, list(rows.mappings()))
+
+
+async def transactions_with_bets(conn: AsyncConnection, found: list[RowMapping]) -> list[Transaction]:
+    """Rows of ``transactions`` as transactions, each with its bet (one query for all the bets)."""
     bet_ids = {r["bet_id"] for r in found if r["bet_id"] is not None}
     bets_by_id: dict[int, Bet] = {}
     if bet_ids:
