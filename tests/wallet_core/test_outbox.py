@@ -34,7 +34,7 @@ async def ack(core: CoreHandle, relay: str, events: list[events_pb2.TransactionE
     answer = await outbox_stub(core).AckEvents(
         events_pb2.AckEventsRequest(relay=relay, sequences=[e.sequence for e in events]), metadata=bearer(RELAY_TOKEN)
     )
-    return answer.acknowledged
+    return int(answer.acknowledged)
 
 
 async def test_a_relay_leases_every_committed_transaction_in_order_and_acknowledges_it(core: CoreHandle) -> None:
