@@ -185,7 +185,8 @@ class OutboxRow(Base):
     transaction as the money, on every write path (0014); deleted once NATS acknowledged it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_partition", "partition", "id"),)
+    # AUTOINCREMENT: SQLite would reuse a deleted row's id, and the sequence must never go back.
+    __table_args__ = (Index("ix_outbox_partition", "partition", "id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)  # the event's sequence
     transaction_row_id: Mapped[int] = mapped_column(BigInteger)  # transactions.id

@@ -80,6 +80,8 @@ def upgrade() -> None:
         sa.Column("transaction_row_id", sa.BigInteger(), nullable=False),
         sa.Column("partition", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        # SQLite reuses the largest rowid once its row is deleted: the sequence must never go back.
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_outbox_partition", "outbox", ["partition", "id"])
     leases = op.create_table(
