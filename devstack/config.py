@@ -26,6 +26,7 @@ class Identity:
     token: str
     providers: Sequence[str]
     admin: bool = False
+    relay: bool = False
 
     def as_toml(self) -> Section:
         return {
@@ -33,6 +34,7 @@ class Identity:
             "tokens": [{"sha256": token_sha256(self.token)}],
             "providers": list(self.providers),
             **({"admin": True} if self.admin else {}),
+            **({"relay": True} if self.relay else {}),
         }
 
 
@@ -71,12 +73,20 @@ def gateway_section(
     return {"listen": f"{LOOPBACK}:{port}", "allowed_ips": list(allowed_ips), **settings, "core": core}
 
 
-def write_config(path: Path, *, core: Section | None = None, gateways: Mapping[str, Section] | None = None) -> Path:
-    """One file for the core, the gateways, or both (each process reads its own sections)."""
+def write_config(
+    path: Path,
+    *,
+    core: Section | None = None,
+    gateways: Mapping[str, Section] | None = None,
+    relay: Section | None = None,
+) -> Path:
+    """One file for the core, the gateways, the events relay, or all (each process reads its own sections)."""
     document: Section = {}
     if core is not None:
         document["core"] = core
     if gateways:
         document["gateways"] = dict(gateways)
+    if relay:
+        document["relay"] = dict(relay)
     path.write_text(toml.dumps(document))
     return path

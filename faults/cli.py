@@ -14,6 +14,7 @@ from pathlib import Path
 from faults import plan as plans
 from faults import table
 from faults.drills import DRILL_KEYS
+from faults.events import run_events
 from faults.run import run
 from faults.soak import soak
 
@@ -31,6 +32,11 @@ def parser() -> argparse.ArgumentParser:
         "--short",
         action="store_true",
         help="every fault once with a second of load around it (what the test suite runs)",
+    )
+    mode.add_argument(
+        "--events",
+        action="store_true",
+        help="instead of the money drills: the events drills (the relay and a NATS of the run's own killed)",
     )
     mode.add_argument(
         "--soak",
@@ -88,13 +94,17 @@ def plan_from(args: argparse.Namespace) -> plans.Plan:
     return plan
 
 
-async def execute(plan: plans.Plan, postgres_url: str, workdir: Path) -> int:
+async def execute(plan: plans.Plan, postgres_url: str, workdir: Path, *, events: bool = False) -> int:
     started = time.monotonic()
 
     def say(message: str) -> None:
         print(f"[{time.monotonic() - started:5.0f} s] {message}", file=sys.stderr, flush=True)
 
-    if plan.soak_seconds:
+    if events:
+        phases = await run_events(plan, postgres_url, workdir, say)
+        print(table.events(phases))
+        problems = [f"{p.store} / {p.drill}: {problem}" for p in phases for problem in p.problems]
+    elif plan.soak_seconds:
         soaked = await soak(plan, postgres_url, workdir, say)
         print(table.soak(soaked))
         problems = soaked.problems
@@ -113,8 +123,8 @@ def main(argv: list[str] | None = None) -> None:
     plan = plan_from(args)
     try:
         if args.workdir:
-            sys.exit(asyncio.run(execute(plan, args.postgres_url, args.workdir.resolve())))
+            sys.exit(asyncio.run(execute(plan, args.postgres_url, args.workdir.resolve(), events=args.events)))
         with tempfile.TemporaryDirectory(prefix="wallet-faults-") as workdir:
-            sys.exit(asyncio.run(execute(plan, args.postgres_url, Path(workdir))))
+            sys.exit(asyncio.run(execute(plan, args.postgres_url, Path(workdir), events=args.events)))
     except KeyboardInterrupt:
         sys.exit(130)

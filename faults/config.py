@@ -23,6 +23,11 @@ DEADLINE_SECONDS = 2.0
 ATTEMPT_TIMEOUT_SECONDS = 1.0
 
 
+RELAY_TOKEN = "faults-relay-token-0123456789"
+RELAY_LEASE_SECONDS = 2
+"""Short, so that a killed relay's partitions go to the next one within a drill."""
+
+
 def gateway_token(name: str) -> str:
     return f"faults-{name}-gateway-token-0123456789"
 
@@ -31,6 +36,7 @@ CLIENTS = (
     Identity("faults-admin", ADMIN_TOKEN, ["*"], admin=True),
     Identity("operator", OPERATOR_TOKEN, ["sud"]),
     *(Identity(f"{name}-gateway", gateway_token(name), [name]) for name in GATEWAYS),
+    Identity("relay", RELAY_TOKEN, [], relay=True),
 )
 GATEWAY_SETTINGS: dict[str, Section] = {
     "aigame": {"agents": {AIGAME_AGENT: AIGAME_SECRET}},
@@ -44,7 +50,22 @@ def pick_ports() -> StackPorts:
     return StackPorts.pick(GATEWAYS)
 
 
-def write_stack_config(path: Path, database_url: str, ports: StackPorts) -> Path:
+def relay_section(core_port: int, nats_url: str, stream: str, subject_prefix: str) -> Section:
+    """`[relay]` of the events drills: the drill's own NATS, stream and subjects."""
+    return {
+        "nats_url": nats_url,
+        "stream": stream,
+        "subject_prefix": subject_prefix,
+        "max_events": 50,
+        "lease_seconds": RELAY_LEASE_SECONDS,
+        "duplicate_window_seconds": 120,
+        "publish_timeout_seconds": 1.0,
+        "idle_seconds": 0.05,
+        "core": {"address": f"127.0.0.1:{core_port}", "token": RELAY_TOKEN},
+    }
+
+
+def write_stack_config(path: Path, database_url: str, ports: StackPorts, relay: Section | None = None) -> Path:
     core = core_section(
         port=ports.core, database_url=database_url, currencies={CURRENCY: 2}, clients=CLIENTS, shutdown_grace_seconds=2
     )
@@ -58,4 +79,4 @@ def write_stack_config(path: Path, database_url: str, ports: StackPorts) -> Path
         )
         for name in GATEWAYS
     }
-    return write_config(path, core=core, gateways=gateways)
+    return write_config(path, core=core, gateways=gateways, relay=relay)

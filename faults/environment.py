@@ -14,7 +14,7 @@ from devstack.databases import Database, drop_database
 from faults import database
 from faults.aigame import Aigame
 from faults.cluster import Cluster
-from faults.config import GATEWAYS, pick_ports, write_stack_config
+from faults.config import GATEWAYS, pick_ports, relay_section, write_stack_config
 from faults.dialect import BetDialect
 from faults.hrg import Hrg
 from faults.operator import Operator
@@ -53,11 +53,16 @@ def _directory(path: Path) -> Path:
 
 
 @asynccontextmanager
-async def environment(kind: str, plan: Plan, server_url: str, workdir: Path) -> AsyncIterator[Env]:
+async def environment(
+    kind: str, plan: Plan, server_url: str, workdir: Path, relay_stream: tuple[str, str, str] | None = None
+) -> AsyncIterator[Env]:
+    """``relay_stream``: (NATS url, stream, subject prefix) of the events drills' relay ([relay] in the
+    configuration; the drills start the relay themselves)."""
     store = await database.fresh_store(kind, server_url, _directory(workdir))
     try:
         ports = pick_ports()
-        config = write_stack_config(workdir / "wallet.toml", store.url, ports)
+        relay = relay_section(ports.core, *relay_stream) if relay_stream else None
+        config = write_stack_config(workdir / "wallet.toml", store.url, ports, relay)
         cluster = Cluster(config, ports, workdir, plan.log_level)
         address = ports.core_address
         admin, operator, client = Admin(address), Operator(address), new_client()

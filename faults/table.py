@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from faults.audit import Audit
+from faults.events import EventsPhase
 from faults.oplog import ZERO
 from faults.run import RunResult
 from faults.serverlogs import LogLines
@@ -125,5 +126,47 @@ def soak(result: SoakResult) -> str:
                 f"final wallet verify: {result.final_verify}; memory after the first check: {growth}"
             ),
             "\n".join(f"- {line}" for line in _warnings(result.logs, most=10)) or "- no warnings logged",
+        ]
+    )
+
+
+def events(phases: Sequence[EventsPhase]) -> str:
+    rows = [
+        [
+            p.drill,
+            p.store,
+            p.injection.injected,
+            p.events.committed,
+            p.events.in_stream,
+            p.events.lost,
+            p.events.duplicated,
+            p.events.out_of_order,
+            f"{p.money.lost:.2f}",
+            f"{p.money.duplicated:.2f}",
+            p.verified,
+        ]
+        for p in phases
+    ]
+    header = [
+        "fault",
+        "store",
+        "injected",
+        "events committed",
+        "in the stream",
+        "events lost",
+        "events duplicated in the stream",
+        "out of order",
+        "money lost",
+        "money duplicated",
+        "wallet verify",
+    ]
+    lost = sum(p.events.lost for p in phases)
+    duplicated = sum(p.events.duplicated for p in phases)
+    notes = "\n".join(f"- {p.store} / {p.drill}: {'; '.join(p.injection.notes)}" for p in phases)
+    return "\n\n".join(
+        [
+            markdown(header, rows),
+            notes,
+            f"events lost: {lost}; events duplicated in the stream: {duplicated} (both must be 0)",
         ]
     )

@@ -115,6 +115,8 @@ async def stream_events(url: str, stream: str) -> list[tuple[str, str, events_pb
         js = nc.jetstream()
         info = await js.stream_info(stream)
         found = []
+        if not info.state.messages:
+            return found
         for sequence in range(info.state.first_seq, info.state.last_seq + 1):
             message = await js.get_msg(stream, sequence)
             headers = message.headers or {}
