@@ -128,7 +128,7 @@ class EventsWorld:
                 info = await js.stream_info(self.stream)
             except NotFoundError:  # the relay has not created it yet
                 return []
-            found = []
+            found: list[tuple[tuple[str, str, str], events_pb2.TransactionEvent]] = []
             if not info.state.messages:
                 return found
             for sequence in range(info.state.first_seq, info.state.last_seq + 1):

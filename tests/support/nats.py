@@ -114,7 +114,7 @@ async def stream_events(url: str, stream: str) -> list[tuple[str, str, events_pb
     try:
         js = nc.jetstream()
         info = await js.stream_info(stream)
-        found = []
+        found: list[tuple[str, str, events_pb2.TransactionEvent]] = []
         if not info.state.messages:
             return found
         for sequence in range(info.state.first_seq, info.state.last_seq + 1):
