@@ -401,13 +401,15 @@ async def check_outbox(core: CoreHandle) -> None:
     evented = [e["transaction_row_id"] for e in events]
     committed = sorted(i for i, tx in tx_rows.items() if tx["status"] != "failed")
     assert sorted(evented) == committed, "not one event per committed transaction"
+    account_ids = {(a["player_id"], a["currency"]): a["id"] for a in await rows(core, select(accounts))}
+
+    def account_of(tx: RowMapping) -> int:
+        return int(tx["account_id"] or account_ids.get((tx["player_id"], tx["currency"]), 0))
+
     for event in events:
-        account = tx_rows[event["transaction_row_id"]]["account_id"]
-        assert event["partition"] == (account or 0) % OUTBOX_PARTITIONS, event
+        assert event["partition"] == account_of(tx_rows[event["transaction_row_id"]]) % OUTBOX_PARTITIONS, event
     by_account: dict[int, list[int]] = {}
     for event in events:
-        by_account.setdefault(tx_rows[event["transaction_row_id"]]["account_id"] or 0, []).append(
-            event["transaction_row_id"]
-        )
+        by_account.setdefault(account_of(tx_rows[event["transaction_row_id"]]), []).append(event["transaction_row_id"])
     for order in by_account.values():
         assert order == sorted(order), "an account's events out of its transactions' order"

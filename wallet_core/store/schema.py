@@ -174,9 +174,10 @@ class EntryRow(Base):
 
 
 OUTBOX_PARTITIONS = 64
-"""The outbox's events are leased to relays by partition (an account's id modulo this; a tombstone,
-which has no account, is 0): one account's events are always in one partition, handled by one relay
-at a time, in order (0014)."""
+"""The outbox's events are leased to relays by partition (an account's id modulo this; a transaction
+that names no account, a tombstone or a repeated cancel, takes its player's account in its currency,
+else 0): one account's events are always in one partition, handled by one relay at a time, in
+order (0014)."""
 
 
 class OutboxRow(Base):

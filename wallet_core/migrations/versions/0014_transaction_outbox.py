@@ -42,7 +42,7 @@ CHECKSUMS = {
     "wallet_entry_hash.sql": "b90ff40ad5ff25ea5b9489dfaf746bcb717b71a5de626c9ad3201d37b895364d",
     "wallet_debit_batch.sql": "79bba0e91bac23e0f3aa4430d01f963e3d79527d8af1eab829ac1e0177759165",
     "wallet_payout_batch.sql": "175faa23f1f9bd829b18afb19d7ff7e790ee31689136b21034337af6d82f6392",
-    "wallet_outbox_enqueue.sql": "58b779e251f753105e5b1265e22d369a3099e2fad546d0e659dd3fd14acd2856",
+    "wallet_outbox_enqueue.sql": "9238444e6c00e4a040823c20558d709c714c481a27ea6c1a5d4e57b41e84c208",
 }
 """Each file this revision installs, in this order (the batch functions call the hash), and the
 SHA-256 of the text it installs."""
@@ -57,7 +57,9 @@ CREATE TRIGGER transactions_outbox AFTER INSERT ON transactions
 FOR EACH ROW WHEN NEW.status <> 'failed'
 BEGIN
     INSERT INTO outbox (transaction_row_id, partition, created_at)
-    VALUES (NEW.id, coalesce(NEW.account_id, 0) % {PARTITIONS}, NEW.created_at);
+    VALUES (NEW.id, coalesce(NEW.account_id,
+                             (SELECT id FROM accounts WHERE player_id = NEW.player_id AND currency = NEW.currency),
+                             0) % {PARTITIONS}, NEW.created_at);
 END
 """
 
