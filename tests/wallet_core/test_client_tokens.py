@@ -102,3 +102,26 @@ def test_new_tokens_are_random_and_their_line_pastes_into_the_configuration() ->
     assert line == f'{{ sha256 = "{token_sha256(token)}", not_after = 2027-01-31T12:00:00+00:00 }}'
     pasted = tomllib.loads(f'[[core.clients]]\nname = "gw"\ntokens = [\n  {line},\n]\n')
     assert CoreSettings.from_mapping(pasted["core"]).clients[0].tokens == (ClientToken(token_sha256(token), SWITCH),)
+
+
+def _relay(**more: Any) -> CoreSettings:
+    return CoreSettings.from_mapping(
+        {"clients": [{"name": "relay", "relay": True, "tokens": [{"sha256": token_sha256(NEW)}], **more}]}
+    )
+
+
+def test_a_relay_client_has_the_relay_scope_and_nothing_else() -> None:
+    (relay,) = _relay().clients
+    assert relay.relay and not relay.admin and not relay.providers
+    assert not _settings(tokens=[{"sha256": token_sha256(OLD)}]).clients[0].relay  # the default
+
+
+@pytest.mark.parametrize("more", [{"providers": ["aigame"]}, {"admin": True}])
+def test_a_relay_client_may_not_also_act_for_providers_or_as_an_admin(more: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError, match="a relay client"):
+        _relay(**more)
+
+
+def test_relay_is_true_or_false() -> None:
+    with pytest.raises(ConfigError, match="relay must be true or false"):
+        _relay(relay="yes")
