@@ -33,11 +33,11 @@ from datetime import datetime
 from typing import NamedTuple
 
 import asyncpg
-from sqlalchemy.engine import make_url
 
 from wallet_core.domain import Bet, BetState, MoneyRequest
 from wallet_core.store.batcher import Batcher
 from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
+from wallet_core.store.postgres_dsn import asyncpg_dsn
 from wallet_core.store.queries import utc
 from wallet_core.store.raw_requests import RawRequests
 
@@ -74,7 +74,7 @@ class GroupCommit:
 
     def __init__(self, database_url: str, pool_size: int, raw_requests: RawRequests | None = None) -> None:
         self._raw_requests = raw_requests or RawRequests({}, None)  # None given: every raw request as text
-        self._dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self._dsn = asyncpg_dsn(database_url)  # every host of a multi-host URL, not only the last
         self._pool_size = pool_size
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()  # concurrent first calls must not open two pools
