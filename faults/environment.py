@@ -20,6 +20,7 @@ from faults.hrg import Hrg
 from faults.operator import Operator
 from faults.oplog import OperationLog
 from faults.plan import Plan
+from faults.replication import ReplicatedPair
 from faults.simulator import Simulator
 from faults.sud import Sud
 from faults.truth import Admin
@@ -41,6 +42,13 @@ class Env:
     sim: Simulator
     admin: Admin
     players: list[str]
+    pair: ReplicatedPair | None = None
+    """The failover drill's primary and synchronous standby, which `server_url` names both of."""
+
+    @property
+    def label(self) -> str:
+        """The store as the table names it."""
+        return f"{self.store.kind} + sync standby" if self.pair else self.store.kind
 
 
 def players(plan: Plan) -> dict[str, list[str]]:
@@ -53,7 +61,9 @@ def _directory(path: Path) -> Path:
 
 
 @asynccontextmanager
-async def environment(kind: str, plan: Plan, server_url: str, workdir: Path) -> AsyncIterator[Env]:
+async def environment(
+    kind: str, plan: Plan, server_url: str, workdir: Path, pair: ReplicatedPair | None = None
+) -> AsyncIterator[Env]:
     store = await database.fresh_store(kind, server_url, _directory(workdir))
     try:
         ports = pick_ports()
@@ -72,7 +82,7 @@ async def environment(kind: str, plan: Plan, server_url: str, workdir: Path) -> 
                 "hrg": Hrg(client, ports.gateway_url("hrg")),
             }
             sim = Simulator(log, bets, Sud(client, ports.gateway_url("sud")), operator, who, plan)
-            yield Env(plan, store, server_url, config, cluster, sim, admin, everyone)
+            yield Env(plan, store, server_url, config, cluster, sim, admin, everyone, pair)
         finally:
             await client.aclose()
             await operator.close()
