@@ -32,8 +32,9 @@ class Failover:
     """The failover drill's figures."""
 
     promoted_seconds: float
-    """From the kill to the standby accepting writes (`PROMOTE_AFTER_SECONDS` of it stands in for a
-    failover manager noticing)."""
+    """From the kill until `pg_ctlcluster … promote` returned (`PROMOTE_AFTER_SECONDS` of it stands in
+    for a failover manager noticing; pg_ctl polls, so the standby may have accepted writes a little
+    earlier)."""
     first_success_seconds: float | None
     """The outage window: from the kill to the first acknowledgement (any gateway) of a request sent
     after it. None: none came."""
