@@ -12,7 +12,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from wallet_core.store.migrate import upgrade
-from wallet_core.store.postgres_dsn import asyncpg_dsn
+from wallet_core.store.postgres_hosts import asyncpg_dsn
 
 POSTGRESQL, SQLITE = "postgresql", "sqlite"
 
