@@ -12,13 +12,14 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from wallet_core.store.migrate import upgrade
+from wallet_core.store.postgres_hosts import asyncpg_dsn
 
 POSTGRESQL, SQLITE = "postgresql", "sqlite"
 
 
 def dsn(url: str) -> str:
-    """A SQLAlchemy URL as a plain libpq DSN for asyncpg."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    """A SQLAlchemy URL as a plain libpq DSN for asyncpg (a multi-host URL's hosts all kept)."""
+    return asyncpg_dsn(url)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -94,7 +95,16 @@ def plan_from(args: argparse.Namespace) -> plans.Plan:
     return plan
 
 
+def stop_on_sigterm() -> None:
+    """SIGTERM unwinds the run like Ctrl-C (the processes stopped, the databases and the failover
+    drill's clusters dropped) instead of ending it where it stands."""
+    task = asyncio.current_task()
+    if task is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+
+
 async def execute(plan: plans.Plan, postgres_url: str, workdir: Path, *, events: bool = False) -> int:
+    stop_on_sigterm()
     started = time.monotonic()
 
     def say(message: str) -> None:
@@ -128,3 +138,5 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(asyncio.run(execute(plan, args.postgres_url, Path(workdir), events=args.events)))
     except KeyboardInterrupt:
         sys.exit(130)
+    except asyncio.CancelledError:  # SIGTERM
+        sys.exit(128 + signal.SIGTERM)

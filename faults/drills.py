@@ -4,7 +4,10 @@
 - PostgreSQL restarted (`pg_ctlcluster ... restart`);
 - the core frozen (SIGSTOP: connections accepted, nothing answered), the gateways probed, then SIGCONT;
 - the core down for a long while (`plan.outage_seconds`) under load, then back: each gateway must
-  answer again within its deadline of the core's return.
+  answer again within its deadline of the core's return;
+- PostgreSQL's primary lost (its postmaster SIGKILLed) and its synchronous standby promoted, the core
+  configured with both (`replication.py`, on a pair of clusters of its own): every operation
+  acknowledged before the kill must be on the new primary.
 """
 
 from __future__ import annotations
@@ -14,12 +17,33 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from devstack.databases import Database
 from faults import postgres
 from faults.config import DEADLINE_SECONDS, GATEWAYS
 from faults.environment import Env
+from faults.oplog import Operation, Outcome
 from faults.plan import Plan, PostgresRestart
 from faults.probes import SLACK_SECONDS, Probe, probe_gateways
+from faults.truth import LedgerView
+from wallet_core.domain import Kind
+
+
+@dataclass(frozen=True)
+class Failover:
+    """The failover drill's figures."""
+
+    promoted_seconds: float
+    """From the kill until `pg_ctlcluster … promote` returned (`PROMOTE_AFTER_SECONDS` of it stands in
+    for a failover manager noticing; pg_ctl polls, so the standby may have accepted writes a little
+    earlier)."""
+    first_success_seconds: float | None
+    """The outage window: from the kill to the first acknowledgement (any gateway) of a request sent
+    after it. None: none came."""
+    all_back_seconds: float | None
+    """From the kill until every gateway had acknowledged such a request."""
+    acknowledged_before: int
+    """Operations the simulator had seen acknowledged when the primary was killed."""
+    on_new_primary: int
+    """Of those, the ones stored on the new primary (read through the core once it served again)."""
 
 
 @dataclass
@@ -30,14 +54,26 @@ class Injection:
     skipped: str = ""
     """Why the fault was not injected (the PostgreSQL restart on a shared server)."""
     problems: list[str] = field(default_factory=list)
+    failover: Failover | None = None
 
 
 Inject = Callable[[Env], Awaitable[Injection]]
 
 
-DRILL_KEYS = ("baseline", "core-kill", "gateway-kill", "postgres-restart", "core-freeze", "core-outage")
+DRILL_KEYS = (
+    "baseline",
+    "core-kill",
+    "gateway-kill",
+    "postgres-restart",
+    "core-freeze",
+    "core-outage",
+    "postgres-failover",
+)
 RECOVERY_LIMIT_SECONDS = 60.0
 """How long the drills wait for a gateway to answer again once the core is back."""
+PROMOTE_AFTER_SECONDS = 1.0
+"""Between the primary's death and the promotion: a failover manager takes this long at least to
+decide (Patroni's default TTL is 30 s; the window grows by as much)."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +162,61 @@ async def freeze_core(env: Env) -> Injection:
     return Injection(1, [f"{in_flight} requests in flight at the freeze"], probes)
 
 
-def drills_for(store: Database, plan: Plan) -> list[Drill]:
+def _stored_on(ledger: LedgerView, op: Operation) -> bool:
+    status = ledger.rows[op.key].status if op.key in ledger.rows else "missing"
+    return status == "completed" or (op.kind is Kind.ROLLBACK and status == "tombstone")
+
+
+async def fail_over(env: Env) -> Injection:
+    """The primary's machine lost with requests in flight: its postmaster SIGKILLed, the synchronous
+    standby promoted. Whatever the wallet acknowledged was on the standby before the acknowledgement
+    (synchronous_commit = on), so it must all be on the new primary; what was in flight is retried by
+    the vendors and applied once."""
+    pair = env.pair
+    if pair is None:
+        return Injection(skipped="no standby (the drill runs on a primary and standby of its own)")
+    in_flight = await env.sim.wait_in_flight(GATEWAYS)
+    acknowledged = [op for op in env.sim.log.operations() if op.outcome is Outcome.ACKED]
+    env.sim.tally.watch_recovery(sent_after=True)
+    killed = time.monotonic()
+    pid = pair.kill_primary()
+    await asyncio.sleep(PROMOTE_AFTER_SECONDS)
+    await pair.promote()
+    promoted = time.monotonic() - killed
+    recovered = await env.sim.recovery(GATEWAYS, RECOVERY_LIMIT_SECONDS, watching=True)
+    ledger = await env.admin.read(env.players)
+    missing = [op for op in acknowledged if not _stored_on(ledger, op)]
+    figures = Failover(
+        promoted,
+        min(recovered.values()) if recovered else None,
+        max(recovered.values()) if len(recovered) == len(GATEWAYS) else None,
+        len(acknowledged),
+        len(acknowledged) - len(missing),
+    )
+    notes = [
+        f"{in_flight} requests in flight when the primary's postmaster (pid {pid}) was SIGKILLed",
+        f"standby promoted {promoted:.1f} s after the kill",
+        "first acknowledgement of a request sent after the kill: "
+        + (
+            ", ".join(f"{gateway} {recovered[gateway]:.1f} s" for gateway in GATEWAYS if gateway in recovered) or "none"
+        ),
+        f"{figures.on_new_primary}/{figures.acknowledged_before} operations acknowledged before the kill "
+        "on the new primary",
+    ]
+    problems = [f"acknowledged before the kill, not on the new primary: {op}" for op in missing]
+    problems += [
+        f"{gateway} acknowledged nothing within {RECOVERY_LIMIT_SECONDS:.0f} s of the kill"
+        for gateway in GATEWAYS
+        if gateway not in recovered
+    ]
+    return Injection(1, notes, problems=problems, failover=figures)
+
+
+FAILOVER = Drill("postgres-failover", "PostgreSQL primary SIGKILL, sync standby promoted", fail_over)
+
+
+def drills_for(kind: str, plan: Plan) -> list[Drill]:
+    """The drills run on a store of `kind` (postgresql, sqlite), the failover drill aside."""
     chosen = [Drill("baseline", "baseline (no fault)", None)] if plan.baseline else []
     chosen.append(Drill("core-kill", "core SIGKILL + restart", kill_core))
     if plan.gateway_kills_together:
@@ -136,9 +226,14 @@ def drills_for(store: Database, plan: Plan) -> list[Drill]:
             Drill("gateway-kill", f"{name} gateway SIGKILL + restart", kill_gateways((name,)), (name,))
             for name in GATEWAYS
         ]
-    if store.kind == "postgresql" and plan.postgres_restart is not PostgresRestart.NO:
+    if kind == "postgresql" and plan.postgres_restart is not PostgresRestart.NO:
         chosen.append(Drill("postgres-restart", "PostgreSQL restart", restart_postgres))
     chosen.append(Drill("core-freeze", "core frozen (SIGSTOP)", freeze_core))
     if plan.outage_seconds:
         chosen.append(Drill("core-outage", f"core down {plan.outage_seconds:.0f} s, then back", core_outage))
     return [drill for drill in chosen if not plan.only or drill.key in plan.only]
+
+
+def wants_failover(plan: Plan) -> bool:
+    """The failover drill runs once, on a PostgreSQL pair of its own, after the stores' drills."""
+    return "postgresql" in plan.stores and (not plan.only or FAILOVER.key in plan.only)

@@ -20,6 +20,7 @@ from faults.hrg import Hrg
 from faults.operator import Operator
 from faults.oplog import OperationLog
 from faults.plan import Plan
+from faults.replication import ReplicatedPair
 from faults.simulator import Simulator
 from faults.sud import Sud
 from faults.truth import Admin
@@ -41,6 +42,13 @@ class Env:
     sim: Simulator
     admin: Admin
     players: list[str]
+    pair: ReplicatedPair | None = None
+    """The failover drill's primary and synchronous standby, which `server_url` names both of."""
+
+    @property
+    def label(self) -> str:
+        """The store as the table names it."""
+        return f"{self.store.kind} + sync standby" if self.pair else self.store.kind
 
 
 def players(plan: Plan) -> dict[str, list[str]]:
@@ -54,10 +62,16 @@ def _directory(path: Path) -> Path:
 
 @asynccontextmanager
 async def environment(
-    kind: str, plan: Plan, server_url: str, workdir: Path, relay_stream: tuple[str, str, str] | None = None
+    kind: str,
+    plan: Plan,
+    server_url: str,
+    workdir: Path,
+    relay_stream: tuple[str, str, str] | None = None,
+    pair: ReplicatedPair | None = None,
 ) -> AsyncIterator[Env]:
     """``relay_stream``: (NATS url, stream, subject prefix) of the events drills' relay ([relay] in the
-    configuration; the drills start the relay themselves)."""
+    configuration; the drills start the relay themselves). ``pair``: the failover drill's primary and
+    standby."""
     store = await database.fresh_store(kind, server_url, _directory(workdir))
     try:
         ports = pick_ports()
@@ -77,7 +91,7 @@ async def environment(
                 "hrg": Hrg(client, ports.gateway_url("hrg")),
             }
             sim = Simulator(log, bets, Sud(client, ports.gateway_url("sud")), operator, who, plan)
-            yield Env(plan, store, server_url, config, cluster, sim, admin, everyone)
+            yield Env(plan, store, server_url, config, cluster, sim, admin, everyone, pair)
         finally:
             await client.aclose()
             await operator.close()

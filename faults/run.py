@@ -1,5 +1,6 @@
 """The drill run: on each store, a phase per fault (load, the fault, more load, drain), each followed
-by the checks: the audit of the simulator's log against the ledger, and `wallet verify`."""
+by the checks: the audit of the simulator's log against the ledger, and `wallet verify`. Then the
+failover drill, on a PostgreSQL primary and synchronous standby built for it (`replication.py`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from devstack.databases import POSTGRESQL
 from faults.audit import Audit, audit
-from faults.drills import Drill, Injection, drills_for
+from faults.drills import FAILOVER, Drill, Injection, drills_for, wants_failover
 from faults.environment import Env, environment
 from faults.plan import Plan
+from faults.replication import replicated_pair, why_not_buildable
 from faults.serverlogs import LogLines, LogWatch
 from faults.tally import Tally
 from faults.verify import Verified, wallet_verify
@@ -53,6 +56,8 @@ class RunResult:
     phases: list[Phase] = field(default_factory=list)
     finals: dict[str, Audit] = field(default_factory=dict)
     """Per store, the audit of every round of the run, once all faults are over."""
+    skipped: list[str] = field(default_factory=list)
+    """Drills not run here, with the reason (the failover drill without root or pg_createcluster)."""
 
     @property
     def problems(self) -> list[str]:
@@ -89,7 +94,7 @@ async def run_phase(env: Env, drill: Drill) -> Phase:
     checked, verified = await check(env, drill.name)
     cut = sum(tally.cut(gateway) for gateway in drill.cuts)
     return Phase(
-        env.store.kind,
+        env.label,
         drill.name,
         injection,
         tally,
@@ -101,22 +106,43 @@ async def run_phase(env: Env, drill: Drill) -> Phase:
     )
 
 
+async def run_drills(env: Env, drills: list[Drill], result: RunResult, say: Say) -> None:
+    """Each drill's phase on `env`, then the audit of every round of it."""
+    say(f"{env.label}: core and gateways up, {len(env.players)} players")
+    for drill in drills:
+        phase = await run_phase(env, drill)
+        result.phases.append(phase)
+        injected = phase.injection.skipped or "; ".join(
+            [*phase.injection.notes, *(str(p) for p in phase.injection.probes)]
+        )
+        say(
+            f"{env.label}: {drill.name}: {phase.audit.operations} operations, "
+            f"{'clean' if not phase.problems else 'PROBLEMS'} ({injected})"
+        )
+    result.finals[env.label], verified = await check(env, None)
+    if not verified.ok:
+        result.finals[env.label].problems.append(f"wallet verify: {verified}")
+
+
+async def run_failover(plan: Plan, workdir: Path, say: Say, result: RunResult) -> None:
+    reason = why_not_buildable()
+    if reason is not None:
+        result.skipped.append(f"{FAILOVER.name}: skipped, {reason}")
+        say(result.skipped[-1])
+        return
+    async with replicated_pair() as pair:
+        say(f"failover: primary {pair.primary.name} and synchronous standby {pair.standby.name} streaming")
+        async with environment(POSTGRESQL, plan, pair.url(), workdir, pair=pair) as env:
+            await run_drills(env, [FAILOVER], result, say)
+
+
 async def run(plan: Plan, server_url: str, workdir: Path, say: Say) -> RunResult:
     result = RunResult()
     for kind in plan.stores:
-        async with environment(kind, plan, server_url, workdir / kind) as env:
-            say(f"{kind}: core and gateways up, {len(env.players)} players")
-            for drill in drills_for(env.store, plan):
-                phase = await run_phase(env, drill)
-                result.phases.append(phase)
-                injected = phase.injection.skipped or "; ".join(
-                    [*phase.injection.notes, *(str(p) for p in phase.injection.probes)]
-                )
-                say(
-                    f"{kind}: {drill.name}: {phase.audit.operations} operations, "
-                    f"{'clean' if not phase.problems else 'PROBLEMS'} ({injected})"
-                )
-            result.finals[kind], verified = await check(env, None)
-            if not verified.ok:
-                result.finals[kind].problems.append(f"wallet verify: {verified}")
+        drills = drills_for(kind, plan)
+        if drills:
+            async with environment(kind, plan, server_url, workdir / kind) as env:
+                await run_drills(env, drills, result, say)
+    if wants_failover(plan):
+        await run_failover(plan, workdir / "failover", say, result)
     return result

@@ -90,10 +90,13 @@ class Simulator:
         await self._until(lambda: any(self.in_flight[c] for c in channels), within_seconds)
         return sum(self.in_flight[c] for c in channels)
 
-    async def recovery(self, channels: Sequence[str], within_seconds: float) -> dict[str, float]:
-        """Seconds from now to each channel's first acknowledged answer (a channel missing: none came
-        within `within_seconds`)."""
-        self.tally.watch_recovery()
+    async def recovery(
+        self, channels: Sequence[str], within_seconds: float, *, watching: bool = False
+    ) -> dict[str, float]:
+        """Seconds from now (`watching`: from the tally's own `watch_recovery`, called earlier) to each
+        channel's first acknowledged answer (a channel missing: none came within `within_seconds`)."""
+        if not watching:
+            self.tally.watch_recovery()
         await self._until(lambda: all(c in self.tally.recovered for c in channels), within_seconds)
         return {c: self.tally.recovered[c] for c in channels if c in self.tally.recovered}
 

@@ -33,6 +33,10 @@ def _audit_cells(a: Audit) -> list[object]:
 AUDIT_HEADER = ["operations", "acked/exactly once", "retried", "unknown/taken", "lost", "duplicated", "balances equal"]
 
 
+def _seconds(value: float | None) -> str:
+    return "never" if value is None else f"{value:.2f}"
+
+
 def _warnings(logs: LogLines, most: int = 4) -> list[str]:
     return [f"{line} x{n}" for line, n in logs.warnings.most_common(most)]
 
@@ -77,6 +81,34 @@ def drills(result: RunResult) -> str:
     ]
     if probes:
         parts.append(markdown(["fault", "store", "gateway", "answered", "expected", "seconds", "deadline", ""], probes))
+    failovers = [
+        [
+            p.drill,
+            p.store,
+            f"{f.promoted_seconds:.2f}",
+            _seconds(f.first_success_seconds),
+            _seconds(f.all_back_seconds),
+            f.acknowledged_before,
+            f.on_new_primary,
+            f"{p.audit.lost:.2f}",
+            f"{p.audit.duplicated:.2f}",
+        ]
+        for p in result.phases
+        if (f := p.injection.failover) is not None
+    ]
+    if failovers:
+        header = [
+            "fault",
+            "store",
+            "standby promoted (s after the kill)",
+            "outage window: kill to first success (s)",
+            "every gateway back (s)",
+            "acked before the kill",
+            "on the new primary",
+            "lost",
+            "duplicated",
+        ]
+        parts.append(markdown(header, failovers))
     notes = [
         f"- {p.store} / {p.drill}: "
         + "; ".join(
@@ -93,6 +125,7 @@ def drills(result: RunResult) -> str:
         )
         for p in result.phases
     ]
+    notes += [f"- {skipped}" for skipped in result.skipped]
     parts.append("\n".join(notes))
     injected = sum(p.injection.injected for p in result.phases)
     lost = sum((a.lost for a in result.finals.values()), ZERO)

@@ -24,6 +24,9 @@ class Tally:
     recovering_since: float | None = None
     recovered: dict[str, float] = field(default_factory=dict)
     """Per channel, seconds from `recovering_since` to its first acknowledged answer."""
+    recovery_sent_after: bool = False
+    """Count only acknowledgements of requests sent after `recovering_since` (an answer already on
+    its way when the fault struck says nothing about the recovery)."""
     first_failure: float | None = None
     last_failure: float | None = None
 
@@ -34,15 +37,18 @@ class Tally:
         if not answer.expected:
             self.unexpected[f"{channel} {answer.code}"] += 1
         if answer.verdict is Verdict.OK and self.recovering_since is not None and channel not in self.recovered:
-            self.recovered[channel] = time.monotonic() - self.recovering_since
+            now = time.monotonic()
+            if not self.recovery_sent_after or now - answer.seconds >= self.recovering_since:
+                self.recovered[channel] = now - self.recovering_since
         if answer.verdict is not Verdict.OK:
             now = time.monotonic()
             self.first_failure = self.first_failure or now
             self.last_failure = now
 
-    def watch_recovery(self) -> None:
-        """From now, note each channel's first acknowledged answer."""
-        self.recovering_since, self.recovered = time.monotonic(), {}
+    def watch_recovery(self, *, sent_after: bool = False) -> None:
+        """From now, note each channel's first acknowledged answer (`sent_after`: of a request sent
+        from now on)."""
+        self.recovering_since, self.recovered, self.recovery_sent_after = time.monotonic(), {}, sent_after
 
     @property
     def failures(self) -> int:

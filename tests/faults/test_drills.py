@@ -6,6 +6,9 @@ verify` passes, and with the core unreachable every gateway answers its retryabl
 The PostgreSQL restart ends every session on the server, so it runs only where this process may
 restart it (pg_ctlcluster, root, a local server) and nobody else is connected (`if-alone`): another
 test run or a benchmark on the same server would lose its connections. Skipped otherwise, saying why.
+
+The failover drill builds its own primary and synchronous standby (root and Debian's
+postgresql-common, as in CI): skipped without them, saying why, but a failure in CI.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ from pathlib import Path
 import pytest
 
 from faults import plan as plans
-from faults import postgres
+from faults import postgres, replication
 from faults.config import DEADLINE_SECONDS
+from faults.drills import FAILOVER, PROMOTE_AFTER_SECONDS
 from faults.run import RunResult, run
 from faults.soak import soak
-from tests.support.databases import POSTGRES_URL
+from tests.support.databases import POSTGRES_URL, postgres_required
 
 DRILLS_WITH_PROBES = {"core SIGKILL + restart", "core frozen (SIGSTOP)"}
 
@@ -98,6 +102,25 @@ async def test_postgres_restart_under_load(tmp_path: Path, postgres_database: st
         pytest.skip(f"PostgreSQL restart not run: {result.phases[0].injection.skipped}")
     assert await postgres.wait_until_answering(POSTGRES_URL, within_seconds=5) < 5
     assert_held(result, ["PostgreSQL restart"])  # the money first (assert_money_held), then the rest
+
+
+@pytest.mark.postgres
+async def test_postgres_failover_to_the_sync_standby(tmp_path: Path) -> None:
+    reason = replication.why_not_buildable()
+    if reason is not None:
+        if postgres_required():
+            pytest.fail(f"the failover drill cannot run here, and CI requires it: {reason}")
+        pytest.skip(f"failover drill not run: {reason}")
+    plan = replace(plans.short(), stores=("postgresql",), only=("postgres-failover",))
+    result = await run(plan, POSTGRES_URL, tmp_path, say)
+    assert_held(result, [FAILOVER.name])
+    figures = result.phases[0].injection.failover
+    assert figures is not None and figures.acknowledged_before >= 10  # a second of load before the kill
+    assert figures.on_new_primary == figures.acknowledged_before
+    assert figures.first_success_seconds is not None and figures.all_back_seconds is not None
+    # nothing is acknowledged while no server accepts writes (pg_ctl's promote may return a little after
+    # the standby began to: its first success can come before promoted_seconds)
+    assert PROMOTE_AFTER_SECONDS <= figures.first_success_seconds <= figures.all_back_seconds
 
 
 async def test_a_short_soak_on_sqlite(tmp_path: Path) -> None:

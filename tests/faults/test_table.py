@@ -8,7 +8,7 @@ from decimal import Decimal
 from faults import table
 from faults.audit import Audit
 from faults.cli import parser, plan_from
-from faults.drills import Injection
+from faults.drills import FAILOVER, Failover, Injection
 from faults.plan import PostgresRestart
 from faults.run import Phase, RunResult
 from faults.serverlogs import LogLines
@@ -55,3 +55,21 @@ def test_the_table_shows_faults_operations_and_money() -> None:
     assert "faults injected: 1; operations: 12; money lost: 19.50; money duplicated: 0.00" in printed
     assert not result.ok
     assert any("the simulator expects 1" in problem for problem in result.problems)
+
+
+def test_the_failover_table_shows_the_outage_window_and_the_acknowledged_before_the_kill() -> None:
+    clean = Audit(operations=200, acknowledged=196, applied_exactly_once=196, balances_checked=9)
+    figures = Failover(1.3, 1.35, 1.4, 81, 81)
+    phase = Phase(
+        "postgresql + sync standby",
+        FAILOVER.name,
+        Injection(1, ["6 requests in flight"], failover=figures),
+        Tally(),
+        clean,
+        Verified(0, 9, 0, "checked 9 accounts: 0 mismatches\n"),
+        9.0,
+        LogLines(),
+    )
+    printed = table.drills(RunResult([phase], {"postgresql + sync standby": clean}, ["not here: a reason"]))
+    assert f"| {FAILOVER.name} | postgresql + sync standby | 1.30 | 1.35 | 1.40 | 81 | 81 | 0.00 | 0.00 |" in printed
+    assert "- not here: a reason" in printed

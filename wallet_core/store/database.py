@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from wallet_core.errors import StoreUnavailable
+from wallet_core.store.postgres_hosts import HostByHost, is_multi_host
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,10 @@ def create_engine(database_url: str, *, pool_size: int = 10, echo: bool = False)
         )
         _use_immediate_transactions(engine)
         return engine
+    connect_args = {"timeout": 5, "command_timeout": 30}
+    # Several servers (a primary and its standbys): each tried with the whole timeout, not asyncpg's
+    # one timeout for all of them (postgres_hosts.py).
+    creator = {"async_creator": HostByHost(database_url, **connect_args)} if is_multi_host(database_url) else {}
     return create_async_engine(
         url,
         echo=echo,
@@ -69,7 +74,8 @@ def create_engine(database_url: str, *, pool_size: int = 10, echo: bool = False)
         max_overflow=0,  # a process holds at most pool_size connections here (and as many for debits)
         pool_timeout=5,
         pool_pre_ping=False,
-        connect_args={"timeout": 5, "command_timeout": 30},
+        connect_args=connect_args,
+        **creator,
     )
 
 

@@ -33,11 +33,11 @@ from datetime import datetime
 from typing import NamedTuple
 
 import asyncpg
-from sqlalchemy.engine import make_url
 
 from wallet_core.domain import Bet, BetState, MoneyRequest
 from wallet_core.store.batcher import Batcher
 from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
+from wallet_core.store.postgres_hosts import HostByHost, asyncpg_dsn, is_multi_host
 from wallet_core.store.queries import utc
 from wallet_core.store.raw_requests import RawRequests
 
@@ -74,7 +74,9 @@ class GroupCommit:
 
     def __init__(self, database_url: str, pool_size: int, raw_requests: RawRequests | None = None) -> None:
         self._raw_requests = raw_requests or RawRequests({}, None)  # None given: every raw request as text
-        self._dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self._dsn = asyncpg_dsn(database_url)  # every host of a multi-host URL, not only the last
+        # ... each tried with the whole timeout (asyncpg's own connect shares one among them)
+        self._connect = HostByHost(database_url) if is_multi_host(database_url) else None
         self._pool_size = pool_size
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()  # concurrent first calls must not open two pools
@@ -85,7 +87,13 @@ class GroupCommit:
         async with self._opening:
             if self._pool is None:
                 self._pool = await asyncpg.create_pool(
-                    self._dsn, min_size=1, max_size=self._pool_size, timeout=5, command_timeout=30, reset=keep_session
+                    self._dsn,
+                    min_size=1,
+                    max_size=self._pool_size,
+                    timeout=5,
+                    command_timeout=30,
+                    reset=keep_session,
+                    connect=self._connect,
                 )
         return self._pool
 
