@@ -11,6 +11,7 @@ from pathlib import Path
 import grpc
 
 from gateways.kit.config import ConfigReader, GatewayConfigError
+from gateways.kit.core_channel import CoreAddressError, channel_target
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class CoreConnection:
     """Where the core is, who the gateway is to it, and how long a call may take."""
 
     address: str
+    """One core or several: `host:port`, `ip:port,ip:port,…` or a gRPC target (`dns:///name:port`);
+    see gateways.kit.core_channel."""
     token: str = field(repr=False)
     deadline_seconds: float = 2.0
     """Total time for one call, retries included."""
@@ -31,6 +34,10 @@ class CoreConnection:
     tls_key_file: str = ""
 
     def __post_init__(self) -> None:
+        try:
+            channel_target(self.address)
+        except CoreAddressError as error:
+            raise GatewayConfigError(str(error)) from None
         if bool(self.tls_cert_file) != bool(self.tls_key_file):
             raise GatewayConfigError("core TLS: give both cert_file and key_file, or neither")
         if self.tls_cert_file and not self.tls_ca_file:
