@@ -87,9 +87,22 @@ def _family(entry: str, address: str) -> str:
     return f"ipv{ip.version}"
 
 
-def open_channel(address: str, credentials: grpc.ChannelCredentials | None) -> grpc.aio.Channel:
-    """An async channel to the cores of `address`, plaintext or with `credentials`."""
+def channel_options(address: str, tls_server_name: str = "") -> tuple[tuple[str, str | int], ...]:
+    """CHANNEL_OPTIONS, and the name the cores' certificates are checked against: `tls_server_name`
+    when set; for a list, its first entry (gRPC would take the whole list for a host name)."""
+    if tls_server_name:  # the calls' authority too: gRPC checks each call's against the certificate
+        return (*CHANNEL_OPTIONS, ("grpc.ssl_target_name_override", tls_server_name))
     target = channel_target(address)
+    if target != address.strip() and not address.strip().startswith(SCHEMES):
+        return (*CHANNEL_OPTIONS, ("grpc.default_authority", target.partition(":")[2].split(",")[0]))
+    return CHANNEL_OPTIONS
+
+
+def open_channel(
+    address: str, credentials: grpc.ChannelCredentials | None, tls_server_name: str = ""
+) -> grpc.aio.Channel:
+    """An async channel to the cores of `address`, plaintext or with `credentials`."""
+    target, options = channel_target(address), channel_options(address, tls_server_name)
     if credentials is None:
-        return grpc.aio.insecure_channel(target, options=CHANNEL_OPTIONS)
-    return grpc.aio.secure_channel(target, credentials, options=CHANNEL_OPTIONS)
+        return grpc.aio.insecure_channel(target, options=options)
+    return grpc.aio.secure_channel(target, credentials, options=options)

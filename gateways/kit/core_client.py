@@ -51,7 +51,7 @@ class CoreClient:
 
     def _open(self) -> grpc.aio.Channel:
         if self._channel is None:
-            self._channel = open_channel(self.connection.address, self._credentials)
+            self._channel = open_channel(self.connection.address, self._credentials, self.connection.tls_server_name)
         return self._channel
 
     def _wallet(self) -> wallet_pb2_grpc.WalletServiceStub:
