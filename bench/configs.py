@@ -3,6 +3,7 @@ benchmark's identities and the AIGame gateway in front of it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench import payloads
@@ -18,21 +19,20 @@ CLIENTS = (
 )
 
 
-def write_core_config(path: Path, database_url: str, port: int, pool_size: int | None = None) -> Path:
-    return write_config(
-        path,
-        core=core_section(
-            port=port,
-            database_url=database_url,
-            currencies={payloads.CURRENCY: 2},
-            clients=CLIENTS,
-            pool_size=pool_size,
-        ),
+def write_core_config(
+    path: Path, database_url: str, port: int, pool_size: int | None = None, metrics_port: int | None = None
+) -> Path:
+    core = core_section(
+        port=port, database_url=database_url, currencies={payloads.CURRENCY: 2}, clients=CLIENTS, pool_size=pool_size
     )
+    if metrics_port is not None:
+        core["metrics_listen"] = f"127.0.0.1:{metrics_port}"
+    return write_config(path, core=core)
 
 
-def write_gateway_config(path: Path, port: int, core_port: int) -> Path:
-    """The AIGame gateway in front of the core, accepting the bench's agent from loopback."""
+def write_gateway_config(path: Path, port: int, core_port: int | Sequence[int]) -> Path:
+    """The AIGame gateway in front of the core (the cores, balanced, on several ports), accepting the
+    bench's agent from loopback."""
     aigame = gateway_section(
         port=port,
         core_port=core_port,

@@ -71,12 +71,23 @@ def _server_splits(rows: Sequence[Row]) -> list[str]:
     return lines
 
 
+def _core_splits(rows: Sequence[Row]) -> list[str]:
+    """How the gateway's calls split between the cores it balances over (bench.replicas)."""
+    lines = []
+    for row in rows:
+        calls = row.notes.get("core_calls_split")
+        if calls:
+            shares = " / ".join(f"{n:,} ({100 * n / max(sum(calls), 1):.0f} %)" for n in calls)
+            lines.append(f"  {row.label} c={row.concurrency}: core calls split over {len(calls)} cores = {shares}")
+    return lines
+
+
 def _processes(plan: dict[str, Any]) -> str:
     """What start_cores and the echo baseline ran: the core count on PostgreSQL, one on SQLite."""
     if not plan["postgres"]:
         return "1 core and 1 echo on SQLite"
     n = plan["core_processes"]
-    return f"{n} core and {n} echo on PostgreSQL, 1 core on SQLite"
+    return f"{n} core and {n} echo on PostgreSQL (the gateway's {n} cores on a port each), 1 core on SQLite"
 
 
 def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]) -> str:
@@ -102,6 +113,7 @@ def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]
         "ceiling/s = cores / (generator + server + db CPU per request): what these processes would do with the "
         "machine to themselves, an upper bound.",
         *_server_splits(rows),
+        *_core_splits(rows),
         "",
         "ratios (req/s over req/s, same run):",
     ]

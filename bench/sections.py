@@ -10,6 +10,7 @@ from typing import Any
 from bench import configs, payloads
 from bench.echo_server import PATH as ECHO_PATH
 from bench.echo_server import start_echo
+from bench.replicas import split, start_replicas
 from bench.rows import Row, merge
 from bench.runtime import Bench, Cores, grpc_task, seed, start_cores
 from bench.stores import Store, hot_balance_proof, sqlite_store
@@ -212,19 +213,29 @@ def gateway_unavailable() -> str | None:
 
 
 async def gateway_end_to_end(bench: Bench, cores: Cores) -> None:
-    """Section 3: signed AIGame bets and payouts over HTTP -> gateway -> core -> store."""
+    """Section 3: signed AIGame bets and payouts over HTTP -> gateway -> core -> store. On PostgreSQL
+    the gateway reaches `plan.core_processes` cores on ports of their own (`cores`, which share one
+    port, are stopped first: a gateway's one connection would reach only one of them), and each row
+    says how the calls split between them."""
     reason = gateway_unavailable()
     if reason:
         bench.skip("gateway", f"gateway not available: {reason}")
         return
     plan, store, port = bench.plan, bench.store, free_port()
-    config = configs.write_gateway_config(bench.workdir / "gateway.toml", port, cores.port)
+    replicas = None
+    if store.kind == "postgresql":
+        await cores.stop()
+        replicas = await start_replicas(bench, store, "core-e2e")
+    core_ports = replicas.ports if replicas else [cores.port]
+    config = configs.write_gateway_config(bench.workdir / "gateway.toml", port, core_ports)
     try:
         gateway = await start_gateway(
             "aigame", config, port, bench.workdir / "gateway.log", log_level=plan.log_level, server_name="gateway"
         )
     except ServerFailed as error:
         bench.skip("gateway", f"gateway not available: {error}")
+        if replicas:
+            await replicas.stop()
         return
     try:
         for c in plan.gateway_concurrencies:
@@ -240,18 +251,24 @@ async def gateway_end_to_end(bench: Bench, cores: Cores) -> None:
                 "warmup": min(plan.warmup_at(c), plan.gateway_requests[c]),
                 "max_seconds": plan.case_seconds,
             }
+            before = await replicas.calls() if replicas else []
             row, _ = await bench.run(
                 task,
                 section="gateway",
                 label=f"AIGame bet+payout, HTTP, {store.kind}",
                 store=store.kind,
-                servers=[gateway, *cores.servers],
+                servers=[gateway, *(replicas.servers if replicas else cores.servers)],
                 db_pids=bench.db_pids(store),
             )
+            if replicas:
+                row.notes["core_calls_split"] = split(before, await replicas.calls())
+                bench.say(f"gw-c{c}: core calls split {' / '.join(map(str, row.notes['core_calls_split']))}")
             row.notes["stored"] = await store.outcomes("aigame", [f"gw-c{c}"])
             bench.rows.append(row)
     finally:
         await gateway.stop()
+        if replicas:
+            await replicas.stop()
 
 
 async def embedded(bench: Bench) -> None:

@@ -61,16 +61,23 @@ def core_section(
 def gateway_section(
     *,
     port: int,
-    core_port: int,
+    core_port: int | Sequence[int],
     token: str,
     allowed_ips: Sequence[str] = (f"{LOOPBACK}/32",),
     core_client: Mapping[str, Any] | None = None,
     **settings: Any,
 ) -> Section:
-    """`[gateways.NAME]`: listening on loopback, reaching the core with `token`; `core_client` adds
-    to its `[gateways.NAME.core]` (deadlines), `settings` to the gateway's own table."""
-    core = {"address": f"{LOOPBACK}:{core_port}", "token": token, **(core_client or {})}
+    """`[gateways.NAME]`: listening on loopback, reaching the core with `token` (the cores, balanced, when
+    `core_port` is several); `core_client` adds to its `[gateways.NAME.core]` (deadlines), `settings` to
+    the gateway's own table."""
+    core = {"address": core_address(core_port), "token": token, **(core_client or {})}
     return {"listen": f"{LOOPBACK}:{port}", "allowed_ips": list(allowed_ips), **settings, "core": core}
+
+
+def core_address(port: int | Sequence[int]) -> str:
+    """A gateway's `address` of the core on `port`, or of the cores on each of several ports."""
+    ports = [port] if isinstance(port, int) else list(port)
+    return ",".join(f"{LOOPBACK}:{p}" for p in ports)
 
 
 def write_config(

@@ -29,17 +29,25 @@ log = logging.getLogger("wallet_core.server")
 SERVICE_NAME = wallet_pb2.DESCRIPTOR.services_by_name["WalletService"].full_name
 OUTBOX_SERVICE_NAME = events_pb2.DESCRIPTOR.services_by_name["OutboxService"].full_name
 
+KEEPALIVE_PERMIT = (
+    # Gateways ping every 0.5 s to know a dead core within a second (gateways.kit.core_channel);
+    # by default a server answers pings more often than every 5 minutes with GOAWAY.
+    ("grpc.keepalive_permit_without_calls", 1),
+    ("grpc.http2.min_ping_interval_without_data_ms", 250),
+    ("grpc.http2.max_ping_strikes", 0),
+)
+
 
 @dataclass
 class RunningCore:
     server: grpc.aio.Server
     port: int
     ledger: Ledger
-    health: health.HealthServicer
+    health: health.aio.HealthServicer
     backlog_watch: asyncio.Task[None]
 
     async def stop(self, grace: float | None) -> None:
-        self.health.enter_graceful_shutdown()
+        await self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
         self.backlog_watch.cancel()
         await asyncio.gather(self.backlog_watch, return_exceptions=True)
@@ -50,11 +58,13 @@ async def start(settings: CoreSettings) -> RunningCore:
     """Open the store, bind the port and start serving; the caller owns the result."""
     service = await bootstrap.wallet_service(settings)
     try:
-        server = grpc.aio.server(options=[("grpc.so_reuseport", 1)])
+        server = grpc.aio.server(options=[("grpc.so_reuseport", 1), *KEEPALIVE_PERMIT])
         wallet_pb2_grpc.add_WalletServiceServicer_to_server(service, server)
         outbox = Outbox(service.ledger.engine)
         events_pb2_grpc.add_OutboxServiceServicer_to_server(OutboxService(service, outbox), server)
-        health_servicer = health.HealthServicer(experimental_non_blocking=True)
+        # The asyncio servicer: each gateway channel keeps a Watch open per core (client-side health
+        # checking), which the thread-based one would hold a thread for.
+        health_servicer = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
         reflection.enable_server_reflection(
             (
@@ -74,7 +84,7 @@ async def start(settings: CoreSettings) -> RunningCore:
         await service.ledger.close()
         raise
     for name in ("", SERVICE_NAME):
-        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("core listening", extra={"address": settings.listen, "port": port, "tls": settings.tls is not None})
     return RunningCore(server, port, service.ledger, health_servicer, asyncio.create_task(outbox.watch_backlog()))
 

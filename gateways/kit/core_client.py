@@ -5,7 +5,14 @@ carries the gateway's bearer token and the request id, and has a total deadline 
 provider's own timeout. A call that the core answered
 without deciding anything (UNAVAILABLE, DEADLINE_EXCEEDED, STORE_UNAVAILABLE) is retried with the
 very same request: the core is idempotent on the transaction id, so a retry can never move money
-twice. Every other failure is raised at once as a CoreError.
+twice. Every other failure is raised at once as a CoreError: a refusal the core decided
+(INSUFFICIENT_FUNDS, a conflicting replay, ...) is never tried again.
+
+This is the gateway's only retry (the channel's service config has no retryPolicy: gRPC would
+retry on status codes alone and multiply these attempts). Over several cores (core_channel) each
+attempt is balanced anew, so the retry of a call cut off by a dying core goes to another one, and
+being the same request with the same transaction id, it is a replay there: answered as the first
+attempt was when that one committed, applied once when it did not.
 """
 
 import asyncio
@@ -16,6 +23,7 @@ import grpc
 from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from gateways.kit.core_channel import open_channel
 from gateways.kit.core_connection import CoreConnection
 from gateways.kit.core_errors import CoreError
 from gateways.kit.metrics import CORE_CALLS, CORE_RETRIES, labelled
@@ -24,16 +32,6 @@ from wallet.v1 import wallet_pb2, wallet_pb2_grpc
 ResponseT = TypeVar("ResponseT", bound=Message)
 
 FIRST_BACKOFF_SECONDS = 0.05
-
-
-RECONNECT_OPTIONS = (
-    # gRPC's default reconnect backoff grows to 120 s, and a call made while the channel waits
-    # for its next attempt fails at once: after a 30 s core outage the gateways went on refusing
-    # for 10-16 s (docs/faults.md). Retry the connection every 0.1-1 s instead; the core is local.
-    ("grpc.initial_reconnect_backoff_ms", 100),
-    ("grpc.min_reconnect_backoff_ms", 100),
-    ("grpc.max_reconnect_backoff_ms", 1000),
-)
 
 
 class CoreClient:
@@ -53,12 +51,7 @@ class CoreClient:
 
     def _open(self) -> grpc.aio.Channel:
         if self._channel is None:
-            if self._credentials is None:
-                self._channel = grpc.aio.insecure_channel(self.connection.address, options=RECONNECT_OPTIONS)
-            else:
-                self._channel = grpc.aio.secure_channel(
-                    self.connection.address, self._credentials, options=RECONNECT_OPTIONS
-                )
+            self._channel = open_channel(self.connection.address, self._credentials, self.connection.tls_server_name)
         return self._channel
 
     def _wallet(self) -> wallet_pb2_grpc.WalletServiceStub:

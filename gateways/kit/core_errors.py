@@ -14,7 +14,12 @@ from grpc_status import rpc_status
 
 ERROR_DOMAIN = "wallet.v1"
 
-_NOTHING_DECIDED_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+# CANCELLED reaches the gateway only from the other side (its own cancellations raise
+# asyncio.CancelledError): a core that stopped with the call in flight. Like a connection lost
+# mid-call, the call may or may not have committed: undecided, to be replayed.
+_NOTHING_DECIDED_CODES = frozenset(
+    {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.CANCELLED}
+)
 _NOTHING_DECIDED_REASONS = frozenset({"STORE_UNAVAILABLE"})
 
 
@@ -35,7 +40,8 @@ class CoreError(Exception):
 
     @property
     def nothing_decided(self) -> bool:
-        """True when the core decided nothing: the same request may be retried (same transaction id)."""
+        """True when the core decided nothing, or the gateway cannot know what it decided (the answer
+        was lost): the same request may be retried (same transaction id)."""
         return self.code in _NOTHING_DECIDED_CODES or self.reason in _NOTHING_DECIDED_REASONS
 
     @classmethod

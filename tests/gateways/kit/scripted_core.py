@@ -19,6 +19,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
 from wallet.v1 import wallet_pb2, wallet_pb2_grpc
+from wallet_core.server import KEEPALIVE_PERMIT
 
 
 @dataclass(frozen=True)
@@ -117,12 +118,13 @@ class Scripted:
     address: str
     wallet: ScriptedWallet
     health: Any
+    server: grpc.aio.Server
 
 
 @asynccontextmanager
 async def scripted_core(*, with_health: bool = True, credentials: Any = None) -> AsyncIterator[Scripted]:
     """The scripted service on a random loopback port; TLS when given grpc.ServerCredentials."""
-    server = grpc.aio.server()
+    server = grpc.aio.server(options=KEEPALIVE_PERMIT)
     wallet = ScriptedWallet()
     wallet_pb2_grpc.add_WalletServiceServicer_to_server(wallet, server)
     health_servicer = health.aio.HealthServicer()
@@ -135,7 +137,7 @@ async def scripted_core(*, with_health: bool = True, credentials: Any = None) ->
         port = server.add_secure_port("127.0.0.1:0", credentials)
     await server.start()
     try:
-        yield Scripted(f"127.0.0.1:{port}", wallet, health_servicer)
+        yield Scripted(f"127.0.0.1:{port}", wallet, health_servicer, server)
     finally:
         await server.stop(0)
 

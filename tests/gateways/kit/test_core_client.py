@@ -238,8 +238,41 @@ async def test_mutual_tls_presents_the_gateways_certificate(pki: Pki) -> None:
         assert refused.value.nothing_decided
 
 
+async def test_tls_over_several_cores_checks_the_first_address_or_the_server_name(tmp_path: Path) -> None:
+    """A list of IPs is checked against its first entry (every core's certificate names it, or the
+    name given as server_name), never against the whole list."""
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    for names, server_name in ((("127.0.0.1",), ""), (("cores.wallet.example",), "cores.wallet.example")):
+        cert = ca.issue_cert(*names)
+        credentials = grpc.ssl_server_credentials([(cert.private_key_pem.bytes(), cert.cert_chain_pems[0].bytes())])
+        async with scripted_core(credentials=credentials) as first, scripted_core(credentials=credentials) as second:
+            settings = CoreConnection.from_mapping(
+                {
+                    "address": f"{first.address},{second.address}",
+                    "token": "t",
+                    "ca_file": str(tmp_path / "ca.pem"),
+                    **({"server_name": server_name} if server_name else {}),
+                }
+            )
+            first.wallet.script, second.wallet.script = [balance_answer("3.00")] * 2, [balance_answer("3.00")] * 2
+            core = CoreClient(settings, provider="kit-test")
+            try:
+                answers = [await core.get_balance(REQUEST, request_id=f"tls-{i}") for i in range(2)]
+            finally:
+                await core.aclose()
+            assert {a.account.balance for a in answers} == {"3.00"}
+            assert len(first.wallet.calls) + len(second.wallet.calls) == 2
+
+
 @pytest.mark.parametrize(
-    "tls", [{"cert_file": "c.pem"}, {"cert_file": "c.pem", "key_file": "k.pem"}, {"ca_file": "ca.pem", "key_file": "k"}]
+    "tls",
+    [
+        {"cert_file": "c.pem"},
+        {"cert_file": "c.pem", "key_file": "k.pem"},
+        {"ca_file": "ca.pem", "key_file": "k"},
+        {"server_name": "cores.example"},
+    ],
 )
 def test_incomplete_tls_settings_are_refused(tls: dict[str, str]) -> None:
     with pytest.raises(GatewayConfigError, match="TLS"):

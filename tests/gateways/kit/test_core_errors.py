@@ -15,6 +15,7 @@ def test_only_answers_that_decided_nothing_may_be_retried() -> None:
     assert error(grpc.StatusCode.UNAVAILABLE, "GRPC_UNAVAILABLE").nothing_decided
     assert error(grpc.StatusCode.DEADLINE_EXCEEDED, "GRPC_DEADLINE_EXCEEDED").nothing_decided
     assert error(grpc.StatusCode.UNAVAILABLE, "STORE_UNAVAILABLE").nothing_decided
+    assert error(grpc.StatusCode.CANCELLED, "GRPC_CANCELLED").nothing_decided  # a core stopped mid-call
     assert not error(grpc.StatusCode.FAILED_PRECONDITION, "INSUFFICIENT_FUNDS").nothing_decided
     assert not error(grpc.StatusCode.ALREADY_EXISTS, "IDEMPOTENCY_CONFLICT").nothing_decided
     assert not error(grpc.StatusCode.INTERNAL, "GRPC_INTERNAL").nothing_decided
