@@ -49,6 +49,9 @@ class Client:
     tokens: tuple[ClientToken, ...]
     providers: frozenset[str]
     admin: bool = False
+    reconcile: bool = False
+    """May list its providers' stale bets and record reconciliations (wallet_reconcile); it moves
+    money for them only as any of their clients does, through Credit and Rollback."""
 
     def may_act_for(self, provider: str) -> bool:
         return ALL_PROVIDERS in self.providers or provider in self.providers
@@ -190,7 +193,7 @@ def _client(index: int, raw: Mapping[str, Any]) -> Client:
     where = f"{where} ({name})"
     if "token" in raw:
         raise ConfigError(_plain_token_refused(where, raw["token"]))
-    unknown = set(raw) - {"name", "tokens", "providers", "admin"}
+    unknown = set(raw) - {"name", "tokens", "providers", "admin", "reconcile"}
     if unknown:
         raise ConfigError(f"{where} has unknown keys: {', '.join(sorted(unknown))}")
     tokens = raw.get("tokens", [])
@@ -204,6 +207,7 @@ def _client(index: int, raw: Mapping[str, Any]) -> Client:
         tokens=tuple(_token(where, entry) for entry in tokens),
         providers=frozenset(providers),
         admin=bool(raw.get("admin", False)),
+        reconcile=bool(raw.get("reconcile", False)),
     )
 
 
