@@ -1,0 +1,121 @@
+"""A simulated AIGame platform: its bet record API (seed 002), from scripted records, for the
+reconciler's tests. It checks the agent, the signature and the timestamp as AIGame does, enforces
+"at most once every 5 seconds" per agent (408004; the interval is a parameter so that tests stay
+short), and notes the time of every call it let through so that a test checks the limit from
+AIGame's side.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from gateways.aigame.provisional import NestedSigning
+from gateways.aigame.record_query import DETAIL_PATH
+from gateways.aigame.signature import signature_matches
+
+AGENT_ID = "agent001"
+SECRET = "platform-secret"
+TIMESTAMP_WINDOW_MS = 10 * 60 * 1000
+
+
+def baccarat_record(
+    txn_id: str,
+    user_id: str,
+    *,
+    status: int = 1,
+    bet_amount: str = "10",
+    win_amount: str = "19.50",
+    currency: str = "USD",
+) -> dict[str, Any]:
+    """A record shaped like seed 002's Baccarat example."""
+    return {
+        "id": txn_id,
+        "user_id": user_id,
+        "game_id": "101",
+        "inst_id": "u5pikb",
+        "shoe_id": 10628,
+        "round_id": 36,
+        "bet_time": 1744358903180,
+        "settle_time": 1744358963342 if status == 1 else 0,
+        "bet_amount": bet_amount,
+        "real_bet_amount": bet_amount,
+        "valid_bet_turnover": bet_amount,
+        "win_amount": win_amount if status == 1 else "0",
+        "real_win_amount": "9.50",
+        "currency": currency,
+        "bet_detail": {"Banker": 10},
+        "win_detail": {"Banker": win_amount},
+        "no_comm": False,
+        "game_result": ["Banker", "Small", "BDragonBonus", "BankerNatural"],
+        "open_cards": {"banker": "Diamonds9,Diamonds10", "player": "HeartsK,Clubs7"},
+        "create_time": 1744358903180,
+        "update_time": 1744358963342,
+        "status": status,
+    }
+
+
+@dataclass
+class AIGamePlatform:
+    """AIGame's side. `records`: txn_id -> its record (absent: 700237)."""
+
+    agents: dict[str, str] = field(default_factory=lambda: {AGENT_ID: SECRET})
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    interval_seconds: float = 5.0
+    whitelisted: bool = True
+    served_at: dict[str, list[float]] = field(default_factory=dict)
+    """agent_id -> the time.monotonic() of every call answered (not refused 408004)."""
+    too_frequent: int = 0
+
+    def app(self) -> Starlette:
+        return Starlette(routes=[Route(DETAIL_PATH, self._detail, methods=["GET"])])
+
+    @contextmanager
+    def not_whitelisted(self) -> Iterator[None]:
+        self.whitelisted = False
+        try:
+            yield
+        finally:
+            self.whitelisted = True
+
+    def shortest_gap(self, agent_id: str = AGENT_ID) -> float | None:
+        times = self.served_at.get(agent_id, [])
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        return min(gaps) if gaps else None
+
+    async def _detail(self, request: Request) -> JSONResponse:
+        params: dict[str, Any] = dict(request.query_params)
+        if not self.whitelisted:
+            return _answer(408003, "Whitelist restriction")
+        agent_id = params.get("agent_id", "")
+        secret = self.agents.get(agent_id)
+        if secret is None:
+            return _answer(700101, "Merchant does not exist")
+        if not signature_matches(params, secret, NestedSigning.SORTED_COMPACT_JSON):
+            return _answer(600100, "Signature error")
+        timestamp = params.get("timestamp", "")
+        if not timestamp.isdigit() or abs(int(timestamp) - time.time() * 1000) > TIMESTAMP_WINDOW_MS:
+            return _answer(408000, "Parameter error")
+        now = time.monotonic()
+        served = self.served_at.setdefault(agent_id, [])
+        if served and now - served[-1] < self.interval_seconds:
+            self.too_frequent += 1
+            return _answer(408004, "API frequency limit")
+        served.append(now)
+        record = self.records.get(params.get("txn_id", ""))
+        if record is None:
+            return _answer(700237, "Bet record does not exist")
+        return JSONResponse({"code": 200, "message": "success", "data": record})
+
+
+def _answer(code: int, message: str) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message})
