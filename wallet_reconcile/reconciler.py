@@ -57,10 +57,16 @@ class Reconciler:
         """One proposal for every bet left placed longer than ``older_than`` (of ``provider``, or of
         every configured provider), oldest first per provider. A provider's query that fails for its
         configuration (408003, 700101, a refused signature) raises ReconcileError at once."""
+        return [proposal for proposal, _ in await self.stale_proposals(provider=provider, older_than=older_than)]
+
+    async def stale_proposals(
+        self, *, provider: str | None = None, older_than: timedelta
+    ) -> list[tuple[Proposal, pb.StaleBet]]:
+        """As ``proposals``, each with the stale bet it was made for (for ``apply_proposal``)."""
         found = []
         for name in self._names(provider):
             for bet in await self._stale_bets(name, older_than):
-                found.append(await self._propose(name, bet))
+                found.append((await self._propose(name, bet), bet))
         return found
 
     async def apply(self, key: str, *, actor: str) -> str:

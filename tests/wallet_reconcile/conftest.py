@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from devstack.aigame_platform import AIGamePlatform, baccarat_record
 from gateways.aigame.record_query import RecordQuery
 from gateways.kit.core_client import CoreClient
 from gateways.kit.core_connection import CoreConnection
 from tests.gateways.aigame.conftest import AIGame, new_id, running_aigame
 from tests.gateways.aigame.vendor import AGENT_ID, SECRET
-from tests.support.aigame_platform import AIGamePlatform, baccarat_record
 from tests.support.core import CoreHandle
 from wallet_reconcile.aigame import AIGameQuery
 from wallet_reconcile.reconciler import ProviderReconciler, Reconciler

@@ -1,4 +1,4 @@
-"""The outbound AIGame record query against the simulated AIGame platform (tests/support/aigame_platform.py)."""
+"""The outbound AIGame record query against the simulated AIGame platform (devstack/aigame_platform.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import time
 import httpx
 import pytest
 
+from devstack.aigame_platform import AGENT_ID, SECRET, AIGamePlatform, baccarat_record
 from gateways.aigame.record_query import RecordQuery, RecordQueryConfigError, RecordQueryError, RecordStatus
-from tests.support.aigame_platform import AGENT_ID, SECRET, AIGamePlatform, baccarat_record
 
 INTERVAL = 0.3
 

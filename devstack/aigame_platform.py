@@ -1,19 +1,22 @@
 """A simulated AIGame platform: its bet record API (seed 002), from scripted records, for the
-reconciler's tests. It checks the agent, the signature and the timestamp as AIGame does, enforces
-"at most once every 5 seconds" per agent (408004; the interval is a parameter so that tests stay
-short), and notes the time of every call it let through so that a test checks the limit from
-AIGame's side.
+reconciler's tests and the demo (`wallet up` serves it when the configuration has a
+[demo.aigame_platform] table). It checks the agent, the signature and the timestamp as AIGame does,
+enforces "at most once every 5 seconds" per agent (408004; the interval is a parameter so that tests
+stay short), and notes the time of every call it let through so that a test checks the limit from
+AIGame's side. It answers records and nothing else: no money moves here.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -119,3 +122,47 @@ class AIGamePlatform:
 
 def _answer(code: int, message: str) -> JSONResponse:
     return JSONResponse({"code": code, "message": message})
+
+
+def platform_from_config(table: Mapping[str, Any], agents: Mapping[str, str]) -> AIGamePlatform:
+    """From [demo.aigame_platform]: `records` (a list of {id, user_id, currency, bet_amount,
+    win_amount, status}) and `interval_seconds`; the agents are the AIGame gateway's."""
+    records = {}
+    for entry in table.get("records", []):
+        record = baccarat_record(
+            str(entry["id"]),
+            str(entry["user_id"]),
+            status=int(entry.get("status", 1)),
+            bet_amount=str(entry.get("bet_amount", "10")),
+            win_amount=str(entry.get("win_amount", "19.50")),
+            currency=str(entry.get("currency", "USD")),
+        )
+        records[record["id"]] = record
+    return AIGamePlatform(
+        agents=dict(agents), records=records, interval_seconds=float(table.get("interval_seconds", 5.0))
+    )
+
+
+class _Server(uvicorn.Server):
+    """Leaves SIGINT/SIGTERM to whoever runs it (`wallet up`, pytest)."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@asynccontextmanager
+async def serving(platform: AIGamePlatform, host: str, port: int) -> AsyncIterator[str]:
+    """The platform under uvicorn on host:port while the block runs; yields its base URL."""
+    server = _Server(uvicorn.Config(platform.app(), host=host, port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            await task
+            raise RuntimeError(f"the simulated AIGame platform could not start on {host}:{port}")
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        await task
