@@ -18,7 +18,7 @@ from typing import Any
 
 ENV_PREFIX = "WALLET__"
 
-WalletConfig = dict[str, Any]
+WalletConfig = Mapping[str, Any]
 """The configuration as ``load`` gives it: the TOML tables as dicts."""
 
 
