@@ -380,6 +380,11 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         """The request prepared once (``MoneyRequest.prepare``): every layer below takes this value."""
         client = self._client(metadata)
         require_provider(client, request.provider)
+        if client.reconcile and kind is Kind.DEBIT and not client.admin:
+            # A reconciler settles bets the provider placed; it never takes a stake.
+            raise WalletError(
+                Reason.PERMISSION_DENIED, f"{client.name} is a reconcile client: it takes no stakes", client=client.name
+            )
         try:
             details = details_to_dict(request.details) if request.HasField("details") else {}
         except DetailsRefused as refused:

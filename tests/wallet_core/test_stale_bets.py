@@ -53,6 +53,10 @@ async def test_only_admins_and_the_providers_reconcile_clients_may_list_or_recor
     negative = await refused(_stale(core, core.admin_token, older_than_seconds=-1))
     assert (negative.code, negative.metadata) == (Code.INVALID_ARGUMENT, {"field": "older_than_seconds"})
     assert (await refused(_stale(core, core.admin_token, provider=""))).reason == "INVALID_ARGUMENT"
+    await core.open_account("p1", "USD", "100")
+    stake = await refused(debit(core, "b9", "p1", "1", token=core.reconcile_token_for(PROVIDER)))
+    assert (stake.reason, stake.metadata) == ("PERMISSION_DENIED", {"client": "tests-reconciler"})
+    assert await core.balance("p1", "USD") == 100
     record = pb.RecordReconciliationRequest(provider=PROVIDER, transaction_id="b1", action="pay", actor="cli:x")
     denied = await refused(core.stub.RecordReconciliation(record, metadata=bearer(core.token_for(PROVIDER))))
     assert denied.reason == "PERMISSION_DENIED"
