@@ -98,6 +98,9 @@ async def up(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool)
     """The core and every gateway configured under [gateways.*], in one process."""
     settings = core_settings(config)
     apps = {name: _gateway_app(name, config) for name in GATEWAY_NAMES if name in config.get("gateways", {})}
+    platform = _demo_aigame_platform(config)
+    if platform is not None:
+        apps[DEMO_AIGAME_PLATFORM] = platform
     _refuse_public_demo(is_demo, [settings.listen, *(served.listen for served in apps.values())])
     # Every port before anything starts: `wallet up` is one wallet, it shares no port with another.
     require_free([*_core_listens(settings), *((f"{name} gateway", served.listen) for name, served in apps.items())])
@@ -153,6 +156,26 @@ def _gateway_app(name: str, config: Mapping[str, Any]) -> _Gateway:
     except (KeyError, TypeError, ValueError) as error:
         raise CommandError(f"[gateways.{name}]: {error}") from None
     return _Gateway(listen, module.create_app(settings), limits)
+
+
+DEMO_AIGAME_PLATFORM = "aigame-platform"
+
+
+def _demo_aigame_platform(config: Mapping[str, Any]) -> _Gateway | None:
+    """The demo's stand-in for AIGame's own record API ([demo.aigame_platform]), for `wallet
+    reconcile` to ask (devstack/aigame_platform.py: scripted records, no money)."""
+    table = config.get("demo", {}).get("aigame_platform")
+    if table is None:
+        return None
+    from devstack.aigame_platform import platform_from_config  # only the demo needs it
+
+    agents = config.get("gateways", {}).get("aigame", {}).get("agents", {})
+    try:
+        platform = platform_from_config(table, {str(k): str(v) for k, v in agents.items()})
+        listen = str(table["listen"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise CommandError(f"[demo.aigame_platform]: {error!r}") from None
+    return _Gateway(listen, platform.app(), ConnectionLimits.from_mapping({}, "demo.aigame_platform.server"))
 
 
 async def _serve_apps(apps: Mapping[str, _Gateway]) -> None:

@@ -18,6 +18,9 @@ from typing import Any
 
 ENV_PREFIX = "WALLET__"
 
+WalletConfig = Mapping[str, Any]
+"""The configuration as ``load`` gives it: the TOML tables as dicts."""
+
 
 def demo_text() -> str:
     return resources.files("wallet_cli").joinpath("demo.toml").read_text()

@@ -28,6 +28,9 @@
     wallet relay                     publish the outbox's events to NATS JetStream ([relay])
     wallet events tail [--new] [--count N]
                                      print the wallet's events from NATS as they arrive
+    wallet reconcile [--provider NAME] [--older-than AGE] [--apply]
+                                     the bets left placed, what their provider says, and a proposal each;
+                                     --apply pays, cancels or flags them through the core (audited)
     wallet sign aigame [--path PATH] [--get] [--body-only] PAYLOAD_JSON
     wallet sign sud [--path PATH] PAYLOAD_JSON
                                      print a signed request (a curl command) to try a gateway by hand
@@ -61,6 +64,8 @@ from wallet_cli.limits import add_parser as add_limits_parser
 from wallet_cli.limits import limits
 from wallet_cli.players import add_parser as add_players_parser
 from wallet_cli.players import players
+from wallet_cli.reconcile import add_parser as add_reconcile_parser
+from wallet_cli.reconcile import reconcile
 from wallet_cli.tokens import tokens_new
 from wallet_core.config import DEFAULT_DATABASE_URL
 from wallet_core.domain import Kind
@@ -151,6 +156,7 @@ def parser() -> argparse.ArgumentParser:
 
     review.add_parser(sub, common)
     relay_command.add_parser(sub, common)
+    add_reconcile_parser(sub, common)
 
     sign = sub.add_parser("sign", help="print a signed request for a gateway, as a curl command").add_subparsers(
         dest="provider", required=True
@@ -199,6 +205,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         "review": review.review,
         "relay": relay_command.relay,
         "events": relay_command.events_tail,
+        "reconcile": reconcile,
     }
     try:
         # uvloop: about half of the core's CPU per call is event-loop machinery (docs/performance.md).

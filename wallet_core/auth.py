@@ -109,3 +109,19 @@ def require_relay(client: Client) -> None:
             f"{client.name} is not a relay client (relay = true): it may not lease events",
             client=client.name,
         )
+
+
+def require_reconcile(client: Client, provider: str) -> None:
+    """An admin, or a reconcile client that may act for ``provider``."""
+    if client.admin:
+        if not provider:
+            raise WalletError(Reason.INVALID_ARGUMENT, "provider is required", field="provider")
+        return
+    require_provider(client, provider)
+    if not client.reconcile:
+        raise WalletError(
+            Reason.PERMISSION_DENIED,
+            f"{client.name} is not a reconcile client: it may not reconcile {provider!r}",
+            client=client.name,
+            provider=provider,
+        )

@@ -51,6 +51,9 @@ class Client:
     admin: bool = False
     # The events relay's scope (docs/events.md): OutboxService only, nothing else.
     relay: bool = False
+    reconcile: bool = False
+    """May list its providers' stale bets and record reconciliations (wallet_reconcile); it moves
+    money for them only as any of their clients does, through Credit and Rollback."""
 
     def may_act_for(self, provider: str) -> bool:
         return ALL_PROVIDERS in self.providers or provider in self.providers
@@ -192,7 +195,7 @@ def _client(index: int, raw: Mapping[str, Any]) -> Client:
     where = f"{where} ({name})"
     if "token" in raw:
         raise ConfigError(_plain_token_refused(where, raw["token"]))
-    unknown = set(raw) - {"name", "tokens", "providers", "admin", "relay"}
+    unknown = set(raw) - {"name", "tokens", "providers", "admin", "relay", "reconcile"}
     if unknown:
         raise ConfigError(f"{where} has unknown keys: {', '.join(sorted(unknown))}")
     tokens = raw.get("tokens", [])
@@ -207,6 +210,7 @@ def _client(index: int, raw: Mapping[str, Any]) -> Client:
         providers=frozenset(providers),
         admin=bool(raw.get("admin", False)),
         relay=_relay_scope(where, raw, providers),
+        reconcile=bool(raw.get("reconcile", False)),
     )
 
 

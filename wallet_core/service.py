@@ -23,7 +23,7 @@ from wallet.v1 import wallet_pb2 as pb
 from wallet.v1 import wallet_pb2_grpc
 from wallet_core import money
 from wallet_core.audit import AdminAudit, record_account_opened
-from wallet_core.auth import Authenticator, require_admin, require_provider
+from wallet_core.auth import Authenticator, require_admin, require_provider, require_reconcile
 from wallet_core.config import Client
 from wallet_core.details import DetailsRefused, details_to_dict
 from wallet_core.domain import Account, Bet, BetState, Kind, MoneyRequest, Outcome, Status, Transaction
@@ -33,6 +33,7 @@ from wallet_core.ledger import MAX_PAGE_SIZE, Ledger, page_limit
 from wallet_core.limits import LimitsAdmin, PlayerLimits
 from wallet_core.metrics import observe_call
 from wallet_core.players import Players, PlayerStatus
+from wallet_core.stale_bets import StaleBet, placed_before, stale_bets
 
 log = logging.getLogger("wallet_core.service")
 
@@ -91,6 +92,11 @@ and a client refuses trailers over 8 KiB (a 5000-character id would have turned 
 RESOURCE_EXHAUSTED, without its ErrorInfo)."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _PAGE_TOKEN = re.compile(r"[0-9]{1,19}")
+_MAX_AGE_SECONDS = 100 * 365 * 86400
+"""A threshold past any bet's age (a larger one would overflow a datetime): it lists nothing."""
+RECONCILED = "bet.reconciled"
+"""The audit action of a reconciliation, followed by what was done: ``bet.reconciled.pay``."""
+RECONCILE_ACTIONS = frozenset({"pay", "cancel", "review", "leave", "manual"})
 
 
 def _bounded(text: str) -> str:
@@ -233,10 +239,7 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         if request.provider or not client.admin:
             require_provider(client, request.provider)
         _no_nul(request, "provider", "player_id", "round_id")
-        page_token = request.page_token or "0"
-        if not _PAGE_TOKEN.fullmatch(page_token) or int(page_token) >= 2**63:
-            raise WalletError(Reason.INVALID_ARGUMENT, "page_token is not one this service gave", field="page_token")
-        after_id = int(page_token)
+        after_id = _page_token(request.page_token)
         page_size = request.page_size or 50
         found = await self.ledger.list_transactions(
             player_id=request.player_id,
@@ -306,7 +309,60 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
             limits=[self._limits(found) for found in await self.limits.limits(request.player_id)]
         )
 
+    @rpc
+    async def ListStaleBets(self, request: pb.ListStaleBetsRequest, metadata: Metadata) -> pb.ListStaleBetsResponse:
+        require_reconcile(self._client(metadata), request.provider)
+        _no_nul(request, "provider")
+        if request.older_than_seconds < 0:
+            raise WalletError(
+                Reason.INVALID_ARGUMENT, "older_than_seconds must be 0 or more", field="older_than_seconds"
+            )
+        after_id = _page_token(request.page_token)
+        limit = page_limit(request.page_size or MAX_PAGE_SIZE)
+        cutoff = placed_before(datetime.now(UTC), min(request.older_than_seconds, _MAX_AGE_SECONDS))
+        found = await stale_bets(self.ledger.engine, request.provider, cutoff, after_id=after_id, limit=limit)
+        next_token = str(found[-1].id) if len(found) == limit else ""
+        return pb.ListStaleBetsResponse(bets=[self._stale_bet(b) for b in found], next_page_token=next_token)
+
+    @rpc
+    async def RecordReconciliation(
+        self, request: pb.RecordReconciliationRequest, metadata: Metadata
+    ) -> pb.RecordReconciliationResponse:
+        client = self._client(metadata)
+        require_reconcile(client, request.provider)
+        if request.action not in RECONCILE_ACTIONS:
+            raise WalletError(
+                Reason.INVALID_ARGUMENT,
+                f"action must be one of {', '.join(sorted(RECONCILE_ACTIONS))}",
+                field="action",
+            )
+        for name in ("transaction_id", "actor"):
+            if not getattr(request, name):
+                raise WalletError(Reason.INVALID_ARGUMENT, f"{name} is required", field=name)
+        _no_nul(request, "provider", "transaction_id", "actor", "note")
+        await self.audit.record(
+            client.name,
+            f"{RECONCILED}.{request.action}",
+            f"{request.provider} {request.transaction_id}"[:256],
+            asked_by=request.actor[:128],
+            note=request.note[:1000],
+        )
+        return pb.RecordReconciliationResponse()
+
     # --- translation -------------------------------------------------------------------
+
+    def _stale_bet(self, bet: StaleBet) -> pb.StaleBet:
+        return pb.StaleBet(
+            provider=bet.provider,
+            transaction_id=bet.transaction_id,
+            player_id=bet.player_id,
+            currency=bet.currency,
+            stake=self._amount(bet.stake, bet.currency),
+            placed_at=_timestamp(bet.placed_at),
+            round_id=bet.round_id,
+            game_id=bet.game_id,
+            table_id=bet.table_id,
+        )
 
     def _limits(self, found: PlayerLimits) -> pb.Limits:
         def decimal(minor: int | None) -> str:
@@ -324,6 +380,11 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         """The request prepared once (``MoneyRequest.prepare``): every layer below takes this value."""
         client = self._client(metadata)
         require_provider(client, request.provider)
+        if client.reconcile and kind is Kind.DEBIT and not client.admin:
+            # A reconciler settles bets the provider placed; it never takes a stake.
+            raise WalletError(
+                Reason.PERMISSION_DENIED, f"{client.name} is a reconcile client: it takes no stakes", client=client.name
+            )
         try:
             details = details_to_dict(request.details) if request.HasField("details") else {}
         except DetailsRefused as refused:
@@ -439,6 +500,14 @@ def _event_time(request: Any) -> datetime | None:
     except (ValueError, OverflowError):
         raise WalletError(Reason.INVALID_ARGUMENT, "event_time is not a valid timestamp", field="event_time") from None
     return event_time
+
+
+def _page_token(page_token: str) -> int:
+    """The id a page starts after, from a next_page_token this service gave ("": the first page)."""
+    token = page_token or "0"
+    if not _PAGE_TOKEN.fullmatch(token) or int(token) >= 2**63:
+        raise WalletError(Reason.INVALID_ARGUMENT, "page_token is not one this service gave", field="page_token")
+    return int(token)
 
 
 def _no_nul(request: Any, *names: str) -> None:

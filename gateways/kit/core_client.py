@@ -118,6 +118,16 @@ class CoreClient:
     ) -> wallet_pb2.GetTransactionResponse:
         return await self._call("GetTransaction", request, request_id, wallet_pb2.GetTransactionResponse)
 
+    async def list_stale_bets(
+        self, request: wallet_pb2.ListStaleBetsRequest, *, request_id: str
+    ) -> wallet_pb2.ListStaleBetsResponse:
+        return await self._call("ListStaleBets", request, request_id, wallet_pb2.ListStaleBetsResponse)
+
+    async def record_reconciliation(
+        self, request: wallet_pb2.RecordReconciliationRequest, *, request_id: str
+    ) -> wallet_pb2.RecordReconciliationResponse:
+        return await self._call("RecordReconciliation", request, request_id, wallet_pb2.RecordReconciliationResponse)
+
     async def answers(self, *, request_id: str) -> bool:
         """Whether the core answers at all (for /healthz): any answer but UNAVAILABLE, DEADLINE_EXCEEDED
         or a NOT_SERVING health status counts, so a core without the gRPC health service still passes."""

@@ -36,7 +36,17 @@ from wallet.v1 import wallet_pb2 as pb
 
 PROVIDER = "tests"
 PLAYER = "fuzz-player"
-METHODS = ("Debit", "Credit", "Rollback", "CreditBatch", "GetBalance", "GetTransaction", "ListTransactions")
+METHODS = (
+    "Debit",
+    "Credit",
+    "Rollback",
+    "CreditBatch",
+    "GetBalance",
+    "GetTransaction",
+    "ListTransactions",
+    "ListStaleBets",
+    "RecordReconciliation",
+)
 DETAILS_KEY = "grpc-status-details-bin"
 UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*")
 REASONS = frozenset(value.name.removeprefix("ERROR_REASON_") for value in pb.ErrorReason.DESCRIPTOR.values) - {
@@ -188,6 +198,21 @@ def requests(draw: st.DrawFn, method: str) -> Message:
         INT64.map(str),
         ADVERSARIAL_TEXT,
     )
+    if method == "ListStaleBets":
+        return pb.ListStaleBetsRequest(
+            provider=draw(st.one_of(st.just(PROVIDER), st.just(""), ADVERSARIAL_TEXT)),
+            older_than_seconds=draw(st.one_of(st.integers(-2, 10**6), INT64)),
+            page_size=draw(st.one_of(st.integers(-2, 600), INT32)),
+            page_token=draw(page_token),
+        )
+    if method == "RecordReconciliation":
+        return pb.RecordReconciliationRequest(
+            provider=draw(st.one_of(st.just(PROVIDER), st.just(""), ADVERSARIAL_TEXT)),
+            transaction_id=draw(IDS),
+            action=draw(st.one_of(st.sampled_from(("pay", "cancel", "review", "leave", "manual")), ADVERSARIAL_TEXT)),
+            actor=draw(st.one_of(st.just("cli:fuzz"), ADVERSARIAL_TEXT)),
+            note=draw(ADVERSARIAL_TEXT),
+        )
     return pb.ListTransactionsRequest(
         provider=draw(st.one_of(st.just(PROVIDER), st.just(""), ADVERSARIAL_TEXT)),
         player_id=draw(st.one_of(st.just(PLAYER), st.just(""), ADVERSARIAL_TEXT)),
@@ -205,6 +230,7 @@ def tokens(core: CoreHandle) -> st.SearchStrategy[Sequence[tuple[str, str]]]:
         st.just(right),
         st.just(bearer(core.admin_token)),
         st.just(bearer(core.token_for("aigame"))),
+        st.just(bearer(core.reconcile_token_for(PROVIDER))),
         st.text(max_size=40).filter(lambda t: t.isprintable() and t.isascii()).map(bearer),
         st.sampled_from(
             (

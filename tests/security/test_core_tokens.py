@@ -55,6 +55,13 @@ CALLS: dict[str, Call] = {
     "ListTransactions": lambda core, token, other: core.stub.ListTransactions(
         pb.ListTransactionsRequest(provider=other, player_id=PLAYER), metadata=bearer(token)
     ),
+    "ListStaleBets": lambda core, token, other: core.stub.ListStaleBets(
+        pb.ListStaleBetsRequest(provider=other), metadata=bearer(token)
+    ),
+    "RecordReconciliation": lambda core, token, other: core.stub.RecordReconciliation(
+        pb.RecordReconciliationRequest(provider=other, transaction_id=f"{other}-t0", action="review", actor="x"),
+        metadata=bearer(token),
+    ),
     "CreateAccount": lambda core, token, other: core.stub.CreateAccount(
         pb.CreateAccountRequest(player_id=f"new-{other}", currency="USD", initial_balance="1000"),
         metadata=bearer(token),
@@ -77,6 +84,28 @@ async def test_a_gateway_token_cannot_act_for_another_provider_or_open_accounts(
             await CALLS[method](core, core.token_for(gateway), other)
         assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED, (other, refused.value.details())
     assert await core.balance(PLAYER, "USD") == Decimal("99.00")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("method", ["ListStaleBets", "RecordReconciliation"])
+async def test_a_gateway_token_cannot_reconcile_even_its_own_provider(core: CoreHandle, method: str) -> None:
+    for gateway in GATEWAYS:
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await CALLS[method](core, core.token_for(gateway), gateway)
+        assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_reconcile_token_cannot_take_stakes_or_act_for_another_provider(core: CoreHandle) -> None:
+    await core.open_account(PLAYER, "USD", "100.00")
+    for method in ("Debit", "ListStaleBets", "RecordReconciliation"):
+        for other in ("aigame", "hrg"):
+            if method != "Debit" and other == "aigame":
+                continue  # its own provider: allowed
+            with pytest.raises(grpc.aio.AioRpcError) as refused:
+                await CALLS[method](core, core.reconcile_token_for("aigame"), other)
+            assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED, (method, other)
+    assert await core.balance(PLAYER, "USD") == Decimal("100.00")
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -36,12 +36,26 @@ def expired_token_for(provider: str) -> str:
 RELAY_TOKEN = "test-relay-token-0123456789"
 
 
+def reconcile_token_for(provider: str) -> str:
+    """The token of the provider's reconcile client (wallet_reconcile)."""
+    return f"test-{provider}-reconcile-token-0123456789"
+
+
 def test_clients() -> tuple[Client, ...]:
     admin = Client(
         name="admin", tokens=(ClientToken(token_sha256(ADMIN_TOKEN)),), providers=frozenset({"*"}), admin=True
     )
     relay = Client(name="relay", tokens=(ClientToken(token_sha256(RELAY_TOKEN)),), providers=frozenset(), relay=True)
-    return (admin, relay, *(_gateway_client(p) for p in PROVIDERS))
+    reconcilers = (
+        Client(
+            name=f"{p}-reconciler",
+            tokens=(ClientToken(token_sha256(reconcile_token_for(p))),),
+            providers=frozenset({p}),
+            reconcile=True,
+        )
+        for p in PROVIDERS
+    )
+    return (admin, relay, *(_gateway_client(p) for p in PROVIDERS), *reconcilers)
 
 
 def _gateway_client(provider: str) -> Client:
@@ -81,6 +95,10 @@ class CoreHandle:
     @staticmethod
     def expired_token_for(provider: str) -> str:
         return expired_token_for(provider)
+
+    @staticmethod
+    def reconcile_token_for(provider: str) -> str:
+        return reconcile_token_for(provider)
 
     @property
     def stub(self) -> wallet_pb2_grpc.WalletServiceStub:

@@ -16,11 +16,12 @@ DEMO_ADDRESSES = {
     "aigame": "127.0.0.1:8081",
     "hrg": "127.0.0.1:8082",
     "sud": "127.0.0.1:8083",
+    "aigame_platform": "127.0.0.1:8084",
 }
 
 
 def fresh_addresses() -> dict[str, str]:
-    """Five distinct free loopback addresses."""
+    """Distinct free loopback addresses, one per demo address."""
     ports = free_ports(len(DEMO_ADDRESSES))
     return {name: f"127.0.0.1:{port}" for name, port in zip(DEMO_ADDRESSES, ports, strict=True)}
 
@@ -31,6 +32,7 @@ def demo_config_at(path: Path, addresses: dict[str, str], database: Path) -> Pat
     for name, demo_address in DEMO_ADDRESSES.items():
         assert f'"{demo_address}"' in text, f"the demo configuration no longer has {demo_address}"
         text = text.replace(f'"{demo_address}"', f'"{addresses[name]}"')
+        text = text.replace(f'"http://{demo_address}"', f'"http://{addresses[name]}"')
     text = text.replace('"sqlite+aiosqlite:///wallet.db"', f'"sqlite+aiosqlite:///{database}"')
     path.write_text(text)
     return path

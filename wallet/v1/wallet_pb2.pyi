@@ -1342,3 +1342,161 @@ class DecideHeldPayoutResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___DecideHeldPayoutResponse: _TypeAlias = DecideHeldPayoutResponse  # noqa: Y015
+
+@_typing.final
+class ListStaleBetsRequest(_message.Message):
+    """ListStaleBetsRequest names the provider and how long a bet must have stayed placed."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROVIDER_FIELD_NUMBER: _builtins.int
+    OLDER_THAN_SECONDS_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    provider: _builtins.str
+    older_than_seconds: _builtins.int
+    """Only bets placed more than this many seconds ago (0 or more)."""
+    page_size: _builtins.int
+    """At most this many (default and largest: 500)."""
+    page_token: _builtins.str
+    """The next_page_token of the previous page; empty for the first."""
+    def __init__(
+        self,
+        *,
+        provider: _builtins.str = ...,
+        older_than_seconds: _builtins.int = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["older_than_seconds", b"older_than_seconds", "page_size", b"page_size", "page_token", b"page_token", "provider", b"provider"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListStaleBetsRequest: _TypeAlias = ListStaleBetsRequest  # noqa: Y015
+
+@_typing.final
+class StaleBet(_message.Message):
+    """StaleBet is a bet still placed, with what its debit said about the round."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROVIDER_FIELD_NUMBER: _builtins.int
+    TRANSACTION_ID_FIELD_NUMBER: _builtins.int
+    PLAYER_ID_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    STAKE_FIELD_NUMBER: _builtins.int
+    PLACED_AT_FIELD_NUMBER: _builtins.int
+    ROUND_ID_FIELD_NUMBER: _builtins.int
+    GAME_ID_FIELD_NUMBER: _builtins.int
+    TABLE_ID_FIELD_NUMBER: _builtins.int
+    provider: _builtins.str
+    transaction_id: _builtins.str
+    player_id: _builtins.str
+    currency: _builtins.str
+    stake: _builtins.str
+    round_id: _builtins.str
+    game_id: _builtins.str
+    table_id: _builtins.str
+    @_builtins.property
+    def placed_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        provider: _builtins.str = ...,
+        transaction_id: _builtins.str = ...,
+        player_id: _builtins.str = ...,
+        currency: _builtins.str = ...,
+        stake: _builtins.str = ...,
+        placed_at: _timestamp_pb2.Timestamp | None = ...,
+        round_id: _builtins.str = ...,
+        game_id: _builtins.str = ...,
+        table_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["placed_at", b"placed_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["currency", b"currency", "game_id", b"game_id", "placed_at", b"placed_at", "player_id", b"player_id", "provider", b"provider", "round_id", b"round_id", "stake", b"stake", "table_id", b"table_id", "transaction_id", b"transaction_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___StaleBet: _TypeAlias = StaleBet  # noqa: Y015
+
+@_typing.final
+class ListStaleBetsResponse(_message.Message):
+    """ListStaleBetsResponse answers one page, oldest first."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BETS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    @_builtins.property
+    def bets(self) -> _containers.RepeatedCompositeFieldContainer[Global___StaleBet]: ...
+    def __init__(
+        self,
+        *,
+        bets: _abc.Iterable[Global___StaleBet] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["bets", b"bets", "next_page_token", b"next_page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListStaleBetsResponse: _TypeAlias = ListStaleBetsResponse  # noqa: Y015
+
+@_typing.final
+class RecordReconciliationRequest(_message.Message):
+    """RecordReconciliationRequest says what was done about one bet, and by whom."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROVIDER_FIELD_NUMBER: _builtins.int
+    TRANSACTION_ID_FIELD_NUMBER: _builtins.int
+    ACTION_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    provider: _builtins.str
+    transaction_id: _builtins.str
+    """The bet's transaction id."""
+    action: _builtins.str
+    """"pay", "cancel", "review" (flagged), "leave" or "manual"."""
+    actor: _builtins.str
+    """The person (or job) who asked for it, e.g. "cli:alice"."""
+    note: _builtins.str
+    """One line: what the provider answered and what came of the action."""
+    def __init__(
+        self,
+        *,
+        provider: _builtins.str = ...,
+        transaction_id: _builtins.str = ...,
+        action: _builtins.str = ...,
+        actor: _builtins.str = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "actor", b"actor", "note", b"note", "provider", b"provider", "transaction_id", b"transaction_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordReconciliationRequest: _TypeAlias = RecordReconciliationRequest  # noqa: Y015
+
+@_typing.final
+class RecordReconciliationResponse(_message.Message):
+    """RecordReconciliationResponse is empty: the entry is written."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordReconciliationResponse: _TypeAlias = RecordReconciliationResponse  # noqa: Y015

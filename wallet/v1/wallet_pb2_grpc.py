@@ -105,6 +105,16 @@ class WalletServiceStub:
                 request_serializer=wallet_dot_v1_dot_wallet__pb2.GetLimitsRequest.SerializeToString,
                 response_deserializer=wallet_dot_v1_dot_wallet__pb2.GetLimitsResponse.FromString,
                 _registered_method=True)
+        self.ListStaleBets = channel.unary_unary(
+                '/wallet.v1.WalletService/ListStaleBets',
+                request_serializer=wallet_dot_v1_dot_wallet__pb2.ListStaleBetsRequest.SerializeToString,
+                response_deserializer=wallet_dot_v1_dot_wallet__pb2.ListStaleBetsResponse.FromString,
+                _registered_method=True)
+        self.RecordReconciliation = channel.unary_unary(
+                '/wallet.v1.WalletService/RecordReconciliation',
+                request_serializer=wallet_dot_v1_dot_wallet__pb2.RecordReconciliationRequest.SerializeToString,
+                response_deserializer=wallet_dot_v1_dot_wallet__pb2.RecordReconciliationResponse.FromString,
+                _registered_method=True)
 
 
 class WalletServiceServicer:
@@ -214,6 +224,22 @@ class WalletServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListStaleBets(self, request, context):
+        """Reconcile: the bets of one provider left placed (neither settled nor cancelled) for longer than
+        older_than_seconds, oldest first, paged. For admin identities and the provider's reconcile clients.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordReconciliation(self, request, context):
+        """Reconcile: record in the admin audit what the reconciler did about one stale bet (paid,
+        cancelled, flagged for review) and who asked. For admin identities and the provider's reconcile clients.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WalletServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -286,6 +312,16 @@ def add_WalletServiceServicer_to_server(servicer, server):
                     servicer.GetLimits,
                     request_deserializer=wallet_dot_v1_dot_wallet__pb2.GetLimitsRequest.FromString,
                     response_serializer=wallet_dot_v1_dot_wallet__pb2.GetLimitsResponse.SerializeToString,
+            ),
+            'ListStaleBets': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListStaleBets,
+                    request_deserializer=wallet_dot_v1_dot_wallet__pb2.ListStaleBetsRequest.FromString,
+                    response_serializer=wallet_dot_v1_dot_wallet__pb2.ListStaleBetsResponse.SerializeToString,
+            ),
+            'RecordReconciliation': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordReconciliation,
+                    request_deserializer=wallet_dot_v1_dot_wallet__pb2.RecordReconciliationRequest.FromString,
+                    response_serializer=wallet_dot_v1_dot_wallet__pb2.RecordReconciliationResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -667,6 +703,60 @@ class WalletService:
             '/wallet.v1.WalletService/GetLimits',
             wallet_dot_v1_dot_wallet__pb2.GetLimitsRequest.SerializeToString,
             wallet_dot_v1_dot_wallet__pb2.GetLimitsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListStaleBets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wallet.v1.WalletService/ListStaleBets',
+            wallet_dot_v1_dot_wallet__pb2.ListStaleBetsRequest.SerializeToString,
+            wallet_dot_v1_dot_wallet__pb2.ListStaleBetsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordReconciliation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wallet.v1.WalletService/RecordReconciliation',
+            wallet_dot_v1_dot_wallet__pb2.RecordReconciliationRequest.SerializeToString,
+            wallet_dot_v1_dot_wallet__pb2.RecordReconciliationResponse.FromString,
             options,
             channel_credentials,
             insecure,

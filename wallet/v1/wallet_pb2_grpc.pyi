@@ -80,6 +80,14 @@ class WalletServiceStub:
     """
     GetLimits: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.GetLimitsRequest, _wallet_pb2.GetLimitsResponse]
     """Admin: a player's limits in each currency, with the day's net loss so far."""
+    ListStaleBets: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.ListStaleBetsRequest, _wallet_pb2.ListStaleBetsResponse]
+    """Reconcile: the bets of one provider left placed (neither settled nor cancelled) for longer than
+    older_than_seconds, oldest first, paged. For admin identities and the provider's reconcile clients.
+    """
+    RecordReconciliation: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.RecordReconciliationRequest, _wallet_pb2.RecordReconciliationResponse]
+    """Reconcile: record in the admin audit what the reconciler did about one stale bet (paid,
+    cancelled, flagged for review) and who asked. For admin identities and the provider's reconcile clients.
+    """
 
 @_typing.type_check_only
 class WalletServiceAsyncStub(WalletServiceStub):
@@ -123,6 +131,14 @@ class WalletServiceAsyncStub(WalletServiceStub):
     """
     GetLimits: _aio.UnaryUnaryMultiCallable[_wallet_pb2.GetLimitsRequest, _wallet_pb2.GetLimitsResponse]  # type: ignore[assignment]
     """Admin: a player's limits in each currency, with the day's net loss so far."""
+    ListStaleBets: _aio.UnaryUnaryMultiCallable[_wallet_pb2.ListStaleBetsRequest, _wallet_pb2.ListStaleBetsResponse]  # type: ignore[assignment]
+    """Reconcile: the bets of one provider left placed (neither settled nor cancelled) for longer than
+    older_than_seconds, oldest first, paged. For admin identities and the provider's reconcile clients.
+    """
+    RecordReconciliation: _aio.UnaryUnaryMultiCallable[_wallet_pb2.RecordReconciliationRequest, _wallet_pb2.RecordReconciliationResponse]  # type: ignore[assignment]
+    """Reconcile: record in the admin audit what the reconciler did about one stale bet (paid,
+    cancelled, flagged for review) and who asked. For admin identities and the provider's reconcile clients.
+    """
 
 class WalletServiceServicer(metaclass=_abc_1.ABCMeta):
     """WalletService owns players' balances and the append-only ledger behind them."""
@@ -247,5 +263,25 @@ class WalletServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_wallet_pb2.GetLimitsResponse, _abc.Awaitable[_wallet_pb2.GetLimitsResponse]]:
         """Admin: a player's limits in each currency, with the day's net loss so far."""
+
+    @_abc_1.abstractmethod
+    def ListStaleBets(
+        self,
+        request: _wallet_pb2.ListStaleBetsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_wallet_pb2.ListStaleBetsResponse, _abc.Awaitable[_wallet_pb2.ListStaleBetsResponse]]:
+        """Reconcile: the bets of one provider left placed (neither settled nor cancelled) for longer than
+        older_than_seconds, oldest first, paged. For admin identities and the provider's reconcile clients.
+        """
+
+    @_abc_1.abstractmethod
+    def RecordReconciliation(
+        self,
+        request: _wallet_pb2.RecordReconciliationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_wallet_pb2.RecordReconciliationResponse, _abc.Awaitable[_wallet_pb2.RecordReconciliationResponse]]:
+        """Reconcile: record in the admin audit what the reconciler did about one stale bet (paid,
+        cancelled, flagged for review) and who asked. For admin identities and the provider's reconcile clients.
+        """
 
 def add_WalletServiceServicer_to_server(servicer: WalletServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

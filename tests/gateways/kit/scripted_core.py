@@ -88,6 +88,12 @@ class ScriptedWallet(wallet_pb2_grpc.WalletServiceServicer):
     async def GetLimits(self, request: Any, context: Any) -> Any:
         return await self._answer("GetLimits", request, context)
 
+    async def ListStaleBets(self, request: Any, context: Any) -> Any:
+        return await self._answer("ListStaleBets", request, context)
+
+    async def RecordReconciliation(self, request: Any, context: Any) -> Any:
+        return await self._answer("RecordReconciliation", request, context)
+
     async def GetBalance(self, request: Any, context: Any) -> Any:
         return await self._answer("GetBalance", request, context)
 
