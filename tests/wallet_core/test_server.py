@@ -85,6 +85,9 @@ async def test_reflection_lists_the_wallet_service(core: CoreHandle) -> None:
         "DecideHeldPayout",
         "SetLimits",
         "GetLimits",
+        "ListAccounts",
+        "GetRawRequest",
+        "GetFigures",
     }
 
 
