@@ -31,6 +31,8 @@ async def test_a_console_reads_every_providers_records(core: CoreHandle) -> None
     assert found.transaction.amount == "10.00"
     listed = await core.stub.ListTransactions(pb.ListTransactionsRequest(player_id="p1"), metadata=READ)
     assert [t.transaction_id for t in listed.transactions] == ["b1"]
+    one_provider = pb.ListTransactionsRequest(player_id="p1", provider="hrg")
+    assert len((await core.stub.ListTransactions(one_provider, metadata=READ)).transactions) == 1
     raw = await core.stub.GetRawRequest(
         pb.GetRawRequestRequest(provider="hrg", transaction_id="b1", kind=pb.TRANSACTION_KIND_DEBIT), metadata=READ
     )
