@@ -7,6 +7,7 @@ import httpx
 from tests.support.core import CoreHandle
 from tests.wallet_console.conftest import csrf_of, sign_in
 from tests.wallet_console.fake_reconciler import FakeReconciler
+from wallet_console import Settings
 
 
 async def test_pages_send_a_stranger_to_the_sign_in(client: httpx.AsyncClient) -> None:
@@ -87,10 +88,10 @@ async def test_every_answer_carries_the_security_headers(client: httpx.AsyncClie
     assert "httponly" in cookie and "samesite=strict" in cookie
 
 
-async def test_the_console_closes_its_reconciler(settings: object, reconciler: FakeReconciler) -> None:
+async def test_the_console_closes_its_reconciler(settings: Settings, reconciler: FakeReconciler) -> None:
     from wallet_console import create_app
 
-    app = create_app(settings, reconciler)  # type: ignore[arg-type]
+    app = create_app(settings, reconciler)
     async with app.router.lifespan_context(app):
         pass
     assert reconciler.closed

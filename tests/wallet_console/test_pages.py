@@ -8,6 +8,7 @@ from tests.support.core import CoreHandle
 from tests.wallet_console.conftest import csrf_of, sign_in
 from tests.wallet_console.fake_reconciler import FakeReconciler
 from tests.wallet_core.helpers import credit, debit, refused, rollback
+from wallet_console import Settings
 from wallet_core.audit import AdminAudit
 from wallet_core.store.database import create_engine
 
@@ -139,10 +140,10 @@ async def test_a_stale_bet_applied_once(
     assert reconciler.applied == [("aigame:ai-9", "console/fin")] * 2
 
 
-async def test_without_reconciliation_the_stale_page_says_so(settings: object, console_core: CoreHandle) -> None:
+async def test_without_reconciliation_the_stale_page_says_so(settings: Settings, console_core: CoreHandle) -> None:
     from wallet_console import create_app
 
-    app = create_app(settings)  # type: ignore[arg-type]
+    app = create_app(settings)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console.test") as http:
         await sign_in(http, "fin")
         assert "Reconciliation is not configured" in (await http.get("/stale")).text
@@ -151,14 +152,14 @@ async def test_without_reconciliation_the_stale_page_says_so(settings: object, c
         assert answer.status_code == 404
 
 
-async def test_a_core_that_does_not_answer_is_one_line(settings: object, console_core: CoreHandle) -> None:
+async def test_a_core_that_does_not_answer_is_one_line(settings: Settings, console_core: CoreHandle) -> None:
     import dataclasses
 
     from gateways.kit.core_connection import CoreConnection
     from wallet_console import create_app
 
     gone = dataclasses.replace(
-        settings,  # type: ignore[type-var]
+        settings,
         core=CoreConnection(address="127.0.0.1:1", token="x", deadline_seconds=0.5),
     )
     app = create_app(gone)
