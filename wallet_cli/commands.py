@@ -96,6 +96,8 @@ async def up(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool)
     """The core and every gateway configured under [gateways.*], in one process."""
     settings = core_settings(config)
     apps = {name: _gateway_app(name, config) for name in GATEWAY_NAMES if name in config.get("gateways", {})}
+    if "console" in config:
+        apps["console"] = _console_app(config)
     _refuse_public_demo(is_demo, [settings.listen, *(served.listen for served in apps.values())])
     # Every port before anything starts: `wallet up` is one wallet, it shares no port with another.
     require_free([*_core_listens(settings), *((f"{name} gateway", served.listen) for name, served in apps.items())])
@@ -125,6 +127,22 @@ class _Gateway:
     listen: str
     app: Starlette
     limits: ConnectionLimits
+
+
+async def console(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
+    """The back-office console alone (it reaches the core over gRPC, like a gateway)."""
+    served = _console_app(config)
+    _refuse_public_demo(is_demo, [served.listen])
+    require_free([("console", served.listen)])
+    await _serve_apps({"console": served})
+    return 0
+
+
+def _console_app(config: Mapping[str, Any]) -> _Gateway:
+    from wallet_cli.console import served_console
+
+    listen, app = served_console(config)
+    return _Gateway(listen, app, ConnectionLimits())
 
 
 def _gateway_app(name: str, config: Mapping[str, Any]) -> _Gateway:

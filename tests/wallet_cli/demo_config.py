@@ -16,11 +16,12 @@ DEMO_ADDRESSES = {
     "aigame": "127.0.0.1:8081",
     "hrg": "127.0.0.1:8082",
     "sud": "127.0.0.1:8083",
+    "console": "127.0.0.1:8090",
 }
 
 
 def fresh_addresses() -> dict[str, str]:
-    """Five distinct free loopback addresses."""
+    """Six distinct free loopback addresses."""
     ports = free_ports(len(DEMO_ADDRESSES))
     return {name: f"127.0.0.1:{port}" for name, port in zip(DEMO_ADDRESSES, ports, strict=True)}
 
