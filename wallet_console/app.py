@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -73,7 +74,7 @@ def create_app(settings: Settings, reconciler: Reconciler | None = None, core: C
         async def endpoint(request: Request) -> Response:
             staff = session.signed_in(request, settings)
             if staff is None:
-                return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
+                return RedirectResponse(f"/signin?next={quote(request.url.path)}", status_code=303)
             return await _answer(console, request, staff, handler)
 
         return endpoint
@@ -116,7 +117,8 @@ def create_app(settings: Settings, reconciler: Reconciler | None = None, core: C
         session.sign_in(request, staff)
         log.info("console sign-in", extra={"staff": staff.name, "role": staff.role})
         target = str(form.get("next", ""))
-        return RedirectResponse(target if target.startswith("/") and not target.startswith("//") else "/", 303)
+        # Only a page of the console: "//host" and "/\host" would leave it.
+        return RedirectResponse(target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/", 303)
 
     async def signout(request: Request) -> Response:
         form = await request.form()
@@ -146,8 +148,14 @@ def create_app(settings: Settings, reconciler: Reconciler | None = None, core: C
         yield
         await console.close()
 
+    async def unexpected(request: Request, error: Exception) -> Response:
+        log.error("console error", exc_info=error)
+        line = "Something went wrong on the console; nothing more was done. Its log has the details."
+        return console.refusal(request, session.signed_in(request, settings), 500, line)
+
     console.core = core or ConsoleCore(settings.core)
     return Starlette(
+        exception_handlers={Exception: unexpected},
         routes=routes,
         middleware=[
             Middleware(_SecurityHeaders),

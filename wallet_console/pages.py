@@ -193,7 +193,13 @@ class Pages:
         if self.reconciler is None:
             return self.refusal(request, staff, 404, "Reconciliation is not configured: nothing to apply.")
         key = str((await request.form()).get("key", ""))
-        line = await self.reconciler.apply(key, actor=_actor(staff))
+        try:
+            line = await self.reconciler.apply(key, actor=_actor(staff))
+        except CoreError:
+            raise
+        except Exception as error:  # the reconciler's own refusal (an unknown key, a provider that failed)
+            log.warning("reconcile apply failed", extra={"staff": staff.name, "subject": key}, exc_info=error)
+            return self.refusal(request, staff, 409, f"The reconciler did not apply {key}: {error}")
         log.info("console action", extra={"staff": staff.name, "action": "reconcile.apply", "subject": key})
         session.flash(request, line)
         return RedirectResponse("/stale", status_code=303)
@@ -206,7 +212,12 @@ class Pages:
             return self.refusal(request, staff, 400, "Choose approve or reject.")
         if decision == "reject" and not reason:
             return self.refusal(request, staff, 400, "A rejection needs a reason: write one and try again.")
-        held = await self.core.decide(hold_id, approve=decision == "approve", reason=reason, actor=staff.name)
+        try:
+            held = await self.core.decide(hold_id, approve=decision == "approve", reason=reason, actor=staff.name)
+        except CoreError as error:
+            if error.reason != "TRANSACTION_NOT_FOUND":
+                raise
+            return self.refusal(request, staff, 409, f"Held payout {hold_id} is no longer pending: already decided?")
         log.info("console action", extra={"staff": staff.name, "action": f"payout.{decision}", "subject": hold_id})
         session.flash(
             request,

@@ -40,7 +40,9 @@ class FakeReconciler(Reconciler):
         return [p for p in self.proposed if provider is None or p.provider == provider]
 
     async def apply(self, key: str, *, actor: str) -> str:
-        proposal = next(p for p in self.proposed if p.key == key)
+        proposal = next((p for p in self.proposed if p.key == key), None)
+        if proposal is None:
+            raise LookupError(f"no proposal {key!r}")
         request = pb.CreditRequest(
             provider=proposal.provider,
             transaction_id=proposal.bet_transaction_id,

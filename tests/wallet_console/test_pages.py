@@ -94,6 +94,8 @@ async def test_held_payouts_approved_by_finance_in_their_name(
     assert (answer.status_code, answer.headers["location"]) == (303, "/held")
     after = await client.get("/held")
     assert "approved: its next re-send is paid" in after.text and "No payout is held." in after.text
+    again = await client.post(f"/held/{hold_id}/decide", data={"csrf_token": csrf_of(page.text), "decision": "approve"})
+    assert again.status_code == 409 and "no longer pending" in again.text
     engine = create_engine(console_core.database_url, pool_size=1)
     try:
         actors = [e.actor for e in await AdminAudit(engine).entries() if e.action.startswith("payout")]
@@ -138,6 +140,8 @@ async def test_a_stale_bet_applied_once(
     assert "already paid, nothing moved" in (await client.get("/stale")).text
     assert await console_core.balance("demo1", "USD") == 1009.5
     assert reconciler.applied == [("aigame:ai-9", "console/fin")] * 2
+    unknown = await client.post("/stale/apply", data={**data, "key": "aigame:nope"})
+    assert unknown.status_code == 409 and "The reconciler did not apply aigame:nope" in unknown.text
 
 
 async def test_without_reconciliation_the_stale_page_says_so(settings: Settings, console_core: CoreHandle) -> None:
