@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -111,7 +112,9 @@ def create_app(settings: Settings, reconciler: Reconciler | None = None, core: C
             return console.signin(request, "The sign-in form expired: try again.", 403)
         name, password = str(form.get("name", "")), str(form.get("password", ""))
         staff = settings.staff.get(name)
-        if not passwords.verify(staff.password_hash if staff else None, password) or staff is None:
+        # argon2 takes ~50 ms and 64 MiB on purpose: off the event loop, which may be the core's (`wallet up`).
+        verified = await asyncio.to_thread(passwords.verify, staff.password_hash if staff else None, password)
+        if not verified or staff is None:
             log.warning("console sign-in refused", extra={"staff": name[:64]})
             return console.signin(request, "Wrong name or password.", 401)
         session.sign_in(request, staff)

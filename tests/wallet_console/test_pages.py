@@ -75,11 +75,16 @@ async def test_a_round_with_every_transaction(client: httpx.AsyncClient, console
     assert page.text.count('href="/transactions/aigame/') == 2
 
 
+async def hold_a_payout(core: CoreHandle) -> None:
+    """HRG pays 500.00 for a bet of 1.00: past its 100 x the stake, held (w-1)."""
+    await debit(core, "h-1", "demo1", "1", provider="hrg")
+    await refused(credit(core, "w-1", "demo1", "500", provider="hrg", ref="h-1"))
+
+
 async def test_held_payouts_approved_by_finance_in_their_name(
     client: httpx.AsyncClient, console_core: CoreHandle
 ) -> None:
-    await debit(console_core, "h-1", "demo1", "1", provider="hrg")
-    await refused(credit(console_core, "w-1", "demo1", "500", provider="hrg", ref="h-1"))
+    await hold_a_payout(console_core)
     await sign_in(client, "fin")
     page = await client.get("/held")
     assert page.status_code == 200 and "w-1" in page.text and "Approve</button>" in page.text
@@ -107,8 +112,7 @@ async def test_held_payouts_approved_by_finance_in_their_name(
 async def test_support_sees_held_payouts_without_the_buttons(
     client: httpx.AsyncClient, console_core: CoreHandle
 ) -> None:
-    await debit(console_core, "h-1", "demo1", "1", provider="hrg")
-    await refused(credit(console_core, "w-1", "demo1", "500", provider="hrg", ref="h-1"))
+    await hold_a_payout(console_core)
     await sign_in(client, "ann")
     page = await client.get("/held")
     assert "w-1" in page.text and "Approve</button>" not in page.text
