@@ -5,9 +5,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUF := node_modules/.bin/buf
 
-.PHONY: setup run test unit lint protos bench faults soak clean
+.PHONY: setup browser run test unit lint protos bench faults soak clean
 
-setup: $(VENV)/.installed $(BUF)
+setup: $(VENV)/.installed $(BUF) browser
+
+## The console's browser tests drive Debian's Chromium (tests/support/browser.py). In CI (CI=true), as root,
+## it is installed when missing; elsewhere its tests skip with a message (`apt-get install chromium` to run them).
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$${CI:-}" = true ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the console's browser tests"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -101,6 +101,8 @@ async def up(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool)
     platform = _demo_aigame_platform(config)
     if platform is not None:
         apps[DEMO_AIGAME_PLATFORM] = platform
+    if "console" in config:
+        apps["console"] = _console_app(config)
     _refuse_public_demo(is_demo, [settings.listen, *(served.listen for served in apps.values())])
     # Every port before anything starts: `wallet up` is one wallet, it shares no port with another.
     require_free([*_core_listens(settings), *((f"{name} gateway", served.listen) for name, served in apps.items())])
@@ -139,6 +141,22 @@ class _Gateway:
     listen: str
     app: Starlette
     limits: ConnectionLimits
+
+
+async def console(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
+    """The back-office console alone (it reaches the core over gRPC, like a gateway)."""
+    served = _console_app(config)
+    _refuse_public_demo(is_demo, [served.listen])
+    require_free([("console", served.listen)])
+    await _serve_apps({"console": served})
+    return 0
+
+
+def _console_app(config: Mapping[str, Any]) -> _Gateway:
+    from wallet_cli.console import served_console
+
+    listen, app = served_console(config)
+    return _Gateway(listen, app, ConnectionLimits())
 
 
 def _gateway_app(name: str, config: Mapping[str, Any]) -> _Gateway:

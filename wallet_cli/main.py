@@ -31,6 +31,9 @@
     wallet reconcile [--provider NAME] [--older-than AGE] [--apply]
                                      the bets left placed, what their provider says, and a proposal each;
                                      --apply pays, cancels or flags them through the core (audited)
+    wallet console                   serve the back-office console ([console]; part of `wallet up` when configured)
+    wallet console-password NAME [--role ROLE]
+                                     the argon2 hash of a staff member's password (typed at the prompt)
     wallet sign aigame [--path PATH] [--get] [--body-only] PAYLOAD_JSON
     wallet sign sud [--path PATH] PAYLOAD_JSON
                                      print a signed request (a curl command) to try a gateway by hand
@@ -58,6 +61,8 @@ from wallet_cli import commands, database, logs, review
 from wallet_cli import relay as relay_command
 from wallet_cli.audit import audit
 from wallet_cli.config import load
+from wallet_cli.console import add_parser as add_console_parser
+from wallet_cli.console import console_password
 from wallet_cli.errors import CommandError
 from wallet_cli.heap import collector_tuned_for_serving
 from wallet_cli.limits import add_parser as add_limits_parser
@@ -70,7 +75,7 @@ from wallet_cli.tokens import tokens_new
 from wallet_core.config import DEFAULT_DATABASE_URL
 from wallet_core.domain import Kind
 
-SERVING = {"core", "gateway", "up", "relay"}
+SERVING = {"core", "gateway", "up", "relay", "console"}
 """The commands that serve calls until stopped: the garbage collector is tuned for them (heap.py)."""
 
 
@@ -157,6 +162,7 @@ def parser() -> argparse.ArgumentParser:
     review.add_parser(sub, common)
     relay_command.add_parser(sub, common)
     add_reconcile_parser(sub, common)
+    add_console_parser(sub, common)
 
     sign = sub.add_parser("sign", help="print a signed request for a gateway, as a curl command").add_subparsers(
         dest="provider", required=True
@@ -206,6 +212,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
         "relay": relay_command.relay,
         "events": relay_command.events_tail,
         "reconcile": reconcile,
+        "console": commands.console,
+        "console-password": console_password,
     }
     try:
         # uvloop: about half of the core's CPU per call is event-loop machinery (docs/performance.md).

@@ -111,6 +111,16 @@ def require_relay(client: Client) -> None:
         )
 
 
+def require_reader(client: Client, action: str) -> None:
+    """The admin or a console (either scope) may read every provider's records and the figures."""
+    if not client.reads_all:
+        raise WalletError(
+            Reason.PERMISSION_DENIED,
+            f"{client.name} is not an admin or console client: it may not {action}",
+            client=client.name,
+        )
+
+
 def require_reconcile(client: Client, provider: str) -> None:
     """An admin, or a reconcile client that may act for ``provider``."""
     if client.admin:
@@ -125,3 +135,34 @@ def require_reconcile(client: Client, provider: str) -> None:
             client=client.name,
             provider=provider,
         )
+
+
+def require_decider(client: Client, action: str) -> None:
+    """The admin or a console whose scope is "act" may decide held payouts."""
+    if not (client.admin or client.console == "act"):
+        raise WalletError(
+            Reason.PERMISSION_DENIED,
+            f'{client.name} may not {action}: an admin or console "act" client may',
+            client=client.name,
+        )
+
+
+ACTOR_HEADER = "x-wallet-actor"
+MAX_ACTOR = 64
+
+
+def actor_of(client: Client, metadata: Iterable[tuple[str, str | bytes]]) -> str:
+    """Who the admin audit records for a call: the client's name, and for a console the staff member
+    it names, as ``console-name/alice``. A console that names nobody is refused (every action of a
+    person is recorded with that person); other clients' header is ignored (their name is the actor)."""
+    if not client.names_staff:
+        return client.name
+    named = next((v for k, v in metadata if k == ACTOR_HEADER), "")
+    staff = (named.decode("latin-1") if isinstance(named, bytes) else named).strip()
+    if not staff or len(staff) > MAX_ACTOR or not staff.isprintable():
+        raise WalletError(
+            Reason.INVALID_ARGUMENT,
+            f"a console's action names its staff member in {ACTOR_HEADER!r} (1 to {MAX_ACTOR} printable characters)",
+            field=ACTOR_HEADER,
+        )
+    return f"{client.name}/{staff}"

@@ -23,6 +23,7 @@ ALL_PROVIDERS = "*"
 DEFAULT_MAX_PAYOUT_MULTIPLES = {"aigame": 100, "hrg": 100, "sud": 50}
 """A payout past this many times its bet's stake is held for review (docs/configuration.md says why
 these); a provider not named here is never held. ``max_payout_multiple = 0`` turns it off."""
+CONSOLE_SCOPES = ("read", "act")
 PROVIDER_KEYS = frozenset({"max_payout_multiple", "daily_budget_without_bet", "time_zone"})
 
 
@@ -54,9 +55,22 @@ class Client:
     reconcile: bool = False
     """May list its providers' stale bets and record reconciliations (wallet_reconcile); it moves
     money for them only as any of their clients does, through Credit and Rollback."""
+    console: str = ""
+    """The back-office console's scope (docs/console.md): "read" reads every provider's records and
+    the figures; "act" also decides held payouts, in the name of the staff member it names. "" : none."""
 
     def may_act_for(self, provider: str) -> bool:
         return ALL_PROVIDERS in self.providers or provider in self.providers
+
+    @property
+    def reads_all(self) -> bool:
+        """May read any provider's records (the admin, a console)."""
+        return self.admin or self.console in CONSOLE_SCOPES
+
+    @property
+    def names_staff(self) -> bool:
+        """A console: its calls name the staff member who acts (``x-wallet-actor``)."""
+        return self.console in CONSOLE_SCOPES
 
 
 @dataclass(frozen=True)
@@ -195,7 +209,7 @@ def _client(index: int, raw: Mapping[str, Any]) -> Client:
     where = f"{where} ({name})"
     if "token" in raw:
         raise ConfigError(_plain_token_refused(where, raw["token"]))
-    unknown = set(raw) - {"name", "tokens", "providers", "admin", "relay", "reconcile"}
+    unknown = set(raw) - {"name", "tokens", "providers", "admin", "relay", "reconcile", "console"}
     if unknown:
         raise ConfigError(f"{where} has unknown keys: {', '.join(sorted(unknown))}")
     tokens = raw.get("tokens", [])
@@ -204,6 +218,9 @@ def _client(index: int, raw: Mapping[str, Any]) -> Client:
     providers = raw.get("providers", [])
     if not isinstance(providers, list) or not all(isinstance(p, str) for p in providers):
         raise ConfigError(f"{where}: providers must be a list of names")
+    console = raw.get("console", "")
+    if console not in ("", *CONSOLE_SCOPES):
+        raise ConfigError(f'{where}: console must be "read" or "act"')
     return Client(
         name=name,
         tokens=tuple(_token(where, entry) for entry in tokens),
@@ -211,6 +228,7 @@ def _client(index: int, raw: Mapping[str, Any]) -> Client:
         admin=bool(raw.get("admin", False)),
         relay=_relay_scope(where, raw, providers),
         reconcile=bool(raw.get("reconcile", False)),
+        console=console,
     )
 
 

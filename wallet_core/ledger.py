@@ -94,6 +94,10 @@ class Ledger:
     async def accounts(self, player_id: str) -> list[Account]:
         return await self._run(lambda conn: q.player_accounts(conn, player_id))
 
+    async def accounts_by_prefix(self, prefix: str, limit: int) -> list[Account]:
+        """The accounts of the players whose id starts with ``prefix``, by player id then currency."""
+        return await self._run(lambda conn: q.accounts_by_prefix(conn, prefix, limit))
+
     async def transaction(
         self, provider: str, transaction_id: str, kind: Kind | None
     ) -> tuple[Transaction, list[Transaction]]:

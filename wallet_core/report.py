@@ -178,6 +178,14 @@ async def build_report(
     return Report(since, until, unsettled_after, scales, rounds, unsettled)
 
 
+async def provider_figures(conn: AsyncConnection, since: datetime, until: datetime) -> list[ProviderFigures]:
+    """Each provider's totals per currency over ``[since, until)`` (the report's figures, its rounds summed)."""
+    totals: dict[tuple[str, str], Figures] = defaultdict(Figures)
+    for line in await _round_figures(conn, since, until):
+        totals[line.provider, line.currency] += line.figures
+    return [ProviderFigures(provider, currency, figures) for (provider, currency), figures in sorted(totals.items())]
+
+
 # A bet's completed debit, joined to tell each transaction's round and each open bet's.
 _debit = transactions.alias("bet_debit")
 

@@ -23,11 +23,20 @@ from wallet.v1 import wallet_pb2 as pb
 from wallet.v1 import wallet_pb2_grpc
 from wallet_core import money
 from wallet_core.audit import AdminAudit, record_account_opened
-from wallet_core.auth import Authenticator, require_admin, require_provider, require_reconcile
+from wallet_core.auth import (
+    Authenticator,
+    actor_of,
+    require_admin,
+    require_decider,
+    require_provider,
+    require_reader,
+    require_reconcile,
+)
 from wallet_core.config import Client
 from wallet_core.details import DetailsRefused, details_to_dict
 from wallet_core.domain import Account, Bet, BetState, Kind, MoneyRequest, Outcome, Status, Transaction
 from wallet_core.errors import Reason, WalletError
+from wallet_core.figures import DayFigures, daily_figures, refusals
 from wallet_core.holds import APPROVED, PENDING, REJECTED, Hold, Review
 from wallet_core.ledger import MAX_PAGE_SIZE, Ledger, page_limit
 from wallet_core.limits import LimitsAdmin, PlayerLimits
@@ -188,7 +197,7 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
     @rpc
     async def GetBalance(self, request: pb.GetBalanceRequest, metadata: Metadata) -> pb.GetBalanceResponse:
         client = self._client(metadata)
-        if request.provider or not client.admin:
+        if not client.reads_all:  # a gateway names its provider; the admin and a console read every one
             require_provider(client, request.provider)
         _no_nul(request, "provider", "player_id")
         return pb.GetBalanceResponse(
@@ -220,7 +229,7 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
 
     @rpc
     async def GetTransaction(self, request: pb.GetTransactionRequest, metadata: Metadata) -> pb.GetTransactionResponse:
-        require_provider(self._client(metadata), request.provider)
+        _require_read(self._client(metadata), request.provider)
         if not request.transaction_id:
             raise WalletError(Reason.INVALID_ARGUMENT, "transaction_id is required", field="transaction_id")
         _no_nul(request, "provider", "transaction_id")
@@ -236,7 +245,7 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         self, request: pb.ListTransactionsRequest, metadata: Metadata
     ) -> pb.ListTransactionsResponse:
         client = self._client(metadata)
-        if request.provider or not client.admin:
+        if not client.reads_all:  # a gateway names its provider; the admin and a console read every one
             require_provider(client, request.provider)
         _no_nul(request, "provider", "player_id", "round_id")
         after_id = _page_token(request.page_token)
@@ -267,14 +276,14 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
     async def GetPlayerStatus(
         self, request: pb.GetPlayerStatusRequest, metadata: Metadata
     ) -> pb.GetPlayerStatusResponse:
-        require_admin(self._client(metadata), "read players' status")
+        require_reader(self._client(metadata), "read players' status")
         return pb.GetPlayerStatusResponse(status=_player_status(await self.players.status(request.player_id)))
 
     @rpc
     async def ListHeldPayouts(
         self, request: pb.ListHeldPayoutsRequest, metadata: Metadata
     ) -> pb.ListHeldPayoutsResponse:
-        require_admin(self._client(metadata), "read held payouts")
+        require_reader(self._client(metadata), "read held payouts")
         status = _HOLD_STATUSES.get(request.status, PENDING)
         held = await self.review.holds(status, page_limit(request.page_size or MAX_PAGE_SIZE))
         return pb.ListHeldPayoutsResponse(held_payouts=[self._held_payout(hold) for hold in held])
@@ -284,11 +293,12 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         self, request: pb.DecideHeldPayoutRequest, metadata: Metadata
     ) -> pb.DecideHeldPayoutResponse:
         client = self._client(metadata)
-        require_admin(client, "decide held payouts")
+        require_decider(client, "decide held payouts")
+        actor = actor_of(client, metadata)
         if request.decision == pb.HOLD_STATUS_APPROVED:
-            decided = await self.review.approve(request.hold_id, client.name)
+            decided = await self.review.approve(request.hold_id, actor)
         elif request.decision == pb.HOLD_STATUS_REJECTED:
-            decided = await self.review.reject(request.hold_id, client.name, request.reason)
+            decided = await self.review.reject(request.hold_id, actor, request.reason)
         else:
             raise WalletError(Reason.INVALID_ARGUMENT, "decision must be APPROVED or REJECTED", field="decision")
         return pb.DecideHeldPayoutResponse(held_payout=self._held_payout(decided))
@@ -304,7 +314,7 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
 
     @rpc
     async def GetLimits(self, request: pb.GetLimitsRequest, metadata: Metadata) -> pb.GetLimitsResponse:
-        require_admin(self._client(metadata), "read players' limits")
+        require_reader(self._client(metadata), "read players' limits")
         return pb.GetLimitsResponse(
             limits=[self._limits(found) for found in await self.limits.limits(request.player_id)]
         )
@@ -349,6 +359,43 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
         )
         return pb.RecordReconciliationResponse()
 
+    @rpc
+    async def ListAccounts(self, request: pb.ListAccountsRequest, metadata: Metadata) -> pb.ListAccountsResponse:
+        require_reader(self._client(metadata), "look players up")
+        if not request.player_id_prefix:
+            raise WalletError(Reason.INVALID_ARGUMENT, "player_id_prefix is required", field="player_id_prefix")
+        _no_nul(request, "player_id_prefix")
+        found = await self.ledger.accounts_by_prefix(
+            request.player_id_prefix, page_limit(request.page_size or MAX_PAGE_SIZE)
+        )
+        return pb.ListAccountsResponse(accounts=[self._account(account) for account in found])
+
+    @rpc
+    async def GetRawRequest(self, request: pb.GetRawRequestRequest, metadata: Metadata) -> pb.GetRawRequestResponse:
+        require_reader(self._client(metadata), "read raw requests")
+        kind = _KINDS.get(request.kind)
+        if kind is None:
+            raise WalletError(Reason.INVALID_ARGUMENT, "kind is required: debit, credit or rollback", field="kind")
+        if not request.provider or not request.transaction_id:
+            raise WalletError(Reason.INVALID_ARGUMENT, "provider and transaction_id are required", field="provider")
+        _no_nul(request, "provider", "transaction_id")
+        raw = await self.ledger.raw_request(request.provider, kind, request.transaction_id)
+        return pb.GetRawRequestResponse(raw_request=raw)
+
+    @rpc
+    async def GetFigures(self, request: pb.GetFiguresRequest, metadata: Metadata) -> pb.GetFiguresResponse:
+        require_reader(self._client(metadata), "read the figures")
+        if not request.HasField("since"):
+            raise WalletError(Reason.INVALID_ARGUMENT, "since is required", field="since")
+        since = _time_field(request, "since")
+        until = _time_field(request, "until") if request.HasField("until") else datetime.now(UTC)
+        days = await daily_figures(self.ledger.engine, since, until)
+        refused = await refusals(self.ledger.engine, since, until)
+        return pb.GetFiguresResponse(
+            days=[self._day_figures(day) for day in days],
+            refusals=[pb.RefusalCount(provider=r.provider, reason=r.reason, count=r.count) for r in refused],
+        )
+
     # --- translation -------------------------------------------------------------------
 
     def _stale_bet(self, bet: StaleBet) -> pb.StaleBet:
@@ -362,6 +409,20 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
             round_id=bet.round_id,
             game_id=bet.game_id,
             table_id=bet.table_id,
+        )
+
+    def _day_figures(self, day: DayFigures) -> pb.DailyFigures:
+        found, currency = day.figures.figures, day.figures.currency
+        return pb.DailyFigures(
+            day=day.day,
+            provider=day.figures.provider,
+            currency=currency,
+            bet_count=found.bet_count,
+            bets=self._amount(found.bets, currency),
+            wins=self._amount(found.wins, currency),
+            cancels=self._amount(found.cancels, currency),
+            reversed_payouts=self._amount(found.reversed_payouts, currency),
+            ggr=self._amount(found.ggr, currency),
         )
 
     def _limits(self, found: PlayerLimits) -> pb.Limits:
@@ -488,6 +549,22 @@ class WalletService(wallet_pb2_grpc.WalletServiceServicer):
             error_reason=tx.error_reason or "",
             bet=self._bet(tx.bet) if tx.bet else None,
         )
+
+
+def _require_read(client: Client, provider: str) -> None:
+    """A read of one provider's records: that provider's own client, or one that reads them all."""
+    if not provider:
+        raise WalletError(Reason.INVALID_ARGUMENT, "provider is required", field="provider")
+    if not client.reads_all:
+        require_provider(client, provider)
+
+
+def _time_field(request: Any, name: str) -> datetime:
+    try:
+        moment: datetime = getattr(request, name).ToDatetime(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        raise WalletError(Reason.INVALID_ARGUMENT, f"{name} is not a valid timestamp", field=name) from None
+    return moment
 
 
 def _event_time(request: Any) -> datetime | None:

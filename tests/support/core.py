@@ -18,6 +18,8 @@ from wallet_core.tokens import token_sha256
 
 TEST_CURRENCIES = {"USD": 2, "EUR": 2, "BRL": 2, "VND2": 2, "COIN": 0}
 ADMIN_TOKEN = "test-admin-token-0123456789"
+CONSOLE_READ_TOKEN = "test-console-read-token-0123456789"
+CONSOLE_ACT_TOKEN = "test-console-act-token-0123456789"
 PROVIDERS = ("aigame", "hrg", "sud", "cashier", "tests")
 
 
@@ -55,7 +57,18 @@ def test_clients() -> tuple[Client, ...]:
         )
         for p in PROVIDERS
     )
-    return (admin, relay, *(_gateway_client(p) for p in PROVIDERS), *reconcilers)
+    consoles = (
+        Client(
+            name="console-read",
+            tokens=(ClientToken(token_sha256(CONSOLE_READ_TOKEN)),),
+            providers=frozenset(),
+            console="read",
+        ),
+        Client(
+            name="console", tokens=(ClientToken(token_sha256(CONSOLE_ACT_TOKEN)),), providers=frozenset(), console="act"
+        ),
+    )
+    return (admin, relay, *consoles, *(_gateway_client(p) for p in PROVIDERS), *reconcilers)
 
 
 def _gateway_client(provider: str) -> Client:

@@ -153,6 +153,20 @@ def logged(log: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
 
 
+def console_shows_demo1(address: str) -> None:
+    """The demo's console, signed in as the README says: demo1's page shows the balance the examples left."""
+    with httpx.Client(base_url=f"http://{address}", timeout=5) as client:
+        form = client.get("/signin").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+        assert token, form
+        answer = client.post(
+            "/signin", data={"csrf_token": token[1], "name": "support", "password": "demo-support", "next": "/"}
+        )
+        assert answer.status_code == 303, answer.text
+        page = client.get("/players/demo1")
+        assert page.status_code == 200 and "1009.50" in page.text, page.text
+
+
 def test_the_readme_examples_run_against_wallet_up_which_stops_cleanly_on_sigint(tmp_path: Path) -> None:
     addresses = fresh_addresses()
     config = demo_config_at(tmp_path / "wallet.toml", addresses, tmp_path / "wallet.db")
@@ -172,6 +186,7 @@ def test_the_readme_examples_run_against_wallet_up_which_stops_cleanly_on_sigint
         assert balance(addresses["core"], "demo1", "BRL") == Decimal("1009.50")  # ai-stuck-1 paid once
         assert balance(addresses["core"], "demo2") == Decimal("1009.50")
         assert balance(addresses["core"], "demo3") == Decimal("1065.00")
+        console_shows_demo1(addresses["console"])
 
         started = time.monotonic()
         process.send_signal(signal.SIGINT)
@@ -184,7 +199,7 @@ def test_the_readme_examples_run_against_wallet_up_which_stops_cleanly_on_sigint
     assert listening == {
         addresses["core"],
         f"http://{addresses['metrics']}/metrics",
-        *(f"http://{addresses[name]}" for name in ("aigame", "hrg", "sud", "aigame_platform")),
+        *(f"http://{addresses[name]}" for name in ("aigame", "hrg", "sud", "aigame_platform", "console")),
     }
     assert "stopping" in [record["message"] for record in records]
     refusal = refusal_logged_as_shown()

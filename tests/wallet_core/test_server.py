@@ -87,6 +87,9 @@ async def test_reflection_lists_the_wallet_service(core: CoreHandle) -> None:
         "GetLimits",
         "ListStaleBets",
         "RecordReconciliation",
+        "ListAccounts",
+        "GetRawRequest",
+        "GetFigures",
     }
 
 

@@ -1500,3 +1500,230 @@ class RecordReconciliationResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RecordReconciliationResponse: _TypeAlias = RecordReconciliationResponse  # noqa: Y015
+
+@_typing.final
+class ListAccountsRequest(_message.Message):
+    """ListAccountsRequest: the accounts of the players whose id starts with player_id_prefix."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PLAYER_ID_PREFIX_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    player_id_prefix: _builtins.str
+    """Required, at least one character."""
+    page_size: _builtins.int
+    """At most this many accounts, by player id then currency (default and largest: 500)."""
+    def __init__(
+        self,
+        *,
+        player_id_prefix: _builtins.str = ...,
+        page_size: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "player_id_prefix", b"player_id_prefix"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListAccountsRequest: _TypeAlias = ListAccountsRequest  # noqa: Y015
+
+@_typing.final
+class ListAccountsResponse(_message.Message):
+    """ListAccountsResponse answers the accounts found, by player id then currency."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACCOUNTS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def accounts(self) -> _containers.RepeatedCompositeFieldContainer[Global___Account]: ...
+    def __init__(
+        self,
+        *,
+        accounts: _abc.Iterable[Global___Account] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accounts", b"accounts"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListAccountsResponse: _TypeAlias = ListAccountsResponse  # noqa: Y015
+
+@_typing.final
+class GetRawRequestRequest(_message.Message):
+    """GetRawRequestRequest names one transaction by its provider's id and its kind."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROVIDER_FIELD_NUMBER: _builtins.int
+    TRANSACTION_ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    provider: _builtins.str
+    transaction_id: _builtins.str
+    kind: Global___TransactionKind.ValueType
+    """Required: debit, credit or rollback."""
+    def __init__(
+        self,
+        *,
+        provider: _builtins.str = ...,
+        transaction_id: _builtins.str = ...,
+        kind: Global___TransactionKind.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["kind", b"kind", "provider", b"provider", "transaction_id", b"transaction_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetRawRequestRequest: _TypeAlias = GetRawRequestRequest  # noqa: Y015
+
+@_typing.final
+class GetRawRequestResponse(_message.Message):
+    """GetRawRequestResponse answers the request exactly as the gateway received it ("" if it sent none)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RAW_REQUEST_FIELD_NUMBER: _builtins.int
+    raw_request: _builtins.str
+    def __init__(
+        self,
+        *,
+        raw_request: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["raw_request", b"raw_request"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetRawRequestResponse: _TypeAlias = GetRawRequestResponse  # noqa: Y015
+
+@_typing.final
+class GetFiguresRequest(_message.Message):
+    """GetFiguresRequest: a time range [since, until) by the time the wallet recorded each transaction."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SINCE_FIELD_NUMBER: _builtins.int
+    UNTIL_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def since(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def until(self) -> _timestamp_pb2.Timestamp:
+        """Default: now."""
+
+    def __init__(
+        self,
+        *,
+        since: _timestamp_pb2.Timestamp | None = ...,
+        until: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["since", b"since", "until", b"until"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["since", b"since", "until", b"until"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetFiguresRequest: _TypeAlias = GetFiguresRequest  # noqa: Y015
+
+@_typing.final
+class DailyFigures(_message.Message):
+    """DailyFigures are one provider's figures in one currency on one UTC day (as `wallet report`)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DAY_FIELD_NUMBER: _builtins.int
+    PROVIDER_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    BET_COUNT_FIELD_NUMBER: _builtins.int
+    BETS_FIELD_NUMBER: _builtins.int
+    WINS_FIELD_NUMBER: _builtins.int
+    CANCELS_FIELD_NUMBER: _builtins.int
+    REVERSED_PAYOUTS_FIELD_NUMBER: _builtins.int
+    GGR_FIELD_NUMBER: _builtins.int
+    day: _builtins.str
+    """The day, "YYYY-MM-DD" (UTC)."""
+    provider: _builtins.str
+    currency: _builtins.str
+    bet_count: _builtins.int
+    bets: _builtins.str
+    """Stakes taken, gross payouts, stakes given back, payouts taken back; decimal strings."""
+    wins: _builtins.str
+    cancels: _builtins.str
+    reversed_payouts: _builtins.str
+    ggr: _builtins.str
+    """bets - cancels - (wins - reversed_payouts)."""
+    def __init__(
+        self,
+        *,
+        day: _builtins.str = ...,
+        provider: _builtins.str = ...,
+        currency: _builtins.str = ...,
+        bet_count: _builtins.int = ...,
+        bets: _builtins.str = ...,
+        wins: _builtins.str = ...,
+        cancels: _builtins.str = ...,
+        reversed_payouts: _builtins.str = ...,
+        ggr: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["bet_count", b"bet_count", "bets", b"bets", "cancels", b"cancels", "currency", b"currency", "day", b"day", "ggr", b"ggr", "provider", b"provider", "reversed_payouts", b"reversed_payouts", "wins", b"wins"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DailyFigures: _TypeAlias = DailyFigures  # noqa: Y015
+
+@_typing.final
+class RefusalCount(_message.Message):
+    """RefusalCount is how many requests of a provider the ledger refused for one reason."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PROVIDER_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    COUNT_FIELD_NUMBER: _builtins.int
+    provider: _builtins.str
+    reason: _builtins.str
+    """An ErrorReason name without its prefix ("INSUFFICIENT_FUNDS")."""
+    count: _builtins.int
+    def __init__(
+        self,
+        *,
+        provider: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        count: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["count", b"count", "provider", b"provider", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RefusalCount: _TypeAlias = RefusalCount  # noqa: Y015
+
+@_typing.final
+class GetFiguresResponse(_message.Message):
+    """GetFiguresResponse answers the days with activity (by day, provider, currency) and the refusals."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DAYS_FIELD_NUMBER: _builtins.int
+    REFUSALS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def days(self) -> _containers.RepeatedCompositeFieldContainer[Global___DailyFigures]: ...
+    @_builtins.property
+    def refusals(self) -> _containers.RepeatedCompositeFieldContainer[Global___RefusalCount]: ...
+    def __init__(
+        self,
+        *,
+        days: _abc.Iterable[Global___DailyFigures] | None = ...,
+        refusals: _abc.Iterable[Global___RefusalCount] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["days", b"days", "refusals", b"refusals"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetFiguresResponse: _TypeAlias = GetFiguresResponse  # noqa: Y015

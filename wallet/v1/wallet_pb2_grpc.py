@@ -115,6 +115,21 @@ class WalletServiceStub:
                 request_serializer=wallet_dot_v1_dot_wallet__pb2.RecordReconciliationRequest.SerializeToString,
                 response_deserializer=wallet_dot_v1_dot_wallet__pb2.RecordReconciliationResponse.FromString,
                 _registered_method=True)
+        self.ListAccounts = channel.unary_unary(
+                '/wallet.v1.WalletService/ListAccounts',
+                request_serializer=wallet_dot_v1_dot_wallet__pb2.ListAccountsRequest.SerializeToString,
+                response_deserializer=wallet_dot_v1_dot_wallet__pb2.ListAccountsResponse.FromString,
+                _registered_method=True)
+        self.GetRawRequest = channel.unary_unary(
+                '/wallet.v1.WalletService/GetRawRequest',
+                request_serializer=wallet_dot_v1_dot_wallet__pb2.GetRawRequestRequest.SerializeToString,
+                response_deserializer=wallet_dot_v1_dot_wallet__pb2.GetRawRequestResponse.FromString,
+                _registered_method=True)
+        self.GetFigures = channel.unary_unary(
+                '/wallet.v1.WalletService/GetFigures',
+                request_serializer=wallet_dot_v1_dot_wallet__pb2.GetFiguresRequest.SerializeToString,
+                response_deserializer=wallet_dot_v1_dot_wallet__pb2.GetFiguresResponse.FromString,
+                _registered_method=True)
 
 
 class WalletServiceServicer:
@@ -240,6 +255,29 @@ class WalletServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAccounts(self, request, context):
+        """Admin or console: the accounts of the players whose id starts with a prefix (an exact id is its
+        own prefix), for a person who looks a player up.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRawRequest(self, request, context):
+        """Admin or console: a transaction's raw request as the provider sent it (for disputes).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetFigures(self, request, context):
+        """Admin or console: GGR per provider, currency and UTC day, and the refusals the ledger recorded
+        per provider and reason, over a time range.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WalletServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -322,6 +360,21 @@ def add_WalletServiceServicer_to_server(servicer, server):
                     servicer.RecordReconciliation,
                     request_deserializer=wallet_dot_v1_dot_wallet__pb2.RecordReconciliationRequest.FromString,
                     response_serializer=wallet_dot_v1_dot_wallet__pb2.RecordReconciliationResponse.SerializeToString,
+            ),
+            'ListAccounts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAccounts,
+                    request_deserializer=wallet_dot_v1_dot_wallet__pb2.ListAccountsRequest.FromString,
+                    response_serializer=wallet_dot_v1_dot_wallet__pb2.ListAccountsResponse.SerializeToString,
+            ),
+            'GetRawRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRawRequest,
+                    request_deserializer=wallet_dot_v1_dot_wallet__pb2.GetRawRequestRequest.FromString,
+                    response_serializer=wallet_dot_v1_dot_wallet__pb2.GetRawRequestResponse.SerializeToString,
+            ),
+            'GetFigures': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFigures,
+                    request_deserializer=wallet_dot_v1_dot_wallet__pb2.GetFiguresRequest.FromString,
+                    response_serializer=wallet_dot_v1_dot_wallet__pb2.GetFiguresResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -757,6 +810,87 @@ class WalletService:
             '/wallet.v1.WalletService/RecordReconciliation',
             wallet_dot_v1_dot_wallet__pb2.RecordReconciliationRequest.SerializeToString,
             wallet_dot_v1_dot_wallet__pb2.RecordReconciliationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAccounts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wallet.v1.WalletService/ListAccounts',
+            wallet_dot_v1_dot_wallet__pb2.ListAccountsRequest.SerializeToString,
+            wallet_dot_v1_dot_wallet__pb2.ListAccountsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRawRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wallet.v1.WalletService/GetRawRequest',
+            wallet_dot_v1_dot_wallet__pb2.GetRawRequestRequest.SerializeToString,
+            wallet_dot_v1_dot_wallet__pb2.GetRawRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetFigures(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/wallet.v1.WalletService/GetFigures',
+            wallet_dot_v1_dot_wallet__pb2.GetFiguresRequest.SerializeToString,
+            wallet_dot_v1_dot_wallet__pb2.GetFiguresResponse.FromString,
             options,
             channel_credentials,
             insecure,

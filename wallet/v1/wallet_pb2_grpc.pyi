@@ -88,6 +88,16 @@ class WalletServiceStub:
     """Reconcile: record in the admin audit what the reconciler did about one stale bet (paid,
     cancelled, flagged for review) and who asked. For admin identities and the provider's reconcile clients.
     """
+    ListAccounts: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.ListAccountsRequest, _wallet_pb2.ListAccountsResponse]
+    """Admin or console: the accounts of the players whose id starts with a prefix (an exact id is its
+    own prefix), for a person who looks a player up.
+    """
+    GetRawRequest: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.GetRawRequestRequest, _wallet_pb2.GetRawRequestResponse]
+    """Admin or console: a transaction's raw request as the provider sent it (for disputes)."""
+    GetFigures: _grpc.UnaryUnaryMultiCallable[_wallet_pb2.GetFiguresRequest, _wallet_pb2.GetFiguresResponse]
+    """Admin or console: GGR per provider, currency and UTC day, and the refusals the ledger recorded
+    per provider and reason, over a time range.
+    """
 
 @_typing.type_check_only
 class WalletServiceAsyncStub(WalletServiceStub):
@@ -138,6 +148,16 @@ class WalletServiceAsyncStub(WalletServiceStub):
     RecordReconciliation: _aio.UnaryUnaryMultiCallable[_wallet_pb2.RecordReconciliationRequest, _wallet_pb2.RecordReconciliationResponse]  # type: ignore[assignment]
     """Reconcile: record in the admin audit what the reconciler did about one stale bet (paid,
     cancelled, flagged for review) and who asked. For admin identities and the provider's reconcile clients.
+    """
+    ListAccounts: _aio.UnaryUnaryMultiCallable[_wallet_pb2.ListAccountsRequest, _wallet_pb2.ListAccountsResponse]  # type: ignore[assignment]
+    """Admin or console: the accounts of the players whose id starts with a prefix (an exact id is its
+    own prefix), for a person who looks a player up.
+    """
+    GetRawRequest: _aio.UnaryUnaryMultiCallable[_wallet_pb2.GetRawRequestRequest, _wallet_pb2.GetRawRequestResponse]  # type: ignore[assignment]
+    """Admin or console: a transaction's raw request as the provider sent it (for disputes)."""
+    GetFigures: _aio.UnaryUnaryMultiCallable[_wallet_pb2.GetFiguresRequest, _wallet_pb2.GetFiguresResponse]  # type: ignore[assignment]
+    """Admin or console: GGR per provider, currency and UTC day, and the refusals the ledger recorded
+    per provider and reason, over a time range.
     """
 
 class WalletServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -282,6 +302,34 @@ class WalletServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_wallet_pb2.RecordReconciliationResponse, _abc.Awaitable[_wallet_pb2.RecordReconciliationResponse]]:
         """Reconcile: record in the admin audit what the reconciler did about one stale bet (paid,
         cancelled, flagged for review) and who asked. For admin identities and the provider's reconcile clients.
+        """
+
+    @_abc_1.abstractmethod
+    def ListAccounts(
+        self,
+        request: _wallet_pb2.ListAccountsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_wallet_pb2.ListAccountsResponse, _abc.Awaitable[_wallet_pb2.ListAccountsResponse]]:
+        """Admin or console: the accounts of the players whose id starts with a prefix (an exact id is its
+        own prefix), for a person who looks a player up.
+        """
+
+    @_abc_1.abstractmethod
+    def GetRawRequest(
+        self,
+        request: _wallet_pb2.GetRawRequestRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_wallet_pb2.GetRawRequestResponse, _abc.Awaitable[_wallet_pb2.GetRawRequestResponse]]:
+        """Admin or console: a transaction's raw request as the provider sent it (for disputes)."""
+
+    @_abc_1.abstractmethod
+    def GetFigures(
+        self,
+        request: _wallet_pb2.GetFiguresRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_wallet_pb2.GetFiguresResponse, _abc.Awaitable[_wallet_pb2.GetFiguresResponse]]:
+        """Admin or console: GGR per provider, currency and UTC day, and the refusals the ledger recorded
+        per provider and reason, over a time range.
         """
 
 def add_WalletServiceServicer_to_server(servicer: WalletServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -80,6 +80,13 @@ async def player_accounts(conn: AsyncConnection, player_id: str) -> list[Account
     return [_account(r) for r in rows.mappings()]
 
 
+async def accounts_by_prefix(conn: AsyncConnection, prefix: str, limit: int) -> list[Account]:
+    # autoescape: a % or _ in the prefix means itself. (SQLite's LIKE ignores ASCII case: a person's search.)
+    query = select(accounts).where(accounts.c.player_id.startswith(prefix, autoescape=True))
+    rows = await conn.execute(query.order_by(accounts.c.player_id, accounts.c.currency).limit(limit))
+    return [_account(r) for r in rows.mappings()]
+
+
 async def all_accounts_with_entry_sums(conn: AsyncConnection) -> list[tuple[Account, int, int | None]]:
     """Every account with the sum of its entries and the balance_after of its last entry."""
     sums = (

@@ -118,6 +118,15 @@ class ScriptedWallet(wallet_pb2_grpc.WalletServiceServicer):
     async def GetPlayerStatus(self, request: Any, context: Any) -> Any:
         return await self._answer("GetPlayerStatus", request, context)
 
+    async def ListAccounts(self, request: Any, context: Any) -> Any:
+        return await self._answer("ListAccounts", request, context)
+
+    async def GetRawRequest(self, request: Any, context: Any) -> Any:
+        return await self._answer("GetRawRequest", request, context)
+
+    async def GetFigures(self, request: Any, context: Any) -> Any:
+        return await self._answer("GetFigures", request, context)
+
 
 @dataclass
 class Scripted:

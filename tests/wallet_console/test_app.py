@@ -1,0 +1,98 @@
+"""Sign-in, roles and CSRF, over HTTP against a real core."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.support.core import CoreHandle
+from tests.wallet_console.conftest import csrf_of, sign_in
+from tests.wallet_console.fake_reconciler import FakeReconciler
+from wallet_console import Settings
+
+
+async def test_pages_send_a_stranger_to_the_sign_in(client: httpx.AsyncClient) -> None:
+    for path in ("/", "/players/demo1", "/held", "/figures", "/stale"):
+        answer = await client.get(path)
+        assert answer.status_code == 303
+        assert answer.headers["location"] == f"/signin?next={path}"
+
+
+async def test_sign_in_with_the_right_password_only(client: httpx.AsyncClient) -> None:
+    form = await client.get("/signin")
+    token = csrf_of(form.text)
+    wrong = await client.post("/signin", data={"csrf_token": token, "name": "ann", "password": "nope"})
+    assert wrong.status_code == 401 and "Wrong name or password." in wrong.text
+    unknown = await client.post("/signin", data={"csrf_token": token, "name": "bob", "password": "nope"})
+    assert unknown.status_code == 401 and "Wrong name or password." in unknown.text
+    assert (await client.get("/")).status_code == 303
+    answer = await sign_in(client, "ann")
+    assert (answer.status_code, answer.headers["location"]) == (303, "/")
+    home = await client.get("/")
+    assert home.status_code == 200 and "ann (support)" in home.text
+
+
+async def test_the_sign_in_itself_needs_the_csrf_token(client: httpx.AsyncClient) -> None:
+    await client.get("/signin")
+    answer = await client.post("/signin", data={"name": "ann", "password": "ann-password"})
+    assert answer.status_code == 403
+    assert (await client.get("/")).status_code == 303
+
+
+async def test_a_sign_in_goes_back_only_to_a_console_page(client: httpx.AsyncClient) -> None:
+    for elsewhere in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        form = await client.get("/signin")  # each sign-in gives the session a new token
+        data = {"csrf_token": csrf_of(form.text), "name": "ann", "password": "ann-password", "next": elsewhere}
+        assert (await client.post("/signin", data=data)).headers["location"] == "/"
+
+
+async def test_signing_in_gives_a_new_csrf_token_and_signing_out_ends_the_session(client: httpx.AsyncClient) -> None:
+    before = csrf_of((await client.get("/signin")).text)
+    await sign_in(client, "fin")
+    after = csrf_of((await client.get("/")).text)
+    assert after != before
+    assert (await client.post("/signout", data={"csrf_token": after})).status_code == 303
+    assert (await client.get("/")).status_code == 303
+
+
+async def test_a_post_without_the_csrf_token_is_refused_and_moves_nothing(
+    client: httpx.AsyncClient, console_core: CoreHandle, reconciler: FakeReconciler
+) -> None:
+    await sign_in(client, "fin")
+    reconciler.propose_payout("tests", "b1", "demo1", "10.00", "19.50")
+    for data in ({"key": "tests:b1"}, {"key": "tests:b1", "csrf_token": "forged"}):
+        answer = await client.post("/stale/apply", data=data)
+        assert answer.status_code == 403
+        assert "CSRF" in answer.text
+    assert reconciler.applied == []
+
+
+async def test_support_may_read_but_not_act(
+    client: httpx.AsyncClient, console_core: CoreHandle, reconciler: FakeReconciler
+) -> None:
+    await sign_in(client, "ann")
+    reconciler.propose_payout("tests", "b1", "demo1", "10.00", "19.50")
+    page = await client.get("/stale")
+    assert page.status_code == 200 and "tests:b1" in page.text
+    assert "Apply</button>" not in page.text
+    answer = await client.post("/stale/apply", data={"key": "tests:b1", "csrf_token": csrf_of(page.text)})
+    assert answer.status_code == 403
+    assert "the role support may read but not act" in answer.text
+    assert reconciler.applied == []
+
+
+async def test_every_answer_carries_the_security_headers(client: httpx.AsyncClient) -> None:
+    answer = await client.get("/signin")
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert "script-src" not in answer.headers["content-security-policy"]
+    assert "default-src 'none'" in answer.headers["content-security-policy"]
+    cookie = answer.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+
+
+async def test_the_console_closes_its_reconciler(settings: Settings, reconciler: FakeReconciler) -> None:
+    from wallet_console import create_app
+
+    app = create_app(settings, reconciler)
+    async with app.router.lifespan_context(app):
+        pass
+    assert reconciler.closed
