@@ -172,11 +172,14 @@ class Pages:
     async def stale(self, request: Request, staff: Staff) -> Response:
         older_than = timedelta(minutes=self.settings.stale_after_minutes)
         provider = request.query_params.get("provider", "") or None
-        proposals = (
-            await self.reconciler.proposals(provider=provider, older_than=older_than)
-            if self.reconciler is not None
-            else []
-        )
+        try:
+            proposals = (
+                await self.reconciler.proposals(provider=provider, older_than=older_than)
+                if self.reconciler is not None
+                else []
+            )
+        except ReconcileError as error:  # a provider's query refused for its configuration (408003, 700101)
+            return self.refusal(request, staff, 502, f"The stale bets could not be reconciled: {error}")
         return self.render(
             request,
             staff,

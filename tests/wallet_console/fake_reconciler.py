@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from tests.support.core import CoreHandle, bearer
 from wallet.v1 import wallet_pb2 as pb
 from wallet_reconcile.proposals import Proposal
-from wallet_reconcile.reconciler import Reconciler
+from wallet_reconcile.reconciler import ReconcileError, Reconciler
 
 
 @dataclass
@@ -42,7 +42,7 @@ class FakeReconciler(Reconciler):
     async def apply(self, key: str, *, actor: str) -> str:
         proposal = next((p for p in self.proposed if p.key == key), None)
         if proposal is None:
-            raise LookupError(f"no proposal {key!r}")
+            raise ReconcileError(f"no proposal {key!r}")
         request = pb.CreditRequest(
             provider=proposal.provider,
             transaction_id=proposal.bet_transaction_id,
