@@ -30,7 +30,7 @@ SERVICE_NAME = wallet_pb2.DESCRIPTOR.services_by_name["WalletService"].full_name
 OUTBOX_SERVICE_NAME = events_pb2.DESCRIPTOR.services_by_name["OutboxService"].full_name
 
 KEEPALIVE_PERMIT = (
-    # Gateways ping every 0.5 s to know a dead core within a second (gateways.kit.core_channel);
+    # Gateways ping every 0.5 s to know a silent core is dead within 1.5 s (gateways.kit.core_channel);
     # by default a server answers pings more often than every 5 minutes with GOAWAY.
     ("grpc.keepalive_permit_without_calls", 1),
     ("grpc.http2.min_ping_interval_without_data_ms", 250),

@@ -5,7 +5,8 @@ a comma-separated list of `ip:port` (`127.0.0.1:50051,127.0.0.1:50052`), or a gR
 scheme (`dns:///cores.internal:50051`, `ipv4:…`, `ipv6:…`, `unix:…`). Whatever the form, every call
 picks the next core in turn (gRPC's `round_robin`), and a core is picked only while its
 `grpc.health.v1` watch says SERVING: one that shuts down (the core turns NOT_SERVING on SIGTERM) or
-dies is left out within a second, and taken back once it answers again.
+dies (its connection breaks) is left out at once, one whose machine goes silent within 1.5 s, and
+each is taken back within a second of answering again.
 """
 
 import ipaddress
@@ -27,8 +28,11 @@ SERVICE_CONFIG = json.dumps(
 )
 
 KEEPALIVE_MILLISECONDS = 500
-"""A ping every 0.5 s and 0.5 s for its answer: a core whose machine vanishes (no RST) is known dead in
-about a second. The core permits pings this often (`wallet_core.server.KEEPALIVE_PERMIT`)."""
+"""A ping every 0.5 s: a core whose machine vanishes (no RST, no FIN) is known dead 0.5-1.5 s later.
+The core permits pings this often (`wallet_core.server.KEEPALIVE_PERMIT`)."""
+KEEPALIVE_TIMEOUT_MILLISECONDS = 1000
+"""A whole second for the ping's answer: a core that is only slow (a loaded machine) must not have its
+connection, and the calls in flight on it, cut."""
 
 CHANNEL_OPTIONS = (
     # gRPC's default reconnect backoff grows to 120 s, and a call made while the channel waits
@@ -38,7 +42,7 @@ CHANNEL_OPTIONS = (
     ("grpc.min_reconnect_backoff_ms", 100),
     ("grpc.max_reconnect_backoff_ms", 1000),
     ("grpc.keepalive_time_ms", KEEPALIVE_MILLISECONDS),
-    ("grpc.keepalive_timeout_ms", KEEPALIVE_MILLISECONDS),
+    ("grpc.keepalive_timeout_ms", KEEPALIVE_TIMEOUT_MILLISECONDS),
     ("grpc.keepalive_permit_without_calls", 1),
     ("grpc.http2.max_pings_without_data", 0),
     ("grpc.service_config", SERVICE_CONFIG),

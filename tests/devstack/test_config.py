@@ -103,6 +103,18 @@ def test_the_benchmark_files_read_back(tmp_path: Path) -> None:
     assert dict(gateway.agents) == {payloads.AIGAME_AGENT: payloads.AIGAME_SECRET}
 
 
+def test_the_benchmark_files_name_several_cores_and_their_metrics(tmp_path: Path) -> None:
+    """The end-to-end case's cores (bench.replicas): a metrics port each, one gateway address list."""
+    core = core_settings(
+        read(bench_configs.write_core_config(tmp_path / "c.toml", "sqlite+aiosqlite:///b.db", 5002, None, 9002))
+    )
+    assert core.metrics_listen == "127.0.0.1:9002"
+    gateway = gateway_settings(
+        read(bench_configs.write_gateway_config(tmp_path / "g.toml", 6002, [5002, 5003])), "aigame"
+    )
+    assert gateway.core.address == "127.0.0.1:5002,127.0.0.1:5003"
+
+
 def test_the_fault_drills_file_reads_back_for_every_process(tmp_path: Path) -> None:
     ports = StackPorts(5003, {"aigame": 6003, "hrg": 6004, "sud": 6005})
     config = read(faults_config.write_stack_config(tmp_path / "wallet.toml", "sqlite+aiosqlite:///f.db", ports))

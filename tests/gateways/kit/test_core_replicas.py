@@ -1,6 +1,7 @@
 """One gateway over two core processes on one PostgreSQL database, all real processes on loopback:
 calls take turns over both (each core's metrics count its share), one SIGKILLed under load leaves
-every provider request answered with nothing lost or doubled, and once restarted it is used again.
+every provider request answered with nothing lost or doubled, once restarted it is used again, and
+the other SIGTERMed under load (NOT_SERVING, then drained) fails no request either.
 
 PostgreSQL, the production shape: two cores on one SQLite file work (tests/wallet_cli/
 test_core_processes.py), but each has its own writer thread and they queue on the file's lock.
@@ -192,7 +193,7 @@ class Load:
             await asyncio.gather(*(sender() for _ in range(CONCURRENCY)))
 
 
-async def test_calls_spread_over_both_cores_and_survive_one_killed(postgres_stack: Stack) -> None:
+async def test_calls_spread_over_both_cores_and_survive_one_killed_and_one_stopped(postgres_stack: Stack) -> None:
     stack = postgres_stack
     load = Load(f"http://{LOOPBACK}:{stack.gateway_port}{PROVISIONAL.bet_path}")
     await load.run(200)
@@ -213,9 +214,19 @@ async def test_calls_spread_over_both_cores_and_survive_one_killed(postgres_stac
     assert load.failed == []
     assert await stack.debits_answered(1) >= 20, "the restarted core was not used again"
 
+    # A rolling deploy: the other core SIGTERMed under load turns NOT_SERVING, gets no new call, drains.
+    load.milestone, load.reached = len(load.acknowledged) + 100, asyncio.Event()
+    running = asyncio.create_task(load.run(400))
+    await load.reached.wait()
+    stack.cores[0].process.terminate()
+    await running
+    assert await asyncio.wait_for(stack.cores[0].process.wait(), timeout=20) == 0
+    assert load.failed == [], f"{len(load.failed)} provider requests failed, first: {load.failed[:3]}"
+
     spent = {player: Decimal(0) for player in PLAYERS}
     for player in load.acknowledged.values():
         spent[player] += STAKE
-    assert await balances(stack.core_ports[0]) == {player: OPENING - spent[player] for player in PLAYERS}
+    assert len(load.acknowledged) == 200 + 600 + 100 + 400
+    assert await balances(stack.core_ports[1]) == {player: OPENING - spent[player] for player in PLAYERS}
     verified = await wallet_verify(stack.configs[0])
     assert verified.ok, verified.output
