@@ -63,7 +63,12 @@ async def test_reflection_lists_the_wallet_service(core: CoreHandle) -> None:
         ]
     assert len(answers) == 2
     listed = {service.name for service in answers[0].list_services_response.service}
-    assert listed == {"wallet.v1.WalletService", "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}
+    assert listed == {
+        "wallet.v1.WalletService",
+        "wallet.v1.OutboxService",
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1alpha.ServerReflection",
+    }
     files = [
         descriptor_pb2.FileDescriptorProto.FromString(raw)
         for raw in answers[1].file_descriptor_response.file_descriptor_proto
