@@ -95,6 +95,9 @@ Handler = Callable[[Any, Req, Metadata], Awaitable[Resp]]
 Servicer = Callable[[Any, Req, grpc.aio.ServicerContext], Awaitable[Resp]]
 
 
+QUIET_METHODS = frozenset({"LeaseEvents", "AckEvents"})
+"""Logged at DEBUG when they succeed: a relay asks several times a second (the metrics count them)."""
+
 MAX_ECHO = 160
 """How much of a value a refusal echoes: its message and metadata travel in the call's trailers,
 and a client refuses trailers over 8 KiB (a 5000-character id would have turned a refusal into
@@ -160,7 +163,8 @@ def rpc(handler: Handler[Req, Resp]) -> Servicer[Req, Resp]:
 def _record_call(method: str, outcome: str, started: float, request: object, metadata: Metadata) -> None:
     elapsed = time.perf_counter() - started
     observe_call(method, outcome, elapsed)
-    log.info(
+    log.log(
+        logging.DEBUG if method in QUIET_METHODS and outcome == "OK" else logging.INFO,
         "rpc",
         extra={
             "method": method,

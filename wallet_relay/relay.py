@@ -52,6 +52,9 @@ class Relay:
                 except grpc.aio.AioRpcError as error:
                     log.warning("core not answering the relay: %s", error.code().name)
                     done = -1
+                if done < 0:  # trouble: NATS away, or it lost the stream (a new server): in place again
+                    with contextlib.suppress(Exception):
+                        await ensure_stream(publisher.js, self.settings)
                 if done <= 0:  # nothing to do, or trouble: ask again a little later
                     wait = self.settings.idle_seconds if done == 0 else RETRY_SECONDS
                     await _sleep_or_stop(stop, wait)

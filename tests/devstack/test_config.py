@@ -126,6 +126,7 @@ def test_the_fault_drills_file_reads_back_for_every_process(tmp_path: Path) -> N
         "aigame-gateway",
         "hrg-gateway",
         "sud-gateway",
+        "relay",
     }
     for name in faults_config.GATEWAYS:
         assert config["gateways"][name]["listen"] == f"127.0.0.1:{ports.gateways[name]}"
