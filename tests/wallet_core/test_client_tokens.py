@@ -102,3 +102,9 @@ def test_new_tokens_are_random_and_their_line_pastes_into_the_configuration() ->
     assert line == f'{{ sha256 = "{token_sha256(token)}", not_after = 2027-01-31T12:00:00+00:00 }}'
     pasted = tomllib.loads(f'[[core.clients]]\nname = "gw"\ntokens = [\n  {line},\n]\n')
     assert CoreSettings.from_mapping(pasted["core"]).clients[0].tokens == (ClientToken(token_sha256(token), SWITCH),)
+
+
+def test_a_client_is_a_reconcile_client_only_when_it_says_so() -> None:
+    plain = _settings(tokens=[{"sha256": token_sha256(OLD)}]).clients[0]
+    reconciler = _settings(tokens=[{"sha256": token_sha256(OLD)}], reconcile=True).clients[0]
+    assert (plain.reconcile, reconciler.reconcile, reconciler.admin) == (False, True, False)
