@@ -125,3 +125,9 @@ def test_a_relay_client_may_not_also_act_for_providers_or_as_an_admin(more: dict
 def test_relay_is_true_or_false() -> None:
     with pytest.raises(ConfigError, match="relay must be true or false"):
         _relay(relay="yes")
+
+
+def test_a_client_is_a_reconcile_client_only_when_it_says_so() -> None:
+    plain = _settings(tokens=[{"sha256": token_sha256(OLD)}]).clients[0]
+    reconciler = _settings(tokens=[{"sha256": token_sha256(OLD)}], reconcile=True).clients[0]
+    assert (plain.reconcile, reconciler.reconcile, reconciler.admin) == (False, True, False)

@@ -152,3 +152,23 @@ async def test_configuration_refusals_stop_with_one_line(reconciling: Reconcilin
         await reconciling.reconciler.apply("aigame:never-placed", actor="cli:a")
     with pytest.raises(ReconcileError, match="not a proposal key"):
         await reconciling.reconciler.apply("nonsense", actor="cli:a")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("user_id", "someone-else", "names player 'someone-else'"),
+        ("currency", "VND2", "is in 'VND2'"),
+        ("currency", "XYZ", "is in 'XYZ'"),
+        ("win_amount", "", "names no win_amount"),
+    ],
+)
+async def test_a_record_that_contradicts_the_bet_is_flagged(
+    reconciling: Reconciling, field: str, value: str, words: str
+) -> None:
+    user, bet = await reconciling.stuck_bet(1)
+    reconciling.platform.records[bet][field] = value
+    proposal = await _proposal(reconciling, bet)
+    assert (proposal.action, words in proposal.explanation) == ("review", True), proposal
+    await reconciling.reconciler.apply(proposal.key, actor="cli:a")
+    assert await reconciling.aigame.balance_of(user) == Decimal("90.00")
