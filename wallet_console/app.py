@@ -152,7 +152,7 @@ def create_app(settings: Settings, reconciler: Reconciler | None = None, core: C
         await console.close()
 
     async def unexpected(request: Request, error: Exception) -> Response:
-        log.error("console error", exc_info=error)
+        # Starlette raises the error again once this answer is sent: the server logs it with its traceback.
         line = "Something went wrong on the console; nothing more was done. Its log has the details."
         return console.refusal(request, session.signed_in(request, settings), 500, line)
 

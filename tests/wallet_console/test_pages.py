@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.support.core import CoreHandle
 from tests.wallet_console.conftest import csrf_of, sign_in
@@ -177,3 +178,22 @@ async def test_a_core_that_does_not_answer_is_one_line(settings: Settings, conso
         assert answer.status_code == 503
         assert "The wallet core does not answer right now; nothing was done." in answer.text
         assert "Traceback" not in answer.text
+
+
+async def test_an_unexpected_failure_is_one_line(
+    settings: Settings, reconciler: FakeReconciler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wallet_console import create_app
+
+    async def broken(**_: object) -> list[object]:
+        raise RuntimeError("the reconciler broke")
+
+    monkeypatch.setattr(reconciler, "proposals", broken)
+    app = create_app(settings, reconciler)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # as a server: answered, then logged
+    async with httpx.AsyncClient(transport=transport, base_url="http://console.test") as client:
+        await sign_in(client, "ann")
+        answer = await client.get("/stale")
+    assert answer.status_code == 500
+    assert "Something went wrong on the console; nothing more was done." in answer.text
+    assert "the reconciler broke" not in answer.text and "Traceback" not in answer.text
