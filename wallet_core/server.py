@@ -11,16 +11,21 @@ import logging
 import signal
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 import prometheus_client
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from telemetry.tracing import tracer_provider
 from wallet.v1 import wallet_pb2, wallet_pb2_grpc
 from wallet_core import bootstrap
 from wallet_core.config import CoreSettings, TlsSettings
 from wallet_core.ledger import Ledger
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 log = logging.getLogger("wallet_core.server")
 
@@ -33,18 +38,28 @@ class RunningCore:
     port: int
     ledger: Ledger
     health: health.HealthServicer
+    tracer: TracerProvider | None = None
 
     async def stop(self, grace: float | None) -> None:
         self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
         await self.ledger.close()
+        if self.tracer is not None:
+            self.tracer.shutdown()  # exports what is left
 
 
-async def start(settings: CoreSettings) -> RunningCore:
-    """Open the store, bind the port and start serving; the caller owns the result."""
-    service = await bootstrap.wallet_service(settings)
+async def start(settings: CoreSettings, tracer: TracerProvider | None = None) -> RunningCore:
+    """Open the store, bind the port and start serving; the caller owns the result. Traced by
+    ``tracer`` when given (a test's), else as ``[core.tracing]`` says (off: nothing installed)."""
+    tracer = tracer or tracer_provider(settings.tracing, "wallet-core")
+    service = await bootstrap.wallet_service(settings, tracer)
     try:
-        server = grpc.aio.server(options=[("grpc.so_reuseport", 1)])
+        interceptors = []
+        if tracer is not None:
+            from wallet_core.tracing import server_interceptors
+
+            interceptors = server_interceptors(tracer)
+        server = grpc.aio.server(interceptors=interceptors, options=[("grpc.so_reuseport", 1)])
         wallet_pb2_grpc.add_WalletServiceServicer_to_server(service, server)
         health_servicer = health.HealthServicer(experimental_non_blocking=True)
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -62,7 +77,7 @@ async def start(settings: CoreSettings) -> RunningCore:
     for name in ("", SERVICE_NAME):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("core listening", extra={"address": settings.listen, "port": port, "tls": settings.tls is not None})
-    return RunningCore(server, port, service.ledger, health_servicer)
+    return RunningCore(server, port, service.ledger, health_servicer, tracer)
 
 
 async def serve(settings: CoreSettings) -> None:

@@ -10,7 +10,7 @@ twice. Every other failure is raised at once as a CoreError.
 
 import asyncio
 import time
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import grpc
 from google.protobuf.message import Message
@@ -20,6 +20,9 @@ from gateways.kit.core_connection import CoreConnection
 from gateways.kit.core_errors import CoreError
 from gateways.kit.metrics import CORE_CALLS, CORE_RETRIES, labelled
 from wallet.v1 import wallet_pb2, wallet_pb2_grpc
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 ResponseT = TypeVar("ResponseT", bound=Message)
 
@@ -40,12 +43,14 @@ class CoreClient:
     """Async client of wallet.v1.WalletService for one provider's gateway.
 
     The TLS files are read at construction (a bad path stops the gateway at start); the channel is
-    opened on first use (inside the running event loop) and closed by `aclose()`.
+    opened on first use (inside the running event loop) and closed by `aclose()`. With `tracer`,
+    every call is a span of it and carries its `traceparent` to the core (gateways.kit.tracing).
     """
 
-    def __init__(self, connection: CoreConnection, *, provider: str) -> None:
+    def __init__(self, connection: CoreConnection, *, provider: str, tracer: "TracerProvider | None" = None) -> None:
         self.connection = connection
         self.provider = provider
+        self._tracer = tracer
         self._credentials = connection.credentials()
         self._authorization = ("authorization", f"Bearer {connection.token}")
         self._channel: grpc.aio.Channel | None = None
@@ -53,11 +58,18 @@ class CoreClient:
 
     def _open(self) -> grpc.aio.Channel:
         if self._channel is None:
+            interceptors = None
+            if self._tracer is not None:
+                from gateways.kit.tracing import client_interceptors
+
+                interceptors = client_interceptors(self._tracer)
             if self._credentials is None:
-                self._channel = grpc.aio.insecure_channel(self.connection.address, options=RECONNECT_OPTIONS)
+                self._channel = grpc.aio.insecure_channel(
+                    self.connection.address, options=RECONNECT_OPTIONS, interceptors=interceptors
+                )
             else:
                 self._channel = grpc.aio.secure_channel(
-                    self.connection.address, self._credentials, options=RECONNECT_OPTIONS
+                    self.connection.address, self._credentials, options=RECONNECT_OPTIONS, interceptors=interceptors
                 )
         return self._channel
 
