@@ -21,7 +21,9 @@ from typing import Any, TypeVar
 
 import grpc
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.instrumentation.grpc import aio_server_interceptor
+from opentelemetry.instrumentation.grpc.filters import service_name
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.instrumentation.sqlalchemy.version import __version__ as sqlalchemy_instrumentation_version
 from opentelemetry.metrics import NoOpMeterProvider
@@ -34,14 +36,20 @@ from wallet_core.store.fast_path import FastPath, FastPathFailed, Refused, Uniqu
 
 T = TypeVar("T")
 
+WALLET_SERVICE = "wallet.v1.WalletService"
 MAX_ATTRIBUTE = 160
 """How much of a caller's id a span keeps (as a refusal echoes it: service.MAX_ECHO)."""
 
 
 def server_interceptors(provider: TracerProvider) -> list[grpc.aio.ServerInterceptor]:
-    """The interceptor that opens each call's server span, following the caller's ``traceparent``."""
-    # The reflection and health services are traced too: a probe that is sampled is one short span.
-    interceptor: grpc.aio.ServerInterceptor = aio_server_interceptor(tracer_provider=provider)  # type: ignore[no-untyped-call]
+    """The interceptor that opens each call's server span, following the caller's ``traceparent``.
+
+    The wallet's service only: the health service's handlers are not coroutines (it is built
+    ``experimental_non_blocking``), and the interceptor awaits every handler it wraps (every health
+    check failed with a TypeError); a probe is not worth a span either."""
+    interceptor: grpc.aio.ServerInterceptor = aio_server_interceptor(  # type: ignore[no-untyped-call]
+        tracer_provider=provider, filter_=service_name(WALLET_SERVICE)
+    )
     return [interceptor]
 
 
@@ -53,7 +61,23 @@ def trace_sql(engine: AsyncEngine, provider: TracerProvider) -> None:
     patches ``create_engine`` everywhere; its connection-usage metric goes to a no-op meter."""
     tracer = provider.get_tracer("opentelemetry.instrumentation.sqlalchemy", sqlalchemy_instrumentation_version)
     usage = NoOpMeterProvider().get_meter(__name__).create_up_down_counter("db.client.connections.usage")
-    EngineTracer(tracer, engine.sync_engine, usage, enable_commenter=False)  # type: ignore[no-untyped-call]
+    EngineTracer(_InARecordedCall(tracer), engine.sync_engine, usage, enable_commenter=False)  # type: ignore[no-untyped-call]
+
+
+class _InARecordedCall(Tracer):
+    """Statements are spans only inside a call's recorded span: the core's own statements (at start,
+    a sample saved) are no trace of a request, and a call that is not sampled skips the sampler."""
+
+    def __init__(self, inner: Tracer) -> None:
+        self._inner = inner
+
+    def start_span(self, name: str, context: Context | None = None, *args: Any, **kwargs: Any) -> trace.Span:
+        if not trace.get_current_span(context).is_recording():
+            return trace.INVALID_SPAN
+        return self._inner.start_span(name, context, *args, **kwargs)
+
+    def start_as_current_span(self, *args: Any, **kwargs: Any) -> Any:
+        return self._inner.start_as_current_span(*args, **kwargs)
 
 
 class TracedFastPath:
@@ -67,6 +91,8 @@ class TracedFastPath:
         self._db_system = db_system
 
     async def debit(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | Refused | None:
+        if not trace.get_current_span().is_recording():  # a call not sampled: nothing to add to
+            return await self._inner.debit(request, created_at)
         with self._span("debit", request) as span:
             result = await self._decided(span, self._inner.debit(request, created_at))
             if isinstance(result, Refused):
@@ -74,6 +100,8 @@ class TracedFastPath:
             return result
 
     async def payout(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | None:
+        if not trace.get_current_span().is_recording():
+            return await self._inner.payout(request, created_at)
         with self._span("payout", request) as span:
             return await self._decided(span, self._inner.payout(request, created_at))
 

@@ -16,6 +16,7 @@ import grpc
 from opentelemetry import trace
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.instrumentation.grpc import aio_client_interceptors
+from opentelemetry.instrumentation.grpc.filters import service_name
 from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import Span
@@ -26,6 +27,7 @@ from gateways.kit.record import RECORD_KEY, RequestRecord
 
 EVERY_HEADER = [".*"]
 """Sanitize every captured header: none is worth a leaked signature or token."""
+WALLET_SERVICE = "wallet.v1.WalletService"
 NOT_TRACED = "/healthz$,/metrics$"
 """Probes and scrapes: frequent, and about nothing a provider asked."""
 
@@ -92,8 +94,9 @@ def annotate(span: Span, record: RequestRecord) -> None:
 
 
 def client_interceptors(tracer: TracerProvider) -> Sequence[grpc.aio.ClientInterceptor]:
-    """The interceptors that open a span per core call and send its `traceparent` in the metadata."""
+    """The interceptors that open a span per core call and send its `traceparent` in the metadata
+    (wallet calls only: the health checks of /healthz are not traced, as /healthz is not)."""
     interceptors: Sequence[grpc.aio.ClientInterceptor] = aio_client_interceptors(  # type: ignore[no-untyped-call]
-        tracer_provider=tracer
+        tracer_provider=tracer, filter_=service_name(WALLET_SERVICE)
     )
     return interceptors

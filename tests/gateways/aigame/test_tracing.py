@@ -132,6 +132,12 @@ async def test_the_core_span_carries_a_refusal_and_the_sql_of_the_general_path(d
     assert sql and {span.context.trace_id for span in sql} == {core.context.trace_id}
 
 
+async def test_traced_the_core_still_answers_its_health_checks_untraced(database_url: str) -> None:
+    async with traced_aigame(database_url) as (aigame, spans):
+        assert (await aigame.client.get("/healthz")).status_code == 200
+        assert spans.get_finished_spans() == ()
+
+
 async def test_the_detail_query_keeps_its_signature_out_of_the_span(database_url: str) -> None:
     async with traced_aigame(database_url) as (aigame, spans):
         query = aigame.vendor.detail(new_id())
