@@ -108,7 +108,7 @@ async def wallet_service(settings: CoreSettings, tracer: TracerProvider | None =
     )
     service = WalletService(ledger, Authenticator(settings.clients), AdminAudit(ledger.engine))
     if tracer is not None:
-        from wallet_core.tracing import annotate_call
+        from wallet_core.tracing import CallSpans  # OpenTelemetry is imported only when tracing is on
 
-        service.annotate = annotate_call
+        service.tracing = CallSpans(tracer)
     return service

@@ -54,12 +54,7 @@ async def start(settings: CoreSettings, tracer: TracerProvider | None = None) ->
     tracer = tracer or tracer_provider(settings.tracing, "wallet-core")
     service = await bootstrap.wallet_service(settings, tracer)
     try:
-        interceptors = []
-        if tracer is not None:
-            from wallet_core.tracing import server_interceptors
-
-            interceptors = server_interceptors(tracer)
-        server = grpc.aio.server(interceptors=interceptors, options=[("grpc.so_reuseport", 1)])
+        server = grpc.aio.server(options=[("grpc.so_reuseport", 1)])
         wallet_pb2_grpc.add_WalletServiceServicer_to_server(service, server)
         health_servicer = health.HealthServicer(experimental_non_blocking=True)
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

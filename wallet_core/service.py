@@ -12,8 +12,9 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import grpc
 from google.protobuf import struct_pb2, timestamp_pb2
@@ -83,8 +84,16 @@ Metadata = Sequence[tuple[str, str | bytes]]
 Handler = Callable[[Any, Req, Metadata], Awaitable[Resp]]
 """A call's handler: it is given the call's metadata, read once for the token and the request id."""
 Servicer = Callable[[Any, Req, grpc.aio.ServicerContext], Awaitable[Resp]]
-CallAnnotator = Callable[[str, str, object, object | None, str], None]
-"""Puts a call's decision on its trace span: (method, outcome, request, response or None, request id)."""
+
+
+class CallTracing(Protocol):
+    """A call's trace span (wallet_core/tracing.py), when tracing is on."""
+
+    def span(self, method: str, metadata: Metadata) -> AbstractContextManager[object]:
+        """The call's server span, the child of the caller's `traceparent`, current while it is answered."""
+
+    def decided(self, method: str, outcome: str, request: object, response: object | None, metadata: Metadata) -> None:
+        """The ledger's decision on the span: ``outcome`` is ``OK`` or the refusal's reason."""
 
 
 MAX_ECHO = 160
@@ -117,17 +126,14 @@ def rpc(handler: Handler[Req, Resp]) -> Servicer[Req, Resp]:
     """
     method = handler.__name__
 
-    @functools.wraps(handler)
-    async def wrapper(self: Any, request: Req, context: grpc.aio.ServicerContext) -> Resp:
+    async def answer(self: Any, request: Req, context: grpc.aio.ServicerContext, metadata: Metadata) -> Resp:
         started = time.perf_counter()
-        # grpc.aio builds a new tuple on every invocation_metadata() call: read it once per call.
-        metadata = context.invocation_metadata() or ()
         try:
             response = await handler(self, request, metadata)
         except WalletError as error:
             _record_call(method, error.reason.value, started, request, metadata)
-            if self.annotate is not None:
-                self.annotate(method, error.reason.value, request, None, _metadata_value(metadata, "x-request-id"))
+            if self.tracing is not None:
+                self.tracing.decided(method, error.reason.value, request, None, metadata)
             await context.abort(
                 GRPC_CODES[error.reason],
                 _bounded(error.message),
@@ -139,11 +145,22 @@ def rpc(handler: Handler[Req, Resp]) -> Servicer[Req, Resp]:
             raise
         except Exception:
             _record_call(method, "UNKNOWN", started, request, metadata)
+            if self.tracing is not None:
+                self.tracing.decided(method, "UNKNOWN", request, None, metadata)
             raise
         _record_call(method, "OK", started, request, metadata)
-        if self.annotate is not None:
-            self.annotate(method, "OK", request, response, _metadata_value(metadata, "x-request-id"))
+        if self.tracing is not None:
+            self.tracing.decided(method, "OK", request, response, metadata)
         return response
+
+    @functools.wraps(handler)
+    async def wrapper(self: Any, request: Req, context: grpc.aio.ServicerContext) -> Resp:
+        # grpc.aio builds a new tuple on every invocation_metadata() call: read it once per call.
+        metadata = context.invocation_metadata() or ()
+        if self.tracing is None:
+            return await answer(self, request, context, metadata)
+        with self.tracing.span(method, metadata):
+            return await answer(self, request, context, metadata)
 
     return wrapper
 
@@ -165,8 +182,8 @@ def _record_call(method: str, outcome: str, started: float, request: object, met
 
 
 class WalletService(wallet_pb2_grpc.WalletServiceServicer):
-    annotate: CallAnnotator | None = None
-    """Set when tracing is on (wallet_core.tracing.annotate_call); None, calls pay nothing for it."""
+    tracing: CallTracing | None = None
+    """Set when tracing is on (wallet_core.tracing.CallSpans); None, calls pay nothing for it."""
 
     def __init__(self, ledger: Ledger, authenticator: Authenticator, audit: AdminAudit) -> None:
         self.ledger = ledger

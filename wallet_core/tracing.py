@@ -1,8 +1,12 @@
 """The core's spans, installed by ``server.start`` only when ``[core.tracing]`` is on.
 
-- every gRPC call: a server span (opentelemetry-instrumentation-grpc's aio interceptor), the child
-  of the caller's span when the call carries a W3C ``traceparent``; ``annotate_call`` adds the
-  ledger's decision to it (provider, transaction id, outcome, replay, request id; never a token);
+- every call of the wallet service: a server span (``CallSpans``, in the service's ``rpc``
+  wrapper), the child of the W3C ``traceparent`` the caller sends in the call's metadata, with the
+  ledger's decision (provider, transaction id, outcome, replay, request id; never a token). Not
+  opentelemetry-instrumentation-grpc's aio server interceptor: any interceptor sends every call of
+  a grpc.aio server through Python code of its own, and with it the core's CPU per Debit rose 13 to
+  58 % at a 1 % sample ratio (docs/performance.md, "Tracing: its cost"); this span costs a call that
+  is not sampled one look at its metadata;
 - the store, when ``sql`` is on: a span per statement run through SQLAlchemy (the general path, the
   reads; opentelemetry-instrumentation-sqlalchemy's engine listeners, statements without their
   values), and a span per fast-path write (``TracedFastPath``). The fast paths run their SQL
@@ -15,42 +19,94 @@ Off, none of this is imported: the service, the ledger and the fast paths run as
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-import grpc
 from opentelemetry import trace
 from opentelemetry.context import Context
-from opentelemetry.instrumentation.grpc import aio_server_interceptor
-from opentelemetry.instrumentation.grpc.filters import service_name
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.instrumentation.sqlalchemy.version import __version__ as sqlalchemy_instrumentation_version
 from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.trace import SpanKind, Tracer
+from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wallet_core.domain import Bet, MoneyRequest
+from wallet_core.service import Metadata
 from wallet_core.store.fast_path import FastPath, FastPathFailed, Refused, UniqueKeyTaken, Written
 
 T = TypeVar("T")
 
 WALLET_SERVICE = "wallet.v1.WalletService"
 MAX_ATTRIBUTE = 160
+_W3C = frozenset({"traceparent", "tracestate"})
+_NOTHING_DECIDED = frozenset({"STORE_UNAVAILABLE", "UNKNOWN"})
+"""Outcomes that are the core's trouble, not a decision: the span's status is ERROR."""
 """How much of a caller's id a span keeps (as a refusal echoes it: service.MAX_ECHO)."""
 
 
-def server_interceptors(provider: TracerProvider) -> list[grpc.aio.ServerInterceptor]:
-    """The interceptor that opens each call's server span, following the caller's ``traceparent``.
+class CallSpans:
+    """The server span of each wallet call (``service.CallTracing``)."""
 
-    The wallet's service only: the health service's handlers are not coroutines (it is built
-    ``experimental_non_blocking``), and the interceptor awaits every handler it wraps (every health
-    check failed with a TypeError); a probe is not worth a span either."""
-    interceptor: grpc.aio.ServerInterceptor = aio_server_interceptor(  # type: ignore[no-untyped-call]
-        tracer_provider=provider, filter_=service_name(WALLET_SERVICE)
-    )
-    return [interceptor]
+    def __init__(self, provider: TracerProvider) -> None:
+        self._tracer = provider.get_tracer(__name__)
+        self._propagator = TraceContextTextMapPropagator()
+
+    @contextmanager
+    def span(self, method: str, metadata: Metadata) -> Iterator[object]:
+        carrier = {key: value for key, value in metadata if key in _W3C and isinstance(value, str)}
+        parent = carrier.get("traceparent")
+        if parent is not None and not _sampled(parent):
+            yield None  # the caller decided: not recorded (what the parent-based sampler would say)
+            return
+        span = self._tracer.start_span(
+            f"/{WALLET_SERVICE}/{method}",
+            context=self._propagator.extract(carrier) if parent is not None else None,
+            kind=SpanKind.SERVER,
+            attributes={"rpc.system": "grpc", "rpc.service": WALLET_SERVICE, "rpc.method": method},
+        )
+        if not span.is_recording():
+            yield None
+            return
+        with trace.use_span(span, end_on_exit=True, record_exception=False, set_status_on_exception=False):
+            try:
+                yield span
+            except BaseException as error:
+                if type(error).__name__ != "AbortError":  # a refusal is answered by aborting: no error of ours
+                    span.record_exception(error)
+                    span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+                raise
+
+    def decided(self, method: str, outcome: str, request: object, response: object | None, metadata: Metadata) -> None:
+        """The ledger's decision on the call's span: ``wallet.outcome`` is ``OK`` or the refusal's
+        reason (as the call's log line and metrics say), ``wallet.replay`` whether a repeat was answered."""
+        span = trace.get_current_span()
+        if not span.is_recording():
+            return
+        span.set_attribute("wallet.outcome", outcome)
+        if outcome in _NOTHING_DECIDED:
+            span.set_status(Status(StatusCode.ERROR, outcome))
+        for name in ("provider", "transaction_id"):
+            value = getattr(request, name, "")
+            if isinstance(value, str) and value:
+                span.set_attribute(f"wallet.{name}", value[:MAX_ATTRIBUTE])
+        for key, value in metadata:
+            if key == "x-request-id" and isinstance(value, str):
+                span.set_attribute("wallet.request_id", value[:MAX_ATTRIBUTE])
+        replay = getattr(response, "replay", None)
+        if isinstance(replay, bool):
+            span.set_attribute("wallet.replay", replay)
+
+
+def _sampled(traceparent: str) -> bool:
+    """The W3C flags' sampled bit (a malformed header counts as sampled: the propagator then ignores it)."""
+    try:
+        return bool(int(traceparent[-2:], 16) & 1)
+    except ValueError:
+        return True
 
 
 def trace_sql(engine: AsyncEngine, provider: TracerProvider) -> None:
@@ -134,22 +190,3 @@ class TracedFastPath:
             raise
         span.set_attribute("wallet.fast_path.result", "general_path" if result is None else "written")
         return result
-
-
-def annotate_call(method: str, outcome: str, request: object, response: object | None, request_id: str) -> None:
-    """The ledger's decision on the call's server span: ``wallet.outcome`` is ``OK`` or the refusal's
-    reason (as the call's log line and metrics say), ``wallet.replay`` whether a repeat was answered."""
-    span = trace.get_current_span()
-    if not span.is_recording():
-        return
-    span.set_attribute("wallet.method", method)
-    span.set_attribute("wallet.outcome", outcome)
-    for name in ("provider", "transaction_id"):
-        value = getattr(request, name, "")
-        if isinstance(value, str) and value:
-            span.set_attribute(f"wallet.{name}", value[:MAX_ATTRIBUTE])
-    if request_id:
-        span.set_attribute("wallet.request_id", request_id[:MAX_ATTRIBUTE])
-    replay = getattr(response, "replay", None)
-    if isinstance(replay, bool):
-        span.set_attribute("wallet.replay", replay)

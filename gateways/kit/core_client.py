@@ -10,6 +10,7 @@ twice. Every other failure is raised at once as a CoreError.
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 import grpc
@@ -44,13 +45,17 @@ class CoreClient:
 
     The TLS files are read at construction (a bad path stops the gateway at start); the channel is
     opened on first use (inside the running event loop) and closed by `aclose()`. With `tracer`,
-    every call is a span of it and carries its `traceparent` to the core (gateways.kit.tracing).
+    every call carries the request's `traceparent` to the core (gateways.kit.tracing).
     """
 
     def __init__(self, connection: CoreConnection, *, provider: str, tracer: "TracerProvider | None" = None) -> None:
         self.connection = connection
         self.provider = provider
-        self._tracer = tracer
+        self._trace_context: Callable[[], list[tuple[str, str]]] | None = None
+        if tracer is not None:
+            from gateways.kit.tracing import trace_context
+
+            self._trace_context = trace_context
         self._credentials = connection.credentials()
         self._authorization = ("authorization", f"Bearer {connection.token}")
         self._channel: grpc.aio.Channel | None = None
@@ -58,18 +63,11 @@ class CoreClient:
 
     def _open(self) -> grpc.aio.Channel:
         if self._channel is None:
-            interceptors = None
-            if self._tracer is not None:
-                from gateways.kit.tracing import client_interceptors
-
-                interceptors = client_interceptors(self._tracer)
             if self._credentials is None:
-                self._channel = grpc.aio.insecure_channel(
-                    self.connection.address, options=RECONNECT_OPTIONS, interceptors=interceptors
-                )
+                self._channel = grpc.aio.insecure_channel(self.connection.address, options=RECONNECT_OPTIONS)
             else:
                 self._channel = grpc.aio.secure_channel(
-                    self.connection.address, self._credentials, options=RECONNECT_OPTIONS, interceptors=interceptors
+                    self.connection.address, self._credentials, options=RECONNECT_OPTIONS
                 )
         return self._channel
 
@@ -86,6 +84,8 @@ class CoreClient:
             await channel.close()
 
     def _metadata(self, request_id: str) -> tuple[tuple[str, str], ...]:
+        if self._trace_context is not None:
+            return (self._authorization, ("x-request-id", request_id), *self._trace_context())
         return (self._authorization, ("x-request-id", request_id))
 
     async def _call(self, method: str, request: Message, request_id: str, answer: type[ResponseT]) -> ResponseT:

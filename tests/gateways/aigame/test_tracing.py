@@ -79,11 +79,9 @@ async def test_an_aigame_payout_is_one_trace_from_the_gateway_to_the_store(datab
         finished = spans.get_finished_spans()
 
     gateway = one(finished, "POST /aigame/v1/wallet/payout", SpanKind.SERVER)
-    call = one(finished, "/wallet.v1.WalletService/Credit", SpanKind.CLIENT)
     core = one(finished, "/wallet.v1.WalletService/Credit", SpanKind.SERVER)
     assert {span.context.trace_id for span in finished} == {gateway.context.trace_id}
-    assert call.parent is not None and call.parent.span_id == gateway.context.span_id
-    assert core.parent is not None and core.parent.span_id == call.context.span_id and core.parent.is_remote
+    assert core.parent is not None and core.parent.span_id == gateway.context.span_id and core.parent.is_remote
     assert gateway.resource.attributes["service.name"] == "wallet-gateway-aigame"
     assert core.resource.attributes["service.name"] == "wallet-core"
     assert {
@@ -157,7 +155,7 @@ async def test_without_sql_the_core_span_has_no_store_spans(database_url: str) -
         assert await aigame.code("bet", aigame.vendor.bet(user, new_id(), "10")) == 200
         finished = spans.get_finished_spans()
     assert sorted(span.name for span in finished) == sorted(
-        ["POST /aigame/v1/wallet/bet", "/wallet.v1.WalletService/Debit", "/wallet.v1.WalletService/Debit"]
+        ["POST /aigame/v1/wallet/bet", "/wallet.v1.WalletService/Debit"]
     )
 
 
