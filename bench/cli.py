@@ -72,6 +72,12 @@ def parser() -> argparse.ArgumentParser:
     )
     pairs.add_argument("--seconds", type=float, default=8.0, help="a case's length (default %(default)s)")
     pairs.add_argument("--concurrency", type=int, default=64, help="Debits in flight (default %(default)s)")
+    pairs.add_argument(
+        "--traced-side",
+        choices=("before", "after"),
+        default="after",
+        help="with --tracing-cost, the side traced (default %(default)s; run both to see the two cores' own bias)",
+    )
     return p
 
 
@@ -87,6 +93,7 @@ def main(argv: list[str] | None = None) -> None:
             args.concurrency,
             args.log_level.upper(),
             args.tracing_cost,
+            args.traced_side,
         )
         try:
             _exit(compare(settings, (args.output or PAIRS_RESULTS).resolve()))

@@ -56,7 +56,10 @@ class Settings:
     concurrency: int = 64
     log_level: str = "INFO"
     tracing_ratio: float | None = None
-    """Set: both sides are this checkout, "after" traced at this sample ratio (`--tracing-cost`)."""
+    """Set: both sides are this checkout, `traced_side` traced at this sample ratio (`--tracing-cost`)."""
+    traced_side: str = AFTER
+    """Which side is traced: "before" as well, so that a bias between the two cores shows (the ratio
+    inverts with the roles when it is tracing's; a control run of two untraced cores gave 1.09)."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def render(pairs: list[Pair], settings: Settings) -> str:
     sides = (
         f"before = {settings.before}, after = {ROOT}"
         if settings.tracing_ratio is None
-        else f"{ROOT}: before = tracing off, after = tracing on at sample ratio {settings.tracing_ratio:g}"
+        else f"{ROOT}: {settings.traced_side} = tracing on at sample ratio {settings.tracing_ratio:g}, the other off"
     )
     lines = [
         f"core CPU per Debit, {settings.store}, {settings.concurrency} concurrent, {settings.seconds:g} s a case; "
@@ -161,7 +164,7 @@ async def _open_accounts(address: str) -> None:
 
 
 async def _start(side: Side, settings: Settings, workdir: Path) -> None:
-    traced = settings.tracing_ratio if side.name == AFTER else None
+    traced = settings.tracing_ratio if side.name == settings.traced_side else None
     config = configs.write_core_config(
         workdir / f"{side.name}.toml", side.database.url, side.port, tracing_ratio=traced
     )

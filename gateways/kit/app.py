@@ -56,9 +56,9 @@ def create_gateway_app(
         Middleware(ObserveMiddleware, provider=provider),
     ]
     if tracer is not None:
-        from gateways.kit.tracing import RecordSpanMiddleware, server_span_middleware
+        from gateways.kit.tracing import ServerSpanMiddleware
 
-        middleware = [server_span_middleware(tracer), *middleware, Middleware(RecordSpanMiddleware)]
+        middleware = [Middleware(ServerSpanMiddleware, tracer=tracer), *middleware]
     return Starlette(
         routes=[
             *routes,

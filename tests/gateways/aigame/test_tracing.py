@@ -9,13 +9,13 @@ from contextlib import asynccontextmanager
 from typing import Any, cast
 
 import httpx
-from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from gateways.aigame import PROVIDER, Settings, create_app
 from gateways.kit.core_client import CoreClient
+from gateways.kit.tracing import ServerSpanMiddleware
 from telemetry.tracing import TracingSettings, tracer_provider
 from tests.gateways.aigame.conftest import AIGAME_IP, AIGame, new_id, settings_mapping
 from tests.gateways.aigame.vendor import SECRET, Vendor
@@ -170,4 +170,4 @@ async def test_off_the_gateway_installs_no_middleware(database_url: str) -> None
     async with running_core(database_url) as core:
         gateway = Settings.from_mapping(settings_mapping(core.address, token_for(PROVIDER)))
         app = create_app(gateway)
-        assert not any(cast(Any, middleware.cls) is OpenTelemetryMiddleware for middleware in app.user_middleware)
+        assert not any(cast(Any, middleware.cls) is ServerSpanMiddleware for middleware in app.user_middleware)
