@@ -3,10 +3,10 @@
 - every call of the wallet service: a server span (``CallSpans``, in the service's ``rpc``
   wrapper), the child of the W3C ``traceparent`` the caller sends in the call's metadata, with the
   ledger's decision (provider, transaction id, outcome, replay, request id; never a token). Not
-  opentelemetry-instrumentation-grpc's aio server interceptor: any interceptor sends every call of
-  a grpc.aio server through Python code of its own, and with it the core's CPU per Debit rose 13 to
-  58 % at a 1 % sample ratio (docs/performance.md, "Tracing: its cost"); this span costs a call that
-  is not sampled one look at its metadata;
+  opentelemetry-instrumentation-grpc's aio server interceptor: it awaited the health service's
+  handlers, which are not coroutines (every health check failed), and any interceptor sends every
+  call of a grpc.aio server through Python code of its own, sampled or not; this span costs a call
+  that is not sampled the sampler, or one look at its metadata when the caller decided "not sampled";
 - the store, when ``sql`` is on: a span per statement run through SQLAlchemy (the general path, the
   reads; opentelemetry-instrumentation-sqlalchemy's engine listeners, statements without their
   values), and a span per fast-path write (``TracedFastPath``). The fast paths run their SQL
@@ -25,7 +25,6 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from opentelemetry import trace
-from opentelemetry.context import Context
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.instrumentation.sqlalchemy.version import __version__ as sqlalchemy_instrumentation_version
 from opentelemetry.metrics import NoOpMeterProvider
@@ -110,30 +109,38 @@ def _sampled(traceparent: str) -> bool:
 
 
 def trace_sql(engine: AsyncEngine, provider: TracerProvider) -> None:
-    """A span per statement ``engine`` runs (the statement's text, never its bound values).
+    """A span per statement ``engine`` runs inside a recorded call (the statement's text, never its
+    bound values).
 
     The instrumentor's per-engine tracer is used rather than ``SQLAlchemyInstrumentor().instrument``,
     which may run once per process (a process may hold several engines: tests, ``wallet up``) and
     patches ``create_engine`` everywhere; its connection-usage metric goes to a no-op meter."""
     tracer = provider.get_tracer("opentelemetry.instrumentation.sqlalchemy", sqlalchemy_instrumentation_version)
     usage = NoOpMeterProvider().get_meter(__name__).create_up_down_counter("db.client.connections.usage")
-    EngineTracer(_InARecordedCall(tracer), engine.sync_engine, usage, enable_commenter=False)  # type: ignore[no-untyped-call]
+    _InRecordedCalls(tracer, engine.sync_engine, usage, enable_commenter=False)  # type: ignore[no-untyped-call]
 
 
-class _InARecordedCall(Tracer):
+class _InRecordedCalls(EngineTracer):
     """Statements are spans only inside a call's recorded span: the core's own statements (at start,
-    a sample saved) are no trace of a request, and a call that is not sampled skips the sampler."""
+    a sample saved) are no request's, and a call that is not sampled pays one look at its context,
+    not the instrumentation's gathering of attributes. Pool events are not counted (no metrics)."""
 
-    def __init__(self, inner: Tracer) -> None:
-        self._inner = inner
+    def _before_cur_exec(self, conn: Any, cursor: Any, statement: Any, params: Any, *args: Any) -> Any:
+        if not trace.get_current_span().is_recording():
+            return statement, params
+        return super()._before_cur_exec(conn, cursor, statement, params, *args)  # type: ignore[no-untyped-call]
 
-    def start_span(self, name: str, context: Context | None = None, *args: Any, **kwargs: Any) -> trace.Span:
-        if not trace.get_current_span(context).is_recording():
-            return trace.INVALID_SPAN
-        return self._inner.start_span(name, context, *args, **kwargs)
+    def _pool_connect(self, *args: Any) -> None:
+        pass
 
-    def start_as_current_span(self, *args: Any, **kwargs: Any) -> Any:
-        return self._inner.start_as_current_span(*args, **kwargs)
+    def _pool_close(self, *args: Any) -> None:
+        pass
+
+    def _pool_checkin(self, *args: Any) -> None:
+        pass
+
+    def _pool_checkout(self, *args: Any) -> None:
+        pass
 
 
 class TracedFastPath:
