@@ -68,6 +68,8 @@ async def start(settings: CoreSettings, tracer: TracerProvider | None = None) ->
         await server.start()
     except Exception:  # a port taken, a TLS file missing: the store's connections are not left open
         await service.ledger.close()
+        if tracer is not None:
+            tracer.shutdown()
         raise
     for name in ("", SERVICE_NAME):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
