@@ -15,6 +15,7 @@ from bench import plan as plans
 from bench.cpu_pairs import Settings, compare
 from bench.runner import run
 from devstack.checkouts import NotACheckout
+from devstack.processes import ROOT
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 RESULTS, PAIRS_RESULTS = Path("bench-results.json"), Path("bench-results-cpu-pairs.json")
@@ -35,6 +36,13 @@ def parser() -> argparse.ArgumentParser:
         metavar="BEFORE",
         help="instead of the run: the core's CPU per Debit of this checkout against the checkout "
         "BEFORE (e.g. from `git worktree add`), in alternating pairs; the ratio after / before",
+    )
+    mode.add_argument(
+        "--tracing-cost",
+        type=float,
+        metavar="RATIO",
+        help="instead of the run: the core's CPU per Debit with tracing on at the sample ratio RATIO (e.g. 0.01) "
+        "against tracing off, both this checkout, in alternating pairs (the --cpu-per-debit options apply)",
     )
     p.add_argument(
         "--output", type=Path, help=f"the JSON file (default: {RESULTS}, with --cpu-per-debit {PAIRS_RESULTS})"
@@ -64,20 +72,28 @@ def parser() -> argparse.ArgumentParser:
     )
     pairs.add_argument("--seconds", type=float, default=8.0, help="a case's length (default %(default)s)")
     pairs.add_argument("--concurrency", type=int, default=64, help="Debits in flight (default %(default)s)")
+    pairs.add_argument(
+        "--traced-side",
+        choices=("before", "after"),
+        default="after",
+        help="with --tracing-cost, the side traced (default %(default)s; run both to see the two cores' own bias)",
+    )
     return p
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    if args.cpu_per_debit:
+    if args.cpu_per_debit or args.tracing_cost is not None:
         settings = Settings(
-            args.cpu_per_debit.resolve(),
+            args.cpu_per_debit.resolve() if args.cpu_per_debit else ROOT,
             args.store,
             args.postgres_url,
             args.pairs,
             args.seconds,
             args.concurrency,
             args.log_level.upper(),
+            args.tracing_cost,
+            args.traced_side,
         )
         try:
             _exit(compare(settings, (args.output or PAIRS_RESULTS).resolve()))

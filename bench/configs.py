@@ -20,13 +20,21 @@ CLIENTS = (
 
 
 def write_core_config(
-    path: Path, database_url: str, port: int, pool_size: int | None = None, metrics_port: int | None = None
+    path: Path,
+    database_url: str,
+    port: int,
+    pool_size: int | None = None,
+    metrics_port: int | None = None,
+    tracing_ratio: float | None = None,
 ) -> Path:
+    """The core's file; with `tracing_ratio`, its [core.tracing] on at that sample ratio."""
     core = core_section(
         port=port, database_url=database_url, currencies={payloads.CURRENCY: 2}, clients=CLIENTS, pool_size=pool_size
     )
     if metrics_port is not None:
         core["metrics_listen"] = f"127.0.0.1:{metrics_port}"
+    if tracing_ratio is not None:
+        core["tracing"] = {"enabled": True, "sample_ratio": tracing_ratio}
     return write_config(path, core=core)
 
 

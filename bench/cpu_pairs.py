@@ -7,12 +7,17 @@ load goes to one and to the other in alternating pairs (before-after, after-befo
 the machine's other load falls on both alike; the core's CPU (every thread, from /proc) over the
 Debits it served gives µs a Debit, and each pair a ratio after / before. The project's rules ask
 for that ratio on every change to the money path.
+
+`python -m bench --tracing-cost RATIO` runs the same pairs on this one checkout: "before" with
+tracing off, "after" with `[core.tracing]` on at the sample ratio RATIO, its spans exported over
+OTLP to a stand-in collector (bench/otlp_sink.py), so that the ratio is what tracing costs a Debit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import statistics
 import tempfile
@@ -25,6 +30,7 @@ import grpc
 from bench import configs, payloads
 from bench.control import measure
 from bench.generator_handle import Generator
+from bench.otlp_sink import exports, otlp_sink
 from bench.runtime import grpc_task
 from devstack.checkouts import check_checkout
 from devstack.databases import POSTGRESQL, Database, create_postgres_database, drop_database, sqlite_database
@@ -49,6 +55,11 @@ class Settings:
     seconds: float = 8.0
     concurrency: int = 64
     log_level: str = "INFO"
+    tracing_ratio: float | None = None
+    """Set: both sides are this checkout, `traced_side` traced at this sample ratio (`--tracing-cost`)."""
+    traced_side: str = AFTER
+    """Which side is traced: "before" as well, so that a bias between the two cores shows (the ratio
+    inverts with the roles when it is tracing's; a control run of two untraced cores gave 1.09)."""
 
 
 @dataclass(frozen=True)
@@ -96,9 +107,14 @@ def describe(number: int, pair: Pair) -> str:
 
 
 def render(pairs: list[Pair], settings: Settings) -> str:
+    sides = (
+        f"before = {settings.before}, after = {ROOT}"
+        if settings.tracing_ratio is None
+        else f"{ROOT}: {settings.traced_side} = tracing on at sample ratio {settings.tracing_ratio:g}, the other off"
+    )
     lines = [
         f"core CPU per Debit, {settings.store}, {settings.concurrency} concurrent, {settings.seconds:g} s a case; "
-        f"before = {settings.before}, after = {ROOT}"
+        + sides
     ]
     lines += [describe(i + 1, pair) for i, pair in enumerate(pairs)]
     lines.append(f"after / before: mean ratio {summary(pairs)['mean_ratio']}")
@@ -148,7 +164,10 @@ async def _open_accounts(address: str) -> None:
 
 
 async def _start(side: Side, settings: Settings, workdir: Path) -> None:
-    config = configs.write_core_config(workdir / f"{side.name}.toml", side.database.url, side.port)
+    traced = settings.tracing_ratio if side.name == settings.traced_side else None
+    config = configs.write_core_config(
+        workdir / f"{side.name}.toml", side.database.url, side.port, tracing_ratio=traced
+    )
     await migrate(config, code=side.code, cwd=workdir)
     (side.core,) = await start_cores(
         config, side.port, [workdir / f"{side.name}.log"], log_level=settings.log_level, code=side.code, cwd=workdir
@@ -176,6 +195,25 @@ async def _case(generator: Generator, side: Side, settings: Settings, name: str,
 
 async def compare(settings: Settings, output: Path) -> int:
     """Print and write the pairs; 1 when a Debit failed (the figures would not compare like with like)."""
+    if settings.tracing_ratio is None:
+        return await _compare(settings, output)
+    with otlp_sink() as variables:
+        # The cores inherit the bench's environment (devstack.processes.child_environment).
+        saved = {name: os.environ.get(name) for name in variables}
+        os.environ.update(variables)
+        try:
+            code = await _compare(settings, output)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+    print(f"tracing: the stand-in collector took {exports()} exports")
+    return code
+
+
+async def _compare(settings: Settings, output: Path) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="wallet-bench-pairs-"))
     sides: dict[str, Side] = {}
     generator: Generator | None = None

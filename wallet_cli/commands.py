@@ -17,13 +17,14 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from starlette.applications import Starlette
 
 from gateways.kit.connection_limits import ConnectionLimits
 from gateways.kit.serve import uvicorn_config
+from telemetry.tracing import TracingConfigError, TracingSettings, tracer_provider
 from wallet_cli import report_text
 from wallet_cli import sign as signing
 from wallet_cli.actor import cli_actor
@@ -49,6 +50,9 @@ from wallet_core.report import build_report
 from wallet_core.store import migrate
 from wallet_core.verify import find_mismatches, walk_chains
 from wallet_relay.relay import Relay
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 log = logging.getLogger("wallet")
 
@@ -141,6 +145,8 @@ class _Gateway:
     listen: str
     app: Starlette
     limits: ConnectionLimits
+    tracer: TracerProvider | None = None
+    """Its spans' provider ([gateways.<name>.tracing]), shut down (a last export) when it stops."""
 
 
 async def console(args: argparse.Namespace, config: Mapping[str, Any], is_demo: bool) -> int:
@@ -170,10 +176,15 @@ def _gateway_app(name: str, config: Mapping[str, Any]) -> _Gateway:
     try:
         # The server's limits are the kit's, the same for every gateway: read here, not by its Settings.
         limits = ConnectionLimits.from_mapping(section.pop("server", {}), f"gateways.{name}.server")
+        # Tracing likewise: the kit's, set up for the whole app (telemetry.tracing).
+        tracing = TracingSettings.from_mapping(section.pop("tracing", {}), f"[gateways.{name}.tracing]")
         settings = module.Settings.from_mapping(section)
+    except TracingConfigError as error:
+        raise CommandError(f"configuration: {error}") from None
     except (KeyError, TypeError, ValueError) as error:
         raise CommandError(f"[gateways.{name}]: {error}") from None
-    return _Gateway(listen, module.create_app(settings), limits)
+    tracer = tracer_provider(tracing, f"wallet-gateway-{name}")
+    return _Gateway(listen, module.create_app(settings, tracer=tracer), limits, tracer)
 
 
 DEMO_AIGAME_PLATFORM = "aigame-platform"
@@ -212,6 +223,9 @@ async def _serve_apps(apps: Mapping[str, _Gateway]) -> None:
         s.should_exit = True
     results = await asyncio.gather(*tasks, return_exceptions=True)
     waiter.cancel()
+    for served in apps.values():
+        if served.tracer is not None:
+            served.tracer.shutdown()
     for result in results:
         if isinstance(result, BaseException):
             raise result

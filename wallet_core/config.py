@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from telemetry.tracing import TracingConfigError, TracingSettings
 from wallet_core.tokens import config_entry
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///wallet.db"
@@ -104,6 +105,8 @@ class CoreSettings:
     """(provider, currency): the day's budget of credits with no bet; none configured: never held."""
     limits_time_zone: str = "UTC"
     """The time zone whose calendar days players' daily loss limits count (wallet_core/limits.py)."""
+    tracing: TracingSettings = field(default_factory=TracingSettings)
+    """``[core.tracing]``: OpenTelemetry spans of the calls and the store (off by default)."""
 
     @classmethod
     def from_mapping(cls, section: Mapping[str, Any]) -> CoreSettings:
@@ -118,6 +121,7 @@ class CoreSettings:
             "metrics_listen",
             "providers",
             "limits_time_zone",
+            "tracing",
         }
         unknown = set(section) - known
         if unknown:
@@ -132,6 +136,10 @@ class CoreSettings:
         if len(set(names)) != len(names) or len(set(hashes)) != len(hashes):
             raise ConfigError("[[core.clients]] names and token hashes must be unique")
         tls = section.get("tls")
+        try:
+            tracing = TracingSettings.from_mapping(section.get("tracing", {}), "[core.tracing]")
+        except TracingConfigError as error:
+            raise ConfigError(str(error)) from None
         return cls(
             listen=str(section.get("listen", cls.listen)),
             database_url=str(section.get("database_url", DEFAULT_DATABASE_URL)),
@@ -144,6 +152,7 @@ class CoreSettings:
             max_payout_multiples=_max_payout_multiples(section.get("providers", {})),
             daily_budgets=_daily_budgets(section.get("providers", {}), currencies),
             limits_time_zone=_time_zone("[core] limits_time_zone", section.get("limits_time_zone", "UTC")),
+            tracing=tracing,
         )
 
 

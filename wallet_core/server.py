@@ -11,18 +11,23 @@ import logging
 import signal
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 import prometheus_client
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from telemetry.tracing import tracer_provider
 from wallet.v1 import events_pb2, events_pb2_grpc, wallet_pb2, wallet_pb2_grpc
 from wallet_core import bootstrap
 from wallet_core.config import CoreSettings, TlsSettings
 from wallet_core.ledger import Ledger
 from wallet_core.outbox import Outbox
 from wallet_core.outbox_service import OutboxService
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 log = logging.getLogger("wallet_core.server")
 
@@ -45,6 +50,7 @@ class RunningCore:
     ledger: Ledger
     health: health.aio.HealthServicer
     backlog_watch: asyncio.Task[None]
+    tracer: TracerProvider | None = None
 
     async def stop(self, grace: float | None) -> None:
         await self.health.enter_graceful_shutdown()
@@ -52,11 +58,15 @@ class RunningCore:
         self.backlog_watch.cancel()
         await asyncio.gather(self.backlog_watch, return_exceptions=True)
         await self.ledger.close()
+        if self.tracer is not None:
+            self.tracer.shutdown()  # exports what is left
 
 
-async def start(settings: CoreSettings) -> RunningCore:
-    """Open the store, bind the port and start serving; the caller owns the result."""
-    service = await bootstrap.wallet_service(settings)
+async def start(settings: CoreSettings, tracer: TracerProvider | None = None) -> RunningCore:
+    """Open the store, bind the port and start serving; the caller owns the result. Traced by
+    ``tracer`` when given (a test's), else as ``[core.tracing]`` says (off: nothing installed)."""
+    tracer = tracer or tracer_provider(settings.tracing, "wallet-core")
+    service = await bootstrap.wallet_service(settings, tracer)
     try:
         server = grpc.aio.server(options=[("grpc.so_reuseport", 1), *KEEPALIVE_PERMIT])
         wallet_pb2_grpc.add_WalletServiceServicer_to_server(service, server)
@@ -82,11 +92,14 @@ async def start(settings: CoreSettings) -> RunningCore:
         await server.start()
     except Exception:  # a port taken, a TLS file missing: the store's connections are not left open
         await service.ledger.close()
+        if tracer is not None:
+            tracer.shutdown()
         raise
     for name in ("", SERVICE_NAME):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("core listening", extra={"address": settings.listen, "port": port, "tls": settings.tls is not None})
-    return RunningCore(server, port, service.ledger, health_servicer, asyncio.create_task(outbox.watch_backlog()))
+    backlog_watch = asyncio.create_task(outbox.watch_backlog())
+    return RunningCore(server, port, service.ledger, health_servicer, backlog_watch, tracer)
 
 
 async def serve(settings: CoreSettings) -> None:

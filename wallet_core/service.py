@@ -12,8 +12,9 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import grpc
 from google.protobuf import struct_pb2, timestamp_pb2
@@ -98,6 +99,17 @@ Servicer = Callable[[Any, Req, grpc.aio.ServicerContext], Awaitable[Resp]]
 QUIET_METHODS = frozenset({"LeaseEvents", "AckEvents"})
 """Logged at DEBUG when they succeed: a relay asks several times a second (the metrics count them)."""
 
+
+class CallTracing(Protocol):
+    """A call's trace span (wallet_core/tracing.py), when tracing is on."""
+
+    def span(self, method: str, metadata: Metadata) -> AbstractContextManager[object]:
+        """The call's server span, the child of the caller's `traceparent`, current while it is answered."""
+
+    def decided(self, method: str, outcome: str, request: object, response: object | None, metadata: Metadata) -> None:
+        """The ledger's decision on the span: ``outcome`` is ``OK`` or the refusal's reason."""
+
+
 MAX_ECHO = 160
 """How much of a value a refusal echoes: its message and metadata travel in the call's trailers,
 and a client refuses trailers over 8 KiB (a 5000-character id would have turned a refusal into
@@ -133,15 +145,14 @@ def rpc(handler: Handler[Req, Resp]) -> Servicer[Req, Resp]:
     """
     method = handler.__name__
 
-    @functools.wraps(handler)
-    async def wrapper(self: Any, request: Req, context: grpc.aio.ServicerContext) -> Resp:
+    async def answer(self: Any, request: Req, context: grpc.aio.ServicerContext, metadata: Metadata) -> Resp:
         started = time.perf_counter()
-        # grpc.aio builds a new tuple on every invocation_metadata() call: read it once per call.
-        metadata = context.invocation_metadata() or ()
         try:
             response = await handler(self, request, metadata)
         except WalletError as error:
             _record_call(method, error.reason.value, started, request, metadata)
+            if self.tracing is not None:
+                self.tracing.decided(method, error.reason.value, request, None, metadata)
             await context.abort(
                 GRPC_CODES[error.reason],
                 _bounded(error.message),
@@ -153,9 +164,22 @@ def rpc(handler: Handler[Req, Resp]) -> Servicer[Req, Resp]:
             raise
         except Exception:
             _record_call(method, "UNKNOWN", started, request, metadata)
+            if self.tracing is not None:
+                self.tracing.decided(method, "UNKNOWN", request, None, metadata)
             raise
         _record_call(method, "OK", started, request, metadata)
+        if self.tracing is not None:
+            self.tracing.decided(method, "OK", request, response, metadata)
         return response
+
+    @functools.wraps(handler)
+    async def wrapper(self: Any, request: Req, context: grpc.aio.ServicerContext) -> Resp:
+        # grpc.aio builds a new tuple on every invocation_metadata() call: read it once per call.
+        metadata = context.invocation_metadata() or ()
+        if self.tracing is None:
+            return await answer(self, request, context, metadata)
+        with self.tracing.span(method, metadata):
+            return await answer(self, request, context, metadata)
 
     return wrapper
 
@@ -178,6 +202,9 @@ def _record_call(method: str, outcome: str, started: float, request: object, met
 
 
 class WalletService(wallet_pb2_grpc.WalletServiceServicer):
+    tracing: CallTracing | None = None
+    """Set when tracing is on (wallet_core.tracing.CallSpans); None, calls pay nothing for it."""
+
     def __init__(self, ledger: Ledger, authenticator: Authenticator, audit: AdminAudit) -> None:
         self.ledger = ledger
         self.authenticator = authenticator

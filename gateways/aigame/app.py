@@ -1,5 +1,7 @@
 """The AIGame gateway app: the five endpoints of aigame.md, plus /healthz and /metrics."""
 
+from typing import TYPE_CHECKING
+
 from starlette.applications import Starlette
 
 from gateways.aigame.answers import dialect
@@ -18,16 +20,19 @@ from gateways.kit.ratelimit import RateLimiter
 from gateways.kit.routes import DialectRoutes
 from gateways.kit.timestamps import TimestampWindow
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
 BALANCE_PATH = "/aigame/v1/wallet/balance"
 PAYOUT_PATH = "/aigame/v1/wallet/payout"
 REFUND_PATH = "/aigame/v1/wallet/refund"
 DETAIL_PATH = "/api/game/transaction/detail"
 
 
-def create_app(settings: Settings, core: CoreClient | None = None) -> Starlette:
+def create_app(settings: Settings, core: CoreClient | None = None, tracer: "TracerProvider | None" = None) -> Starlette:
     """The AIGame app. Without `core`, it opens its own client from `settings.core` and closes it at
-    shutdown; a given client stays the caller's to close."""
-    client = core if core is not None else CoreClient(settings.core, provider=PROVIDER)
+    shutdown; a given client stays the caller's to close (and to trace). Traced by `tracer` when given."""
+    client = core if core is not None else CoreClient(settings.core, provider=PROVIDER, tracer=tracer)
     context = AIGameContext(
         settings=settings,
         core=client,
@@ -52,4 +57,5 @@ def create_app(settings: Settings, core: CoreClient | None = None) -> Starlette:
         allowlist=settings.allowed_ips,
         trusted_proxies=settings.trusted_proxies,
         close_core_on_shutdown=core is None,
+        tracer=tracer,
     )

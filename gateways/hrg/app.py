@@ -1,5 +1,7 @@
 """The HRG gateway app: the five actions of hrg.md under one callback prefix, plus /healthz and /metrics."""
 
+from typing import TYPE_CHECKING
+
 from starlette.applications import Starlette
 
 from gateways.hrg.answers import dialect
@@ -17,6 +19,9 @@ from gateways.kit.core_client import CoreClient
 from gateways.kit.routes import DialectHandler, DialectRoutes
 from gateways.kit.timestamps import TimestampWindow
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
 HANDLERS: dict[str, DialectHandler[HRGContext]] = {
     GET_BALANCE: get_balance,
     PLACE_BET: place_bet,
@@ -26,10 +31,11 @@ HANDLERS: dict[str, DialectHandler[HRGContext]] = {
 }
 
 
-def create_app(settings: Settings, core: CoreClient | None = None) -> Starlette:
+def create_app(settings: Settings, core: CoreClient | None = None, tracer: "TracerProvider | None" = None) -> Starlette:
     """The HRG app: POST {callback_prefix}/<action> for each action. Without `core`, it opens its own
-    client from `settings.core` and closes it at shutdown; a given client stays the caller's to close."""
-    client = core if core is not None else CoreClient(settings.core, provider=PROVIDER)
+    client from `settings.core` and closes it at shutdown; a given client stays the caller's to close
+    (and to trace). Traced by `tracer` when given."""
+    client = core if core is not None else CoreClient(settings.core, provider=PROVIDER, tracer=tracer)
     context = HRGContext(
         settings=settings,
         core=client,
@@ -47,4 +53,5 @@ def create_app(settings: Settings, core: CoreClient | None = None) -> Starlette:
         allowlist=settings.allowed_ips,
         trusted_proxies=settings.trusted_proxies,
         close_core_on_shutdown=core is None,
+        tracer=tracer,
     )

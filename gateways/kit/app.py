@@ -9,6 +9,7 @@ X-Forwarded-For only when the direct peer is one of `trusted_proxies`), then Obs
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -21,6 +22,9 @@ from gateways.kit.ipallow import IpAllowlist
 from gateways.kit.metrics import metrics_endpoint
 from gateways.kit.observe import ObserveMiddleware
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
 LOG = logging.getLogger("gateways.app")
 
 
@@ -32,8 +36,10 @@ def create_gateway_app(
     allowlist: IpAllowlist,
     trusted_proxies: Sequence[str],
     close_core_on_shutdown: bool,
+    tracer: "TracerProvider | None" = None,
 ) -> Starlette:
-    """A Starlette app for one provider; the core client is closed at shutdown if asked."""
+    """A Starlette app for one provider; the core client is closed at shutdown if asked. With
+    `tracer`, every request is a span of it (gateways.kit.tracing); without, nothing is installed."""
     if allowlist.is_open:
         LOG.warning("no source-IP allowlist: any address may call", extra={"provider": provider})
 
@@ -45,15 +51,20 @@ def create_gateway_app(
             if close_core_on_shutdown:
                 await core.aclose()
 
+    middleware = [
+        Middleware(ProxyHeadersMiddleware, trusted_hosts=list(trusted_proxies)),
+        Middleware(ObserveMiddleware, provider=provider),
+    ]
+    if tracer is not None:
+        from gateways.kit.tracing import ServerSpanMiddleware
+
+        middleware = [Middleware(ServerSpanMiddleware, tracer=tracer), *middleware]
     return Starlette(
         routes=[
             *routes,
             Route("/healthz", healthz_endpoint(core), methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
-        middleware=[
-            Middleware(ProxyHeadersMiddleware, trusted_hosts=list(trusted_proxies)),
-            Middleware(ObserveMiddleware, provider=provider),
-        ],
+        middleware=middleware,
         lifespan=lifespan,
     )

@@ -17,7 +17,8 @@ attempt was when that one committed, applied once when it did not.
 
 import asyncio
 import time
-from typing import TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import grpc
 from google.protobuf.message import Message
@@ -29,6 +30,9 @@ from gateways.kit.core_errors import CoreError
 from gateways.kit.metrics import CORE_CALLS, CORE_RETRIES, labelled
 from wallet.v1 import wallet_pb2, wallet_pb2_grpc
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
 ResponseT = TypeVar("ResponseT", bound=Message)
 
 FIRST_BACKOFF_SECONDS = 0.05
@@ -38,12 +42,18 @@ class CoreClient:
     """Async client of wallet.v1.WalletService for one provider's gateway.
 
     The TLS files are read at construction (a bad path stops the gateway at start); the channel is
-    opened on first use (inside the running event loop) and closed by `aclose()`.
+    opened on first use (inside the running event loop) and closed by `aclose()`. With `tracer`,
+    every call carries the request's `traceparent` to the core (gateways.kit.tracing).
     """
 
-    def __init__(self, connection: CoreConnection, *, provider: str) -> None:
+    def __init__(self, connection: CoreConnection, *, provider: str, tracer: "TracerProvider | None" = None) -> None:
         self.connection = connection
         self.provider = provider
+        self._trace_context: Callable[[], list[tuple[str, str]]] | None = None
+        if tracer is not None:
+            from gateways.kit.tracing import trace_context
+
+            self._trace_context = trace_context
         self._credentials = connection.credentials()
         self._authorization = ("authorization", f"Bearer {connection.token}")
         self._channel: grpc.aio.Channel | None = None
@@ -67,6 +77,8 @@ class CoreClient:
             await channel.close()
 
     def _metadata(self, request_id: str) -> tuple[tuple[str, str], ...]:
+        if self._trace_context is not None:
+            return (self._authorization, ("x-request-id", request_id), *self._trace_context())
         return (self._authorization, ("x-request-id", request_id))
 
     async def _call(self, method: str, request: Message, request_id: str, answer: type[ResponseT]) -> ResponseT:

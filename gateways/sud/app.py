@@ -1,5 +1,7 @@
 """The SUD gateway app: the signed notifications and the older update_score callback, plus /healthz and /metrics."""
 
+from typing import TYPE_CHECKING
+
 from starlette.applications import Starlette
 
 from gateways.kit.app import create_gateway_app
@@ -14,14 +16,17 @@ from gateways.sud.notify import notify
 from gateways.sud.settings import PROVIDER, Settings
 from gateways.sud.update_score import score_updated
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
 NOTIFY_PATH = "/sud/v1/notify"
 UPDATE_SCORE_PATH = "/sud/v1/update_score"
 
 
-def create_app(settings: Settings, core: CoreClient | None = None) -> Starlette:
+def create_app(settings: Settings, core: CoreClient | None = None, tracer: "TracerProvider | None" = None) -> Starlette:
     """The SUD app. Without `core`, it opens its own client from `settings.core` and closes it at
-    shutdown; a given client stays the caller's to close."""
-    client = core if core is not None else CoreClient(settings.core, provider=PROVIDER)
+    shutdown; a given client stays the caller's to close (and to trace). Traced by `tracer` when given."""
+    client = core if core is not None else CoreClient(settings.core, provider=PROVIDER, tracer=tracer)
     context = SudContext(
         settings=settings,
         core=client,
@@ -43,4 +48,5 @@ def create_app(settings: Settings, core: CoreClient | None = None) -> Starlette:
         allowlist=settings.allowed_ips,
         trusted_proxies=settings.trusted_proxies,
         close_core_on_shutdown=core is None,
+        tracer=tracer,
     )

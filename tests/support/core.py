@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import grpc
 
+from telemetry.tracing import TracingSettings
 from wallet.v1 import wallet_pb2 as pb
 from wallet.v1 import wallet_pb2_grpc
 from wallet_core import server
 from wallet_core.config import Client, ClientToken, CoreSettings
 from wallet_core.tokens import token_sha256
+
+if TYPE_CHECKING:  # a core with tracing off imports no OpenTelemetry (tests/telemetry/test_tracing.py)
+    from opentelemetry.sdk.trace import TracerProvider
 
 TEST_CURRENCIES = {"USD": 2, "EUR": 2, "BRL": 2, "VND2": 2, "COIN": 0}
 ADMIN_TOKEN = "test-admin-token-0123456789"
@@ -165,8 +171,14 @@ class CoreHandle:
 
 
 @asynccontextmanager
-async def running_core(database_url: str) -> AsyncIterator[CoreHandle]:
-    core = await server.start(core_settings(database_url))
+async def running_core(
+    database_url: str, tracer: TracerProvider | None = None, tracing: TracingSettings | None = None
+) -> AsyncIterator[CoreHandle]:
+    """A core on loopback; traced by `tracer` (a test's exporter) as `tracing` says, when given."""
+    settings = core_settings(database_url)
+    if tracing is not None:
+        settings = dataclasses.replace(settings, tracing=tracing)
+    core = await server.start(settings, tracer)
     handle = CoreHandle(address=f"127.0.0.1:{core.port}", database_url=database_url)
     try:
         yield handle
