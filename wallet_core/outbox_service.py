@@ -7,10 +7,13 @@ from wallet.v1 import events_pb2 as pb
 from wallet.v1 import events_pb2_grpc
 from wallet_core.auth import require_relay
 from wallet_core.outbox import Outbox, lease_of
-from wallet_core.service import Metadata, WalletService, rpc
+from wallet_core.service import CallTracing, Metadata, WalletService, rpc
 
 
 class OutboxService(events_pb2_grpc.OutboxServiceServicer):
+    tracing: CallTracing | None = None
+    """Never traced: a relay polls several times a second, and no provider's request is behind it."""
+
     def __init__(self, wallet: WalletService, outbox: Outbox) -> None:
         self.wallet = wallet  # its authenticator, and its words for a transaction
         self.outbox = outbox
