@@ -1,6 +1,7 @@
 """The constant-arrival section (docs/performance.md, "Latency at a constant arrival rate"): the
-AIGame gateway's capacity measured closed-loop (64 connections), then bets sent on schedule
-(`bench.arrival`) at 50 % and 80 % of it, with p50/p99/p99.9 as the provider sees them."""
+AIGame gateway's capacity measured closed-loop (at the gateway cases' most connections: 64), then
+bets sent on schedule (`bench.arrival`) at 50 % and 80 % of it, with p50/p99/p99.9 as the provider
+sees them."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from devstack.ports import free_port
 from devstack.processes import ServerFailed
 from devstack.wallet import start_gateway
 
-CAPACITY_CONCURRENCY = 64
 SHARES = (0.5, 0.8)
 TARGET_P99_MS = {0.5: 10.0, 0.8: 30.0}
 POOL = 256  # keep-alive connections the paced bets take turns on; a wait for one counts as latency
@@ -41,7 +41,7 @@ async def constant_arrival(bench: Bench, cores: Cores) -> None:
     address = f"127.0.0.1:{port}"
     servers = [gateway, *cores.servers]
     try:
-        c = CAPACITY_CONCURRENCY
+        c = max(plan.gateway_concurrencies)  # 64 in the default run
         closed = {
             "kind": "aigame",
             "name": f"arrival-closed-c{c}",
@@ -50,8 +50,8 @@ async def constant_arrival(bench: Bench, cores: Cores) -> None:
             "payout_path": PAYOUT_PATH,
             "players": plan.players,
             "concurrency": c,
-            "requests": plan.gateway_requests.get(c, 20_000),
-            "warmup": min(plan.warmup_at(c), 2_000),
+            "requests": plan.gateway_requests[c],
+            "warmup": min(plan.warmup_at(c), plan.gateway_requests[c]),
             "max_seconds": plan.case_seconds,
         }
         row, _ = await bench.run(

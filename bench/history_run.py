@@ -13,10 +13,12 @@ from __future__ import annotations
 import base64
 import random
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench import configs, history
+from bench import configs, history, payloads
+from bench.control import DbPids
 from bench.rows import Row, merge
 from bench.runtime import Bench, Cores, grpc_task, seed, start_cores
 from bench.sections import hot_player_balance
@@ -74,99 +76,137 @@ async def _verify(store: Store) -> dict[str, Any]:
 
 
 async def measure(bench: Bench, cores: Cores, filled: history.Filled) -> None:
-    """Empty against filled, the replay, the report (the players seeded on the filled ledger)."""
-    await _empty_against_filled(bench, cores)
-    await _replay(bench, cores, filled)
-    await _report(bench, filled)
-
-
-async def _empty_against_filled(bench: Bench, cores: Cores) -> None:
-    plan = bench.plan
+    """Empty against filled (Debit, then replays), the report; the players seeded on the filled ledger."""
     assert bench.postgres is not None, "the history runs on PostgreSQL"
     empty_server = PostgresServer(bench.postgres.admin_url)
-    empty = await empty_server.create()
-    empty_cores = await start_cores(bench, empty, "core-empty")
+    empty_store = await empty_server.create()
+    empty_cores = await start_cores(bench, empty_store, "core-empty")
     try:
-        await seed(bench, empty, hot_player_balance(bench))
-        c = max(plan.concurrencies)
-        requests, seconds = max(1, plan.requests_at(c) // plan.rounds), plan.case_seconds / plan.rounds
-        parts: dict[str, list[Row]] = {"empty": [], "filled": []}
-        for r in range(plan.rounds):
-            for which, target, pids in (
-                ("empty", empty_cores, empty_server.backend_pids),
-                ("filled", cores, bench.db_pids(bench.store)),
-            ):
-                task = grpc_task(
-                    f"hist-{which}-c{c}-r{r}",
-                    target.address,
-                    concurrency=c,
-                    requests=requests,
-                    warmup=plan.warmup_at(c) if r == 0 else 0,
-                    connections=plan.connections,
-                    players=plan.players,
-                    max_seconds=seconds,
-                )
-                label = "core Debit, empty ledger" if which == "empty" else f"core Debit, {plan.history:,} history"
-                row, _ = await bench.run(
-                    task,
-                    section=f"history-{which}",
-                    label=label,
-                    store="postgresql",
-                    servers=target.servers,
-                    db_pids=pids,
-                )
-                parts[which].append(row)
-        for rows in parts.values():
-            bench.rows.append(merge(rows))
+        await seed(bench, empty_store, hot_player_balance(bench))
+        empty = Ledger("empty", empty_store, empty_cores, empty_server.backend_pids)
+        full = Ledger("filled", bench.store, cores, bench.db_pids(bench.store))
+        await _debits(bench, empty, full)
+        await _replays(bench, empty, full, filled)
     finally:
         await empty_cores.stop()
         await empty_server.drop()
+    await _report(bench, filled)
 
 
-def _replay_messages(filled: history.Filled) -> list[str]:
+@dataclass(frozen=True)
+class Ledger:
+    which: str  # "empty" or "filled"
+    store: Store
+    cores: Cores
+    pids: DbPids | None
+
+
+async def _alternate(
+    bench: Bench,
+    section: str,
+    label: dict[str, str],
+    tasks: dict[str, list[dict[str, Any]]],
+    ledgers: tuple[Ledger, Ledger],
+) -> None:
+    """The rounds of each ledger's tasks in turn (empty, filled, empty...): one merged row each."""
+    parts: dict[str, list[Row]] = {ledger.which: [] for ledger in ledgers}
+    for r in range(max(len(t) for t in tasks.values())):
+        for ledger in ledgers:
+            if r >= len(tasks[ledger.which]):
+                continue
+            row, _ = await bench.run(
+                tasks[ledger.which][r],
+                section=f"{section}-{ledger.which}",
+                label=label[ledger.which],
+                store="postgresql",
+                servers=ledger.cores.servers,
+                db_pids=ledger.pids,
+            )
+            parts[ledger.which].append(row)
+    for which, rows in parts.items():
+        merged = merge(rows)
+        if merged.failed:
+            bench.problems.append(f"{section}-{which}: {merged.failed} of {merged.requests} failed: {merged.errors}")
+        bench.rows.append(merged)
+
+
+async def _debits(bench: Bench, empty: Ledger, full: Ledger) -> None:
+    plan = bench.plan
+    c = max(plan.concurrencies)
+    requests, seconds = max(1, plan.requests_at(c) // plan.rounds), plan.case_seconds / plan.rounds
+    tasks = {
+        ledger.which: [
+            grpc_task(
+                f"hist-{ledger.which}-c{c}-r{r}",
+                ledger.cores.address,
+                concurrency=c,
+                requests=requests,
+                warmup=plan.warmup_at(c) if r == 0 else 0,
+                connections=plan.connections,
+                players=plan.players,
+                max_seconds=seconds,
+            )
+            for r in range(plan.rounds)
+        ]
+        for ledger in (empty, full)
+    }
+    labels = {"empty": "core Debit, empty ledger", "filled": f"core Debit, {plan.history:,} history"}
+    await _alternate(bench, "history", labels, tasks, (empty, full))
+
+
+def _debit_message(provider: str, transaction_id: str, player: str, amount: str) -> str:
+    request = pb.DebitRequest(
+        provider=provider, transaction_id=transaction_id, player_id=player, currency=history.CURRENCY, amount=amount
+    )
+    return base64.b64encode(request.SerializeToString()).decode()
+
+
+def _months_old(filled: history.Filled) -> list[str]:
     now = datetime.now(UTC)
     old = [d for d in filled.old_debits if now - d.created_at >= MONTHS_OLD] or filled.old_debits
     random.Random(24).shuffle(old)  # the history's pages in no order: as a provider's retries reach them
-    return [
-        base64.b64encode(
-            pb.DebitRequest(
-                provider=d.provider,
-                transaction_id=d.transaction_id,
-                player_id=d.player_id,
-                currency=history.CURRENCY,
-                amount=d.amount,
-            ).SerializeToString()
-        ).decode()
-        for d in old
-    ]
+    return [_debit_message(d.provider, d.transaction_id, d.player_id, d.amount) for d in old]
 
 
-async def _replay(bench: Bench, cores: Cores, filled: history.Filled) -> None:
-    """Debits of the history sent again: each answered from its stored row (the same answer)."""
-    messages = _replay_messages(filled)
-    task = grpc_task(
-        "hist-replay",
-        cores.address,
-        concurrency=REPLAY_CONCURRENCY,
-        requests=len(messages),
-        warmup=0,
-        connections=REPLAY_CONCURRENCY,
-        players=bench.plan.players,
-        token=configs.HISTORY_TOKEN,
-        max_seconds=bench.plan.case_seconds,
+async def _recent(store: Store, count: int) -> list[str]:
+    """Debits the empty ledger took minutes ago (the Debit rounds'), in no order."""
+    rows = await store.query(
+        "SELECT transaction_id, player_id, amount FROM transactions WHERE provider = :p AND kind = 'debit' "
+        "AND status = 'completed' ORDER BY random() LIMIT :n",
+        p=payloads.PROVIDER,
+        n=count,
     )
-    task["messages"] = messages
-    row, _ = await bench.run(
-        task,
-        section="history-replay",
-        label="replay of a months-old Debit",
-        store="postgresql",
-        servers=cores.servers,
-        db_pids=bench.db_pids(bench.store),
-    )
-    if row.failed:
-        bench.problems.append(f"history replay: {row.failed} of {row.requests} replays failed: {row.errors}")
-    bench.rows.append(row)
+    return [_debit_message(payloads.PROVIDER, t, player, history.amount_text(int(a))) for t, player, a in rows]
+
+
+async def _replays(bench: Bench, empty: Ledger, full: Ledger, filled: history.Filled) -> None:
+    """Debits sent again, each answered from its stored row: months old on the filled ledger, minutes
+    old on the empty one (the same path: what the history's size adds), in alternating rounds."""
+    old = _months_old(filled)
+    messages = {"filled": old, "empty": await _recent(empty.store, len(old))}
+    tokens = {"filled": configs.HISTORY_TOKEN, "empty": configs.BENCH_TOKEN}
+    rounds = 2
+    tasks: dict[str, list[dict[str, Any]]] = {}
+    for which, given in messages.items():
+        share = max(1, len(given) // rounds)
+        tasks[which] = []
+        for r in range(rounds):
+            part = given[r * share : (r + 1) * share]
+            task = grpc_task(
+                f"hist-replay-{which}-r{r}",
+                (empty if which == "empty" else full).cores.address,
+                concurrency=REPLAY_CONCURRENCY,
+                requests=len(part),
+                warmup=0,
+                connections=REPLAY_CONCURRENCY,
+                players=bench.plan.players,
+                token=tokens[which],
+                max_seconds=bench.plan.case_seconds,
+            )
+            task["messages"] = part
+            tasks[which].append(task)
+    labels = {"empty": "replay of a minutes-old Debit, empty ledger", "filled": "replay of a months-old Debit"}
+    await _alternate(bench, "history-replay", labels, tasks, (empty, full))
 
 
 async def _report(bench: Bench, filled: history.Filled) -> None:
@@ -200,7 +240,7 @@ def targets(rows: list[Row], facts: dict[str, Any]) -> list[Target]:
     if "history" not in facts:
         return []
     found = {row.section: row for row in rows if row.section.startswith("history-")}
-    empty, filled, replay = found.get("history-empty"), found.get("history-filled"), found.get("history-replay")
+    empty, filled, replay = found.get("history-empty"), found.get("history-filled"), found.get("history-replay-filled")
     out = []
     if empty and filled and empty.rps and empty.latency["p99_ms"]:
         rate, p99 = filled.rps / empty.rps, filled.latency["p99_ms"] / empty.latency["p99_ms"]
