@@ -16,6 +16,7 @@ accounts, written last with their final balance and chain head.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import time
@@ -169,6 +170,30 @@ def _micros(at: datetime) -> int:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+# A bet's `details` as the AIGame gateway keeps them (`payloads.bet_details`: the fields without one
+# of their own), and its raw requests written out as AIGame sends them (`payloads.aigame_bet`), with a
+# signature of the same length: json.dumps and the signing rule cost more than the rest of a row.
+_DETAILS = json.dumps(payloads.bet_details(payloads.aigame_bet("", "", 0)), separators=(",", ":"))
+
+
+def bet_raw(player: str, bet_id: str, amount: str, at_ms: int, round_id: str, game_id: str, table_id: str) -> str:
+    sign = hashlib.md5(f"{bet_id}{at_ms}".encode()).hexdigest()
+    return (
+        f'{{"agent_id":"{payloads.AIGAME_AGENT}","user_id":"{player}","game_id":"{game_id}","inst_id":"{table_id}",'
+        f'"shoe_id":10231,"round_id":{round_id},"bet_txn_id":"{bet_id}","bet_amount":"{amount}",'
+        f'"bet_time":{at_ms},"currency":"{CURRENCY}","timestamp":{at_ms},"sign":"{sign}"}}'
+    )
+
+
+def payout_raw(player: str, bet_id: str, win: str, at_ms: int, round_id: str, game_id: str, table_id: str) -> str:
+    sign = hashlib.md5(f"{bet_id}{at_ms}{win}".encode()).hexdigest()
+    return (
+        f'{{"agent_id":"{payloads.AIGAME_AGENT}","user_id":"{player}","game_id":"{game_id}","inst_id":"{table_id}",'
+        f'"shoe_id":10231,"round_id":{round_id},"bet_txn_id":"{bet_id}","win_amount":"{win}",'
+        f'"pay_out_time":{at_ms},"currency":"{CURRENCY}","timestamp":{at_ms},"sign":"{sign}"}}'
+    )
+
+
 def sample_request(provider: str) -> str:
     """A raw bet of the provider, the sample its requests are packed against."""
     return json.dumps(payloads.aigame_bet("u0000000", "0" * 24, 0), separators=(",", ":"))
@@ -245,8 +270,7 @@ class Generator:
         at_ms = int(at.timestamp() * 1000)
         round_id, game_id, table_id = str(900_000_000 + n), str(100 + n % 7), f"{n % 40:06d}"
         client = f"{provider}-gateway"
-        bet_params = payloads.aigame_bet(player, bet_id, at_ms)
-        details = json.dumps(payloads.bet_details(bet_params), separators=(",", ":"))
+        details = _DETAILS
         self.next_bet += 1
         bet_row = self.next_bet
         # The debit: the stake taken, the bet placed, its entry.
@@ -275,7 +299,7 @@ class Generator:
                 "",
                 details,
                 "",
-                self._raw(provider, json.dumps(bet_params, separators=(",", ":"))),
+                self._raw(provider, bet_raw(player, bet_id, amount_text(stake), at_ms, round_id, game_id, table_id)),
                 client,
                 at,
                 at,
@@ -295,7 +319,9 @@ class Generator:
         end = self.next_transaction
         if amount:  # a payout of nothing moves no money and writes no entry, as the core does
             self._entry(chunk, account, end, amount, later)
-        later_params = payloads.aigame_payout(player, bet_id, amount_text(amount), int(later.timestamp() * 1000))
+        later_raw = payout_raw(
+            player, bet_id, amount_text(amount), int(later.timestamp() * 1000), round_id, game_id, table_id
+        )
         chunk.transactions.append(
             (
                 end,
@@ -317,7 +343,7 @@ class Generator:
                 bet_id,
                 "{}",
                 "",
-                self._raw(provider, json.dumps(later_params, separators=(",", ":"))),
+                self._raw(provider, later_raw),
                 client,
                 later,
                 later,
