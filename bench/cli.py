@@ -45,6 +45,19 @@ def parser() -> argparse.ArgumentParser:
         "against tracing off, both this checkout, in alternating pairs (the --cpu-per-debit options apply)",
     )
     p.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        metavar="N",
+        help="fill the PostgreSQL ledger with N production-shaped transactions first (in bulk), then measure "
+        "Debit against it and an empty ledger, a months-old replay, wallet report and wallet verify",
+    )
+    p.add_argument(
+        "--history-only",
+        action="store_true",
+        help="with --history: the history section and the constant-arrival cases alone, not the usual cases",
+    )
+    p.add_argument(
         "--output", type=Path, help=f"the JSON file (default: {RESULTS}, with --cpu-per-debit {PAIRS_RESULTS})"
     )
     p.add_argument(
@@ -101,6 +114,11 @@ def main(argv: list[str] | None = None) -> None:
             parser().error(str(error))
     plan = plans.quick() if args.quick else plans.long() if args.long else plans.default()
     plan = replace(plan, core_pool_size=args.core_pool_size, log_level=args.log_level.upper())
+    if args.history_only and not args.history:
+        parser().error("--history-only needs --history N")
+    if args.history and not plan.postgres:
+        parser().error("--history needs PostgreSQL (not --quick)")
+    plan = replace(plan, history=args.history, history_only=args.history_only)
     if args.core_processes:
         plan = replace(plan, core_processes=args.core_processes)
     if args.connections:

@@ -7,15 +7,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench import payloads
+from bench.history import PROVIDERS as HISTORY_PROVIDERS
 from devstack.config import Identity, core_section, gateway_section, write_config
 
 ADMIN_TOKEN = "bench-admin-token-0123456789"
 BENCH_TOKEN = "bench-client-token-0123456789"
 GATEWAY_TOKEN = "bench-aigame-gateway-token-0123456789"
+HISTORY_TOKEN = "bench-history-token-0123456789"
 CLIENTS = (
     Identity("bench-admin", ADMIN_TOKEN, ["*"], admin=True),  # opens accounts
     Identity("bench", BENCH_TOKEN, [payloads.PROVIDER]),  # the generator's own Debit calls
     Identity("aigame-gateway", GATEWAY_TOKEN, ["aigame"]),
+    Identity("bench-history", HISTORY_TOKEN, list(HISTORY_PROVIDERS)),  # replays of the history's debits
 )
 
 

@@ -17,6 +17,7 @@ import traceback
 from typing import Any
 
 from bench.aigame_case import AIGameCase
+from bench.arrival import PacedAIGameCase
 from bench.driver import DriverCase
 from bench.grpc_case import GrpcCase
 from bench.load import Case
@@ -28,6 +29,8 @@ def make_case(task: dict[str, Any]) -> Case:
         return GrpcCase(task)
     if kind == "aigame":
         return AIGameCase(task)
+    if kind == "aigame-paced":
+        return PacedAIGameCase(task)
     if kind == "driver":
         return DriverCase(task)
     raise ValueError(f"unknown task kind {kind!r}")

@@ -4,6 +4,7 @@ light HTTP/2 client, or with grpc.aio for comparison."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
@@ -19,6 +20,11 @@ Send = Callable[[int, bytes], Awaitable[bytes | None]]
 
 
 def debit_messages(spec: dict[str, Any], name: str, count: int) -> list[bytes]:
+    """The case's messages: those the task gives (`messages`, base64: e.g. replays of old debits),
+    or `count` new debits named for the case."""
+    given = spec.get("messages")
+    if given is not None and not name.startswith("warm-"):
+        return [base64.b64decode(m) for m in given[:count]]
     return payloads.debit_messages(name, count, spec["players"], player=spec.get("player"))
 
 

@@ -39,6 +39,9 @@ class Plan:
     core_processes: int = 2
     core_pool_size: int | None = None  # None: the core's default
     log_level: str = "INFO"  # the servers' log level: production's
+    history: int = 0  # transactions of history filled in before the cases (bench.history); 0: none
+    history_only: bool = False  # with a history: its section and the constant-arrival cases alone
+    arrival_seconds: float = 15.0  # each constant-arrival case (bench.arrival)
 
     def requests_at(self, concurrency: int) -> int:
         return self.requests.get(concurrency, max(self.requests.values()))
@@ -79,4 +82,5 @@ def quick() -> Plan:
         memory_checkpoint=100,
         memory_concurrency=8,
         memory_seconds=30.0,
+        arrival_seconds=3.0,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bench import arrival_run, history_run
 from bench.rows import Row
 from bench.targets import Target
 
@@ -136,6 +137,9 @@ def text(results: dict[str, Any], rows: Sequence[Row], targets: Sequence[Target]
             f"database bytes per transaction: {memory['db_bytes_per_transaction']:,} "
             f"({', '.join(f'{t} {b:,}' for t, b in memory['db_bytes_per_transaction_by_table'].items() if b)})",
         ]
+    out += history_run.report_lines(results)
+    arrival = arrival_run.report_lines(results["rows"])
+    out += ["", *arrival] if arrival else []
     if "sqlite_bytes_per_transaction" in results:
         out.append(f"SQLite file bytes per transaction: {results['sqlite_bytes_per_transaction']:,}")
     checks = results.get("ledger_checks", {})

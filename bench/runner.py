@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import report, targets
+from bench import arrival_run, history_run, report, targets
+from bench.arrival_run import constant_arrival
 from bench.codeversion import code_version, digest
 from bench.generator_handle import Generator
 from bench.machine import machine as machine_facts
@@ -68,7 +69,7 @@ async def run(plan: Plan, postgres_url: str, output: Path, keep_workdir: bool = 
     bench.problems += [
         f"wallet verify on {s}: {c['mismatches']} mismatches" for s, c in checks.items() if c["mismatches"]
     ]
-    found = targets.evaluate(rows, bench.facts)
+    found = targets.evaluate(rows, bench.facts) + history_run.targets(rows, bench.facts) + arrival_run.targets(rows)
     results["targets"] = [t.as_json() for t in found]
     results["problems"] = bench.problems
     results["warnings"] = bench.warnings
@@ -78,16 +79,23 @@ async def run(plan: Plan, postgres_url: str, output: Path, keep_workdir: bool = 
 
 
 async def _sections(bench: Bench, store: Store) -> None:
+    plan = bench.plan
     cores = await start_cores(bench, store, "core")
     try:
+        filled = await history_run.fill(bench, store) if plan.history else None
         await seed(bench, store, hot_player_balance(bench))
-        await baselines_and_core(bench, cores)
-        await hot_balance(bench, cores)
-        await gateway_end_to_end(bench, cores)
+        if filled is not None:
+            await history_run.measure(bench, cores, filled)
+        if not plan.history_only:
+            await baselines_and_core(bench, cores)
+            await hot_balance(bench, cores)
+            await gateway_end_to_end(bench, cores)
+        await constant_arrival(bench, cores)
     finally:
         await cores.stop()
-    await embedded(bench)
-    await memory(bench)
+    if not plan.history_only:
+        await embedded(bench)
+        await memory(bench)
 
 
 def _results(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from bench import configs as bench_configs
-from bench import payloads
+from bench import history, payloads
 from devstack.config import Identity, core_section, gateway_section, write_config
 from devstack.ports import StackPorts
 from faults import config as faults_config
@@ -97,6 +97,7 @@ def test_the_benchmark_files_read_back(tmp_path: Path) -> None:
         token_sha256(bench_configs.ADMIN_TOKEN): (True, {"*"}),
         token_sha256(bench_configs.BENCH_TOKEN): (False, {payloads.PROVIDER}),
         token_sha256(bench_configs.GATEWAY_TOKEN): (False, {"aigame"}),
+        token_sha256(bench_configs.HISTORY_TOKEN): (False, set(history.PROVIDERS)),
     }
     gateway = gateway_settings(read(bench_configs.write_gateway_config(tmp_path / "gw.toml", 6002, 5002)), "aigame")
     assert gateway.core.address == "127.0.0.1:5002" and gateway.core.token == bench_configs.GATEWAY_TOKEN

@@ -612,3 +612,20 @@ def test_no_migration_imports_the_application() -> None:
         if application:
             importers[path.name] = application
     assert importers == {}
+
+
+async def test_0015_finds_the_open_bets_through_the_partial_index_and_goes_back(fresh_postgres: str) -> None:
+    query = "EXPLAIN SELECT * FROM bets WHERE state = 'placed' AND placed_at < now() ORDER BY placed_at, id"
+    connection = await _connect(fresh_postgres)
+    try:
+        await connection.execute("SET enable_seqscan = off")
+        assert "ix_bets_placed" in "\n".join(r[0] for r in await connection.fetch(query))
+    finally:
+        await connection.close()
+    await downgrade(fresh_postgres, "0014")
+    connection = await _connect(fresh_postgres)
+    try:
+        assert await connection.fetchval("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_bets_placed'") == 0
+    finally:
+        await connection.close()
+    await upgrade(fresh_postgres)
