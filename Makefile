@@ -9,10 +9,10 @@ BUF := node_modules/.bin/buf
 
 setup: $(VENV)/.installed $(BUF) browser
 
-## The console's browser tests drive Debian's Chromium (tests/support/browser.py). In CI (CI=true), as root,
+## The console's browser tests drive Debian's Chromium (tests/support/browser.py). In CI (CI set), as root,
 ## it is installed when missing; elsewhere its tests skip with a message (`apt-get install chromium` to run them).
 browser:
-	@if [ ! -x /usr/bin/chromium ] && [ "$${CI:-}" = true ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] && [ -n "$${CI:-}" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing Debian's chromium for the console's browser tests"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	fi
