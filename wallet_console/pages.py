@@ -6,6 +6,7 @@ import json
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -18,6 +19,7 @@ from wallet_console.core import KIND_NAMES, KINDS, ConsoleCore
 from wallet_console.roles import may_act
 from wallet_console.settings import Settings, Staff
 from wallet_reconcile.reconciler import ReconcileError, Reconciler
+from wallet_reconcile.settings import duration
 
 log = logging.getLogger("wallet_console")
 
@@ -170,7 +172,12 @@ class Pages:
         )
 
     async def stale(self, request: Request, staff: Staff) -> Response:
-        older_than = timedelta(minutes=self.settings.stale_after_minutes)
+        # ?older_than=0s looks at a bet placed a moment ago (as `wallet reconcile --older-than 0s`).
+        threshold = request.query_params.get("older_than", "").strip() or f"{self.settings.stale_after_minutes}m"
+        try:
+            older_than = duration(threshold)
+        except ValueError as error:
+            return self.refusal(request, staff, 400, f"Older than: {error}.")
         provider = request.query_params.get("provider", "") or None
         try:
             proposals = (
@@ -186,7 +193,7 @@ class Pages:
             "stale.html",
             proposals=proposals,
             configured=self.reconciler is not None,
-            older_than=self.settings.stale_after_minutes,
+            older_than=threshold,
             provider=provider or "",
         )
 
@@ -195,7 +202,8 @@ class Pages:
     async def apply_proposal(self, request: Request, staff: Staff) -> Response:
         if self.reconciler is None:
             return self.refusal(request, staff, 404, "Reconciliation is not configured: nothing to apply.")
-        key = str((await request.form()).get("key", ""))
+        form = await request.form()
+        key = str(form.get("key", ""))
         try:
             line = await self.reconciler.apply(key, actor=_actor(staff))
         except CoreError:
@@ -205,7 +213,7 @@ class Pages:
             return self.refusal(request, staff, 409, f"The reconciler did not apply {key}: {error}")
         log.info("console action", extra={"staff": staff.name, "action": "reconcile.apply", "subject": key})
         session.flash(request, line)
-        return RedirectResponse("/stale", status_code=303)
+        return RedirectResponse(_stale_page(str(form.get("older_than", ""))), status_code=303)
 
     async def decide_hold(self, request: Request, staff: Staff) -> Response:
         form = await request.form()
@@ -228,6 +236,15 @@ class Pages:
             f"{'approved: its next re-send is paid' if decision == 'approve' else 'rejected'}.",
         )
         return RedirectResponse("/held", status_code=303)
+
+
+def _stale_page(older_than: str) -> str:
+    """The stale bets page with the threshold it was applied from (a valid one only)."""
+    try:
+        duration(older_than)
+    except ValueError:
+        return "/stale"
+    return f"/stale?{urlencode({'older_than': older_than})}"
 
 
 def _actor(staff: Staff) -> str:

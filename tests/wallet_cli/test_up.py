@@ -153,18 +153,52 @@ def logged(log: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
 
 
-def console_shows_demo1(address: str) -> None:
-    """The demo's console, signed in as the README says: demo1's page shows the balance the examples left."""
-    with httpx.Client(base_url=f"http://{address}", timeout=5) as client:
+def csrf_of(html: str) -> str:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert token, html
+    return token[1]
+
+
+@contextmanager
+def console_signed_in(address: str, name: str, password: str) -> Iterator[httpx.Client]:
+    """A client of the demo's console, signed in as the README says (the stale bets page asks AIGame,
+    at most once per 5 s: hence the timeout)."""
+    with httpx.Client(base_url=f"http://{address}", timeout=30) as client:
         form = client.get("/signin").text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-        assert token, form
-        answer = client.post(
-            "/signin", data={"csrf_token": token[1], "name": "support", "password": "demo-support", "next": "/"}
-        )
+        answer = client.post("/signin", data={"csrf_token": csrf_of(form), "name": name, "password": password})
         assert answer.status_code == 303, answer.text
+        yield client
+
+
+def console_shows_demo1(address: str) -> None:
+    """The demo's console: demo1's page shows the balance the examples left; ai-stuck-1, paid by
+    `wallet reconcile --apply`, is no longer a stale bet, and its Apply now does nothing."""
+    with console_signed_in(address, "support", "demo-support") as client:
         page = client.get("/players/demo1")
         assert page.status_code == 200 and "1009.50" in page.text, page.text
+    with console_signed_in(address, "finance", "demo-finance") as client:
+        stale = client.get("/stale", params={"older_than": "0s"})
+        assert stale.status_code == 200 and 'data-key="aigame:ai-stuck-1"' not in stale.text, stale.text
+        data = {"csrf_token": csrf_of(stale.text), "key": "aigame:ai-stuck-1"}
+        assert client.post("/stale/apply", data=data).status_code == 303
+        assert "aigame:ai-stuck-1: no longer placed (settled or cancelled): nothing to do" in client.get("/stale").text
+
+
+def aigame_sends(addresses: dict[str, str], path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A request signed by `wallet sign aigame` (the demo's agent), sent to the demo's AIGame gateway."""
+    signed = subprocess.run(
+        wallet("sign", "aigame", "--body-only", "--path", path, json.dumps(payload)),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+        env=environment(),
+    ).stdout
+    answer = httpx.post(
+        f"http://{addresses['aigame']}{path}", content=signed, headers={"content-type": "application/json"}, timeout=10
+    )
+    found: dict[str, Any] = answer.json()
+    return found
 
 
 def test_the_readme_examples_run_against_wallet_up_which_stops_cleanly_on_sigint(tmp_path: Path) -> None:
@@ -206,6 +240,49 @@ def test_the_readme_examples_run_against_wallet_up_which_stops_cleanly_on_sigint
     assert [record for record in records if refusal.items() <= record.items()] != [], refusal
     # Not even a warning: every demo gateway has its allowlist (no "any address may call" at each start).
     assert [record for record in records if record["level"] in {"WARNING", "ERROR", "CRITICAL"}] == [], log.read_text()
+
+
+STUCK_BET = {
+    "user_id": "demo1",
+    "currency": "BRL",
+    "game_id": "101",
+    "inst_id": "000002",
+    "shoe_id": 10231,
+    "round_id": 43,
+    "bet_txn_id": "ai-stuck-1",
+    "bet_amount": "10.00",
+    "bet_time": 1700000200000,
+    "bet_detail": {"Banker": "10.00"},
+}
+
+
+def test_the_demos_stuck_bet_is_paid_once_by_the_consoles_button(tmp_path: Path) -> None:
+    addresses = fresh_addresses()
+    config = demo_config_at(tmp_path / "wallet.toml", addresses, tmp_path / "wallet.db")
+    log = tmp_path / "up.log"
+    with wallet_up(config, log) as process:
+        wait_until_up(addresses, process, log)
+        placed = aigame_sends(addresses, "/aigame/v1/wallet/bet", STUCK_BET)
+        assert (placed["code"], placed["data"]["balance"]) == (200, "990.00"), placed
+        with console_signed_in(addresses["console"], "finance", "demo-finance") as client:
+            assert 'data-key="aigame:ai-stuck-1"' not in client.get("/stale").text  # the default: 10 minutes
+            stale = client.get("/stale", params={"older_than": "0s"})
+            assert 'data-key="aigame:ai-stuck-1"' in stale.text and "pay 19.50 BRL" in stale.text, stale.text
+            data = {"csrf_token": csrf_of(stale.text), "key": "aigame:ai-stuck-1", "older_than": "0s"}
+            applied = client.post("/stale/apply", data=data)
+            assert applied.status_code == 303, applied.text
+            assert "aigame:ai-stuck-1: paid 19.50 BRL to demo1 (balance 1009.50)" in client.get("/stale").text
+            client.post("/stale/apply", data=data)
+            assert "aigame:ai-stuck-1: no longer placed" in client.get("/stale").text
+        late = aigame_sends(
+            addresses,
+            "/aigame/v1/wallet/payout",
+            {"user_id": "demo1", "currency": "BRL", "bet_txn_id": "ai-stuck-1", "win_amount": "19.50"},
+        )
+        assert (late["code"], late["data"]["balance"]) == (200, "1009.50"), late  # AIGame's own, late: a replay
+        assert balance(addresses["core"], "demo1", "BRL") == Decimal("1009.50")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0, log.read_text()
 
 
 def test_the_demo_refuses_an_address_beyond_loopback(tmp_path: Path) -> None:

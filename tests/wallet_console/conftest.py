@@ -1,5 +1,6 @@
 """The console against a real core on loopback (SQLite: the console holds no store logic), with staff
-of each role, and an httpx client on the app in the test's own event loop."""
+of each role, the real reconciler (asking the simulated AIGame platform; the AIGame gateway in front
+of the core: tests/support/reconciling.py), and an httpx client on the app in the test's own event loop."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ import pytest
 
 from gateways.kit.core_connection import CoreConnection
 from tests.support.core import CONSOLE_ACT_TOKEN, CoreHandle, running_core
-from tests.wallet_console.fake_reconciler import FakeReconciler
+from tests.support.reconciling import Reconciling, reconciling_over
 from wallet_console import Settings, create_app
 from wallet_console.passwords import hash_password
 from wallet_console.settings import Staff
+from wallet_core.audit import AdminAudit
+from wallet_core.store.database import create_engine
 from wallet_core.store.migrate import upgrade
+from wallet_reconcile.reconciler import Reconciler
 
 PASSWORDS = {"ann": "ann-password", "fin": "fin-password", "root": "root-password"}
 ROLES = {"ann": "support", "fin": "finance", "root": "admin"}
@@ -49,12 +53,18 @@ def settings(console_core: CoreHandle, staff: dict[str, Staff]) -> Settings:
 
 
 @pytest.fixture
-def reconciler(console_core: CoreHandle) -> FakeReconciler:
-    return FakeReconciler(console_core)
+async def reconciling(console_core: CoreHandle) -> AsyncIterator[Reconciling]:
+    async with reconciling_over(console_core) as found:
+        yield found
 
 
 @pytest.fixture
-async def client(settings: Settings, reconciler: FakeReconciler) -> AsyncIterator[httpx.AsyncClient]:
+def reconciler(reconciling: Reconciling) -> Reconciler:
+    return reconciling.reconciler
+
+
+@pytest.fixture
+async def client(settings: Settings, reconciler: Reconciler) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, reconciler)
     async with (
         app.router.lifespan_context(app),
@@ -74,3 +84,13 @@ async def sign_in(client: httpx.AsyncClient, name: str) -> httpx.Response:
     return await client.post(
         "/signin", data={"csrf_token": csrf_of(form.text), "name": name, "password": PASSWORDS[name], "next": "/"}
     )
+
+
+async def reconciled(core: CoreHandle) -> list[tuple[str, str, str]]:
+    """The admin audit's reconciliations: (action, subject, who asked)."""
+    engine = create_engine(core.database_url, pool_size=1)
+    try:
+        entries = await AdminAudit(engine).entries()
+    finally:
+        await engine.dispose()
+    return [(e.action, e.subject, str(e.details.get("asked_by"))) for e in entries if e.action.startswith("bet.")]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import httpx
 
 from tests.support.core import CoreHandle
-from tests.wallet_console.conftest import csrf_of, sign_in
-from tests.wallet_console.fake_reconciler import FakeReconciler
+from tests.support.reconciling import Reconciling
+from tests.wallet_console.conftest import csrf_of, reconciled, sign_in
 from wallet_console import Settings
+from wallet_reconcile.aigame import AIGameQuery
 
 
 async def test_pages_send_a_stranger_to_the_sign_in(client: httpx.AsyncClient) -> None:
@@ -55,29 +58,31 @@ async def test_signing_in_gives_a_new_csrf_token_and_signing_out_ends_the_sessio
 
 
 async def test_a_post_without_the_csrf_token_is_refused_and_moves_nothing(
-    client: httpx.AsyncClient, console_core: CoreHandle, reconciler: FakeReconciler
+    client: httpx.AsyncClient, console_core: CoreHandle, reconciling: Reconciling
 ) -> None:
     await sign_in(client, "fin")
-    reconciler.propose_payout("tests", "b1", "demo1", "10.00", "19.50")
-    for data in ({"key": "tests:b1"}, {"key": "tests:b1", "csrf_token": "forged"}):
+    user, bet = await reconciling.stuck_bet(1)
+    for data in ({"key": f"aigame:{bet}"}, {"key": f"aigame:{bet}", "csrf_token": "forged"}):
         answer = await client.post("/stale/apply", data=data)
         assert answer.status_code == 403
         assert "CSRF" in answer.text
-    assert reconciler.applied == []
+    assert await reconciling.aigame.balance_of(user) == Decimal("90.00")
+    assert await reconciled(console_core) == []
 
 
 async def test_support_may_read_but_not_act(
-    client: httpx.AsyncClient, console_core: CoreHandle, reconciler: FakeReconciler
+    client: httpx.AsyncClient, console_core: CoreHandle, reconciling: Reconciling
 ) -> None:
     await sign_in(client, "ann")
-    reconciler.propose_payout("tests", "b1", "demo1", "10.00", "19.50")
-    page = await client.get("/stale")
-    assert page.status_code == 200 and "tests:b1" in page.text
+    user, bet = await reconciling.stuck_bet(1)
+    page = await client.get("/stale", params={"older_than": "0s"})
+    assert page.status_code == 200 and f"aigame:{bet}" in page.text and "pay 19.50 USD" in page.text
     assert "Apply</button>" not in page.text
-    answer = await client.post("/stale/apply", data={"key": "tests:b1", "csrf_token": csrf_of(page.text)})
+    answer = await client.post("/stale/apply", data={"key": f"aigame:{bet}", "csrf_token": csrf_of(page.text)})
     assert answer.status_code == 403
     assert "the role support may read but not act" in answer.text
-    assert reconciler.applied == []
+    assert await reconciling.aigame.balance_of(user) == Decimal("90.00")
+    assert await reconciled(console_core) == []
 
 
 async def test_every_answer_carries_the_security_headers(client: httpx.AsyncClient) -> None:
@@ -89,10 +94,12 @@ async def test_every_answer_carries_the_security_headers(client: httpx.AsyncClie
     assert "httponly" in cookie and "samesite=strict" in cookie
 
 
-async def test_the_console_closes_its_reconciler(settings: Settings, reconciler: FakeReconciler) -> None:
+async def test_the_console_closes_its_reconciler(settings: Settings, reconciling: Reconciling) -> None:
     from wallet_console import create_app
 
-    app = create_app(settings, reconciler)
+    app = create_app(settings, reconciling.reconciler)
     async with app.router.lifespan_context(app):
         pass
-    assert reconciler.closed
+    query = reconciling.reconciler.providers["aigame"].query
+    assert isinstance(query, AIGameQuery)
+    assert query.records._http.is_closed  # its HTTP client to AIGame, closed with the console

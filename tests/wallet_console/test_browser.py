@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from decimal import Decimal
 
 import pytest
 import uvicorn
@@ -13,10 +14,11 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from devstack.ports import free_port
 from tests.support.browser import CHROMIUM_FLAGS, require_chromium
 from tests.support.core import CoreHandle
-from tests.wallet_console.conftest import PASSWORDS
-from tests.wallet_console.fake_reconciler import FakeReconciler
+from tests.support.reconciling import Reconciling
+from tests.wallet_console.conftest import PASSWORDS, reconciled
 from tests.wallet_core.helpers import credit, debit
 from wallet_console import Settings, create_app
+from wallet_reconcile.reconciler import Reconciler
 
 RAW = '{"user_id": "demo1", "bet_txn_id": "ai-1", "bet_amount": "10.00"}'
 
@@ -31,7 +33,7 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-async def console_url(settings: Settings, reconciler: FakeReconciler) -> AsyncIterator[str]:
+async def console_url(settings: Settings, reconciler: Reconciler) -> AsyncIterator[str]:
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings, reconciler), host="127.0.0.1", port=port, log_level="warning")
@@ -80,20 +82,30 @@ async def test_find_demo1_and_open_a_transaction_and_its_raw_request(
     await expect(page.locator("table.timeline tbody tr")).to_have_count(2)
 
 
-async def test_finance_applies_a_reconcile_proposal_once(
-    page: Page, console_url: str, console_core: CoreHandle, reconciler: FakeReconciler
-) -> None:
-    await debit(console_core, "ai-9", "demo1", "10", provider="aigame")
-    reconciler.propose_payout("aigame", "ai-9", "demo1", "10.00", "19.50")
-    await sign_in(page, console_url, "fin")
+async def show_stale_bets(page: Page) -> None:
+    """The stale bets page, from a moment ago (its default is 10 minutes)."""
     await page.get_by_role("link", name="Stale bets").click()
-    row = page.locator('tr[data-key="aigame:ai-9"]')
+    await page.get_by_label("Older than").fill("0s")
+    await page.get_by_role("button", name="Show").click()
+
+
+async def test_finance_applies_a_reconcile_proposal_once(
+    page: Page, console_url: str, console_core: CoreHandle, reconciling: Reconciling
+) -> None:
+    user, bet = await reconciling.stuck_bet(1)  # AIGame settled it with 19.50; its payout never came
+    await sign_in(page, console_url, "fin")
+    await show_stale_bets(page)
+    row = page.locator(f'tr[data-key="aigame:{bet}"]')
     await expect(row.locator("td.action")).to_have_text("pay 19.50 USD")
     await row.get_by_role("button", name="Apply").click()
-    await expect(page.get_by_role("status")).to_have_text("aigame:ai-9: paid 19.50 USD, balance 1009.50")
-    await row.get_by_role("button", name="Apply").click()
-    await expect(page.get_by_role("status")).to_have_text("aigame:ai-9: already paid, nothing moved")
-    assert await console_core.balance("demo1", "USD") == 1009.5
+    await expect(page.get_by_role("status")).to_have_text(
+        f"aigame:{bet}: paid 19.50 USD to aig-{user} (balance 109.50)"
+    )
+    await expect(row).to_have_count(0)  # paid: no longer a stale bet
+    assert await reconciling.aigame.balance_of(user) == Decimal("109.50")
+    assert await reconciling.late_payout(user, bet) == (200, "109.50")  # AIGame's own, late: a replay
+    assert await reconciling.aigame.balance_of(user) == Decimal("109.50")
+    assert await reconciled(console_core) == [("bet.reconciled.pay", f"aigame {bet}", "console/fin")]
 
 
 async def test_the_ggr_chart_renders(page: Page, console_url: str, console_core: CoreHandle) -> None:
@@ -109,28 +121,30 @@ async def test_the_ggr_chart_renders(page: Page, console_url: str, console_core:
 
 
 async def test_support_cannot_act(
-    page: Page, console_url: str, console_core: CoreHandle, reconciler: FakeReconciler
+    page: Page, console_url: str, console_core: CoreHandle, reconciling: Reconciling
 ) -> None:
-    reconciler.propose_payout("aigame", "ai-9", "demo1", "10.00", "19.50")
+    user, bet = await reconciling.stuck_bet(1)
     await sign_in(page, console_url, "ann")
-    await page.get_by_role("link", name="Stale bets").click()
-    await expect(page.locator('tr[data-key="aigame:ai-9"]')).to_be_visible()
+    await show_stale_bets(page)
+    await expect(page.locator(f'tr[data-key="aigame:{bet}"]')).to_be_visible()
     await expect(page.get_by_role("button", name="Apply")).to_have_count(0)
     # Posting the form all the same (its token taken from the sign-out form) is refused.
     token = await page.locator('input[name="csrf_token"]').first.get_attribute("value")
     answer = await page.request.post(
-        f"{console_url}/stale/apply", form={"csrf_token": token or "", "key": "aigame:ai-9"}
+        f"{console_url}/stale/apply", form={"csrf_token": token or "", "key": f"aigame:{bet}"}
     )
     assert answer.status == 403 and "may read but not act" in await answer.text()
-    assert reconciler.applied == []
+    assert await reconciling.aigame.balance_of(user) == Decimal("90.00")
+    assert await reconciled(console_core) == []
 
 
 async def test_a_post_without_the_csrf_token_is_refused(
-    page: Page, console_url: str, console_core: CoreHandle, reconciler: FakeReconciler
+    page: Page, console_url: str, console_core: CoreHandle, reconciling: Reconciling
 ) -> None:
-    reconciler.propose_payout("aigame", "ai-9", "demo1", "10.00", "19.50")
+    user, bet = await reconciling.stuck_bet(1)
     await sign_in(page, console_url, "fin")
     # The browser's own session cookie goes with it, but not the form's token: what a forged post can do.
-    answer = await page.request.post(f"{console_url}/stale/apply", form={"key": "aigame:ai-9"})
+    answer = await page.request.post(f"{console_url}/stale/apply", form={"key": f"aigame:{bet}"})
     assert answer.status == 403 and "CSRF" in await answer.text()
-    assert reconciler.applied == []
+    assert await reconciling.aigame.balance_of(user) == Decimal("90.00")
+    assert await reconciled(console_core) == []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import httpx
 import pytest
 
 from tests.support.core import CoreHandle
-from tests.wallet_console.conftest import csrf_of, sign_in
-from tests.wallet_console.fake_reconciler import FakeReconciler
+from tests.support.reconciling import Reconciling
+from tests.wallet_console.conftest import csrf_of, reconciled, sign_in
 from tests.wallet_core.helpers import credit, debit, refused, rollback
 from wallet_console import Settings
 from wallet_core.audit import AdminAudit
@@ -129,24 +131,49 @@ async def test_figures_chart_ggr_and_count_refusals(client: httpx.AsyncClient, c
     assert '<td>INSUFFICIENT_FUNDS</td><td>aigame</td><td class="num">1</td>' in page.text
 
 
-async def test_a_stale_bet_applied_once(
-    client: httpx.AsyncClient, console_core: CoreHandle, reconciler: FakeReconciler
+async def test_a_stale_bet_is_paid_once_from_aigames_answer(
+    client: httpx.AsyncClient, console_core: CoreHandle, reconciling: Reconciling
 ) -> None:
-    await debit(console_core, "ai-9", "demo1", "10", provider="aigame")
-    reconciler.propose_payout("aigame", "ai-9", "demo1", "10.00", "19.50")
+    user, bet = await reconciling.stuck_bet(1)  # AIGame settled it with a win of 19.50; its payout never came
     await sign_in(client, "fin")
-    page = await client.get("/stale")
-    assert "aigame:ai-9" in page.text and "pay 19.50 USD" in page.text
-    data = {"csrf_token": csrf_of(page.text), "key": "aigame:ai-9"}
+    default = await client.get("/stale")
+    assert "Bets left placed longer than 10m" in default.text and f"aigame:{bet}" not in default.text
+    page = await client.get("/stale", params={"older_than": "0s"})
+    assert f"aigame:{bet}" in page.text and "pay 19.50 USD" in page.text
+    assert "AIGame says settled (1), win_amount 19.50: pay it" in page.text
+    data = {"csrf_token": csrf_of(page.text), "key": f"aigame:{bet}", "older_than": "0s"}
     first = await client.post("/stale/apply", data=data)
-    assert (first.status_code, first.headers["location"]) == (303, "/stale")
-    assert "aigame:ai-9: paid 19.50 USD, balance 1009.50" in (await client.get("/stale")).text
+    assert (first.status_code, first.headers["location"]) == (303, "/stale?older_than=0s")
+    after = (await client.get(first.headers["location"])).text
+    assert f"aigame:{bet}: paid 19.50 USD to aig-{user} (balance 109.50)" in after
+    assert f'data-key="aigame:{bet}"' not in after  # no longer placed, so no longer stale
     await client.post("/stale/apply", data=data)
-    assert "already paid, nothing moved" in (await client.get("/stale")).text
-    assert await console_core.balance("demo1", "USD") == 1009.5
-    assert reconciler.applied == [("aigame:ai-9", "console/fin")] * 2
+    assert "no longer placed (settled or cancelled): nothing to do" in (await client.get("/stale")).text
+    assert await reconciling.aigame.balance_of(user) == Decimal("109.50")
+    # AIGame's own payout, late, through its gateway: a replay, nothing moves.
+    assert await reconciling.late_payout(user, bet) == (200, "109.50")
+    assert await reconciling.aigame.balance_of(user) == Decimal("109.50")
+    assert await reconciled(console_core) == [("bet.reconciled.pay", f"aigame {bet}", "console/fin")]
     unknown = await client.post("/stale/apply", data={**data, "key": "aigame:nope"})
     assert unknown.status_code == 409 and "The reconciler did not apply aigame:nope" in unknown.text
+
+
+async def test_a_cancelled_bet_gets_its_stake_back_once(
+    client: httpx.AsyncClient, console_core: CoreHandle, reconciling: Reconciling
+) -> None:
+    user, bet = await reconciling.stuck_bet(2)  # AIGame: user cancelled
+    await sign_in(client, "fin")
+    page = await client.get("/stale", params={"older_than": "0s"})
+    assert "AIGame says user cancelled (2)" in page.text
+    await client.post("/stale/apply", data={"csrf_token": csrf_of(page.text), "key": f"aigame:{bet}"})
+    assert "cancelled: stake 10.00 USD back" in (await client.get("/stale")).text
+    assert await reconciling.aigame.balance_of(user) == Decimal("100.00")
+
+
+async def test_a_bad_threshold_is_one_line(client: httpx.AsyncClient) -> None:
+    await sign_in(client, "ann")
+    answer = await client.get("/stale", params={"older_than": "soon"}, headers={"accept": "text/html"})
+    assert answer.status_code == 400 and "Older than: &#39;soon&#39; is not a duration" in answer.text
 
 
 async def test_without_reconciliation_the_stale_page_says_so(settings: Settings, console_core: CoreHandle) -> None:

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from tests.support.core import CoreHandle
+from tests.support.reconciling import INTERVAL, Reconciling
 from tests.wallet_core.helpers import debit
-from tests.wallet_reconcile.conftest import INTERVAL, Reconciling
 from wallet_core.audit import AdminAudit
 from wallet_core.store.database import create_engine
 from wallet_reconcile.proposals import Proposal
