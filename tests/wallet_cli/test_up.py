@@ -99,7 +99,8 @@ def run_side_by_side(
         )
         for title, (script, _) in scripts.items()
     }
-    return {title: run.communicate(timeout=60) for title, run in runs.items()}
+    # Generous: each `wallet` command in the scripts starts a Python process (seconds on a loaded machine).
+    return {title: run.communicate(timeout=240) for title, run in runs.items()}
 
 
 def matches(expected: Any, actual: Any) -> bool:
