@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
@@ -66,11 +67,15 @@ async def test_a_dry_run_lists_and_apply_pays_exactly_once(
     assert "hrg:hrg-open" in listed[1] and "manual" in listed[1]
     assert await core.balance("stuck1", "USD") == Decimal("90")
 
+    # Each run is a new `wallet reconcile` process: one run keeps to the agent's interval, and two
+    # runs inside it would meet AIGame's 408004 (backed off and retried). Here they are apart.
+    await asyncio.sleep(simulated.interval_seconds)
     assert await reconcile(args("--older-than", "0s", "--apply"), settings, False) == 0
     applied = capsys.readouterr().out.splitlines()
     assert applied[-1].startswith("aigame:ai-stuck: paid 19.50 USD to stuck1")
     assert await core.balance("stuck1", "USD") == Decimal("109.50")
 
+    await asyncio.sleep(simulated.interval_seconds)
     assert await reconcile(args("--older-than", "0s", "--apply", "--provider", "aigame"), settings, False) == 0
     assert capsys.readouterr().out.strip() == "no bets left placed past the threshold"
     assert await core.balance("stuck1", "USD") == Decimal("109.50")
