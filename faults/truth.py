@@ -76,7 +76,7 @@ class Admin:
                     self._stub.GetBalance,
                     pb.GetBalanceRequest(player_id=player, currency=CURRENCY),
                     metadata=METADATA,
-                    timeout=5,
+                    timeout=30,  # as ListTransactions: the check runs right after the load, on a busy store
                 )
             )
             view.balances[player] = Decimal(balance.account.balance)
