@@ -14,6 +14,7 @@ from tests.wallet_core.helpers import credit, debit, refused, rollback
 from wallet_console import Settings
 from wallet_core.audit import AdminAudit
 from wallet_core.store.database import create_engine
+from wallet_reconcile.reconciler import Reconciler
 
 RAW = '{"user_id": "demo1", "bet_txn_id": "ai-1", "bet_amount": "10.00", "note": "<b>as sent</b>"}'
 
@@ -208,7 +209,7 @@ async def test_a_core_that_does_not_answer_is_one_line(settings: Settings, conso
 
 
 async def test_an_unexpected_failure_is_one_line(
-    settings: Settings, reconciler: FakeReconciler, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, reconciler: Reconciler, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from wallet_console import create_app
 

@@ -45,7 +45,6 @@ STAKE = Decimal("1.00")
 CONCURRENCY = 24
 PROVISIONAL = Provisional()
 CALLS = re.compile(r'^wallet_core_calls_total\{method="Debit",outcome="[^"]*"\} ([0-9.e+]+)$', re.MULTILINE)
-RETRIES = re.compile(r'^gateway_core_retries_total\{method="Debit",provider="aigame"\} ([0-9.e+]+)$', re.MULTILINE)
 
 
 @dataclass
@@ -66,10 +65,6 @@ class Stack:
     async def debits_answered(self, i: int) -> int:
         """Debit calls core `i` answered since it started (its Prometheus counter)."""
         return await counted(f"http://{LOOPBACK}:{self.metrics_ports[i]}/metrics", CALLS)
-
-    async def debits_retried(self) -> int:
-        """Debit calls the gateway tried again (after an answer that decided nothing)."""
-        return await counted(f"http://{LOOPBACK}:{self.gateway_port}/metrics", RETRIES)
 
 
 async def counted(url: str, counter: re.Pattern[str]) -> int:
@@ -203,10 +198,13 @@ async def test_calls_spread_over_both_cores_and_survive_one_killed_and_one_stopp
     load.milestone, load.reached = 350, asyncio.Event()  # a quarter into the next 600
     running = asyncio.create_task(load.run(600))
     await load.reached.wait()
+    taken_before_the_kill = await stack.debits_answered(1)
     await stack.cores[1].kill()
     await running
+    assert taken_before_the_kill > shares[1], "the killed core took no call of this load before it died"
+    # A call caught on the killed core is retried by the kit, or by gRPC itself when it
+    # had not left the gateway yet; on a quiet machine none may be caught at all. Either way none fails.
     assert load.failed == [], f"{len(load.failed)} provider requests failed, first: {load.failed[:3]}"
-    assert await stack.debits_retried() > 0, "no call was in flight on the killed core"
 
     await stack.start_core(1)  # back: taken again within a second of serving
     await asyncio.sleep(1.0)
