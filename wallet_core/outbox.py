@@ -88,8 +88,8 @@ class Outbox:
 
     async def measure_backlog(self) -> tuple[int, float]:
         """Sets the backlog's metrics and answers them: events waiting, the oldest one's age in seconds."""
-        async with self.engine.connect() as conn:
-            count, oldest = await store.backlog(conn)
+        # As every other statement: retried while SQLite is locked by a writer for a moment.
+        count, oldest = await in_transaction(self.engine, store.backlog)
         age = max((q.now() - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
         BACKLOG.set(count)
         OLDEST_AGE.set(age)
