@@ -30,7 +30,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -186,15 +186,6 @@ async def provider_figures(conn: AsyncConnection, since: datetime, until: dateti
     return [ProviderFigures(provider, currency, figures) for (provider, currency), figures in sorted(totals.items())]
 
 
-# A bet's completed debit, joined to tell each transaction's round and each open bet's.
-_debit = transactions.alias("bet_debit")
-
-
-def _debit_of(bet_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """At most one row per bet: the debit's key and the bet's key are both unique."""
-    return and_(_debit.c.bet_id == bet_id, _debit.c.kind == Kind.DEBIT.value, _debit.c.status == Status.COMPLETED.value)
-
-
 async def _round_figures(conn: AsyncConnection, since: datetime, until: datetime) -> list[RoundFigures]:
     tx = transactions
     is_debit = tx.c.kind == Kind.DEBIT.value
@@ -202,7 +193,7 @@ async def _round_figures(conn: AsyncConnection, since: datetime, until: datetime
     # Only the rollback that cancelled the bet touches an account; a repeated cancel has none.
     is_cancel = and_(tx.c.kind == Kind.ROLLBACK.value, tx.c.account_id.is_not(None))
     # Not labelled "round_id": PostgreSQL would read that name in GROUP BY as an ambiguous input column.
-    round_id = func.coalesce(_debit.c.round_id, tx.c.round_id).label("bet_round_id")
+    round_id = func.coalesce(q.bet_debit.c.round_id, tx.c.round_id).label("bet_round_id")
     query = (
         select(
             tx.c.provider,
@@ -216,7 +207,7 @@ async def _round_figures(conn: AsyncConnection, since: datetime, until: datetime
             # A rollback records the stake as its amount and stake - payouts taken back as its change.
             func.sum(case((is_cancel, tx.c.amount - tx.c.balance_change), else_=0)).label("reversed_payouts"),
         )
-        .select_from(tx.outerjoin(_debit, _debit_of(tx.c.bet_id)))
+        .select_from(tx.outerjoin(q.bet_debit, q.debit_of_bet(tx.c.bet_id)))
         .where(tx.c.status == Status.COMPLETED.value, tx.c.created_at >= since, tx.c.created_at < until)
         .group_by(tx.c.provider, tx.c.currency, round_id)
     )
@@ -240,9 +231,9 @@ async def _unsettled_bets(conn: AsyncConnection, until: datetime, older_than: ti
             bets.c.currency,
             bets.c.stake,
             bets.c.placed_at,
-            func.coalesce(_debit.c.round_id, "").label("bet_round_id"),
+            func.coalesce(q.bet_debit.c.round_id, "").label("bet_round_id"),
         )
-        .select_from(bets.outerjoin(_debit, _debit_of(bets.c.id)))
+        .select_from(bets.outerjoin(q.bet_debit, q.debit_of_bet(bets.c.id)))
         .where(bets.c.state == BetState.PLACED.value, bets.c.placed_at < until - older_than)
         .order_by(bets.c.placed_at, bets.c.id)
     )

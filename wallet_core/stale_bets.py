@@ -11,14 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from wallet_core.domain import BetState, Kind, Status
+from wallet_core.domain import BetState
 from wallet_core.store import queries as q
-from wallet_core.store.schema import bets, transactions
-
-_debit = transactions.alias("stale_debit")
+from wallet_core.store.schema import bets
 
 
 @dataclass(frozen=True)
@@ -41,9 +39,6 @@ async def stale_bets(
 ) -> list[StaleBet]:
     """Up to ``limit`` bets of ``provider`` still placed, placed before ``placed_before``, with an id
     above ``after_id``, by id."""
-    is_debit = and_(
-        _debit.c.bet_id == bets.c.id, _debit.c.kind == Kind.DEBIT.value, _debit.c.status == Status.COMPLETED.value
-    )
     query = (
         select(
             bets.c.id,
@@ -53,11 +48,11 @@ async def stale_bets(
             bets.c.currency,
             bets.c.stake,
             bets.c.placed_at,
-            func.coalesce(_debit.c.round_id, "").label("debit_round_id"),
-            func.coalesce(_debit.c.game_id, "").label("debit_game_id"),
-            func.coalesce(_debit.c.table_id, "").label("debit_table_id"),
+            func.coalesce(q.bet_debit.c.round_id, "").label("debit_round_id"),
+            func.coalesce(q.bet_debit.c.game_id, "").label("debit_game_id"),
+            func.coalesce(q.bet_debit.c.table_id, "").label("debit_table_id"),
         )
-        .select_from(bets.outerjoin(_debit, is_debit))
+        .select_from(bets.outerjoin(q.bet_debit, q.debit_of_bet(bets.c.id)))
         .where(
             bets.c.provider == provider,
             bets.c.state == BetState.PLACED.value,

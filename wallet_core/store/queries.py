@@ -8,7 +8,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BindParameter, Dialect, TypeDecorator, bindparam, func, insert, select, update
+from sqlalchemy import (
+    JSON,
+    BindParameter,
+    ColumnElement,
+    Dialect,
+    TypeDecorator,
+    and_,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -427,4 +439,16 @@ async def insert_sample(conn: AsyncConnection, provider: str, sample: bytes) -> 
                 .returning(raw_request_samples.c.id)
             )
         ).scalar_one()
+    )
+
+
+bet_debit = transactions.alias("bet_debit")
+"""The transactions table again, as the debit that placed a bet (joined with ``debit_of_bet``)."""
+
+
+def debit_of_bet(bet_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """``bet_debit`` is the completed debit of the bet: at most one row, the debit's key and the
+    bet's key being both unique."""
+    return and_(
+        bet_debit.c.bet_id == bet_id, bet_debit.c.kind == Kind.DEBIT.value, bet_debit.c.status == Status.COMPLETED.value
     )
