@@ -183,7 +183,7 @@ class Ledger:
         if self._fast_path is not None and request.reference_id:
             paid = await self._fast(self._fast_path.payout, request)
             if paid is not None:
-                return paid
+                return self._answered(paid)
         try:
             return await self._decided(lambda conn: self._credit(conn, request))
         except holds.PayoutToHold as held:
@@ -407,14 +407,20 @@ class Ledger:
     ) -> Outcome | None:
         """The usual debit (a new bet the balance covers, or its stored refusal when it does not)
         or payout (a new credit for a placed or settled bet) in one step of the store's fast path;
-        None sends every other case — replays, tombstones, other refusals, trouble — to the general
-        path, which decides it (an id the fast path did commit before trouble is found there as a
-        replay)."""
+        A replay, or a conflicting repeat, is answered from the stored transaction the fast path
+        finds under the key (rule 1, as ``_debit`` and ``_credit`` answer it). None sends every other
+        case — tombstones, other refusals, trouble — to the general path, which decides it (an id
+        the fast path did commit before trouble is found there as a replay)."""
+        assert self._fast_path is not None
         created = q.now()
         try:
             done = await statement(request, created)
         except UniqueKeyTaken:
-            return None
+            try:
+                existing = await self._fast_path.find(request.provider, request.kind, request.transaction_id)
+            except FastPathFailed:
+                return None
+            return None if existing is None else _replay(existing, request)
         except FastPathFailed as error:
             log.warning("fast-path %s failed, taking the general path: %s", request.kind.value, error)
             return None

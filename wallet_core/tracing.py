@@ -33,7 +33,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from wallet_core.domain import Bet, MoneyRequest
+from wallet_core.domain import Bet, Kind, MoneyRequest, Transaction
 from wallet_core.service import Metadata
 from wallet_core.store.fast_path import FastPath, FastPathFailed, Refused, UniqueKeyTaken, Written
 
@@ -167,6 +167,9 @@ class TracedFastPath:
             return await self._inner.payout(request, created_at)
         with self._span("payout", request) as span:
             return await self._decided(span, self._inner.payout(request, created_at))
+
+    async def find(self, provider: str, kind: Kind, transaction_id: str) -> Transaction | None:
+        return await self._inner.find(provider, kind, transaction_id)
 
     async def close(self) -> None:
         await self._inner.close()

@@ -25,7 +25,7 @@ from tests.support.ledger import open_ledger
 from wallet_core import chain
 from wallet_core.domain import Kind, MoneyRequest
 from wallet_core.store.database import create_engine
-from wallet_core.store.group_commit import DEBIT_BATCH
+from wallet_core.store.group_commit import DEBIT_BATCH, PAYOUT_BATCH
 from wallet_core.store.migrate import downgrade, upgrade
 
 OLD_CORES_DEBIT_BATCH = DEBIT_BATCH.replace(", $16", "")
@@ -367,7 +367,9 @@ async def test_0007_old_cores_store_text_and_new_cores_packed_requests(fresh_pos
     assert [tuple(r) for r in stored] == [("b1", "{}", None), ("b2", "", b"\x01\x05packed")]
 
 
-_FUNCTIONS_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0014_transaction_outbox")
+_FUNCTIONS_FROM_FILES = importlib.import_module("wallet_core.migrations.versions.0016_replays_lock_nothing")
+_OUTBOX = importlib.import_module("wallet_core.migrations.versions.0014_transaction_outbox")
+_LIMITS = importlib.import_module("wallet_core.migrations.versions.0013_player_limits")
 _HOLDS = importlib.import_module("wallet_core.migrations.versions.0012_payout_holds")
 _BLOCKED = importlib.import_module("wallet_core.migrations.versions.0011_blocked_players")
 _CHAINED = importlib.import_module("wallet_core.migrations.versions.0009_entries_hash_chain")
@@ -423,7 +425,7 @@ def test_a_changed_sql_file_needs_a_new_migration() -> None:
     here (and that migration refuses to install it) until a new migration takes the reading over."""
     versions = Path(wallet_core.store.__file__).parents[1] / "migrations" / "versions"
     readers = [path.stem for path in versions.glob("*.py") if "CHECKSUMS = " in path.read_text()]
-    assert readers == ["0014_transaction_outbox"]
+    assert readers == ["0016_replays_lock_nothing"]
     assert sorted(_FUNCTIONS_FROM_FILES.CHECKSUMS) == [f.name for f in SQL_FILES]
     for sql_file in SQL_FILES:
         assert hashlib.sha256(sql_file.read_bytes()).hexdigest() == _FUNCTIONS_FROM_FILES.CHECKSUMS[sql_file.name], (
@@ -432,7 +434,7 @@ def test_a_changed_sql_file_needs_a_new_migration() -> None:
         assert _FUNCTIONS_FROM_FILES.function_text(sql_file.name) == sql_file.read_text()
 
 
-def test_0014_refuses_a_file_that_is_not_the_text_it_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_0016_refuses_a_file_that_is_not_the_text_it_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(_FUNCTIONS_FROM_FILES.CHECKSUMS, "wallet_debit_batch.sql", "0" * 64)
     with pytest.raises(RuntimeError, match="needs a new migration"):
         _FUNCTIONS_FROM_FILES.function_text("wallet_debit_batch.sql")
@@ -565,7 +567,7 @@ async def test_0012_goes_back_to_0009s_payout_function_and_up_to_the_files(fresh
     payout = next(s for s in at_0011 if s.startswith("wallet_payout_batch(") and s.endswith(",bytea[])"))
     debit = next(s for s in at_0011 if s.startswith("wallet_debit_batch(") and s.endswith(",bytea[])"))
     assert _body(at_0011[payout]) == _body(_CHAINED.PAYOUT_BATCH)
-    assert _body(at_0011[debit]) == _body(_BLOCKED.DEBIT_BATCH) == _body(at_head[debit])
+    assert _body(at_0011[debit]) == _body(_BLOCKED.DEBIT_BATCH)
     assert _body(at_head[payout]) != _body(_CHAINED.PAYOUT_BATCH)
     await upgrade(fresh_postgres)
     assert await _functions(fresh_postgres) == at_head
@@ -593,6 +595,73 @@ async def test_0014_goes_back_to_no_outbox_and_up_to_the_files(fresh_postgres: s
     await upgrade(fresh_postgres)
     assert await _functions(fresh_postgres) == at_head
     assert await _columns(fresh_postgres, "outbox") == ["id", "transaction_row_id", "partition", "created_at"]
+
+
+async def _batch_item(connection: asyncpg.Connection, statement: str, transaction_id: str, reference_id: str) -> str:
+    """One item of 0.10 for p1 through a batch function; its outcome."""
+    now = datetime.now(UTC)
+    outcome: str = await connection.fetchval(
+        statement,
+        [10],
+        ["p1"],
+        ["USD"],
+        ["tests"],
+        [transaction_id],
+        [now],
+        ["h"],
+        [""],
+        [""],
+        [""],
+        [reference_id],
+        ["{}"],
+        [""],
+        ["tests"],
+        [now],
+        [None],
+    )
+    return outcome
+
+
+async def _replays_write(url: str) -> dict[str, bool]:
+    """For a replayed debit and a replayed payout: whether its batch, answering 'taken', wrote
+    anything (a transaction id assigned: a row locked or changed, a commit to flush)."""
+    connection = await _connect(url)
+    wrote = {}
+    try:
+        for kind, statement, reference in (("debit", DEBIT_BATCH, ""), ("payout", PAYOUT_BATCH, "b1")):
+            async with connection.transaction():
+                assert await _batch_item(connection, statement, f"{kind}-1", reference) == "taken"
+                wrote[kind] = await connection.fetchval("SELECT pg_current_xact_id_if_assigned()") is not None
+    finally:
+        await connection.close()
+    return wrote
+
+
+async def test_0016_a_replay_writes_nothing_and_goes_back(fresh_postgres: str) -> None:
+    await _player_p1_with_1_usd(fresh_postgres)
+    connection = await _connect(fresh_postgres)
+    try:
+        assert await _batch_item(connection, DEBIT_BATCH, "b1", "") == "written"
+        assert await _batch_item(connection, DEBIT_BATCH, "debit-1", "") == "written"
+        assert await _batch_item(connection, PAYOUT_BATCH, "payout-1", "b1") == "written"
+    finally:
+        await connection.close()
+    at_head = await _functions(fresh_postgres)
+    assert await _replays_write(fresh_postgres) == {"debit": False, "payout": False}
+    await downgrade(fresh_postgres, "0015")
+    functions = await _functions(fresh_postgres)
+    debit, payout = (
+        next(s for s in functions if s.startswith(f"{f}(") and s.endswith(",bytea[])"))
+        for f in (
+            "wallet_debit_batch",
+            "wallet_payout_batch",
+        )
+    )
+    assert _body(functions[debit]) == _body(_BLOCKED.DEBIT_BATCH)
+    assert _body(functions[payout]) == _body(_LIMITS.PAYOUT_BATCH)
+    assert await _replays_write(fresh_postgres) == {"debit": True, "payout": True}  # before: locked, undone
+    await upgrade(fresh_postgres)
+    assert await _functions(fresh_postgres) == at_head
 
 
 async def test_0009_an_account_a_core_before_it_opens_starts_an_empty_chain(fresh_postgres: str) -> None:

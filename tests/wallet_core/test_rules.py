@@ -288,7 +288,9 @@ async def a_cancelled_bets_id_repeated_is_its_replay_or_a_conflict(core: PathCor
     assert (error.code, error.reason) == (grpc.StatusCode.ALREADY_EXISTS, "IDEMPOTENCY_CONFLICT")
     assert await core.balance("p1", "USD") == Decimal("100.00")
     assert await transaction_count(core) == 2
-    assert core.fast_answers() in (None, ["written", "taken", "none"])
+    # The uncovered repeat: SQLite's writer finds the bet ('none'); PostgreSQL's batch finds the
+    # stored debit first ('taken'). Either way the ledger answers the conflict.
+    assert core.fast_answers() in (None, ["written", "taken", "none"], ["written", "taken", "taken"])
     await check_ledger(core)
 
 
@@ -747,7 +749,9 @@ async def payout_after_cancel_is_refused_and_recorded(core: PathCore) -> None:
     assert await core.balance("p1", "USD") == Decimal("100.00")
     stored = (await get_transaction(core, "w1", kind=pb.TRANSACTION_KIND_CREDIT)).transaction
     assert (stored.status, stored.error_reason) == (pb.TRANSACTION_STATUS_FAILED, "ALREADY_ROLLED_BACK")
-    assert core.fast_answers() in (None, ["written", "none", "none"])
+    # The repeat: SQLite's writer finds the bet cancelled ('none'); PostgreSQL's batch finds the
+    # stored refusal first ('taken'), answered as the general path would.
+    assert core.fast_answers() in (None, ["written", "none", "none"], ["written", "none", "taken"])
 
 
 @rule(6)
@@ -937,8 +941,10 @@ async def a_payout_past_the_multiple_is_held_and_paid_once_approved(core: PathCo
     assert (paid.replay, paid.transaction.balance_after, paid.transaction.bet.payout) == (False, "190.01", "100.01")
     replay = await credit(core, "w2", "p1", "40.01", ref="b1")
     assert replay.replay and replay.transaction.wallet_transaction_id == paid.transaction.wallet_transaction_id
-    # The fast path leaves every call with a held key to the general path, the replay included.
-    assert core.fast_answers() in (None, ["written", "written", "none", "none", "none", "none", "none"])
+    # The fast path leaves every call with a held key to the general path; the replay of the paid
+    # one is 'none' on SQLite, and 'taken' on PostgreSQL, whose batch finds the stored payout first.
+    held_key = ["written", "written", "none", "none", "none", "none"]
+    assert core.fast_answers() in (None, [*held_key, "none"], [*held_key, "taken"])
     await check_ledger(core)
 
 

@@ -26,7 +26,7 @@ from wallet.v1 import wallet_pb2_grpc
 from wallet_core.audit import AdminAudit
 from wallet_core.auth import Authenticator
 from wallet_core.bootstrap import fast_path_for
-from wallet_core.domain import Bet, MoneyRequest
+from wallet_core.domain import Bet, Kind, MoneyRequest, Transaction
 from wallet_core.ledger import Ledger, sample_saver
 from wallet_core.service import WalletService
 from wallet_core.store import queries
@@ -54,6 +54,9 @@ class RecordingFastPath:
 
     async def payout(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | None:
         return await self._recorded(self.store_path.payout(request, created_at))
+
+    async def find(self, provider: str, kind: Kind, transaction_id: str) -> Transaction | None:
+        return await self.store_path.find(provider, kind, transaction_id)
 
     async def close(self) -> None:
         await self.store_path.close()

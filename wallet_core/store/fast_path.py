@@ -5,7 +5,8 @@ one commit each (``group_commit``); SQLite one transaction on a writer thread (`
 
 A fast path answers what it wrote, or None ("not the usual case: nothing written"), or for a
 debit Refused (the balance did not cover it: the refusal is stored), or raises
-UniqueKeyTaken (the key exists: a replay, a conflict or a tombstone; nothing written) or
+UniqueKeyTaken (the key exists: a replay, a conflict or a tombstone; nothing written, and
+``find`` reads what holds it) or
 FastPathFailed (trouble: the general path decides, and finds as a replay whatever did commit).
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
-from wallet_core.domain import Bet, MoneyRequest
+from wallet_core.domain import Bet, Kind, MoneyRequest, Transaction
 
 
 class UniqueKeyTaken(Exception):
@@ -54,5 +55,10 @@ class FastPath(Protocol):
         """What was written and the bet as it now stands, when the payout was applied; None when
         the bet is missing, cancelled, another owner's, the balance would pass its limit, the payout
         would pass its provider's multiple of the stake or its key is held for review (``holds``)."""
+
+    async def find(self, provider: str, kind: Kind, transaction_id: str) -> Transaction | None:
+        """The transaction stored under the key, with its bet, read in one statement: what a call
+        that raised UniqueKeyTaken is answered from (a replay or a conflict); None when no
+        transaction holds it (a tombstone: the general path decides)."""
 
     async def close(self) -> None: ...

@@ -12,7 +12,8 @@ The ledger's rules for the common case, as the functions of migrations 0002, 000
 Calls that arrive while a batch is in flight go together as the next one (``store.batcher``):
 one statement, one round trip and one commit for all of them, each item decided on its own in a
 sub-block. Every other case leaves its item unwritten, and the ledger's general path decides it:
-replays, conflicting ids and tombstones (a unique key: UniqueKeyTaken), other refusals, no
+replays, conflicting ids and tombstones (a unique key: UniqueKeyTaken; ``find`` reads what holds
+it, so that a replay is answered without the general path), other refusals, no
 account, no such bet, a balance past its limit (None); a batch the database refuses as a whole
 (connection lost, a deadlock broken by PostgreSQL) fails each of its items with FastPathFailed,
 and the general path finds as a replay whatever did commit.
@@ -34,7 +35,8 @@ from typing import NamedTuple
 
 import asyncpg
 
-from wallet_core.domain import Bet, BetState, MoneyRequest
+from wallet_core.domain import Bet, BetState, Kind, MoneyRequest, Transaction
+from wallet_core.store import stored_by_key
 from wallet_core.store.batcher import Batcher
 from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
 from wallet_core.store.postgres_hosts import HostByHost, asyncpg_dsn, is_multi_host
@@ -146,6 +148,14 @@ class GroupCommit:
             utc(row["bet_cancelled_at"]),
         )
         return _stored(row), bet
+
+    async def find(self, provider: str, kind: Kind, transaction_id: str) -> Transaction | None:
+        try:
+            pool = await self._connections()
+            row = await pool.fetchrow(stored_by_key.POSTGRES, provider, kind.value, transaction_id)
+        except DRIVER_ERRORS as error:
+            raise FastPathFailed(f"{type(error).__name__}: {error}") from error
+        return None if row is None else stored_by_key.transaction(row)
 
     def _sender(self, statement: str) -> Callable[[list[_Call]], Awaitable[list[asyncpg.Record]]]:
         async def send(calls: list[_Call]) -> list[asyncpg.Record]:

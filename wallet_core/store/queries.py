@@ -5,8 +5,9 @@ No money rule lives here: ``wallet_core.ledger`` decides, these read and write.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -30,10 +31,18 @@ from wallet_core.store import raw_requests
 from wallet_core.store.schema import MAX_BALANCE, accounts, bets, currencies, entries, raw_request_samples, transactions
 
 
-def utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes: everything stored is UTC."""
+class Row(Protocol):
+    """A row read by SQLAlchemy, asyncpg or sqlite3 (as a dict): its columns by name."""
+
+    def __getitem__(self, name: str, /) -> Any: ...
+
+
+def utc(value: datetime | str | None) -> datetime | None:
+    """SQLite hands back naive datetimes (text, to its own driver): everything stored is UTC."""
     if value is None:
         return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -197,19 +206,20 @@ async def append_entry(
 # --- bets ------------------------------------------------------------------------------------
 
 
-def _bet(row: RowMapping) -> Bet:
+def bet_of(row: Row, prefix: str = "") -> Bet:
+    """The bet of a row of ``bets``, its columns named ``prefix`` + column (a join's)."""
     return Bet(
-        id=row["id"],
-        provider=row["provider"],
-        transaction_id=row["transaction_id"],
-        player_id=row["player_id"],
-        currency=row["currency"],
-        state=BetState(row["state"]),
-        stake=row["stake"],
-        payout=row["payout"],
-        placed_at=utc(row["placed_at"]),
-        settled_at=utc(row["settled_at"]),
-        cancelled_at=utc(row["cancelled_at"]),
+        id=row[prefix + "id"],
+        provider=row[prefix + "provider"],
+        transaction_id=row[prefix + "transaction_id"],
+        player_id=row[prefix + "player_id"],
+        currency=row[prefix + "currency"],
+        state=BetState(row[prefix + "state"]),
+        stake=row[prefix + "stake"],
+        payout=row[prefix + "payout"],
+        placed_at=utc(row[prefix + "placed_at"]),
+        settled_at=utc(row[prefix + "settled_at"]),
+        cancelled_at=utc(row[prefix + "cancelled_at"]),
     )
 
 
@@ -218,12 +228,12 @@ async def find_bet(conn: AsyncConnection, provider: str, transaction_id: str, *,
     if lock:
         query = query.with_for_update()  # ignored by SQLite, whose BEGIN IMMEDIATE already serializes
     row = (await conn.execute(query)).mappings().first()
-    return _bet(row) if row else None
+    return bet_of(row) if row else None
 
 
 async def bet_by_id(conn: AsyncConnection, bet_id: int) -> Bet | None:
     row = (await conn.execute(select(bets).where(bets.c.id == bet_id))).mappings().first()
-    return _bet(row) if row else None
+    return bet_of(row) if row else None
 
 
 async def insert_bet(
@@ -279,7 +289,7 @@ async def settle_bet(conn: AsyncConnection, bet_id: int, payout: int) -> Bet:
         .mappings()
         .one()
     )
-    return _bet(row)
+    return bet_of(row)
 
 
 async def cancel_bet(conn: AsyncConnection, bet_id: int) -> Bet:
@@ -299,13 +309,15 @@ async def cancel_bet(conn: AsyncConnection, bet_id: int) -> Bet:
         .mappings()
         .one()
     )
-    return _bet(row)
+    return bet_of(row)
 
 
 # --- transactions ----------------------------------------------------------------------
 
 
-def _transaction(row: RowMapping, bet: Bet | None = None) -> Transaction:
+def transaction_of(row: Row, bet: Bet | None = None) -> Transaction:
+    """The transaction of a row of ``transactions``, read through SQLAlchemy or a driver alone
+    (asyncpg hands JSON back as text)."""
     created = utc(row["created_at"])
     assert created is not None
     return Transaction(
@@ -323,16 +335,20 @@ def _transaction(row: RowMapping, bet: Bet | None = None) -> Transaction:
         game_id=row["game_id"],
         table_id=row["table_id"],
         reference_id=row["reference_id"],
-        details=row["details"] or {},
+        details=_json(row["details"]) or {},
         event_time=utc(row["event_time"]),
         created_at=created,
         request_hash=row["request_hash"],
         error_reason=row["error_reason"],
-        error_metadata=row["error_metadata"],
+        error_metadata=_json(row["error_metadata"]),
         account_id=row["account_id"],
         bet_id=row["bet_id"],
         bet=bet,
     )
+
+
+def _json(value: str | dict[str, Any] | None) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
 
 
 async def find_transaction(conn: AsyncConnection, provider: str, kind: Kind, transaction_id: str) -> Transaction | None:
@@ -352,13 +368,13 @@ async def find_transaction(conn: AsyncConnection, provider: str, kind: Kind, tra
     if row is None:
         return None
     bet = await bet_by_id(conn, row["bet_id"]) if row["bet_id"] is not None else None
-    return _transaction(row, bet)
+    return transaction_of(row, bet)
 
 
 async def bet_transactions(conn: AsyncConnection, bet_id: int) -> list[Transaction]:
     bet = await bet_by_id(conn, bet_id)
     rows = await conn.execute(select(transactions).where(transactions.c.bet_id == bet_id).order_by(transactions.c.id))
-    return [_transaction(r, bet) for r in rows.mappings()]
+    return [transaction_of(r, bet) for r in rows.mappings()]
 
 
 async def list_transactions(
@@ -381,8 +397,8 @@ async def transactions_with_bets(conn: AsyncConnection, found: list[RowMapping])
     bets_by_id: dict[int, Bet] = {}
     if bet_ids:
         found_bets = await conn.execute(select(bets).where(bets.c.id.in_(bet_ids)))
-        bets_by_id = {r["id"]: _bet(r) for r in found_bets.mappings()}
-    return [_transaction(r, bets_by_id.get(r["bet_id"])) for r in found]
+        bets_by_id = {r["id"]: bet_of(r) for r in found_bets.mappings()}
+    return [transaction_of(r, bets_by_id.get(r["bet_id"])) for r in found]
 
 
 async def insert_transaction(conn: AsyncConnection, values: dict[str, Any]) -> tuple[int, datetime]:

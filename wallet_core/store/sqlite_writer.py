@@ -11,8 +11,8 @@ SQLite works). The rules are the ledger's (``fast_path``):
   add to the balance, store the transaction and its chained entry (none for 0); a payout past its
   provider's multiple of the stake, or one held already, is not the usual case (``holds``).
 Anything else writes nothing: no account or no such bet (None), a key seen before (UNIQUE
-fails: UniqueKeyTaken), a balance past its limit (the CHECK fails: None), a locked or broken
-database (FastPathFailed).
+fails: UniqueKeyTaken; ``find`` reads, on the same thread, what holds it), a balance past its
+limit (the CHECK fails: None), a locked or broken database (FastPathFailed).
 
 Group commit: whenever the thread is free it takes every write waiting (at most ``max_batch``) and
 applies them in their order of arrival in ONE transaction (BEGIN IMMEDIATE ... COMMIT), each
@@ -43,7 +43,8 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from wallet_core import chain
-from wallet_core.domain import Bet, BetState, MoneyRequest
+from wallet_core.domain import Bet, BetState, Kind, MoneyRequest, Transaction
+from wallet_core.store import stored_by_key
 from wallet_core.store.database import SQLITE_PRAGMAS, json_text
 from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
 from wallet_core.store.raw_requests import RawRequests
@@ -142,6 +143,9 @@ class SqliteWriter:
     async def payout(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | None:
         raw = await self._raw_requests.columns(request.provider, request.raw_request)
         return await self._submit(lambda db: _payout(db, request, raw, created_at))
+
+    async def find(self, provider: str, kind: Kind, transaction_id: str) -> Transaction | None:
+        return await self._submit(lambda db: _find(db, provider, kind, transaction_id))
 
     async def close(self) -> None:
         """Answer every write already submitted (the thread finishes them), then close the
@@ -476,6 +480,14 @@ def _transaction(
         at,
         raw[1],
     )
+
+
+def _find(db: sqlite3.Connection, provider: str, kind: Kind, transaction_id: str) -> Transaction | None:
+    cursor = db.execute(stored_by_key.SQLITE, (provider, kind.value, transaction_id))
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return stored_by_key.transaction(dict(zip([column[0] for column in cursor.description], row, strict=True)))
 
 
 def _text(value: datetime) -> str:

@@ -12,9 +12,10 @@ account's id modulo 64; ``outbox_leases`` one row per partition, the relay that 
 when. A trigger, not the write paths themselves, writes the row: the general path, PostgreSQL's
 batch functions and SQLite's writer thread all insert into ``transactions``, and so does any path
 added later; none can forget its event. On PostgreSQL the trigger calls ``wallet_outbox_enqueue``,
-which this revision installs from ``wallet_core/store/sql/`` with the other files, to the letter, each
-file's SHA-256 recorded below (0009, 0011 and 0013 hold the text they installed, frozen; the batch
-functions are unchanged). SQLite's trigger holds its statement itself.
+which this revision installed from ``wallet_core/store/sql/`` with the other files when it ran; since
+0016 took the reading over, it installs the text it read (the hash as 0009 froze it, the debit
+function as 0011 did, the payout function as 0013 did, and ``wallet_outbox_enqueue`` frozen below;
+the batch functions were unchanged). SQLite's trigger holds its statement itself.
 
 A core before this revision keeps working: its writes fire the trigger too. The downgrade drops
 the triggers, the function and the tables (events not yet published are lost with them: drain the
@@ -23,8 +24,7 @@ relay first).
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
+import importlib
 
 import sqlalchemy as sa
 from alembic import op
@@ -36,16 +36,6 @@ depends_on = None
 
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 PARTITIONS = 64
-
-SQL_FILES = Path(__file__).resolve().parents[2] / "store" / "sql"
-CHECKSUMS = {
-    "wallet_entry_hash.sql": "b90ff40ad5ff25ea5b9489dfaf746bcb717b71a5de626c9ad3201d37b895364d",
-    "wallet_debit_batch.sql": "79bba0e91bac23e0f3aa4430d01f963e3d79527d8af1eab829ac1e0177759165",
-    "wallet_payout_batch.sql": "175faa23f1f9bd829b18afb19d7ff7e790ee31689136b21034337af6d82f6392",
-    "wallet_outbox_enqueue.sql": "9238444e6c00e4a040823c20558d709c714c481a27ea6c1a5d4e57b41e84c208",
-}
-"""Each file this revision installs, in this order (the batch functions call the hash), and the
-SHA-256 of the text it installs."""
 
 POSTGRES_TRIGGER = """
 CREATE TRIGGER transactions_outbox AFTER INSERT ON transactions
@@ -62,17 +52,6 @@ BEGIN
                              0) % {PARTITIONS}, NEW.created_at);
 END
 """
-
-
-def function_text(name: str) -> str:
-    """The file's text, if it is still the text this revision recorded."""
-    text = (SQL_FILES / name).read_bytes()
-    if hashlib.sha256(text).hexdigest() != CHECKSUMS[name]:
-        raise RuntimeError(
-            f"{SQL_FILES / name} is not the text migration 0014 installs: a changed function "
-            "needs a new migration (docs/operations.md, 'Changing a PostgreSQL function')"
-        )
-    return text.decode()
 
 
 def upgrade() -> None:
@@ -94,8 +73,13 @@ def upgrade() -> None:
     )
     op.bulk_insert(leases, [{"partition": p, "relay": None, "expires_at": None} for p in range(PARTITIONS)])
     if op.get_bind().dialect.name == "postgresql":
-        for name in CHECKSUMS:
-            op.execute(function_text(name))
+        chained = importlib.import_module("wallet_core.migrations.versions.0009_entries_hash_chain")
+        blocking = importlib.import_module("wallet_core.migrations.versions.0011_blocked_players")
+        limiting = importlib.import_module("wallet_core.migrations.versions.0013_player_limits")
+        op.execute(chained.ENTRY_HASH)
+        op.execute(blocking.DEBIT_BATCH)
+        op.execute(limiting.PAYOUT_BATCH)
+        op.execute(OUTBOX_ENQUEUE)
         op.execute(POSTGRES_TRIGGER)
     else:
         op.execute(SQLITE_TRIGGER)
@@ -112,3 +96,23 @@ def downgrade() -> None:
 
 def _postgres() -> bool:
     return op.get_bind().dialect.name == "postgresql"
+
+
+# wallet_core/store/sql/wallet_outbox_enqueue.sql as this revision installed it, to the letter.
+OUTBOX_ENQUEUE = """CREATE OR REPLACE FUNCTION wallet_outbox_enqueue()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+-- The event of a committed transaction (the trigger leaves refusals out), in the transaction that
+-- stored it: no event without its money, no money without its event, whichever path wrote it.
+-- Its partition keeps one account's events with one relay (wallet_core/store/schema.py): a
+-- transaction that moved no money names no account (a tombstone, a repeated cancel), and is looked up.
+BEGIN
+    INSERT INTO outbox (transaction_row_id, partition, created_at)
+    VALUES (NEW.id, coalesce(NEW.account_id,
+                             (SELECT id FROM accounts WHERE player_id = NEW.player_id AND currency = NEW.currency),
+                             0) % 64, NEW.created_at);
+    RETURN NULL;
+END
+$function$
+"""

@@ -34,6 +34,13 @@ BEGIN
         key := length(player_ids[i]) || ':' || player_ids[i] || currency_codes[i];
         h := array_position(held_keys, key);
         BEGIN
+            -- Rule 1 before anything is locked or written: a request whose key is stored (a replay, a
+            -- conflicting id, a stored refusal) is the ledger's to answer ('taken'), and a batch of
+            -- such requests stays read-only: no row lock, no WAL, no commit to flush.
+            IF EXISTS (SELECT 1 FROM transactions WHERE provider = providers[i] AND kind = 'debit'
+                    AND transaction_id = transaction_ids[i]) THEN
+                RAISE unique_violation;
+            END IF;
             -- The transaction's id first: the entry's chain hash names it, and the account's first
             -- write below moves the head on with the balance (one write of the row, not two).
             stored_id := nextval(transaction_id_sequence);

@@ -19,13 +19,23 @@ DECLARE
     head bytea;
     transaction_id_sequence regclass := pg_get_serial_sequence('transactions', 'id');
 BEGIN
-    -- Every bet first, in one order: never wait for a bet while holding an account.
+    -- Every bet first, in one order: never wait for a bet while holding an account. A payout whose
+    -- key is stored already (a replay) locks nothing: the loop leaves it to the ledger.
     PERFORM 1 FROM bets
-    WHERE (provider, transaction_id) IN (SELECT p, t FROM unnest(providers, reference_ids) AS paid (p, t))
+    WHERE (provider, transaction_id) IN (
+        SELECT p, t FROM unnest(providers, reference_ids, transaction_ids) AS paid (p, t, k)
+        WHERE NOT EXISTS (SELECT 1 FROM transactions x WHERE x.provider = p AND x.kind = 'credit'
+            AND x.transaction_id = k))
     ORDER BY id FOR UPDATE;
     FOR i IN 1 .. coalesce(array_length(amounts, 1), 0) LOOP
         outcome := 'none';
         BEGIN
+            -- Rule 1 before anything is locked or written: a request whose key is stored (a replay or
+            -- a conflicting id) is the ledger's to answer ('taken').
+            IF EXISTS (SELECT 1 FROM transactions WHERE provider = providers[i] AND kind = 'credit'
+                    AND transaction_id = transaction_ids[i]) THEN
+                RAISE unique_violation;
+            END IF;
             -- Rules 6 and 7: only a placed or settled bet of this player and currency is paid; a
             -- cancelled bet, a tombstone or no bet at all leaves the item to the general path.
             UPDATE bets SET state = 'settled', payout = payout + amounts[i], settled_at = created_ats[i]
