@@ -406,7 +406,7 @@ class Ledger:
         request: MoneyRequest,
     ) -> Outcome | None:
         """The usual debit (a new bet the balance covers, or its stored refusal when it does not)
-        or payout (a new credit for a placed or settled bet) in one step of the store's fast path;
+        or payout (a new credit for a placed or settled bet) in one step of the store's fast path.
         A replay, or a conflicting repeat, is answered from the stored transaction the fast path
         finds under the key (rule 1, as ``_debit`` and ``_credit`` answer it). None sends every other
         case — tombstones, other refusals, trouble — to the general path, which decides it (an id
