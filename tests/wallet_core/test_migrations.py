@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -72,30 +73,11 @@ async def _player_p1_with_1_usd(url: str) -> None:
 
 
 async def _uncovered_debit(url: str, transaction_id: str) -> str:
-    """wallet_debit_batch's outcome for a debit of 2.00 against p1's 1.00."""
+    """wallet_debit_batch's outcome for a debit of 2.00 against p1's 1.00, called as cores before
+    0007 call it (without the packed raw requests)."""
     connection = await _connect(url)
     try:
-        now = datetime.now(UTC)
-        row = await connection.fetchrow(
-            OLD_CORES_DEBIT_BATCH,
-            [200],
-            ["p1"],
-            ["USD"],
-            ["tests"],
-            [transaction_id],
-            [now],
-            ["h"],
-            [""],
-            [""],
-            [""],
-            [""],
-            ["{}"],
-            ["{}"],
-            ["tests"],
-            [now],
-        )
-        assert row is not None
-        return str(row["outcome"])
+        return await _batch_item(connection, OLD_CORES_DEBIT_BATCH, transaction_id, "", cents=200)
     finally:
         await connection.close()
 
@@ -597,28 +579,15 @@ async def test_0014_goes_back_to_no_outbox_and_up_to_the_files(fresh_postgres: s
     assert await _columns(fresh_postgres, "outbox") == ["id", "transaction_row_id", "partition", "created_at"]
 
 
-async def _batch_item(connection: asyncpg.Connection, statement: str, transaction_id: str, reference_id: str) -> str:
-    """One item of 0.10 for p1 through a batch function; its outcome."""
+async def _batch_item(
+    connection: asyncpg.Connection, statement: str, transaction_id: str, reference_id: str, *, cents: int = 10
+) -> str:
+    """One item for p1 through a batch function (as cores before 0007 call it if ``statement`` has
+    15 parameters); its outcome."""
     now = datetime.now(UTC)
-    outcome: str = await connection.fetchval(
-        statement,
-        [10],
-        ["p1"],
-        ["USD"],
-        ["tests"],
-        [transaction_id],
-        [now],
-        ["h"],
-        [""],
-        [""],
-        [""],
-        [reference_id],
-        ["{}"],
-        [""],
-        ["tests"],
-        [now],
-        [None],
-    )
+    items: list[list[Any]] = [[cents], ["p1"], ["USD"], ["tests"], [transaction_id], [now], ["h"], [""], [""], [""]]
+    items += [[reference_id], ["{}"], ["{}"], ["tests"], [now], [None]]
+    outcome: str = await connection.fetchval(statement, *items[: statement.count("$")])
     return outcome
 
 
