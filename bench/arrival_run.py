@@ -1,7 +1,7 @@
 """The constant-arrival section (docs/performance.md, "Latency at a constant arrival rate"): the
 AIGame gateway's capacity measured closed-loop (at the gateway cases' most connections: 64), then
-bets sent on schedule (`bench.arrival`) at 50 % and 80 % of it, with p50/p99/p99.9 as the provider
-sees them."""
+bets sent on schedule (`bench.arrival`) at 25 %, 50 % and 80 % of it, with p50/p99/p99.9 as the
+provider sees them."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from devstack.ports import free_port
 from devstack.processes import ServerFailed
 from devstack.wallet import start_gateway
 
-SHARES = (0.5, 0.8)
+SHARES = (0.25, 0.5, 0.8)
 TARGET_P99_MS = {0.5: 10.0, 0.8: 30.0}
+"""The issue's targets; 25 % has none: it shows where the p99 stands with half the machine idle."""
 POOL = 256  # keep-alive connections the paced bets take turns on; a wait for one counts as latency
 
 
@@ -103,12 +104,12 @@ def _notes(row: Row, share: float, capacity: float, extra: dict[str, Any]) -> di
 
 def targets(rows: list[Row]) -> list[Target]:
     out = []
-    for share in SHARES:
+    for share, limit in TARGET_P99_MS.items():
         name = f"AIGame at {share:.0%} of capacity, constant arrival: p99"
         row = next((r for r in rows if r.section == f"arrival-{int(share * 100)}"), None)
         if row is None:
             continue
-        p99, limit = row.latency["p99_ms"], TARGET_P99_MS[share]
+        p99 = row.latency["p99_ms"]
         out.append(Target(name, f"<= {limit:g} ms", f"{p99:.2f} ms", MET if p99 <= limit else NOT_MET))
     if not out and any(r.section == "arrival-capacity" for r in rows):
         out.append(Target("AIGame constant arrival", "p99 targets", "not run", NOT_MEASURED))

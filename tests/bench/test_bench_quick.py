@@ -51,7 +51,7 @@ def test_quick_run_writes_its_figures_and_never_overdraws(tmp_path: Path) -> Non
     sections = {row["section"] for row in results["rows"]}
     assert {"echo", "echo-grpcio", "core", "hot", "sqlite"} <= sections
     assert "gateway" in sections or any(s["section"] == "gateway" for s in results["skipped"])
-    assert {"arrival-capacity", "arrival-50", "arrival-80"} <= sections or any(
+    assert {"arrival-capacity", "arrival-25", "arrival-50", "arrival-80"} <= sections or any(
         s["section"] == "arrival" for s in results["skipped"]
     )  # the constant-arrival cases (bench.arrival)
     assert any(s["section"] == "driver" for s in results["skipped"])  # the driver baseline needs PostgreSQL
