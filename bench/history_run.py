@@ -31,7 +31,9 @@ from wallet_core.store.database import create_engine
 from wallet_core.verify import find_mismatches, walk_chains
 
 MONTHS_OLD = timedelta(days=30)  # a replay of a debit at least this old
-REPLAY_CONCURRENCY = 4  # a provider's retries trickle in: latency, not throughput
+REPLAY_CONCURRENCIES = (4, 1)
+"""A provider's retries trickle in: latency, not throughput. At 4 in flight (the target's case) the
+replays keep this machine's two cores busy; one at a time shows the path's own latency."""
 
 
 async def fill(bench: Bench, store: Store) -> history.Filled:
@@ -86,7 +88,8 @@ async def measure(bench: Bench, cores: Cores, filled: history.Filled) -> None:
         empty = Ledger("empty", empty_store, empty_cores, empty_server.backend_pids)
         full = Ledger("filled", bench.store, cores, bench.db_pids(bench.store))
         await _debits(bench, empty, full)
-        await _replays(bench, empty, full, filled)
+        for concurrency in REPLAY_CONCURRENCIES:
+            await _replays(bench, empty, full, filled, concurrency)
     finally:
         await empty_cores.stop()
         await empty_server.drop()
@@ -179,9 +182,10 @@ async def _recent(store: Store, count: int) -> list[str]:
     return [_debit_message(payloads.PROVIDER, t, player, history.amount_text(int(a))) for t, player, a in rows]
 
 
-async def _replays(bench: Bench, empty: Ledger, full: Ledger, filled: history.Filled) -> None:
+async def _replays(bench: Bench, empty: Ledger, full: Ledger, filled: history.Filled, concurrency: int) -> None:
     """Debits sent again, each answered from its stored row: months old on the filled ledger, minutes
-    old on the empty one (the same path: what the history's size adds), in alternating rounds."""
+    old on the empty one (the same path: what the history's size adds), in alternating rounds,
+    ``concurrency`` in flight."""
     old = _months_old(filled)
     messages = {"filled": old, "empty": await _recent(empty.store, len(old))}
     tokens = {"filled": configs.HISTORY_TOKEN, "empty": configs.BENCH_TOKEN}
@@ -193,12 +197,12 @@ async def _replays(bench: Bench, empty: Ledger, full: Ledger, filled: history.Fi
         for r in range(rounds):
             part = given[r * share : (r + 1) * share]
             task = grpc_task(
-                f"hist-replay-{which}-r{r}",
+                f"hist-replay-{which}-c{concurrency}-r{r}",
                 (empty if which == "empty" else full).cores.address,
-                concurrency=REPLAY_CONCURRENCY,
+                concurrency=concurrency,
                 requests=len(part),
                 warmup=0,
-                connections=REPLAY_CONCURRENCY,
+                connections=concurrency,
                 players=bench.plan.players,
                 token=tokens[which],
                 max_seconds=bench.plan.case_seconds,
@@ -206,7 +210,10 @@ async def _replays(bench: Bench, empty: Ledger, full: Ledger, filled: history.Fi
             task["messages"] = part
             tasks[which].append(task)
     labels = {"empty": "replay of a minutes-old Debit, empty ledger", "filled": "replay of a months-old Debit"}
-    await _alternate(bench, "history-replay", labels, tasks, (empty, full))
+    if concurrency == 1:
+        labels = {which: f"{label}, one at a time" for which, label in labels.items()}
+    section = "history-replay" if concurrency == REPLAY_CONCURRENCIES[0] else f"history-replay-c{concurrency}"
+    await _alternate(bench, section, labels, tasks, (empty, full))
 
 
 async def _report(bench: Bench, filled: history.Filled) -> None:
