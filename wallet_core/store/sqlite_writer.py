@@ -11,8 +11,8 @@ SQLite works). The rules are the ledger's (``fast_path``):
   add to the balance, store the transaction and its chained entry (none for 0); a payout past its
   provider's multiple of the stake, or one held already, is not the usual case (``holds``).
 Anything else writes nothing: no account or no such bet (None), a key seen before (UNIQUE
-fails: UniqueKeyTaken; ``find`` reads, on the same thread, what holds it), a balance past its
-limit (the CHECK fails: None), a locked or broken database (FastPathFailed).
+fails: UniqueKeyTaken; ``find`` reads what holds it, on a reader thread of its own), a balance
+past its limit (the CHECK fails: None), a locked or broken database (FastPathFailed).
 
 Group commit: whenever the thread is free it takes every write waiting (at most ``max_batch``) and
 applies them in their order of arrival in ONE transaction (BEGIN IMMEDIATE ... COMMIT), each
@@ -34,6 +34,7 @@ JSON as ``database.json_text``), so that every other reader sees one format.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import queue
 import sqlite3
@@ -135,6 +136,11 @@ class SqliteWriter:
         self._thread: threading.Thread | None = None  # started by the first write
         self._closed = False
         self._connection: sqlite3.Connection | None = None  # opened, used and closed on the thread
+        # A replay's read (``find``) on a thread and connection of its own: a read in WAL mode takes
+        # no lock, where one on the writer's thread would hold the write lock for it (BEGIN
+        # IMMEDIATE) and, under a provider's retries, starve the general path's transactions.
+        self._reader = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-reader")
+        self._read_connection: sqlite3.Connection | None = None  # opened, used and closed on the reader
 
     async def debit(self, request: MoneyRequest, created_at: datetime) -> tuple[Written, Bet] | Refused | None:
         raw = await self._raw_requests.columns(request.provider, request.raw_request)
@@ -145,7 +151,13 @@ class SqliteWriter:
         return await self._submit(lambda db: _payout(db, request, raw, created_at))
 
     async def find(self, provider: str, kind: Kind, transaction_id: str) -> Transaction | None:
-        return await self._submit(lambda db: _find(db, provider, kind, transaction_id))
+        if self._closed:
+            raise FastPathFailed("the SQLite writer is closed")
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._reader, self._find, provider, kind, transaction_id)
+        except sqlite3.Error as error:
+            raise FastPathFailed(f"{type(error).__name__}: {error}") from error
 
     async def close(self) -> None:
         """Answer every write already submitted (the thread finishes them), then close the
@@ -153,6 +165,8 @@ class SqliteWriter:
         if self._closed:
             return
         self._closed = True
+        await asyncio.get_running_loop().run_in_executor(self._reader, self._close_reader)
+        self._reader.shutdown()
         if self._thread is None:
             return
         loop = asyncio.get_running_loop()
@@ -253,6 +267,25 @@ class SqliteWriter:
         if self._connection is not None:
             connection, self._connection = self._connection, None
             with contextlib.suppress(sqlite3.Error):  # broken already: SQLite rolls back what it did not commit
+                connection.close()
+
+    # --- on the reader thread ------------------------------------------------------------
+
+    def _find(self, provider: str, kind: Kind, transaction_id: str) -> Transaction | None:
+        if self._read_connection is None:
+            connection = sqlite3.connect(self._path, isolation_level=None, cached_statements=4)
+            connection.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
+            self._read_connection = connection
+        cursor = self._read_connection.execute(stored_by_key.SQLITE, (provider, kind.value, transaction_id))
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return stored_by_key.transaction(dict(zip([column[0] for column in cursor.description], row, strict=True)))
+
+    def _close_reader(self) -> None:
+        if self._read_connection is not None:
+            connection, self._read_connection = self._read_connection, None
+            with contextlib.suppress(sqlite3.Error):
                 connection.close()
 
 
@@ -480,14 +513,6 @@ def _transaction(
         at,
         raw[1],
     )
-
-
-def _find(db: sqlite3.Connection, provider: str, kind: Kind, transaction_id: str) -> Transaction | None:
-    cursor = db.execute(stored_by_key.SQLITE, (provider, kind.value, transaction_id))
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    return stored_by_key.transaction(dict(zip([column[0] for column in cursor.description], row, strict=True)))
 
 
 def _text(value: datetime) -> str:
