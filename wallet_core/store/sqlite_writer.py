@@ -48,6 +48,7 @@ from wallet_core.domain import Bet, BetState, Kind, MoneyRequest, Transaction
 from wallet_core.store import stored_by_key
 from wallet_core.store.database import SQLITE_PRAGMAS, json_text
 from wallet_core.store.fast_path import FastPathFailed, Refused, UniqueKeyTaken, Written
+from wallet_core.store.queries import utc
 from wallet_core.store.raw_requests import RawRequests
 
 T = TypeVar("T")
@@ -275,12 +276,10 @@ class SqliteWriter:
         if self._read_connection is None:
             connection = sqlite3.connect(self._path, isolation_level=None, cached_statements=4)
             connection.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
+            connection.row_factory = sqlite3.Row  # columns by name, as stored_by_key reads them
             self._read_connection = connection
-        cursor = self._read_connection.execute(stored_by_key.SQLITE, (provider, kind.value, transaction_id))
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return stored_by_key.transaction(dict(zip([column[0] for column in cursor.description], row, strict=True)))
+        row = self._read_connection.execute(stored_by_key.SQLITE, (provider, kind.value, transaction_id)).fetchone()
+        return None if row is None else stored_by_key.transaction(row)
 
     def _close_reader(self) -> None:
         if self._read_connection is not None:
@@ -444,9 +443,9 @@ def _payout(db: sqlite3.Connection, request: MoneyRequest, raw: _Raw, created_at
         BetState.SETTLED,
         stake,
         payout,
-        _datetime(placed_at),
-        _datetime(settled_at),
-        _datetime(cancelled_at),
+        utc(placed_at),
+        utc(settled_at),
+        utc(cancelled_at),
     )
     return written, bet
 
@@ -518,7 +517,3 @@ def _transaction(
 def _text(value: datetime) -> str:
     """A datetime as SQLAlchemy stores it in SQLite: UTC, no offset, microseconds."""
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _datetime(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
