@@ -32,8 +32,9 @@ from wallet_core.verify import find_mismatches, walk_chains
 
 MONTHS_OLD = timedelta(days=30)  # a replay of a debit at least this old
 REPLAY_CONCURRENCIES = (4, 1)
-"""A provider's retries trickle in: latency, not throughput. At 4 in flight (the target's case) the
-replays keep this machine's two cores busy; one at a time shows the path's own latency."""
+"""A provider's retries trickle in: one at a time is the path's own latency. At 4 in flight, sent as
+fast as they are answered, the replays keep this machine's two cores busy: the p99 is then also the
+wait for a core. The target is checked on both."""
 
 
 async def fill(bench: Bench, store: Store) -> history.Filled:
@@ -210,10 +211,16 @@ async def _replays(bench: Bench, empty: Ledger, full: Ledger, filled: history.Fi
             task["messages"] = part
             tasks[which].append(task)
     labels = {"empty": "replay of a minutes-old Debit, empty ledger", "filled": "replay of a months-old Debit"}
-    if concurrency == 1:
-        labels = {which: f"{label}, one at a time" for which, label in labels.items()}
-    section = "history-replay" if concurrency == REPLAY_CONCURRENCIES[0] else f"history-replay-c{concurrency}"
-    await _alternate(bench, section, labels, tasks, (empty, full))
+    labels = {which: f"{label}, {_in_flight(concurrency)}" for which, label in labels.items()}
+    await _alternate(bench, _replay_section(concurrency), labels, tasks, (empty, full))
+
+
+def _replay_section(concurrency: int) -> str:
+    return "history-replay" if concurrency == REPLAY_CONCURRENCIES[0] else f"history-replay-c{concurrency}"
+
+
+def _in_flight(concurrency: int) -> str:
+    return "one at a time" if concurrency == 1 else f"{concurrency} in flight"
 
 
 async def _report(bench: Bench, filled: history.Filled) -> None:
@@ -247,7 +254,7 @@ def targets(rows: list[Row], facts: dict[str, Any]) -> list[Target]:
     if "history" not in facts:
         return []
     found = {row.section: row for row in rows if row.section.startswith("history-")}
-    empty, filled, replay = found.get("history-empty"), found.get("history-filled"), found.get("history-replay-filled")
+    empty, filled = found.get("history-empty"), found.get("history-filled")
     out = []
     if empty and filled and empty.rps and empty.latency["p99_ms"]:
         rate, p99 = filled.rps / empty.rps, filled.latency["p99_ms"] / empty.latency["p99_ms"]
@@ -257,11 +264,12 @@ def targets(rows: list[Row], facts: dict[str, Any]) -> list[Target]:
         ]
     else:
         out.append(Target("core Debit, filled / empty ledger", ">= 0.90, <= 1.20", "not run", NOT_MEASURED))
-    if replay:
-        p99 = replay.latency["p99_ms"]
-        out.append(
-            Target("replay of a months-old Debit: p99", "<= 5 ms", f"{p99:.2f} ms", MET if p99 <= 5 else NOT_MET)
-        )
+    for concurrency in REPLAY_CONCURRENCIES:
+        replay = found.get(f"{_replay_section(concurrency)}-filled")
+        if replay:
+            p99 = replay.latency["p99_ms"]
+            name = f"replay of a months-old Debit, {_in_flight(concurrency)}: p99"
+            out.append(Target(name, "<= 5 ms", f"{p99:.2f} ms", MET if p99 <= 5 else NOT_MET))
     return out
 
 
