@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from urllib.parse import quote
@@ -18,12 +19,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateways.kit.core_errors import CoreError
 from wallet_console import pages, passwords, session
 from wallet_console.core import ConsoleCore
 from wallet_console.roles import may_act
 from wallet_console.settings import Settings, Staff
+from wallet_console.signin_limits import SigninLimits
 from wallet_reconcile.reconciler import Reconciler
 
 log = logging.getLogger("wallet_console")
@@ -66,6 +69,7 @@ def create_app(settings: Settings, reconciler: Reconciler | None = None, core: C
     """The console. ``reconciler``: the stale bets page's (None: the page says reconciliation is not configured)."""
     templates = Jinja2Templates(directory=HERE / "templates")
     console = pages.Pages(templates, settings, reconciler)
+    signin_limits = SigninLimits(settings.signin_attempts_per_name, settings.signin_attempts_per_address)
 
     def page(
         handler: Callable[[pages.Pages, Request, Staff], Awaitable[Response]],
@@ -111,12 +115,20 @@ def create_app(settings: Settings, reconciler: Reconciler | None = None, core: C
         if not session.csrf_valid(request, form.get(session.CSRF_FIELD)):
             return console.signin(request, "The sign-in form expired: try again.", 403)
         name, password = str(form.get("name", "")), str(form.get("password", ""))
+        address = request.client.host if request.client else ""
+        wait = await signin_limits.attempt(name, address)
+        if wait:
+            log.warning("console sign-in refused: too many attempts", extra={"staff": name[:64], "address": address})
+            refused = console.signin(request, f"Too many sign-in attempts: try again in {_minutes(wait)}.", 429)
+            refused.headers["retry-after"] = str(wait)
+            return refused
         staff = settings.staff.get(name)
         # argon2 takes ~50 ms and 64 MiB on purpose: off the event loop, which may be the core's (`wallet up`).
         verified = await asyncio.to_thread(passwords.verify, staff.password_hash if staff else None, password)
         if not verified or staff is None:
-            log.warning("console sign-in refused", extra={"staff": name[:64]})
+            log.warning("console sign-in refused", extra={"staff": name[:64], "address": address})
             return console.signin(request, "Wrong name or password.", 401)
+        await signin_limits.succeeded(name)
         session.sign_in(request, staff)
         log.info("console sign-in", extra={"staff": staff.name, "role": staff.role})
         target = str(form.get("next", ""))
@@ -161,6 +173,7 @@ def create_app(settings: Settings, reconciler: Reconciler | None = None, core: C
         exception_handlers={Exception: unexpected},
         routes=routes,
         middleware=[
+            Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)),
             Middleware(_SecurityHeaders),
             Middleware(
                 SessionMiddleware,
@@ -187,3 +200,8 @@ async def _answer(
     except CoreError as error:
         status, line = pages.explain(error)
         return console.refusal(request, staff, status, line)
+
+
+def _minutes(seconds: int) -> str:
+    minutes = math.ceil(seconds / 60)
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"

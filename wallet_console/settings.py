@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from limits import parse
+
 from gateways.kit.config import ConfigReader, GatewayConfigError
 from gateways.kit.core_connection import CoreConnection
 from wallet_console import passwords
@@ -36,6 +38,12 @@ class Settings:
     """True: the session cookie is sent over HTTPS only (a console behind TLS)."""
     stale_after_minutes: int = 10
     """The stale bets page lists the bets left placed longer than this."""
+    signin_attempts_per_name: str = "5 per 15 minutes"
+    """Sign-ins allowed in a moving window (`limits` notation) since the name's last success; then refused."""
+    signin_attempts_per_address: str = "20 per 15 minutes"
+    """Sign-ins allowed from one address in a moving window, right or wrong (signin_limits.py)."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Peers whose X-Forwarded-For is believed: the address a sign-in's failures count against."""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object], path: str = "console") -> Settings:
@@ -56,6 +64,11 @@ class Settings:
                 session_minutes=reader.positive_integer("session_minutes", cls.session_minutes),
                 secure_cookie=secure_cookie,
                 stale_after_minutes=reader.positive_integer("stale_after_minutes", cls.stale_after_minutes),
+                signin_attempts_per_name=_rate(reader, path, "signin_attempts_per_name", cls.signin_attempts_per_name),
+                signin_attempts_per_address=_rate(
+                    reader, path, "signin_attempts_per_address", cls.signin_attempts_per_address
+                ),
+                trusted_proxies=reader.strings("trusted_proxies"),
             )
             reader.finish()
         except GatewayConfigError as error:
@@ -63,6 +76,15 @@ class Settings:
         if len(secret) < MIN_SESSION_SECRET:
             raise ConsoleConfigError(f"[{path}] session_secret must be at least {MIN_SESSION_SECRET} characters")
         return settings
+
+
+def _rate(reader: ConfigReader, path: str, key: str, default: str) -> str:
+    rate = reader.string(key, default)
+    try:
+        parse(rate)
+    except ValueError:
+        raise ConsoleConfigError(f"{path}.{key} must read like '5 per 15 minutes', not {rate!r}") from None
+    return rate
 
 
 def _staff(table: Mapping[str, object], path: str) -> dict[str, Staff]:

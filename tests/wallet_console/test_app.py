@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import httpx
+import pytest
 
 from tests.support.core import CoreHandle
 from tests.support.reconciling import Reconciling
 from tests.wallet_console.conftest import csrf_of, reconciled, sign_in
-from wallet_console import Settings
+from wallet_console import Settings, create_app, passwords
 from wallet_reconcile.aigame import AIGameQuery
 
 
@@ -32,6 +34,47 @@ async def test_sign_in_with_the_right_password_only(client: httpx.AsyncClient) -
     assert (answer.status_code, answer.headers["location"]) == (303, "/")
     home = await client.get("/")
     assert home.status_code == 200 and "ann (support)" in home.text
+
+
+async def test_a_name_past_its_sign_in_attempts_is_refused_without_a_password_check(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = csrf_of((await client.get("/signin")).text)
+    for _ in range(5):  # the default: 5 per 15 minutes
+        wrong = await client.post("/signin", data={"csrf_token": token, "name": "ann", "password": "guess"})
+        assert wrong.status_code == 401
+    checked: list[str] = []
+    verify = passwords.verify
+
+    def counted(stored: str | None, given: str) -> bool:
+        checked.append(given)
+        return verify(stored, given)
+
+    monkeypatch.setattr(passwords, "verify", counted)
+    right = await client.post("/signin", data={"csrf_token": token, "name": "ann", "password": "ann-password"})
+    assert right.status_code == 429
+    assert "Too many sign-in attempts: try again in 15 minutes." in right.text
+    assert 890 <= int(right.headers["retry-after"]) <= 900
+    assert checked == [] and (await client.get("/")).status_code == 303
+    assert (await sign_in(client, "fin")).status_code == 303  # another name from the same address
+    assert checked == ["fin-password"]
+
+
+async def test_attempts_count_against_the_address_a_trusted_proxy_forwards(settings: Settings) -> None:
+    behind = replace(settings, signin_attempts_per_address="2 per minute", trusted_proxies=("127.0.0.1",))
+    app = create_app(behind)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console.test") as client,
+    ):
+        token = csrf_of((await client.get("/signin")).text)
+
+        async def attempt(name: str, address: str) -> int:
+            data = {"csrf_token": token, "name": name, "password": "guess"}
+            return (await client.post("/signin", data=data, headers={"x-forwarded-for": address})).status_code
+
+        assert [await attempt(name, "10.0.0.7") for name in ("ann", "fin", "root")] == [401, 401, 429]
+        assert await attempt("root", "10.0.0.8") == 401
 
 
 async def test_the_sign_in_itself_needs_the_csrf_token(client: httpx.AsyncClient) -> None:
@@ -95,8 +138,6 @@ async def test_every_answer_carries_the_security_headers(client: httpx.AsyncClie
 
 
 async def test_the_console_closes_its_reconciler(settings: Settings, reconciling: Reconciling) -> None:
-    from wallet_console import create_app
-
     app = create_app(settings, reconciling.reconciler)
     async with app.router.lifespan_context(app):
         pass

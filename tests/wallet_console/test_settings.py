@@ -23,10 +23,21 @@ def section(**changes: Any) -> dict[str, Any]:
 
 
 def test_a_console_section() -> None:
-    settings = Settings.from_mapping(section(secure_cookie=True, session_minutes=30))
+    settings = Settings.from_mapping(section(secure_cookie=True, session_minutes=30, trusted_proxies=["10.0.0.1"]))
     assert (settings.listen, settings.secure_cookie, settings.session_minutes) == ("127.0.0.1:8090", True, 30)
+    assert settings.trusted_proxies == ("10.0.0.1",)
     assert settings.staff["ann"].role == "support"
     assert "a-long-password" not in repr(settings) and HASH not in repr(settings)
+
+
+def test_failed_sign_ins_allowed_by_default_and_as_configured() -> None:
+    default = Settings.from_mapping(section())
+    assert (default.signin_attempts_per_name, default.signin_attempts_per_address) == (
+        "5 per 15 minutes",
+        "20 per 15 minutes",
+    )
+    given = Settings.from_mapping(section(signin_attempts_per_name="3 per hour", signin_attempts_per_address="9/hour"))
+    assert (given.signin_attempts_per_name, given.signin_attempts_per_address) == ("3 per hour", "9/hour")
 
 
 @pytest.mark.parametrize(
@@ -39,6 +50,8 @@ def test_a_console_section() -> None:
         ({"secure_cookie": "yes"}, "secure_cookie must be true or false"),
         ({"colour": "blue"}, "colour"),
         ({"core": {"address": "127.0.0.1:50051"}}, "console.core.token is required"),
+        ({"signin_attempts_per_name": "5 per fortnight"}, "console.signin_attempts_per_name must read like"),
+        ({"signin_attempts_per_address": 20}, "console.signin_attempts_per_address must be a non-empty string"),
     ],
 )
 def test_mistakes_are_refused(changes: dict[str, Any], message: str) -> None:
