@@ -13,6 +13,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from telemetry.tracing import TracingSettings, tracer_provider
 from tests.support.core import CoreHandle, bearer, running_core, token_for
+from tests.support.spans import finished_with
 from wallet.v1 import wallet_pb2 as pb
 from wallet_core.tracing import _sampled
 
@@ -76,7 +77,7 @@ async def test_a_refusal_is_the_spans_outcome_not_an_error(database_url: str) ->
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             await debit(core, "t1", amount="5.00")
         assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-        (span,) = spans.get_finished_spans()
+        (span,) = await finished_with(spans, "/wallet.v1.WalletService/Debit")
     assert span.attributes is not None and span.attributes["wallet.outcome"] == "INSUFFICIENT_FUNDS"
     assert span.status.status_code is not StatusCode.ERROR
     assert not span.events

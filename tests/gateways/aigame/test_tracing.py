@@ -20,6 +20,7 @@ from telemetry.tracing import TracingSettings, tracer_provider
 from tests.gateways.aigame.conftest import AIGAME_IP, AIGame, new_id, settings_mapping
 from tests.gateways.aigame.vendor import SECRET, Vendor
 from tests.support.core import ADMIN_TOKEN, running_core, token_for
+from tests.support.spans import finished_with
 
 EVERY_REQUEST = TracingSettings(enabled=True, sample_ratio=1.0)
 
@@ -117,7 +118,7 @@ async def test_the_core_span_carries_a_refusal_and_the_sql_of_the_general_path(d
         bet = new_id()
         spans.clear()
         assert await aigame.code("payout", aigame.vendor.payout(user, bet, "1.00")) != 200  # no such bet
-        finished = spans.get_finished_spans()
+        finished = await finished_with(spans, "POST /aigame/v1/wallet/payout", "/wallet.v1.WalletService/Credit")
     gateway = one(finished, "POST /aigame/v1/wallet/payout", SpanKind.SERVER)
     core = one(finished, "/wallet.v1.WalletService/Credit", SpanKind.SERVER)
     assert (attributes(gateway)["wallet.outcome"], attributes(gateway)["wallet.reason"]) == (
