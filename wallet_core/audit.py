@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import JSON, Column, DateTime, Index, RowMapping, String, Table, insert, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from wallet_core.domain import Account
 from wallet_core.store.database import in_transaction
@@ -83,8 +83,11 @@ class AdminAudit:
             query = query.where(admin_audit.c.at >= since)
         if until is not None:
             query = query.where(admin_audit.c.at < until)
-        async with self.engine.connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
+
+        async def read(conn: AsyncConnection) -> Sequence[RowMapping]:
+            return (await conn.execute(query)).mappings().all()
+
+        rows = await in_transaction(self.engine, read)
         return [_entry(row) for row in reversed(rows)]
 
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from wallet_core.domain import Status
 from wallet_core.errors import Reason, WalletError
 from wallet_core.report import ProviderFigures, provider_figures
+from wallet_core.store.database import in_transaction
 from wallet_core.store.schema import transactions
 
 MAX_DAYS = 92
@@ -41,14 +42,17 @@ class Refusals:
 async def daily_figures(engine: AsyncEngine, since: datetime, until: datetime) -> list[DayFigures]:
     """Each UTC day of ``[since, until)`` with activity, cut at the range's ends, oldest first."""
     _check_range(since, until)
-    found = []
-    async with engine.connect() as conn:
+
+    async def read(conn: AsyncConnection) -> list[DayFigures]:
+        found = []
         day = datetime.combine(since.astimezone(UTC).date(), time(), UTC)
         while day < until:
             start, end = max(day, since), min(day + timedelta(days=1), until)
             found += [DayFigures(day.date().isoformat(), f) for f in await provider_figures(conn, start, end)]
             day += timedelta(days=1)
-    return found
+        return found
+
+    return await in_transaction(engine, read)
 
 
 async def refusals(engine: AsyncEngine, since: datetime, until: datetime) -> list[Refusals]:
@@ -60,9 +64,12 @@ async def refusals(engine: AsyncEngine, since: datetime, until: datetime) -> lis
         .where(tx.c.status == Status.FAILED.value, tx.c.created_at >= since, tx.c.created_at < until)
         .group_by(tx.c.provider, tx.c.error_reason)
     )
-    async with engine.connect() as conn:
+
+    async def read(conn: AsyncConnection) -> list[Refusals]:
         rows = (await conn.execute(query)).all()
-    found = [Refusals(str(provider), str(reason or ""), int(count)) for provider, reason, count in rows]
+        return [Refusals(str(provider), str(reason or ""), int(count)) for provider, reason, count in rows]
+
+    found = await in_transaction(engine, read)
     return sorted(found, key=lambda r: (-r.count, r.provider, r.reason))
 
 

@@ -42,7 +42,7 @@ from wallet_core.domain import (
 from wallet_core.errors import Reason, WalletError, account_not_found
 from wallet_core.store import player_blocks
 from wallet_core.store import queries as q
-from wallet_core.store.database import in_transaction
+from wallet_core.store.database import dispose, in_transaction
 from wallet_core.store.fast_path import FastPath, FastPathFailed, Refused, UniqueKeyTaken, Written
 from wallet_core.store.raw_requests import RawRequests
 from wallet_core.store.schema import MAX_BALANCE
@@ -77,7 +77,7 @@ class Ledger:
     async def close(self) -> None:
         if self._fast_path is not None:
             await self._fast_path.close()
-        await self.engine.dispose()
+        await dispose(self.engine)
 
     # --- reading ---------------------------------------------------------------------
 

@@ -8,14 +8,16 @@ once per page, which an operator's occasional run can afford (docs/operations.md
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import RowMapping, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from wallet_core.domain import BetState
 from wallet_core.store import queries as q
+from wallet_core.store.database import in_transaction
 from wallet_core.store.schema import bets
 
 
@@ -62,8 +64,11 @@ async def stale_bets(
         .order_by(bets.c.id)
         .limit(limit)
     )
-    async with engine.connect() as conn:
-        rows = (await conn.execute(query)).mappings().all()
+
+    async def read(conn: AsyncConnection) -> Sequence[RowMapping]:
+        return (await conn.execute(query)).mappings().all()
+
+    rows = await in_transaction(engine, read)
     found = []
     for row in rows:
         placed_at = q.utc(row["placed_at"])

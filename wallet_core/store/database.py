@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -118,7 +119,40 @@ async def in_transaction(engine: AsyncEngine, work: Callable[[AsyncConnection], 
     ``work`` must be idempotent up to its commit: on a retry it runs again from the start.
     Anything else that goes wrong with the store becomes ``StoreUnavailable``: nothing
     was decided, and the caller may retry.
+
+    A caller cancelled (its client gone) stops waiting, but the transaction runs to its end in a
+    task of its own: cancelled inside SQLAlchemy's connection handling, it could leave its connection
+    holding SQLite's write lock outside the pool, and every other request waited out the busy
+    timeout (seen in a fault drill). A provider that sends the request again gets its replay.
     """
+    running = asyncio.ensure_future(_in_transaction(engine, work))
+    on_engine = _running.setdefault(engine, set())
+    on_engine.add(running)
+    running.add_done_callback(on_engine.discard)
+    running.add_done_callback(_retrieved)
+    return await asyncio.shield(running)
+
+
+_running: weakref.WeakKeyDictionary[AsyncEngine, set[asyncio.Future[Any]]] = weakref.WeakKeyDictionary()
+"""Each engine's transactions still running, their callers gone or not: ``dispose`` waits for them."""
+
+
+def _retrieved(task: asyncio.Future[Any]) -> None:
+    """Its outcome read, so that a transaction whose caller left is not logged as never retrieved."""
+    if not task.cancelled():
+        task.exception()
+
+
+async def dispose(engine: AsyncEngine) -> None:
+    """Close ``engine`` once the transactions still running on it have ended: those whose callers
+    left would otherwise lose their connection half-way."""
+    running = _running.get(engine)
+    if running:
+        await asyncio.wait(set(running))
+    await engine.dispose()
+
+
+async def _in_transaction(engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             async with engine.begin() as connection:
