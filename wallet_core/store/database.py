@@ -125,7 +125,7 @@ async def in_transaction(engine: AsyncEngine, work: Callable[[AsyncConnection], 
     holding SQLite's write lock outside the pool, and every other request waited out the busy
     timeout (seen in a fault drill). A provider that sends the request again gets its replay.
     """
-    running = asyncio.ensure_future(_in_transaction(engine, work))
+    running = asyncio.create_task(_in_transaction(engine, work))
     on_engine = _running.setdefault(engine, set())
     on_engine.add(running)
     running.add_done_callback(on_engine.discard)
@@ -133,11 +133,11 @@ async def in_transaction(engine: AsyncEngine, work: Callable[[AsyncConnection], 
     return await asyncio.shield(running)
 
 
-_running: weakref.WeakKeyDictionary[AsyncEngine, set[asyncio.Future[Any]]] = weakref.WeakKeyDictionary()
+_running: weakref.WeakKeyDictionary[AsyncEngine, set[asyncio.Task[Any]]] = weakref.WeakKeyDictionary()
 """Each engine's transactions still running, their callers gone or not: ``dispose`` waits for them."""
 
 
-def _retrieved(task: asyncio.Future[Any]) -> None:
+def _retrieved(task: asyncio.Task[Any]) -> None:
     """Its outcome read, so that a transaction whose caller left is not logged as never retrieved."""
     if not task.cancelled():
         task.exception()

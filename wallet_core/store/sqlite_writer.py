@@ -249,12 +249,16 @@ class SqliteWriter:
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
-            # Autocommit mode: the transactions are the explicit BEGIN IMMEDIATE ... COMMIT above.
-            connection = sqlite3.connect(self._path, isolation_level=None, cached_statements=16)
-            for pragma in (*SQLITE_PRAGMAS, f"PRAGMA busy_timeout={self._busy_timeout_ms}"):
-                connection.execute(pragma)
-            self._connection = connection
+            self._connection = self._open(cached_statements=16)
         return self._connection
+
+    def _open(self, cached_statements: int) -> sqlite3.Connection:
+        """A connection with the wallet's pragmas, in autocommit mode: the writer's transactions are
+        the explicit BEGIN IMMEDIATE ... COMMIT above, and the reader's single reads need none."""
+        connection = sqlite3.connect(self._path, isolation_level=None, cached_statements=cached_statements)
+        for pragma in (*SQLITE_PRAGMAS, f"PRAGMA busy_timeout={self._busy_timeout_ms}"):
+            connection.execute(pragma)
+        return connection
 
     def _abandon(self, db: sqlite3.Connection) -> None:
         """Roll the failed batch back; a connection that cannot is closed, the next batch opens one."""
@@ -274,10 +278,8 @@ class SqliteWriter:
 
     def _find(self, provider: str, kind: Kind, transaction_id: str) -> Transaction | None:
         if self._read_connection is None:
-            connection = sqlite3.connect(self._path, isolation_level=None, cached_statements=4)
-            connection.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
-            connection.row_factory = sqlite3.Row  # columns by name, as stored_by_key reads them
-            self._read_connection = connection
+            self._read_connection = self._open(cached_statements=4)
+            self._read_connection.row_factory = sqlite3.Row  # columns by name, as stored_by_key reads them
         row = self._read_connection.execute(stored_by_key.SQLITE, (provider, kind.value, transaction_id)).fetchone()
         return None if row is None else stored_by_key.transaction(row)
 
