@@ -91,7 +91,12 @@ async def test_another_relay_waits_for_a_leased_partition_until_it_is_acknowledg
 async def test_a_batch_is_bounded_and_two_relays_lease_different_accounts(core: CoreHandle) -> None:
     players = [f"p{n}" for n in range(8)]
     await asyncio.gather(*(core.open_account(p, "USD", "100") for p in players))
-    await asyncio.gather(*(debit(core, f"b{p}-{n}", p, "1") for p in players for n in range(3)))
+
+    async def three_bets(player: str) -> None:  # one after another: an account's order is known
+        for n in range(3):
+            await debit(core, f"b{player}-{n}", player, "1")
+
+    await asyncio.gather(*(three_bets(p) for p in players))
     a, b = await asyncio.gather(lease(core, "relay-a", max_events=10), lease(core, "relay-b", max_events=100))
     assert len(a) <= 10
     accounts_a = {e.transaction.player_id for e in a}
