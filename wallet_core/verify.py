@@ -101,22 +101,23 @@ async def walk_chains(engine: AsyncEngine, positions: Mapping[int, int] | None =
     walks: list[ChainWalk] = []
     async with engine.connect() as conn:
         result = await conn.stream(query)
-        async for row in result:
-            if not walks or walks[-1].account.id != row.id:
-                walks.append(ChainWalk(AccountRef(row.id, row.player_id, row.currency), bytes(row.chain_head)))
-            walk = walks[-1]
-            if row.entry_id is None:
-                continue
-            created = q.utc(row.created_at)
-            assert created is not None
-            walk.entries += 1
-            walk.last_entry_id = row.entry_id
-            walk.head = chain.entry_hash(walk.head, row.id, row.transaction_id, row.amount, row.balance_after, created)
-            if walk.broken is None and (row.chain_hash is None or bytes(row.chain_hash) != walk.head):
-                problem = "has no chain hash" if row.chain_hash is None else "does not hash to its chain hash"
-                walk.broken = BrokenLink(walk.account, row.entry_id, problem)
-            if wanted.get(row.id) == walk.entries:
-                walk.at_position = (row.entry_id, walk.head)
+        async for rows in result.partitions():  # a row at a time would switch greenlets for each
+            for account_id, player_id, currency, row_head, entry_id, transaction_id, amount, after, at, hash_ in rows:
+                if not walks or walks[-1].account.id != account_id:
+                    walks.append(ChainWalk(AccountRef(account_id, player_id, currency), bytes(row_head)))
+                walk = walks[-1]
+                if entry_id is None:
+                    continue
+                created = q.utc(at)
+                assert created is not None
+                walk.entries += 1
+                walk.last_entry_id = entry_id
+                walk.head = chain.entry_hash(walk.head, account_id, transaction_id, amount, after, created)
+                if walk.broken is None and (hash_ is None or bytes(hash_) != walk.head):
+                    problem = "has no chain hash" if hash_ is None else "does not hash to its chain hash"
+                    walk.broken = BrokenLink(walk.account, entry_id, problem)
+                if wanted.get(account_id) == walk.entries:
+                    walk.at_position = (entry_id, walk.head)
     for walk in walks:
         if walk.broken is None and walk.stored_head != walk.head:
             walk.broken = BrokenLink(walk.account, None, "its chain head is not its last entry's hash")

@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text, update
 
 from tests.support.ledger import bet, open_ledger, payout
 from tests.wallet_cli.test_commands import wallet
-from wallet_core import chain
+from wallet_core import chain, verify
 from wallet_core.store.database import create_engine
 from wallet_core.store.queries import utc
 from wallet_core.store.schema import accounts, entries
@@ -89,6 +90,31 @@ async def test_an_entry_and_its_balance_rewritten_consistently_break_the_chain(d
         f"BROKEN CHAIN account 1 (alice USD): entry {rewritten} does not hash to its chain hash",
         "checked 2 accounts: 0 mismatches, 1 broken chains",
     ]
+
+
+async def test_the_chains_are_walked_alike_whatever_rows_each_read_brings(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _bets_of(database_url, "alice", 3)
+    await _bets_of(database_url, "bob", 2)
+    async with open_ledger(database_url) as ledger:
+        await ledger.create_account("carol", "USD")  # no entry at all
+    engine = create_engine(database_url)
+    try:
+        whole = await verify.walk_chains(engine)
+        monkeypatch.setattr(verify, "STREAMED_ROWS", 2)  # an account's entries over several reads
+        assert await verify.walk_chains(engine) == whole
+        assert [(w.account.player_id, w.entries, w.broken) for w in whole] == [
+            ("alice", 7, None),  # the opening balance, then a bet and its payout each time
+            ("bob", 5, None),
+            ("carol", 0, None),
+        ]
+        rewritten = (await _entry_ids(database_url, "alice"))[4]
+        await _take_more_from(database_url, "alice", rewritten, 100, rechain=False)
+        broken = [w.broken for w in await verify.walk_chains(engine)]
+        assert broken[0] is not None and broken[0].entry_id == rewritten and broken[1:] == [None, None]
+    finally:
+        await engine.dispose()
 
 
 async def test_an_entry_deleted_from_the_end_leaves_a_head_that_is_not_the_last_entrys(database_url: str) -> None:
