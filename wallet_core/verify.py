@@ -102,7 +102,7 @@ async def walk_chains(engine: AsyncEngine, positions: Mapping[int, int] | None =
     async with engine.connect() as conn:
         result = await conn.stream(query)
         async for rows in result.partitions():  # a row at a time would switch greenlets for each
-            for account_id, player_id, currency, row_head, entry_id, transaction_id, amount, after, at, hash_ in rows:
+            for account_id, player_id, currency, row_head, entry_id, tx_id, amount, after, at, row_hash in rows:
                 if not walks or walks[-1].account.id != account_id:
                     walks.append(ChainWalk(AccountRef(account_id, player_id, currency), bytes(row_head)))
                 walk = walks[-1]
@@ -112,9 +112,9 @@ async def walk_chains(engine: AsyncEngine, positions: Mapping[int, int] | None =
                 assert created is not None
                 walk.entries += 1
                 walk.last_entry_id = entry_id
-                walk.head = chain.entry_hash(walk.head, account_id, transaction_id, amount, after, created)
-                if walk.broken is None and (hash_ is None or bytes(hash_) != walk.head):
-                    problem = "has no chain hash" if hash_ is None else "does not hash to its chain hash"
+                walk.head = chain.entry_hash(walk.head, account_id, tx_id, amount, after, created)
+                if walk.broken is None and (row_hash is None or bytes(row_hash) != walk.head):
+                    problem = "has no chain hash" if row_hash is None else "does not hash to its chain hash"
                     walk.broken = BrokenLink(walk.account, entry_id, problem)
                 if wanted.get(account_id) == walk.entries:
                     walk.at_position = (entry_id, walk.head)
