@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from limits import parse
-
 from gateways.kit.config import ConfigReader, GatewayConfigError
 from gateways.kit.core_connection import CoreConnection
 from wallet_console import passwords
@@ -64,10 +62,8 @@ class Settings:
                 session_minutes=reader.positive_integer("session_minutes", cls.session_minutes),
                 secure_cookie=secure_cookie,
                 stale_after_minutes=reader.positive_integer("stale_after_minutes", cls.stale_after_minutes),
-                signin_attempts_per_name=_rate(reader, path, "signin_attempts_per_name", cls.signin_attempts_per_name),
-                signin_attempts_per_address=_rate(
-                    reader, path, "signin_attempts_per_address", cls.signin_attempts_per_address
-                ),
+                signin_attempts_per_name=reader.rate("signin_attempts_per_name", cls.signin_attempts_per_name),
+                signin_attempts_per_address=reader.rate("signin_attempts_per_address", cls.signin_attempts_per_address),
                 trusted_proxies=reader.strings("trusted_proxies"),
             )
             reader.finish()
@@ -76,15 +72,6 @@ class Settings:
         if len(secret) < MIN_SESSION_SECRET:
             raise ConsoleConfigError(f"[{path}] session_secret must be at least {MIN_SESSION_SECRET} characters")
         return settings
-
-
-def _rate(reader: ConfigReader, path: str, key: str, default: str) -> str:
-    rate = reader.string(key, default)
-    try:
-        parse(rate)
-    except ValueError:
-        raise ConsoleConfigError(f"{path}.{key} must read like '5 per 15 minutes', not {rate!r}") from None
-    return rate
 
 
 def _staff(table: Mapping[str, object], path: str) -> dict[str, Staff]:

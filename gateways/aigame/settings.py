@@ -75,7 +75,7 @@ class Settings:
             players=PlayerIds(reader.optional_string("player_id_prefix")),
             timestamp_window_seconds=reader.positive_number("timestamp_window_seconds", cls.timestamp_window_seconds),
             body_limit_bytes=reader.positive_integer("body_limit_bytes", cls.body_limit_bytes),
-            detail_rate_limit=reader.string("detail_rate_limit", cls.detail_rate_limit),
+            detail_rate_limit=reader.rate("detail_rate_limit", cls.detail_rate_limit),
             rate_limit_storage=reader.string("rate_limit_storage", cls.rate_limit_storage),
             provisional=Provisional.from_mapping(reader.table("provisional"), reader.path_of("provisional")),
         )

@@ -7,6 +7,8 @@ read, so that a misspelt setting fails at start instead of being silently ignore
 from collections.abc import Mapping
 from typing import Final
 
+from limits import parse
+
 from gateways.kit import secrets
 
 _MISSING: Final = object()
@@ -40,6 +42,15 @@ class ConfigReader:
         value = self._get(key, default)
         if not isinstance(value, str) or not value:
             raise GatewayConfigError(f"{self._key(key)} must be a non-empty string")
+        return value
+
+    def rate(self, key: str, default: object = _MISSING) -> str:
+        """A rate in `limits` notation ("5 per 15 minutes"), as the rate limiters take it."""
+        value = self.string(key, default)
+        try:
+            parse(value)
+        except ValueError:
+            raise GatewayConfigError(f"{self._key(key)} must read like '5 per 15 minutes', not {value!r}") from None
         return value
 
     def optional_string(self, key: str, default: str = "") -> str:

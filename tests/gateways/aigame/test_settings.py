@@ -74,6 +74,7 @@ def test_secrets_stay_out_of_the_settings_text() -> None:
         ({"body_limit_bytes": 0}, "gateways.aigame.body_limit_bytes"),
         ({"provisional": {"nested_signing": "json"}}, "gateways.aigame.provisional.nested_signing"),
         ({"timestamp_window": 600}, "timestamp_window"),
+        ({"detail_rate_limit": "once every five seconds"}, "gateways.aigame.detail_rate_limit"),
     ],
 )
 def test_bad_settings_are_refused_naming_the_key(change: dict[str, Any], names: str) -> None:

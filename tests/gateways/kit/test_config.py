@@ -5,12 +5,23 @@ from gateways.kit.config import ConfigReader, GatewayConfigError
 
 def test_typed_values_are_read_and_defaults_apply() -> None:
     reader = ConfigReader(
-        {"name": "x", "ratio": 1, "count": 3, "ips": ["a", "b"], "map": {"k": "v"}, "sub": {"a": 1}, "prefix": ""},
+        {
+            "name": "x",
+            "rate": "5 per 15 minutes",
+            "ratio": 1,
+            "count": 3,
+            "ips": ["a", "b"],
+            "map": {"k": "v"},
+            "sub": {"a": 1},
+            "prefix": "",
+        },
         "gateways.test",
     )
     assert reader.string("name") == "x"
     assert reader.string("other", "fallback") == "fallback"
     assert reader.optional_string("prefix") == ""
+    assert reader.rate("rate") == "5 per 15 minutes"
+    assert reader.rate("absent_rate", "1/second") == "1/second"
     assert reader.positive_number("ratio") == 1.0
     assert reader.positive_integer("count") == 3
     assert reader.strings("ips") == ("a", "b")
@@ -29,6 +40,8 @@ def test_typed_values_are_read_and_defaults_apply() -> None:
         ("string", 5),
         ("string", ""),
         ("optional_string", 5),
+        ("rate", 5),
+        ("rate", "5 per fortnight"),
         ("positive_number", 0),
         ("positive_number", -1.5),
         ("positive_number", True),
